@@ -1,0 +1,20 @@
+# Compiler settings shared by every Sextant target: warnings, sanitizers, ccache.
+include_guard(GLOBAL)
+
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_C_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+endif()
+
+set(SEXTANT_WARNINGS -Wall -Wextra -Wpedantic -Werror -Wno-unused-parameter
+                     -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  list(APPEND SEXTANT_WARNINGS -Wthread-safety -Wthread-safety-beta)
+endif()
+
+if(SEXTANT_SANITIZE)
+  add_compile_options(-fsanitize=${SEXTANT_SANITIZE} -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${SEXTANT_SANITIZE})
+endif()

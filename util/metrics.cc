@@ -1,0 +1,244 @@
+#include "util/metrics.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "util/go_format.h"
+#include "util/strings.h"
+
+namespace sextant::util {
+namespace {
+
+void AtomicAdd(std::atomic<double>& a, double v) {
+  double old = a.load(std::memory_order_relaxed);
+  while (!a.compare_exchange_weak(old, old + v, std::memory_order_relaxed)) {
+  }
+}
+
+std::string_view TypeName(MetricType type) {
+  switch (type) {
+    case MetricType::kCounter:
+      return "counter";
+    case MetricType::kGauge:
+      return "gauge";
+    case MetricType::kHistogram:
+      return "histogram";
+    case MetricType::kUntyped:
+      return "untyped";
+  }
+  return "untyped";
+}
+
+void AppendEscaped(std::string* out, std::string_view s, bool escape_quote) {
+  for (const char c : s) {
+    if (c == '\\') {
+      *out += "\\\\";
+    } else if (c == '\n') {
+      *out += "\\n";
+    } else if (c == '"' && escape_quote) {
+      *out += "\\\"";
+    } else {
+      out->push_back(c);
+    }
+  }
+}
+
+void WriteHistogram(const std::string& name, const std::vector<std::string>& label_names,
+                    const std::vector<std::string>& label_values, const Histogram& h,
+                    MetricWriter& w) {
+  std::vector<std::string> names = label_names;
+  names.push_back("le");
+  std::vector<std::string> values = label_values;
+  values.emplace_back();
+  const std::vector<uint64_t> counts = h.BucketCounts();
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    cumulative += counts[i];
+    values.back() = i < h.upper_bounds().size() ? FormatFloatGo(h.upper_bounds()[i]) : "+Inf";
+    w.Sample(name + "_bucket", names, values, static_cast<double>(cumulative));
+  }
+  w.Sample(name + "_sum", label_names, label_values, h.sum());
+  w.Sample(name + "_count", label_names, label_values, static_cast<double>(cumulative));
+}
+
+}  // namespace
+
+void Counter::Inc(double v) { AtomicAdd(value_, v); }
+
+void Gauge::Add(double v) { AtomicAdd(value_, v); }
+
+Histogram::Histogram(std::vector<double> upper_bounds)
+    : upper_bounds_(std::move(upper_bounds)),
+      buckets_(new std::atomic<uint64_t>[upper_bounds_.size() + 1]) {
+  for (size_t i = 0; i <= upper_bounds_.size(); ++i) buckets_[i].store(0);
+}
+
+void Histogram::Observe(double v) {
+  size_t i = 0;
+  while (i < upper_bounds_.size() && v > upper_bounds_[i]) ++i;
+  buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  AtomicAdd(sum_, v);
+  count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::vector<uint64_t> Histogram::BucketCounts() const {
+  std::vector<uint64_t> counts(upper_bounds_.size() + 1);
+  for (size_t i = 0; i < counts.size(); ++i) {
+    counts[i] = buckets_[i].load(std::memory_order_relaxed);
+  }
+  return counts;
+}
+
+std::vector<double> DefaultBuckets() {
+  return {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10};
+}
+
+std::vector<double> ExponentialBuckets(double start, double factor, int count) {
+  std::vector<double> buckets;
+  for (int i = 0; i < count; ++i) {
+    buckets.push_back(start);
+    start *= factor;
+  }
+  return buckets;
+}
+
+void MetricWriter::Sample(std::string_view name, const std::vector<std::string>& label_names,
+                          const std::vector<std::string>& label_values, double value) {
+  out_->append(name);
+  if (!label_names.empty()) {
+    out_->push_back('{');
+    for (size_t i = 0; i < label_names.size(); ++i) {
+      if (i > 0) out_->push_back(',');
+      StrAppend(out_, label_names[i], "=\"");
+      AppendEscaped(out_, label_values[i], /*escape_quote=*/true);
+      out_->push_back('"');
+    }
+    out_->push_back('}');
+  }
+  out_->push_back(' ');
+  out_->append(FormatFloatGo(value));
+  out_->push_back('\n');
+}
+
+void Registry::Register(std::string name, std::string help, MetricType type,
+                        std::function<void(const std::string& name, MetricWriter&)> collect) {
+  absl::MutexLock lock(&mu_);
+  const bool inserted =
+      entries_.emplace(std::move(name), Entry{std::move(help), type, std::move(collect)}).second;
+  if (!inserted) {
+    std::fprintf(stderr, "metric family registered twice\n");
+    std::abort();
+  }
+}
+
+Counter* Registry::NewCounter(std::string name, std::string help) {
+  auto counter = std::make_shared<Counter>();
+  Counter* raw = counter.get();
+  Register(std::move(name), std::move(help), MetricType::kCounter,
+           [raw](const std::string& n, MetricWriter& w) { w.Sample(n, raw->value()); });
+  absl::MutexLock lock(&mu_);
+  owned_.push_back(std::move(counter));
+  return raw;
+}
+
+Gauge* Registry::NewGauge(std::string name, std::string help) {
+  auto gauge = std::make_shared<Gauge>();
+  Gauge* raw = gauge.get();
+  Register(std::move(name), std::move(help), MetricType::kGauge,
+           [raw](const std::string& n, MetricWriter& w) { w.Sample(n, raw->value()); });
+  absl::MutexLock lock(&mu_);
+  owned_.push_back(std::move(gauge));
+  return raw;
+}
+
+Histogram* Registry::NewHistogram(std::string name, std::string help,
+                                  std::vector<double> buckets) {
+  auto histogram = std::make_shared<Histogram>(std::move(buckets));
+  Histogram* raw = histogram.get();
+  Register(std::move(name), std::move(help), MetricType::kHistogram,
+           [raw](const std::string& n, MetricWriter& w) { WriteHistogram(n, {}, {}, *raw, w); });
+  absl::MutexLock lock(&mu_);
+  owned_.push_back(std::move(histogram));
+  return raw;
+}
+
+Family<Counter>* Registry::NewCounterFamily(std::string name, std::string help,
+                                            std::vector<std::string> label_names) {
+  auto family = std::make_shared<Family<Counter>>(std::move(label_names),
+                                                  [] { return std::make_unique<Counter>(); });
+  Family<Counter>* raw = family.get();
+  Register(std::move(name), std::move(help), MetricType::kCounter,
+           [raw](const std::string& n, MetricWriter& w) {
+             raw->ForEach([&](const std::vector<std::string>& values, const Counter& c) {
+               w.Sample(n, raw->label_names(), values, c.value());
+             });
+           });
+  absl::MutexLock lock(&mu_);
+  owned_.push_back(std::move(family));
+  return raw;
+}
+
+Family<Gauge>* Registry::NewGaugeFamily(std::string name, std::string help,
+                                        std::vector<std::string> label_names) {
+  auto family = std::make_shared<Family<Gauge>>(std::move(label_names),
+                                                [] { return std::make_unique<Gauge>(); });
+  Family<Gauge>* raw = family.get();
+  Register(std::move(name), std::move(help), MetricType::kGauge,
+           [raw](const std::string& n, MetricWriter& w) {
+             raw->ForEach([&](const std::vector<std::string>& values, const Gauge& g) {
+               w.Sample(n, raw->label_names(), values, g.value());
+             });
+           });
+  absl::MutexLock lock(&mu_);
+  owned_.push_back(std::move(family));
+  return raw;
+}
+
+Family<Histogram>* Registry::NewHistogramFamily(std::string name, std::string help,
+                                                std::vector<std::string> label_names,
+                                                std::vector<double> buckets) {
+  auto family = std::make_shared<Family<Histogram>>(
+      std::move(label_names), [buckets] { return std::make_unique<Histogram>(buckets); });
+  Family<Histogram>* raw = family.get();
+  Register(std::move(name), std::move(help), MetricType::kHistogram,
+           [raw](const std::string& n, MetricWriter& w) {
+             raw->ForEach([&](const std::vector<std::string>& values, const Histogram& h) {
+               WriteHistogram(n, raw->label_names(), values, h, w);
+             });
+           });
+  absl::MutexLock lock(&mu_);
+  owned_.push_back(std::move(family));
+  return raw;
+}
+
+void Registry::NewCallbackFamily(std::string name, std::string help, MetricType type,
+                                 std::function<void(MetricWriter&)> collect) {
+  Register(std::move(name), std::move(help), type,
+           [collect = std::move(collect)](const std::string&, MetricWriter& w) { collect(w); });
+}
+
+void Registry::NewGaugeFunc(std::string name, std::string help, std::function<double()> fn) {
+  Register(std::move(name), std::move(help), MetricType::kGauge,
+           [fn = std::move(fn)](const std::string& n, MetricWriter& w) { w.Sample(n, fn()); });
+}
+
+void Registry::NewCounterFunc(std::string name, std::string help, std::function<double()> fn) {
+  Register(std::move(name), std::move(help), MetricType::kCounter,
+           [fn = std::move(fn)](const std::string& n, MetricWriter& w) { w.Sample(n, fn()); });
+}
+
+std::string Registry::WriteText() const {
+  std::string out;
+  MetricWriter writer(&out);
+  absl::MutexLock lock(&mu_);
+  for (const auto& [name, entry] : entries_) {
+    StrAppend(&out, "# HELP ", name, " ");
+    AppendEscaped(&out, entry.help, /*escape_quote=*/false);
+    StrAppend(&out, "\n# TYPE ", name, " ", TypeName(entry.type), "\n");
+    entry.collect(name, writer);
+  }
+  return out;
+}
+
+}  // namespace sextant::util
