@@ -1,0 +1,314 @@
+#include "config/decode_common.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "model/label_names.h"
+#include "model/regex.h"
+#include "util/go_format.h"
+#include "util/strings.h"
+
+namespace sextant::config::internal {
+namespace {
+
+using util::QuoteGo;
+using util::StrCat;
+
+// Service-discovery kinds Prometheus has and Sextant does not support yet.
+constexpr std::string_view kUnsupportedSd[] = {
+    "azure_sd_configs",     "consul_sd_configs",       "digitalocean_sd_configs",
+    "docker_sd_configs",    "dockerswarm_sd_configs",  "dns_sd_configs",
+    "ec2_sd_configs",       "eureka_sd_configs",       "gce_sd_configs",
+    "hetzner_sd_configs",   "http_sd_configs",         "ionos_sd_configs",
+    "kubernetes_sd_configs", "kuma_sd_configs",        "lightsail_sd_configs",
+    "linode_sd_configs",    "marathon_sd_configs",     "nerve_sd_configs",
+    "nomad_sd_configs",     "openstack_sd_configs",    "ovhcloud_sd_configs",
+    "puppetdb_sd_configs",  "scaleway_sd_configs",     "serverset_sd_configs",
+    "stackit_sd_configs",   "triton_sd_configs",       "uyuni_sd_configs",
+    "vultr_sd_configs"};
+
+void DecodeTls(MapDecoder& d, TlsConfig* tls) {
+  d.String("ca", &tls->ca);
+  d.String("ca_file", &tls->ca_file);
+  d.String("cert", &tls->cert);
+  d.String("cert_file", &tls->cert_file);
+  d.Secret("key", &tls->key);
+  d.String("key_file", &tls->key_file);
+  d.String("server_name", &tls->server_name);
+  d.Bool("insecure_skip_verify", &tls->insecure_skip_verify);
+  d.String("min_version", &tls->min_version);
+  d.String("max_version", &tls->max_version);
+  if (!d.ok()) return;
+  for (const auto* version : {&tls->min_version, &tls->max_version}) {
+    if (!version->empty() && *version != "TLS10" && *version != "TLS11" && *version != "TLS12" &&
+        *version != "TLS13") {
+      d.Error(version == &tls->min_version ? "min_version" : "max_version",
+              StrCat("unknown TLS version: ", *version));
+      return;
+    }
+  }
+  if (!tls->ca.empty() && !tls->ca_file.empty()) {
+    d.Error("", "at most one of ca and ca_file must be configured");
+  } else if (!tls->cert.empty() && !tls->cert_file.empty()) {
+    d.Error("", "at most one of cert and cert_file must be configured");
+  } else if (!tls->key.empty() && !tls->key_file.empty()) {
+    d.Error("", "at most one of key and key_file must be configured");
+  } else if ((!tls->cert.empty() || !tls->cert_file.empty()) && tls->key.empty() &&
+             tls->key_file.empty()) {
+    d.Error("", "exactly one of key or key_file must be configured when a client certificate is "
+                "configured");
+  } else if ((!tls->key.empty() || !tls->key_file.empty()) && tls->cert.empty() &&
+             tls->cert_file.empty()) {
+    d.Error("", "exactly one of cert or cert_file must be configured when a client key is "
+                "configured");
+  }
+}
+
+bool IsValidRelabelTarget(std::string_view target) {
+  // Prometheus: ^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$
+  static const RE2 kTarget(R"((?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+)");
+  return RE2::FullMatch(model::ToRe2(target), kTarget);
+}
+
+absl::StatusOr<RelabelAction> ParseRelabelAction(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  static constexpr RelabelAction kAll[] = {
+      RelabelAction::kReplace,   RelabelAction::kKeep,      RelabelAction::kDrop,
+      RelabelAction::kKeepEqual, RelabelAction::kDropEqual, RelabelAction::kHashMod,
+      RelabelAction::kLabelMap,  RelabelAction::kLabelDrop, RelabelAction::kLabelKeep,
+      RelabelAction::kLowercase, RelabelAction::kUppercase};
+  for (RelabelAction a : kAll) {
+    if (RelabelActionName(a) == lower) return a;
+  }
+  return absl::InvalidArgumentError(StrCat("unknown relabel action ", QuoteGo(text)));
+}
+
+// Prometheus's relabel.Config.Validate, message for message.
+std::string ValidateRelabel(const RelabelConfig& c, bool source_labels_set) {
+  const RelabelConfig defaults;
+  const std::string_view action = RelabelActionName(c.action);
+  const auto a = c.action;
+  const bool needs_target = a == RelabelAction::kReplace || a == RelabelAction::kHashMod ||
+                            a == RelabelAction::kLowercase || a == RelabelAction::kUppercase ||
+                            a == RelabelAction::kKeepEqual || a == RelabelAction::kDropEqual;
+  const bool simple_target = a == RelabelAction::kLowercase || a == RelabelAction::kUppercase ||
+                             a == RelabelAction::kKeepEqual || a == RelabelAction::kDropEqual;
+  if (c.modulus == 0 && a == RelabelAction::kHashMod) {
+    return "relabel configuration for hashmod requires non-zero modulus";
+  }
+  if (needs_target && c.target_label.empty()) {
+    return StrCat("relabel configuration for ", action, " action requires 'target_label' value");
+  }
+  if (a == RelabelAction::kReplace) {
+    const bool has_var = c.target_label.find('$') != std::string::npos;
+    if (has_var ? !IsValidRelabelTarget(c.target_label)
+                : !model::IsValidLabelName(c.target_label)) {
+      return StrCat(QuoteGo(c.target_label), " is invalid 'target_label' for ", action, " action");
+    }
+  }
+  if ((simple_target || a == RelabelAction::kHashMod) &&
+      !model::IsValidLabelName(c.target_label)) {
+    return StrCat(QuoteGo(c.target_label), " is invalid 'target_label' for ", action, " action");
+  }
+  if (simple_target && c.replacement != defaults.replacement) {
+    return StrCat("'replacement' can not be set for ", action, " action");
+  }
+  if (a == RelabelAction::kLabelMap && !IsValidRelabelTarget(c.replacement)) {
+    return StrCat(QuoteGo(c.replacement), " is invalid 'replacement' for ", action, " action");
+  }
+  if ((a == RelabelAction::kKeepEqual || a == RelabelAction::kDropEqual) &&
+      (c.regex != defaults.regex || c.modulus != 0 || c.separator != defaults.separator ||
+       c.replacement != defaults.replacement)) {
+    return StrCat(action,
+                  " action requires only 'source_labels' and `target_label`, and no other fields");
+  }
+  if ((a == RelabelAction::kLabelDrop || a == RelabelAction::kLabelKeep) &&
+      (source_labels_set || !c.target_label.empty() || c.modulus != 0 ||
+       c.separator != defaults.separator || c.replacement != defaults.replacement)) {
+    return StrCat(action, " action requires only 'regex', and no other fields");
+  }
+  return "";
+}
+
+void DecodeRelabel(MapDecoder& d, RelabelConfig* c) {
+  d.StringList("source_labels", &c->source_labels);
+  d.String("separator", &c->separator);
+  d.String("regex", &c->regex);
+  d.Uint("modulus", &c->modulus);
+  d.String("target_label", &c->target_label);
+  d.String("replacement", &c->replacement);
+  std::string action = "replace";
+  d.String("action", &action);
+  if (!d.ok()) return;
+  for (const std::string& name : c->source_labels) {
+    if (!model::IsValidLabelName(name)) {
+      d.Error("source_labels", StrCat(QuoteGo(name), " is not a valid label name"));
+      return;
+    }
+  }
+  auto parsed = ParseRelabelAction(action);
+  if (!parsed.ok()) {
+    d.Error("action", util::FromAbsl(parsed.status().message()));
+    return;
+  }
+  c->action = *parsed;
+  auto re = model::CompileAnchoredRegex(c->regex);
+  if (!re.ok()) {
+    d.Error("regex", util::FromAbsl(re.status().message()));
+    return;
+  }
+  c->compiled = *std::move(re);
+  if (std::string err = ValidateRelabel(*c, d.Has("source_labels")); !err.empty()) d.Error("", err);
+}
+
+bool IsValidFileSdPath(std::string_view path) {
+  // Prometheus: ^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$
+  static const RE2 kPath(R"([^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML))");
+  return RE2::FullMatch(model::ToRe2(path), kPath);
+}
+
+}  // namespace
+
+void DecodeHttpClient(MapDecoder& d, HttpClientConfig* out) {
+  if (d.Has("basic_auth")) {
+    out->basic_auth.emplace();
+    d.Object("basic_auth", [&](MapDecoder& b) {
+      b.String("username", &out->basic_auth->username);
+      b.String("username_file", &out->basic_auth->username_file);
+      b.Secret("password", &out->basic_auth->password);
+      b.String("password_file", &out->basic_auth->password_file);
+    });
+  }
+  if (d.Has("authorization")) {
+    out->authorization.emplace();
+    d.Object("authorization", [&](MapDecoder& a) {
+      a.String("type", &out->authorization->type);
+      a.Secret("credentials", &out->authorization->credentials);
+      a.String("credentials_file", &out->authorization->credentials_file);
+    });
+  }
+  config::Secret bearer_token;
+  std::string bearer_token_file;
+  d.Secret("bearer_token", &bearer_token);
+  d.String("bearer_token_file", &bearer_token_file);
+  d.Object("tls_config", [&](MapDecoder& t) { DecodeTls(t, &out->tls_config); });
+  d.String("proxy_url", &out->proxy_url);
+  d.String("no_proxy", &out->no_proxy);
+  d.Bool("proxy_from_environment", &out->proxy_from_environment);
+  d.Bool("follow_redirects", &out->follow_redirects);
+  d.Bool("enable_http2", &out->enable_http2);
+  d.NotSupported("oauth2", "use authorization or basic_auth");
+  d.NotSupported("proxy_connect_header", "");
+  d.NotSupported("http_headers", "");
+  if (!d.ok()) return;
+
+  // The checks of Prometheus's common HTTPClientConfig.Validate, in its order.
+  const bool has_bearer = !bearer_token.empty() || !bearer_token_file.empty();
+  if (!bearer_token.empty() && !bearer_token_file.empty()) {
+    return d.Error("", "at most one of bearer_token & bearer_token_file must be configured");
+  }
+  if (out->basic_auth && has_bearer) {
+    return d.Error("", "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must "
+                       "be configured");
+  }
+  if (out->basic_auth && !out->basic_auth->password.empty() &&
+      !out->basic_auth->password_file.empty()) {
+    return d.Error("", "at most one of basic_auth password & password_file must be configured");
+  }
+  if (out->authorization) {
+    Authorization& auth = *out->authorization;
+    if (has_bearer) {
+      return d.Error("", "authorization is not compatible with bearer_token & bearer_token_file");
+    }
+    if (!auth.credentials.empty() && !auth.credentials_file.empty()) {
+      return d.Error("", "at most one of authorization credentials & credentials_file must be "
+                         "configured");
+    }
+    auth.type.erase(0, auth.type.find_first_not_of(" \t\n\r"));
+    auth.type.erase(auth.type.find_last_not_of(" \t\n\r") + 1);
+    if (auth.type.empty()) auth.type = "Bearer";
+    std::string lower = auth.type;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (lower == "basic") {
+      return d.Error("authorization",
+                     "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+    }
+    if (out->basic_auth) {
+      return d.Error("", "at most one of basic_auth, oauth2 & authorization must be configured");
+    }
+  } else if (has_bearer) {
+    out->authorization = Authorization{"Bearer", bearer_token, bearer_token_file};
+  }
+}
+
+void DecodeRelabelConfigs(MapDecoder& d, std::string_view key, std::string_view null_error,
+                          std::vector<RelabelConfig>* out) {
+  d.ObjectList(
+      key,
+      [&](MapDecoder& r, size_t) {
+        out->emplace_back();
+        DecodeRelabel(r, &out->back());
+      },
+      null_error);
+}
+
+void DecodeServiceDiscovery(MapDecoder& d, ServiceDiscovery* out) {
+  d.ObjectList("static_configs", [&](MapDecoder& s, size_t) {
+    TargetGroup group;
+    s.StringList("targets", &group.targets);
+    s.Labels("labels", &group.labels);
+    out->static_configs.push_back(std::move(group));
+  });
+  d.ObjectList("file_sd_configs", [&](MapDecoder& f, size_t) {
+    FileSdConfig file_sd;
+    f.StringList("files", &file_sd.files);
+    f.Duration("refresh_interval", &file_sd.refresh_interval);
+    if (!f.ok()) return;
+    if (file_sd.files.empty()) {
+      return f.Error("", "file service discovery config must contain at least one path name");
+    }
+    for (const std::string& path : file_sd.files) {
+      if (!IsValidFileSdPath(path)) {
+        return f.Error("files", StrCat("path name ", QuoteGo(path),
+                                       " is not valid for file discovery"));
+      }
+    }
+    out->file_sd_configs.push_back(std::move(file_sd));
+  });
+  for (std::string_view kind : kUnsupportedSd) {
+    d.NotSupported(kind, "supported are static_configs and file_sd_configs");
+  }
+}
+
+void CheckTargetAddresses(MapDecoder& d, const ServiceDiscovery& sd) {
+  for (const TargetGroup& group : sd.static_configs) {
+    for (const std::string& target : group.targets) {
+      if (target.find('/') != std::string::npos) {
+        return d.Error("static_configs", StrCat(QuoteGo(target), " is not a valid hostname"));
+      }
+    }
+  }
+}
+
+std::string ResolvePath(std::string_view dir, const std::string& path) {
+  if (path.empty() || path[0] == '/' || dir.empty()) return path;
+  return StrCat(dir, "/", path);
+}
+
+void ResolveHttpClientPaths(std::string_view dir, HttpClientConfig* http) {
+  TlsConfig& tls = http->tls_config;
+  for (std::string* p : {&tls.ca_file, &tls.cert_file, &tls.key_file}) *p = ResolvePath(dir, *p);
+  if (http->basic_auth) {
+    http->basic_auth->password_file = ResolvePath(dir, http->basic_auth->password_file);
+    http->basic_auth->username_file = ResolvePath(dir, http->basic_auth->username_file);
+  }
+  if (http->authorization) {
+    http->authorization->credentials_file =
+        ResolvePath(dir, http->authorization->credentials_file);
+  }
+}
+
+}  // namespace sextant::config::internal

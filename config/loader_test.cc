@@ -1,0 +1,249 @@
+#include "config/loader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "util/strings.h"
+
+namespace sextant::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kTestdata[] = "config/testdata";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Rows of a tab-separated file, comment lines skipped.
+std::vector<std::vector<std::string>> ReadTsv(const std::string& path) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(ReadFile(path));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> row;
+    for (std::string_view f : util::StrSplit(line, '\t')) row.emplace_back(f);
+    row.resize(4);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// Loads config/testdata/<rel> the way LoadConfigFile does, but naming it <rel> in messages.
+absl::StatusOr<Config> LoadTestdata(const std::string& rel) {
+  const std::string full = std::string(kTestdata) + "/" + rel;
+  return LoadConfig(ReadFile(full), rel, full.substr(0, full.rfind('/')));
+}
+
+Config MustLoad(std::string_view yaml) {
+  auto c = LoadConfig(yaml, "test.yml");
+  EXPECT_TRUE(c.ok()) << c.status();
+  return c.ok() ? *std::move(c) : Config{};
+}
+
+std::string LoadError(std::string_view yaml) {
+  auto c = LoadConfig(yaml, "test.yml");
+  return c.ok() ? "<loaded fine>" : std::string(c.status().message());
+}
+
+// The reference table: each case's verdict from promtool 2.42 (verdicts.tsv) and Sextant's
+// expected outcome (expectations.tsv). Where they differ, the expectation must say why.
+TEST(LoadConfig, MatchesPromtoolVerdictTable) {
+  std::map<std::string, std::string> promtool;
+  for (const auto& row : ReadTsv(std::string(kTestdata) + "/verdicts.tsv")) {
+    promtool[row[0]] = row[1];
+  }
+  const auto expectations = ReadTsv(std::string(kTestdata) + "/expectations.tsv");
+  ASSERT_GE(promtool.size(), 60u);
+  ASSERT_EQ(expectations.size(), promtool.size()) << "every promtool case needs an expectation";
+  for (const auto& row : expectations) {
+    const std::string& path = row[0];
+    const std::string& verdict = row[1];
+    const std::string& message = row[2];
+    const std::string& reason = row[3];
+    SCOPED_TRACE(path);
+    ASSERT_TRUE(promtool.count(path)) << "no promtool verdict recorded";
+    if (verdict != promtool[path]) {
+      EXPECT_FALSE(reason.empty()) << "differs from promtool without a reason";
+    } else {
+      EXPECT_TRUE(reason.empty()) << "a reason is given but the verdicts agree";
+    }
+    auto config = LoadTestdata(path);
+    if (verdict == "ok") {
+      EXPECT_TRUE(config.ok()) << config.status();
+    } else {
+      ASSERT_FALSE(config.ok());
+      EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_EQ(config.status().message(), message);
+    }
+  }
+}
+
+TEST(LoadConfig, EmptyFileGivesPrometheusDefaults) {
+  const Config c = MustLoad("");
+  EXPECT_EQ(c.global.scrape_interval, absl::Minutes(1));
+  EXPECT_EQ(c.global.scrape_timeout, absl::Seconds(10));
+  EXPECT_EQ(c.global.evaluation_interval, absl::Minutes(1));
+  EXPECT_TRUE(c.scrape_configs.empty());
+}
+
+TEST(LoadConfig, JobsInheritGlobalIntervalAndCapTimeout) {
+  const Config c = MustLoad(R"(
+global: {scrape_interval: 30s, scrape_timeout: 5s}
+scrape_configs:
+  - job_name: inherit
+  - job_name: fast
+    scrape_interval: 2s
+  - job_name: own
+    scrape_interval: 1m
+    scrape_timeout: 20s
+)");
+  ASSERT_EQ(c.scrape_configs.size(), 3u);
+  EXPECT_EQ(c.scrape_configs[0].scrape_interval, absl::Seconds(30));
+  EXPECT_EQ(c.scrape_configs[0].scrape_timeout, absl::Seconds(5));
+  EXPECT_EQ(c.scrape_configs[1].scrape_timeout, absl::Seconds(2));  // capped at the interval
+  EXPECT_EQ(c.scrape_configs[2].scrape_timeout, absl::Seconds(20));
+  EXPECT_EQ(c.scrape_configs[0].metrics_path, "/metrics");
+  EXPECT_EQ(c.scrape_configs[0].scheme, "http");
+  EXPECT_TRUE(c.scrape_configs[0].honor_timestamps);
+  EXPECT_FALSE(c.scrape_configs[0].honor_labels);
+}
+
+TEST(LoadConfig, GlobalTimeoutDefaultIsCappedByShortGlobalInterval) {
+  const Config c = MustLoad("global: {scrape_interval: 5s}");
+  EXPECT_EQ(c.global.scrape_timeout, absl::Seconds(5));
+}
+
+TEST(LoadConfig, GlobalLimitsAreJobDefaults) {
+  const Config c = MustLoad(R"(
+global: {sample_limit: 1000, body_size_limit: 1MB}
+scrape_configs:
+  - job_name: a
+  - job_name: b
+    sample_limit: 5
+)");
+  EXPECT_EQ(c.scrape_configs[0].sample_limit, 1000u);
+  EXPECT_EQ(c.scrape_configs[0].body_size_limit, 1u << 20);
+  EXPECT_EQ(c.scrape_configs[1].sample_limit, 5u);
+}
+
+TEST(LoadConfig, BearerTokenBecomesAuthorization) {
+  const Config c = MustLoad(R"(
+scrape_configs:
+  - job_name: a
+    bearer_token: s3cret
+  - job_name: b
+    bearer_token_file: token.txt
+)");
+  ASSERT_TRUE(c.scrape_configs[0].http.authorization.has_value());
+  EXPECT_EQ(c.scrape_configs[0].http.authorization->type, "Bearer");
+  EXPECT_EQ(c.scrape_configs[0].http.authorization->credentials.value, "s3cret");
+  EXPECT_EQ(c.scrape_configs[1].http.authorization->credentials_file, "token.txt");
+}
+
+TEST(LoadConfig, RelativePathsResolveAgainstTheConfigDirectory) {
+  auto c = LoadConfig(R"(
+rule_files: [rules/*.yml, /abs/alerts.yml]
+scrape_configs:
+  - job_name: a
+    file_sd_configs: [{files: [targets/*.json]}]
+    tls_config: {ca_file: ca.pem}
+)",
+                      "prometheus.yml", "/etc/sextant");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_THAT(c->rule_files, ::testing::ElementsAre("/etc/sextant/rules/*.yml", "/abs/alerts.yml"));
+  EXPECT_EQ(c->scrape_configs[0].sd.file_sd_configs[0].files[0], "/etc/sextant/targets/*.json");
+  EXPECT_EQ(c->scrape_configs[0].sd.file_sd_configs[0].refresh_interval, absl::Minutes(5));
+  EXPECT_EQ(c->scrape_configs[0].http.tls_config.ca_file, "/etc/sextant/ca.pem");
+}
+
+TEST(LoadConfig, MlPlatformStack) {
+  auto c = LoadTestdata("good/ml_platform_stack.yml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  std::vector<std::string> jobs;
+  for (const auto& s : c->scrape_configs) jobs.push_back(s.job_name);
+  EXPECT_THAT(jobs, ::testing::ElementsAre("app", "node", "gpu", "mlflow", "postgres", "mongodb",
+                                           "minio"));
+  EXPECT_EQ(c->global.external_labels.Get("cluster"), "ml-prod");
+  EXPECT_EQ(c->scrape_configs[0].sd.static_configs[0].targets[0], "app:8000");
+  EXPECT_EQ(c->scrape_configs[0].sd.static_configs[0].labels.Get("service"), "inference-api");
+  EXPECT_EQ(c->scrape_configs[2].scrape_interval, absl::Seconds(30));
+  const ScrapeConfig& minio = c->scrape_configs[6];
+  EXPECT_EQ(minio.metrics_path, "/minio/v2/metrics/cluster");
+  ASSERT_TRUE(minio.http.authorization.has_value());
+  EXPECT_EQ(minio.relabel_configs[1].action, RelabelAction::kLabelDrop);
+  ASSERT_EQ(c->remote_write.size(), 1u);
+  EXPECT_EQ(c->remote_write[0].headers.at("X-Scope-OrgID"), "ml-platform");
+  EXPECT_EQ(c->remote_write[0].queue_config.max_shards, 50);
+  EXPECT_EQ(c->alerting.alertmanagers[0].sd.static_configs[0].targets[0], "alertmanager:9093");
+  EXPECT_EQ(c->alerting.alertmanagers[0].api_version, "v2");
+}
+
+TEST(LoadConfig, MlflowStackDropRuleCompilesAnchored) {
+  auto c = LoadTestdata("good/mlflow_model_server_stack.yml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(c->scrape_configs.size(), 2u);
+  EXPECT_EQ(c->scrape_configs[1].scrape_interval, absl::Seconds(10));
+  const RelabelConfig& drop = c->scrape_configs[0].metric_relabel_configs[0];
+  EXPECT_EQ(drop.action, RelabelAction::kDrop);
+  EXPECT_TRUE(RE2::FullMatch("go_gc_duration_seconds", *drop.compiled));
+  EXPECT_FALSE(RE2::FullMatch("mlflow_go_runs", *drop.compiled));  // anchored
+}
+
+TEST(LoadConfig, RelabelDefaults) {
+  const Config c = MustLoad(R"(
+scrape_configs:
+  - job_name: a
+    relabel_configs:
+      - target_label: env
+        replacement: prod
+)");
+  const RelabelConfig& r = c.scrape_configs[0].relabel_configs[0];
+  EXPECT_EQ(r.action, RelabelAction::kReplace);
+  EXPECT_EQ(r.separator, ";");
+  EXPECT_EQ(r.regex, "(.*)");
+  ASSERT_NE(r.compiled, nullptr);
+}
+
+TEST(LoadConfig, UnsupportedServiceDiscoveryIsAClearError) {
+  EXPECT_EQ(LoadError("scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs: [{role: pod}]\n"),
+            "test.yml:3: scrape_configs[0].kubernetes_sd_configs: kubernetes_sd_configs is not "
+            "supported yet by Sextant; supported are static_configs and file_sd_configs");
+  EXPECT_THAT(LoadError("scrape_configs:\n  - job_name: k\n    oauth2: {client_id: x}\n"),
+              HasSubstr("test.yml:3: scrape_configs[0].oauth2: oauth2 is not supported yet"));
+}
+
+TEST(LoadConfig, ErrorsNameFileLineAndField) {
+  EXPECT_EQ(LoadError("global:\n  evaluation_interval: 1x\n"),
+            "test.yml:2: global.evaluation_interval: not a valid duration string: \"1x\"");
+  EXPECT_EQ(LoadError("remote_write:\n  - url: http://x\n    headers: {Content-Type: y}\n"),
+            "test.yml:3: remote_write[0].headers: Content-Type is a reserved header. It must not "
+            "be changed");
+  EXPECT_EQ(LoadError("scrape_configs:\n  - job_name: a\n    tls_config: {min_version: TLS9}\n"),
+            "test.yml:3: scrape_configs[0].tls_config.min_version: unknown TLS version: TLS9");
+  EXPECT_EQ(LoadError("scrape_configs:\n  - job_name: a\n    params: {module: http_2xx}\n"),
+            "test.yml:3: scrape_configs[0].params.module: cannot unmarshal !!str into []string");
+}
+
+TEST(LoadConfig, ParamsAreListsOfValues) {
+  const Config c = MustLoad(
+      "scrape_configs:\n  - job_name: a\n    params: {module: [http_2xx], target: [a, b]}\n");
+  EXPECT_THAT(c.scrape_configs[0].params.at("target"), ::testing::ElementsAre("a", "b"));
+}
+
+TEST(LoadConfigFile, MissingFileIsNotFound) {
+  auto c = LoadConfigFile("/nonexistent/prometheus.yml");
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(c.status().message()), HasSubstr("/nonexistent/prometheus.yml"));
+}
+
+}  // namespace
+}  // namespace sextant::config
