@@ -1,0 +1,89 @@
+#include "config/flags.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace sextant::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ParseFlags, DefaultsMatchPrometheusExceptRetention) {
+  auto p = ParseFlags({});
+  ASSERT_TRUE(p.ok());
+  const Flags& f = p->flags;
+  EXPECT_EQ(f.config_file, "");
+  EXPECT_EQ(f.web_listen_address, "0.0.0.0:9090");
+  EXPECT_EQ(f.storage_tsdb_path, "data/");
+  EXPECT_EQ(f.storage_tsdb_retention_time, absl::Hours(24 * 90));
+  EXPECT_TRUE(f.storage_tsdb_wal_compression);
+  EXPECT_EQ(f.query_lookback_delta, absl::Minutes(5));
+  EXPECT_EQ(f.query_timeout, absl::Minutes(2));
+  EXPECT_EQ(f.query_max_samples, 50000000);
+  EXPECT_EQ(f.query_max_concurrency, 20);
+  EXPECT_FALSE(f.web_enable_lifecycle);
+}
+
+TEST(ParseFlags, EqualsAndSpaceFormsAndBooleans) {
+  auto p = ParseFlags({"--config.file", "p.yml", "--storage.tsdb.retention.time=30d",
+                       "--web.enable-lifecycle", "--no-storage.tsdb.wal-compression",
+                       "--web.enable-admin-api=true", "--storage.tsdb.retention.size=512MB",
+                       "--log.level=debug", "--enable-feature=a,b"});
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->flags.config_file, "p.yml");
+  EXPECT_EQ(p->flags.storage_tsdb_retention_time, absl::Hours(24 * 30));
+  EXPECT_TRUE(p->flags.web_enable_lifecycle);
+  EXPECT_FALSE(p->flags.storage_tsdb_wal_compression);
+  EXPECT_TRUE(p->flags.web_enable_admin_api);
+  EXPECT_EQ(p->flags.storage_tsdb_retention_size, 512u << 20);
+  EXPECT_EQ(p->flags.log_level, "debug");
+  EXPECT_THAT(p->flags.enable_feature, ::testing::ElementsAre("a", "b"));
+}
+
+TEST(ParseFlags, DeprecatedRetentionAlias) {
+  auto p = ParseFlags({"--storage.tsdb.retention=7d"});
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->flags.storage_tsdb_retention_time, absl::Hours(24 * 7));
+}
+
+TEST(ParseFlags, HelpAndVersion) {
+  EXPECT_TRUE(ParseFlags({"--help"})->help);
+  EXPECT_TRUE(ParseFlags({"-h"})->help);
+  EXPECT_TRUE(ParseFlags({"--version"})->version);
+  EXPECT_THAT(FlagsUsage(), HasSubstr("--storage.tsdb.retention.time=\"90d\""));
+}
+
+TEST(ParseFlags, ErrorsNameTheFlag) {
+  EXPECT_EQ(ParseFlags({"--storage.tsdb.retention.time=banana"}).status().message(),
+            "invalid value \"banana\" for flag --storage.tsdb.retention.time: not a valid "
+            "duration string: \"banana\"");
+  EXPECT_EQ(ParseFlags({"--foo"}).status().message(), "unknown long flag '--foo'");
+  EXPECT_EQ(ParseFlags({"--no-config.file"}).status().message(),
+            "unknown long flag '--no-config.file'");
+  EXPECT_EQ(ParseFlags({"stray"}).status().message(), "unexpected stray");
+  EXPECT_EQ(ParseFlags({"--config.file"}).status().message(),
+            "expected argument for flag '--config.file'");
+  EXPECT_THAT(std::string(ParseFlags({"--log.level=trace"}).status().message()),
+              HasSubstr("for flag --log.level: must be one of [debug, info, warn, error]"));
+  EXPECT_THAT(std::string(ParseFlags({"--web.enable-lifecycle=maybe"}).status().message()),
+              HasSubstr("for flag --web.enable-lifecycle"));
+  EXPECT_THAT(std::string(ParseFlags({"--storage.tsdb.retention.size=12XB"}).status().message()),
+              HasSubstr("units: unknown unit XB in 12XB"));
+  EXPECT_FALSE(ParseFlags({"--query.max-samples=lots"}).ok());
+}
+
+TEST(FlagValues, ListsEveryFlagWithPrometheusFormatting) {
+  auto p = ParseFlags({"--storage.tsdb.retention.size=1GB"});
+  std::map<std::string, std::string> values;
+  for (auto& [k, v] : FlagValues(p->flags)) values[k] = v;
+  EXPECT_EQ(values.at("storage.tsdb.retention.time"), "90d");
+  EXPECT_EQ(values.at("storage.tsdb.retention.size"), "1GiB");
+  EXPECT_EQ(values.at("web.listen-address"), "0.0.0.0:9090");
+  EXPECT_EQ(values.at("web.enable-lifecycle"), "false");
+  EXPECT_EQ(values.at("query.lookback-delta"), "5m");
+}
+
+}  // namespace
+}  // namespace sextant::config

@@ -1,0 +1,48 @@
+#include "config/marshal.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "config/default_config.h"
+#include "config/loader.h"
+
+namespace sextant::config {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(ConfigToYaml, ShowsEffectiveValuesAndHidesSecrets) {
+  auto c = LoadConfig(R"(
+global: {scrape_interval: 30s, external_labels: {cluster: a}}
+scrape_configs:
+  - job_name: app
+    basic_auth: {username: u, password: hunter2}
+    static_configs: [{targets: ["app:8000"]}]
+    metric_relabel_configs:
+      - {source_labels: [__name__], regex: "go_.*", action: drop}
+)",
+                      "t.yml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const std::string yaml = ConfigToYaml(*c);
+  EXPECT_THAT(yaml, HasSubstr("scrape_interval: 30s"));
+  EXPECT_THAT(yaml, HasSubstr("scrape_timeout: 10s"));
+  EXPECT_THAT(yaml, HasSubstr("cluster: a"));
+  EXPECT_THAT(yaml, HasSubstr("password: <secret>"));
+  EXPECT_THAT(yaml, Not(HasSubstr("hunter2")));
+  EXPECT_THAT(yaml, HasSubstr("action: drop"));
+  EXPECT_THAT(yaml, HasSubstr("metrics_path: /metrics"));
+}
+
+TEST(ConfigToYaml, RoundTripsThroughTheLoader) {
+  auto first = LoadConfig(DefaultConfigYaml("0.0.0.0:9091"), "default");
+  ASSERT_TRUE(first.ok());
+  auto second = LoadConfig(ConfigToYaml(*first), "rendered");
+  ASSERT_TRUE(second.ok()) << second.status() << "\n" << ConfigToYaml(*first);
+  EXPECT_EQ(ConfigToYaml(*first), ConfigToYaml(*second));
+  EXPECT_EQ(second->scrape_configs[0].sd.static_configs[0].targets[0], "localhost:9091");
+  EXPECT_EQ(second->scrape_configs[0].scrape_interval, absl::Seconds(15));
+}
+
+}  // namespace
+}  // namespace sextant::config
