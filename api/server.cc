@@ -1,0 +1,200 @@
+#include "api/server.h"
+
+#include <httplib.h>
+
+#include <charconv>
+
+#include "api/envelope.h"
+#include "api/status_handlers.h"
+#include "util/log.h"
+#include "util/strings.h"
+
+namespace sextant::api {
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+using Handler = std::function<void(const Request&, Response&)>;
+
+const util::Logger kLog("web");
+
+constexpr char kTextPlain[] = "text/plain; charset=utf-8";
+constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8";
+
+void Json(Response& res, const std::string& data_json) {
+  res.status = 200;
+  res.set_content(SuccessBody(data_json), kJsonContentType);
+}
+
+void Text(Response& res, int status, std::string body) {
+  res.status = status;
+  res.set_content(std::move(body), kTextPlain);
+}
+
+}  // namespace
+
+absl::StatusOr<std::pair<std::string, int>> SplitListenAddress(std::string_view address) {
+  auto bad = [&](std::string_view why) {
+    return absl::InvalidArgumentError(util::StrCat("address ", address, ": ", why));
+  };
+  std::string_view host;
+  std::string_view port;
+  if (!address.empty() && address[0] == '[') {
+    const size_t close = address.find(']');
+    if (close == std::string_view::npos) return bad("missing ']' in address");
+    host = address.substr(1, close - 1);
+    if (close + 1 >= address.size() || address[close + 1] != ':') return bad("missing port in address");
+    port = address.substr(close + 2);
+  } else {
+    const size_t colon = address.rfind(':');
+    if (colon == std::string_view::npos) return bad("missing port in address");
+    host = address.substr(0, colon);
+    if (host.find(':') != std::string_view::npos) return bad("too many colons in address");
+    port = address.substr(colon + 1);
+  }
+  int p = -1;
+  const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  if (ec != std::errc() || ptr != port.data() + port.size() || p < 0 || p > 65535) {
+    return bad("invalid port");
+  }
+  return std::make_pair(host.empty() ? std::string("0.0.0.0") : std::string(host), p);
+}
+
+ApiServer::ApiServer(ServerOptions options, ServerHooks hooks, util::Registry* registry)
+    : options_(std::move(options)),
+      hooks_(std::move(hooks)),
+      registry_(registry),
+      requests_(registry->NewCounterFamily("prometheus_http_requests_total",
+                                           "Counter of HTTP requests.", {"code", "handler"})),
+      durations_(registry->NewHistogramFamily(
+          "prometheus_http_request_duration_seconds", "Histogram of latencies for HTTP requests.",
+          {"handler"}, {.1, .2, .4, 1, 3, 8, 20, 60, 120})),
+      http_(std::make_unique<httplib::Server>()) {}
+
+ApiServer::~ApiServer() { Stop(); }
+
+// Registers the routes on the httplib server, each wrapped to record its metrics.
+class ApiServer::Routes {
+ public:
+  explicit Routes(ApiServer* s) : s_(s) {}
+
+  void Add(std::string_view method, const std::string& path, Handler handler) {
+    // Routes is a short-lived builder: handlers capture the server, never `this`.
+    Handler wrapped = [s = s_, path, handler = std::move(handler)](const Request& req,
+                                                                   Response& res) {
+      const absl::Time start = absl::Now();
+      handler(req, res);
+      if (res.status < 0) res.status = 200;
+      s->requests_->With({std::to_string(res.status), path})->Inc();
+      s->durations_->With({path})->Observe(absl::ToDoubleSeconds(absl::Now() - start));
+    };
+    httplib::Server& http = *s_->http_;
+    if (method == "GET") http.Get(path, wrapped);  // httplib serves HEAD through GET routes
+    if (method == "POST") http.Post(path, wrapped);
+    if (method == "PUT") http.Put(path, wrapped);
+  }
+
+  void AddAll() {
+    const ServerHooks& hooks = s_->hooks_;
+    Add("GET", "/-/healthy", [](const Request&, Response& res) {
+      Text(res, 200, "Sextant Server is Healthy.\n");
+    });
+    Add("GET", "/-/ready", [s = s_](const Request&, Response& res) {
+      if (s->ready_.load()) {
+        Text(res, 200, "Sextant Server is Ready.\n");
+      } else {
+        Text(res, 503, "Service Unavailable");
+      }
+    });
+    AddLifecycle("/-/reload", [&hooks](const Request&, Response& res) {
+      if (absl::Status s = hooks.reload(); !s.ok()) {
+        Text(res, 500, util::StrCat("failed to reload config: ", s.message()));
+      } else {
+        res.status = 200;
+      }
+    });
+    AddLifecycle("/-/quit", [&hooks](const Request&, Response& res) {
+      Text(res, 200, "Requesting termination... Goodbye!");
+      hooks.quit();
+    });
+    Add("GET", "/metrics", [s = s_](const Request&, Response& res) {
+      res.status = 200;
+      res.set_content(s->registry_->WriteText(), kMetricsContentType);
+    });
+    AddStatus("/api/v1/status/buildinfo", [] { return BuildInfoJson(); });
+    AddStatus("/api/v1/status/flags", [&hooks] { return FlagsJson(hooks.flags); });
+    AddStatus("/api/v1/status/config", [&hooks] { return ConfigJson(hooks.config_yaml()); });
+    AddStatus("/api/v1/status/runtimeinfo",
+              [&hooks] { return RuntimeInfoJson(hooks.runtime_info()); });
+  }
+
+ private:
+  // Prometheus answers GET and POST alike on the status endpoints (Grafana POSTs buildinfo).
+  void AddStatus(const std::string& path, std::function<std::string()> data) {
+    Handler h = [data = std::move(data)](const Request&, Response& res) { Json(res, data()); };
+    Add("GET", path, h);
+    Add("POST", path, h);
+  }
+
+  // POST and PUT when --web.enable-lifecycle is set, 403 otherwise; GET is 405, as Prometheus.
+  void AddLifecycle(const std::string& path, Handler handler) {
+    if (!s_->options_.enable_lifecycle) {
+      handler = [](const Request&, Response& res) {
+        Text(res, 403, "Lifecycle API is not enabled.");
+      };
+    }
+    Add("POST", path, handler);
+    Add("PUT", path, handler);
+    Add("GET", path, [](const Request&, Response& res) {
+      Text(res, 405, "Only POST or PUT requests allowed");
+    });
+  }
+
+  ApiServer* s_;
+};
+
+absl::Status ApiServer::Start() {
+  auto address = SplitListenAddress(options_.listen_address);
+  if (!address.ok()) return address.status();
+  Routes(this).AddAll();
+  // httplib's default sets SO_REUSEPORT, which would let a second server bind the same port
+  // silently; SO_REUSEADDR alone still allows quick restarts.
+  http_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  http_->set_read_timeout(static_cast<time_t>(absl::ToInt64Seconds(options_.read_timeout)));
+  http_->set_payload_max_length(options_.max_request_body_bytes);
+  http_->set_error_handler([this](const Request& req, Response& res) {
+    if (res.status == 404 && res.body.empty()) {
+      // Unknown paths: Prometheus's API answers JSON under /api/, plain text elsewhere.
+      if (req.path.rfind("/api/", 0) == 0) {
+        res.set_content(ErrorBody(ErrorType::kNotFound, "page not found"), kJsonContentType);
+      } else {
+        res.set_content("404 page not found\n", kTextPlain);
+      }
+      requests_->With({"404", "other"})->Inc();
+    }
+  });
+  const auto& [host, port] = *address;
+  if (port == 0) {
+    port_ = http_->bind_to_any_port(host);
+    if (port_ <= 0) return absl::UnavailableError(util::StrCat("cannot listen on ", host, ":0"));
+  } else if (!http_->bind_to_port(host, port)) {
+    return absl::UnavailableError(util::StrCat("listen tcp ", options_.listen_address,
+                                               ": bind: address already in use or not available"));
+  } else {
+    port_ = port;
+  }
+  thread_ = std::thread([this] { http_->listen_after_bind(); });
+  kLog.Info("Start listening for connections", {{"address", options_.listen_address}});
+  return absl::OkStatus();
+}
+
+void ApiServer::Stop() {
+  if (!thread_.joinable()) return;
+  http_->stop();
+  thread_.join();
+}
+
+}  // namespace sextant::api

@@ -1,0 +1,95 @@
+#pragma once
+
+// ApiServer: Sextant's HTTP server on --web.listen-address.
+//
+// Serves the management endpoints (/-/healthy, /-/ready, /-/reload, /-/quit), /metrics, and the
+// /api/v1/status/* endpoints, in Prometheus's shapes. Every request is counted in
+// prometheus_http_requests_total{code,handler} and timed in
+// prometheus_http_request_duration_seconds{handler}.
+//
+// Lifecycle: construct, Start() (binds the port; fails if it is taken), SetReady() once storage
+// is open (until then /-/ready answers 503), Stop() to close the listener and finish in-flight
+// requests. Thread-safety: SetReady() and Stop() may be called from any thread; handlers run on
+// the server's worker threads and call the hooks from there.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "util/metrics.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace sextant::api {
+
+struct ServerOptions {
+  std::string listen_address = "0.0.0.0:9090";  // host:port; ":9090" listens on all interfaces
+  bool enable_lifecycle = false;                 // POST/PUT /-/reload and /-/quit
+  absl::Duration read_timeout = absl::Minutes(5);
+  size_t max_request_body_bytes = 32 << 20;
+};
+
+// What /api/v1/status/runtimeinfo reports besides what the server knows itself.
+struct RuntimeInfo {
+  absl::Time start_time;
+  std::string cwd;
+  bool reload_config_success = false;
+  absl::Time last_config_time;
+  int64_t corruption_count = 0;
+  std::string storage_retention;  // e.g. "90d" or "90d or 512MiB"
+};
+
+// The parts of the server the HTTP handlers reach. All must be set; they must be thread-safe.
+struct ServerHooks {
+  std::function<absl::Status()> reload;              // /-/reload
+  std::function<void()> quit;                        // /-/quit, after the response is sent
+  std::function<std::string()> config_yaml;          // /api/v1/status/config
+  std::function<RuntimeInfo()> runtime_info;         // /api/v1/status/runtimeinfo
+  std::vector<std::pair<std::string, std::string>> flags;  // /api/v1/status/flags
+};
+
+class ApiServer {
+ public:
+  // `registry` must outlive the server; /metrics serves it.
+  ApiServer(ServerOptions options, ServerHooks hooks, util::Registry* registry);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Binds the listen address and starts serving on a background thread.
+  // Errors: InvalidArgument for a malformed address, Unavailable when it cannot be bound.
+  absl::Status Start();
+  void SetReady() { ready_.store(true); }
+  // Stops accepting connections and waits for in-flight requests. Idempotent.
+  void Stop();
+  // The bound port (useful with port 0); valid after Start().
+  int port() const { return port_; }
+
+ private:
+  class Routes;
+
+  const ServerOptions options_;
+  const ServerHooks hooks_;
+  util::Registry* const registry_;
+  util::Family<util::Counter>* const requests_;
+  util::Family<util::Histogram>* const durations_;
+  std::unique_ptr<httplib::Server> http_;
+  std::thread thread_;
+  std::atomic<bool> ready_{false};
+  int port_ = 0;
+};
+
+// Splits "host:port" (host may be empty or a bracketed IPv6 literal) as Go's net.SplitHostPort.
+// Errors: InvalidArgument.
+absl::StatusOr<std::pair<std::string, int>> SplitListenAddress(std::string_view address);
+
+}  // namespace sextant::api

@@ -1,0 +1,155 @@
+#include "api/server.h"
+
+#include <httplib.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "nlohmann/json.hpp"
+
+namespace sextant::api {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ApiServerTest : public ::testing::Test {
+ protected:
+  void StartServer(bool lifecycle) {
+    ServerOptions options;
+    options.listen_address = "127.0.0.1:0";
+    options.enable_lifecycle = lifecycle;
+    ServerHooks hooks;
+    hooks.reload = [this] {
+      ++reloads_;
+      return reload_result_;
+    };
+    hooks.quit = [this] { ++quits_; };
+    hooks.config_yaml = [] { return std::string("global:\n  scrape_interval: 1m\n"); };
+    hooks.runtime_info = [] {
+      RuntimeInfo info;
+      info.start_time = absl::FromUnixSeconds(1700000000);
+      info.cwd = "/srv";
+      info.reload_config_success = true;
+      info.storage_retention = "90d";
+      return info;
+    };
+    hooks.flags = {{"web.enable-lifecycle", lifecycle ? "true" : "false"}};
+    server_ = std::make_unique<ApiServer>(options, hooks, &registry_);
+    ASSERT_TRUE(server_->Start().ok());
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+  }
+
+  nlohmann::json GetJson(const std::string& path) {
+    auto res = client_->Get(path.c_str());
+    EXPECT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << path;
+    EXPECT_THAT(res->get_header_value("Content-Type"), HasSubstr("json"));
+    return nlohmann::json::parse(res->body);
+  }
+
+  util::Registry registry_;
+  std::unique_ptr<ApiServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+  std::atomic<int> reloads_{0};
+  std::atomic<int> quits_{0};
+  absl::Status reload_result_;
+};
+
+TEST_F(ApiServerTest, HealthyAndReadiness) {
+  StartServer(false);
+  EXPECT_EQ(client_->Get("/-/healthy")->status, 200);
+  EXPECT_EQ(client_->Head("/-/healthy")->status, 200);
+  EXPECT_EQ(client_->Get("/-/ready")->status, 503);
+  server_->SetReady();
+  EXPECT_EQ(client_->Get("/-/ready")->status, 200);
+}
+
+TEST_F(ApiServerTest, LifecycleDisabledIsForbidden) {
+  StartServer(false);
+  auto res = client_->Post("/-/reload");
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(res->body, "Lifecycle API is not enabled.");
+  EXPECT_EQ(client_->Put("/-/quit")->status, 403);
+  EXPECT_EQ(reloads_.load(), 0);
+  EXPECT_EQ(quits_.load(), 0);
+}
+
+TEST_F(ApiServerTest, LifecycleEnabledReloadsAndReportsFailure) {
+  StartServer(true);
+  EXPECT_EQ(client_->Post("/-/reload")->status, 200);
+  reload_result_ = absl::InvalidArgumentError("x.yml:3: bad");
+  auto res = client_->Post("/-/reload");
+  EXPECT_EQ(res->status, 500);
+  EXPECT_EQ(res->body, "failed to reload config: x.yml:3: bad");
+  EXPECT_EQ(reloads_.load(), 2);
+  EXPECT_EQ(client_->Get("/-/reload")->status, 405);
+  EXPECT_EQ(client_->Post("/-/quit")->status, 200);
+  EXPECT_EQ(quits_.load(), 1);
+}
+
+TEST_F(ApiServerTest, StatusEndpointsUsePrometheusEnvelope) {
+  StartServer(false);
+  nlohmann::json build = GetJson("/api/v1/status/buildinfo");
+  EXPECT_EQ(build["status"], "success");
+  EXPECT_THAT(build["data"]["version"].get<std::string>(), ::testing::MatchesRegex("[0-9]+\\.[0-9]+\\.[0-9]+"));
+  for (const char* key : {"revision", "branch", "buildUser", "buildDate", "goVersion"}) {
+    EXPECT_TRUE(build["data"].contains(key)) << key;
+  }
+  // Grafana POSTs buildinfo with an empty body.
+  EXPECT_EQ(client_->Post("/api/v1/status/buildinfo", "", "application/x-www-form-urlencoded")->status, 200);
+  EXPECT_EQ(GetJson("/api/v1/status/flags")["data"]["web.enable-lifecycle"], "false");
+  EXPECT_EQ(GetJson("/api/v1/status/config")["data"]["yaml"], "global:\n  scrape_interval: 1m\n");
+  nlohmann::json rt = GetJson("/api/v1/status/runtimeinfo")["data"];
+  EXPECT_EQ(rt["startTime"], "2023-11-14T22:13:20Z");
+  EXPECT_EQ(rt["CWD"], "/srv");
+  EXPECT_EQ(rt["reloadConfigSuccess"], true);
+  EXPECT_EQ(rt["storageRetention"], "90d");
+  EXPECT_GE(rt["goroutineCount"].get<int>(), 1);
+}
+
+TEST_F(ApiServerTest, UnknownPathsAre404) {
+  StartServer(false);
+  auto api = client_->Get("/api/v1/nope");
+  EXPECT_EQ(api->status, 404);
+  EXPECT_EQ(nlohmann::json::parse(api->body)["errorType"], "not_found");
+  EXPECT_EQ(client_->Get("/nope")->status, 404);
+}
+
+TEST_F(ApiServerTest, MetricsCountRequestsByHandlerAndCode) {
+  StartServer(false);
+  client_->Get("/-/healthy");
+  client_->Get("/-/healthy");
+  client_->Post("/-/reload");
+  auto res = client_->Get("/metrics");
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_THAT(res->body, HasSubstr("prometheus_http_requests_total{code=\"200\",handler=\"/-/healthy\"} 2\n"));
+  EXPECT_THAT(res->body, HasSubstr("prometheus_http_requests_total{code=\"403\",handler=\"/-/reload\"} 1\n"));
+  EXPECT_THAT(res->body, HasSubstr("prometheus_http_request_duration_seconds_bucket{handler=\"/-/healthy\",le=\"0.1\"} 2\n"));
+}
+
+TEST(SplitListenAddress, GoSemantics) {
+  EXPECT_EQ(*SplitListenAddress("0.0.0.0:9090"), std::make_pair(std::string("0.0.0.0"), 9090));
+  EXPECT_EQ(*SplitListenAddress(":9091"), std::make_pair(std::string("0.0.0.0"), 9091));
+  EXPECT_EQ(*SplitListenAddress("[::1]:80"), std::make_pair(std::string("::1"), 80));
+  EXPECT_FALSE(SplitListenAddress("9090").ok());
+  EXPECT_FALSE(SplitListenAddress("host:port").ok());
+  EXPECT_FALSE(SplitListenAddress("a:1:2").ok());
+  EXPECT_FALSE(SplitListenAddress("h:70000").ok());
+}
+
+TEST(ApiServerStart, PortInUseIsAnError) {
+  util::Registry r1, r2;
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  ApiServer first(options, {}, &r1);
+  ASSERT_TRUE(first.Start().ok());
+  options.listen_address = "127.0.0.1:" + std::to_string(first.port());
+  ApiServer second(options, {}, &r2);
+  EXPECT_EQ(second.Start().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace sextant::api
