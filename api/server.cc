@@ -3,6 +3,8 @@
 #include <httplib.h>
 
 #include <charconv>
+#include <chrono>
+#include <thread>
 
 #include "api/envelope.h"
 #include "api/status_handlers.h"
@@ -163,6 +165,16 @@ absl::Status ApiServer::Start() {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  http_->set_pre_routing_handler([](const Request& req, Response&) {
+    // RFC 7230 3.3.3: a request with neither Content-Length nor Transfer-Encoding has an empty
+    // body. httplib 0.11 instead answers 400 to such a POST, which is exactly what
+    // `curl -X POST .../-/reload` sends. The Request is a mutable local of httplib's, handed to
+    // this hook as const; the header tells it there is nothing to read.
+    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+      const_cast<Request&>(req).set_header("Content-Length", "0");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   http_->set_read_timeout(static_cast<time_t>(absl::ToInt64Seconds(options_.read_timeout)));
   http_->set_payload_max_length(options_.max_request_body_bytes);
   http_->set_error_handler([this](const Request& req, Response& res) {
@@ -187,6 +199,16 @@ absl::Status ApiServer::Start() {
     port_ = port;
   }
   thread_ = std::thread([this] { http_->listen_after_bind(); });
+  // httplib's stop() does nothing until the listen loop has marked itself running, so a Stop()
+  // right after Start() would hang in join(): wait for the loop here.
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!http_->is_running()) {
+    if (absl::Now() > deadline) {
+      return absl::InternalError(util::StrCat("web listener on ", options_.listen_address,
+                                              " did not start"));
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
   kLog.Info("Start listening for connections", {{"address", options_.listen_address}});
   return absl::OkStatus();
 }

@@ -89,6 +89,19 @@ TEST_F(ApiServerTest, LifecycleEnabledReloadsAndReportsFailure) {
   EXPECT_EQ(quits_.load(), 1);
 }
 
+TEST_F(ApiServerTest, PostWithoutContentLengthHasEmptyBody) {
+  // What `curl -X POST http://host:9090/-/reload` sends: no Content-Length, no body.
+  StartServer(true);
+  httplib::Client raw("127.0.0.1", server_->port());
+  httplib::Request req;
+  req.method = "POST";
+  req.path = "/-/reload";
+  auto res = raw.send(req);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(reloads_.load(), 1);
+}
+
 TEST_F(ApiServerTest, StatusEndpointsUsePrometheusEnvelope) {
   StartServer(false);
   nlohmann::json build = GetJson("/api/v1/status/buildinfo");

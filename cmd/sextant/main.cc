@@ -1,0 +1,188 @@
+// sextant: the server. Wiring only: flags, logging, config, storage directory, HTTP server,
+// signals. Each piece lives in its module; see docs/ARCHITECTURE.md.
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "api/server.h"
+#include "config/byte_size.h"
+#include "config/default_config.h"
+#include "config/flags.h"
+#include "config/marshal.h"
+#include "config/reloader.h"
+#include "model/duration.h"
+#include "util/build_info.h"
+#include "util/log.h"
+#include "util/metrics.h"
+#include "util/process_metrics.h"
+#include "util/strings.h"
+
+namespace sextant {
+namespace {
+
+const util::Logger kLog("");
+
+void PrintVersion() {
+  const util::BuildInfo& b = util::GetBuildInfo();
+  std::printf(
+      "sextant, version %.*s (branch: %.*s, revision: %.*s)\n"
+      "  build user:       %.*s\n"
+      "  build date:       %.*s\n"
+      "  compiler:         %.*s\n",
+      static_cast<int>(b.version.size()), b.version.data(), static_cast<int>(b.branch.size()),
+      b.branch.data(), static_cast<int>(b.revision.size()), b.revision.data(),
+      static_cast<int>(b.build_user.size()), b.build_user.data(),
+      static_cast<int>(b.build_date.size()), b.build_date.data(),
+      static_cast<int>(b.compiler.size()), b.compiler.data());
+}
+
+void RegisterBuildInfo(util::Registry* registry) {
+  registry->NewCallbackFamily(
+      "prometheus_build_info",
+      "A metric with a constant '1' value labeled by version, revision, branch, goversion from "
+      "which prometheus was built, and the goos and goarch for the build.",
+      util::MetricType::kGauge, [](util::MetricWriter& w) {
+        const util::BuildInfo& b = util::GetBuildInfo();
+        w.Sample("prometheus_build_info",
+                 {"branch", "goarch", "goos", "goversion", "revision", "tags", "version"},
+                 {std::string(b.branch), "amd64", "linux", std::string(b.compiler),
+                  std::string(b.revision), "sextant", std::string(b.version)},
+                 1);
+      });
+}
+
+// Storage is a placeholder until the storage issue lands: make sure the data directory exists
+// and is writable, so that a bad --storage.tsdb.path fails at start as Prometheus's does.
+absl::Status OpenDataDirectory(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        util::StrCat("opening storage failed: mkdir ", path, ": ", ec.message()));
+  }
+  if (access(path.c_str(), W_OK) != 0) {
+    return absl::UnavailableError(
+        util::StrCat("opening storage failed: ", path, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+std::string RetentionString(const config::Flags& flags) {
+  std::string out = model::DurationToString(flags.storage_tsdb_retention_time);
+  if (flags.storage_tsdb_retention_size != 0) {
+    util::StrAppend(&out, " or ", config::ByteSizeToString(flags.storage_tsdb_retention_size));
+  }
+  return out;
+}
+
+int Run(const config::Flags& flags) {
+  const util::BuildInfo& build = util::GetBuildInfo();
+  kLog.Info("Starting Sextant", {{"version", build.version}, {"revision", build.revision}});
+  const absl::Time start_time = absl::Now();
+
+  // Signals are taken synchronously by the main thread; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  util::Registry registry;
+  util::RegisterProcessMetrics(&registry);
+  RegisterBuildInfo(&registry);
+
+  config::ConfigReloader reloader(flags.config_file,
+                                  config::DefaultConfigYaml(flags.web_listen_address), &registry);
+  if (absl::Status s = reloader.Reload(); !s.ok()) {
+    kLog.Error("Error loading config", {{"file", flags.config_file.empty()
+                                                     ? config::kDefaultConfigName
+                                                     : std::string_view(flags.config_file)},
+                                        {"err", s}});
+    return 1;
+  }
+
+  api::ServerOptions options;
+  options.listen_address = flags.web_listen_address;
+  options.enable_lifecycle = flags.web_enable_lifecycle;
+  options.read_timeout = flags.web_read_timeout;
+  api::ServerHooks hooks;
+  hooks.reload = [&reloader] { return reloader.Reload(); };
+  hooks.quit = [] { kill(getpid(), SIGTERM); };
+  hooks.config_yaml = [&reloader] { return config::ConfigToYaml(*reloader.current()); };
+  hooks.runtime_info = [&] {
+    api::RuntimeInfo info;
+    info.start_time = start_time;
+    std::error_code ec;
+    info.cwd = std::filesystem::current_path(ec).string();
+    info.reload_config_success = reloader.last_reload_successful();
+    info.last_config_time = reloader.last_success_time();
+    info.storage_retention = RetentionString(flags);
+    return info;
+  };
+  hooks.flags = config::FlagValues(flags);
+  api::ApiServer server(options, std::move(hooks), &registry);
+  if (absl::Status s = server.Start(); !s.ok()) {
+    kLog.Error("Unable to start web listener", {{"err", s}});
+    return 1;
+  }
+
+  if (absl::Status s = OpenDataDirectory(flags.storage_tsdb_path); !s.ok()) {
+    kLog.Error("Opening storage failed", {{"err", s}});
+    server.Stop();
+    return 1;
+  }
+  kLog.Info("Storage directory ready", {{"path", flags.storage_tsdb_path},
+                                        {"retention", RetentionString(flags)}});
+  server.SetReady();
+  kLog.Info("Server is ready to receive web requests.");
+
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      reloader.Reload().IgnoreError();  // logged and exported by the reloader; keep running
+      continue;
+    }
+    kLog.Warn(sig == SIGTERM ? "Received SIGTERM, exiting gracefully..."
+                             : "Received SIGINT, exiting gracefully...");
+    break;
+  }
+  server.Stop();
+  kLog.Info("See you next time!");
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  auto parsed = config::ParseFlags(std::vector<std::string>(argv + 1, argv + argc));
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "sextant: error: %s, try --help\n",
+                 std::string(parsed.status().message()).c_str());
+    return 2;
+  }
+  if (parsed->help) {
+    std::fputs(config::FlagsUsage().c_str(), stdout);
+    return 0;
+  }
+  if (parsed->version) {
+    PrintVersion();
+    return 0;
+  }
+  const config::Flags& flags = parsed->flags;
+  util::ConfigureLogging(*util::ParseLogLevel(flags.log_level),
+                         *util::ParseLogFormat(flags.log_format));
+  return Run(flags);
+}
+
+}  // namespace
+}  // namespace sextant
+
+int main(int argc, char** argv) { return sextant::Main(argc, argv); }
