@@ -10,7 +10,15 @@
 
 namespace sextant::api {
 
-enum class ErrorType { kBadData, kExecution, kCanceled, kTimeout, kInternal, kNotFound, kUnavailable };
+enum class ErrorType {
+  kBadData,
+  kExecution,
+  kCanceled,
+  kTimeout,
+  kInternal,
+  kNotFound,
+  kUnavailable
+};
 
 // The errorType string, e.g. "bad_data".
 std::string_view ErrorTypeName(ErrorType type);

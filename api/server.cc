@@ -1,10 +1,10 @@
 #include "api/server.h"
 
-#include <httplib.h>
-
 #include <charconv>
 #include <chrono>
 #include <thread>
+
+#include <httplib.h>
 
 #include "api/envelope.h"
 #include "api/status_handlers.h"
@@ -45,7 +45,8 @@ absl::StatusOr<std::pair<std::string, int>> SplitListenAddress(std::string_view 
     const size_t close = address.find(']');
     if (close == std::string_view::npos) return bad("missing ']' in address");
     host = address.substr(1, close - 1);
-    if (close + 1 >= address.size() || address[close + 1] != ':') return bad("missing port in address");
+    if (close + 1 >= address.size() || address[close + 1] != ':')
+      return bad("missing port in address");
     port = address.substr(close + 2);
   } else {
     const size_t colon = address.rfind(':');
@@ -68,9 +69,9 @@ ApiServer::ApiServer(ServerOptions options, ServerHooks hooks, util::Registry* r
       registry_(registry),
       requests_(registry->NewCounterFamily("prometheus_http_requests_total",
                                            "Counter of HTTP requests.", {"code", "handler"})),
-      durations_(registry->NewHistogramFamily(
-          "prometheus_http_request_duration_seconds", "Histogram of latencies for HTTP requests.",
-          {"handler"}, {.1, .2, .4, 1, 3, 8, 20, 60, 120})),
+      durations_(registry->NewHistogramFamily("prometheus_http_request_duration_seconds",
+                                              "Histogram of latencies for HTTP requests.",
+                                              {"handler"}, {.1, .2, .4, 1, 3, 8, 20, 60, 120})),
       http_(std::make_unique<httplib::Server>()) {}
 
 ApiServer::~ApiServer() { Stop(); }
@@ -98,9 +99,8 @@ class ApiServer::Routes {
 
   void AddAll() {
     const ServerHooks& hooks = s_->hooks_;
-    Add("GET", "/-/healthy", [](const Request&, Response& res) {
-      Text(res, 200, "Sextant Server is Healthy.\n");
-    });
+    Add("GET", "/-/healthy",
+        [](const Request&, Response& res) { Text(res, 200, "Sextant Server is Healthy.\n"); });
     Add("GET", "/-/ready", [s = s_](const Request&, Response& res) {
       if (s->ready_.load()) {
         Text(res, 200, "Sextant Server is Ready.\n");
@@ -147,9 +147,8 @@ class ApiServer::Routes {
     }
     Add("POST", path, handler);
     Add("PUT", path, handler);
-    Add("GET", path, [](const Request&, Response& res) {
-      Text(res, 405, "Only POST or PUT requests allowed");
-    });
+    Add("GET", path,
+        [](const Request&, Response& res) { Text(res, 405, "Only POST or PUT requests allowed"); });
   }
 
   ApiServer* s_;
@@ -204,8 +203,8 @@ absl::Status ApiServer::Start() {
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
   while (!http_->is_running()) {
     if (absl::Now() > deadline) {
-      return absl::InternalError(util::StrCat("web listener on ", options_.listen_address,
-                                              " did not start"));
+      return absl::InternalError(
+          util::StrCat("web listener on ", options_.listen_address, " did not start"));
     }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }

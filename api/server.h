@@ -33,7 +33,7 @@ namespace sextant::api {
 
 struct ServerOptions {
   std::string listen_address = "0.0.0.0:9090";  // host:port; ":9090" listens on all interfaces
-  bool enable_lifecycle = false;                 // POST/PUT /-/reload and /-/quit
+  bool enable_lifecycle = false;                // POST/PUT /-/reload and /-/quit
   absl::Duration read_timeout = absl::Minutes(5);
   size_t max_request_body_bytes = 32 << 20;
 };
@@ -50,10 +50,10 @@ struct RuntimeInfo {
 
 // The parts of the server the HTTP handlers reach. All must be set; they must be thread-safe.
 struct ServerHooks {
-  std::function<absl::Status()> reload;              // /-/reload
-  std::function<void()> quit;                        // /-/quit, after the response is sent
-  std::function<std::string()> config_yaml;          // /api/v1/status/config
-  std::function<RuntimeInfo()> runtime_info;         // /api/v1/status/runtimeinfo
+  std::function<absl::Status()> reload;                    // /-/reload
+  std::function<void()> quit;                              // /-/quit, after the response is sent
+  std::function<std::string()> config_yaml;                // /api/v1/status/config
+  std::function<RuntimeInfo()> runtime_info;               // /api/v1/status/runtimeinfo
   std::vector<std::pair<std::string, std::string>> flags;  // /api/v1/status/flags
 };
 

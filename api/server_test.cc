@@ -1,11 +1,10 @@
 #include "api/server.h"
 
-#include <httplib.h>
+#include <atomic>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <atomic>
+#include <httplib.h>
 
 #include "nlohmann/json.hpp"
 
@@ -106,12 +105,15 @@ TEST_F(ApiServerTest, StatusEndpointsUsePrometheusEnvelope) {
   StartServer(false);
   nlohmann::json build = GetJson("/api/v1/status/buildinfo");
   EXPECT_EQ(build["status"], "success");
-  EXPECT_THAT(build["data"]["version"].get<std::string>(), ::testing::MatchesRegex("[0-9]+\\.[0-9]+\\.[0-9]+"));
+  EXPECT_THAT(build["data"]["version"].get<std::string>(),
+              ::testing::MatchesRegex("[0-9]+\\.[0-9]+\\.[0-9]+"));
   for (const char* key : {"revision", "branch", "buildUser", "buildDate", "goVersion"}) {
     EXPECT_TRUE(build["data"].contains(key)) << key;
   }
   // Grafana POSTs buildinfo with an empty body.
-  EXPECT_EQ(client_->Post("/api/v1/status/buildinfo", "", "application/x-www-form-urlencoded")->status, 200);
+  EXPECT_EQ(
+      client_->Post("/api/v1/status/buildinfo", "", "application/x-www-form-urlencoded")->status,
+      200);
   EXPECT_EQ(GetJson("/api/v1/status/flags")["data"]["web.enable-lifecycle"], "false");
   EXPECT_EQ(GetJson("/api/v1/status/config")["data"]["yaml"], "global:\n  scrape_interval: 1m\n");
   nlohmann::json rt = GetJson("/api/v1/status/runtimeinfo")["data"];
@@ -138,9 +140,12 @@ TEST_F(ApiServerTest, MetricsCountRequestsByHandlerAndCode) {
   auto res = client_->Get("/metrics");
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
-  EXPECT_THAT(res->body, HasSubstr("prometheus_http_requests_total{code=\"200\",handler=\"/-/healthy\"} 2\n"));
-  EXPECT_THAT(res->body, HasSubstr("prometheus_http_requests_total{code=\"403\",handler=\"/-/reload\"} 1\n"));
-  EXPECT_THAT(res->body, HasSubstr("prometheus_http_request_duration_seconds_bucket{handler=\"/-/healthy\",le=\"0.1\"} 2\n"));
+  EXPECT_THAT(res->body,
+              HasSubstr("prometheus_http_requests_total{code=\"200\",handler=\"/-/healthy\"} 2\n"));
+  EXPECT_THAT(res->body,
+              HasSubstr("prometheus_http_requests_total{code=\"403\",handler=\"/-/reload\"} 1\n"));
+  EXPECT_THAT(res->body, HasSubstr("prometheus_http_request_duration_seconds_bucket{handler=\"/-/"
+                                   "healthy\",le=\"0.1\"} 2\n"));
 }
 
 TEST(SplitListenAddress, GoSemantics) {

@@ -25,9 +25,9 @@ int64_t ThreadCount() {
 
 std::string BuildInfoJson() {
   const util::BuildInfo& b = util::GetBuildInfo();
-  return nlohmann::json{{"version", Str(b.version)},       {"revision", Str(b.revision)},
-                        {"branch", Str(b.branch)},         {"buildUser", Str(b.build_user)},
-                        {"buildDate", Str(b.build_date)},  {"goVersion", Str(b.compiler)}}
+  return nlohmann::json{{"version", Str(b.version)},      {"revision", Str(b.revision)},
+                        {"branch", Str(b.branch)},        {"buildUser", Str(b.build_user)},
+                        {"buildDate", Str(b.build_date)}, {"goVersion", Str(b.compiler)}}
       .dump();
 }
 

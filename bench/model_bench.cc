@@ -1,10 +1,10 @@
 // Benchmarks of the model types on the hot paths of ingestion and querying: building, hashing
 // and comparing label sets, and matching label values.
 
-#include <benchmark/benchmark.h>
-
 #include <string>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "model/labels.h"
 #include "model/matcher.h"

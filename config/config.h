@@ -114,8 +114,8 @@ struct ServiceDiscovery {
 
 struct ScrapeConfig {
   std::string job_name;
-  absl::Duration scrape_interval;  // inherited from global when unset
-  absl::Duration scrape_timeout;   // inherited from global, capped at scrape_interval
+  absl::Duration scrape_interval;             // inherited from global when unset
+  absl::Duration scrape_timeout;              // inherited from global, capped at scrape_interval
   std::vector<std::string> scrape_protocols;  // empty: Prometheus's default negotiation order
   std::string fallback_scrape_protocol;
   std::string metrics_path = "/metrics";

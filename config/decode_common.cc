@@ -16,15 +16,15 @@ using util::StrCat;
 
 // Service-discovery kinds Prometheus has and Sextant does not support yet.
 constexpr std::string_view kUnsupportedSd[] = {
-    "azure_sd_configs",     "consul_sd_configs",       "digitalocean_sd_configs",
-    "docker_sd_configs",    "dockerswarm_sd_configs",  "dns_sd_configs",
-    "ec2_sd_configs",       "eureka_sd_configs",       "gce_sd_configs",
-    "hetzner_sd_configs",   "http_sd_configs",         "ionos_sd_configs",
+    "azure_sd_configs",      "consul_sd_configs",      "digitalocean_sd_configs",
+    "docker_sd_configs",     "dockerswarm_sd_configs", "dns_sd_configs",
+    "ec2_sd_configs",        "eureka_sd_configs",      "gce_sd_configs",
+    "hetzner_sd_configs",    "http_sd_configs",        "ionos_sd_configs",
     "kubernetes_sd_configs", "kuma_sd_configs",        "lightsail_sd_configs",
-    "linode_sd_configs",    "marathon_sd_configs",     "nerve_sd_configs",
-    "nomad_sd_configs",     "openstack_sd_configs",    "ovhcloud_sd_configs",
-    "puppetdb_sd_configs",  "scaleway_sd_configs",     "serverset_sd_configs",
-    "stackit_sd_configs",   "triton_sd_configs",       "uyuni_sd_configs",
+    "linode_sd_configs",     "marathon_sd_configs",    "nerve_sd_configs",
+    "nomad_sd_configs",      "openstack_sd_configs",   "ovhcloud_sd_configs",
+    "puppetdb_sd_configs",   "scaleway_sd_configs",    "serverset_sd_configs",
+    "stackit_sd_configs",    "triton_sd_configs",      "uyuni_sd_configs",
     "vultr_sd_configs"};
 
 void DecodeTls(MapDecoder& d, TlsConfig* tls) {
@@ -55,12 +55,14 @@ void DecodeTls(MapDecoder& d, TlsConfig* tls) {
     d.Error("", "at most one of key and key_file must be configured");
   } else if ((!tls->cert.empty() || !tls->cert_file.empty()) && tls->key.empty() &&
              tls->key_file.empty()) {
-    d.Error("", "exactly one of key or key_file must be configured when a client certificate is "
-                "configured");
+    d.Error("",
+            "exactly one of key or key_file must be configured when a client certificate is "
+            "configured");
   } else if ((!tls->key.empty() || !tls->key_file.empty()) && tls->cert.empty() &&
              tls->cert_file.empty()) {
-    d.Error("", "exactly one of cert or cert_file must be configured when a client key is "
-                "configured");
+    d.Error("",
+            "exactly one of cert or cert_file must be configured when a client key is "
+            "configured");
   }
 }
 
@@ -108,8 +110,7 @@ std::string ValidateRelabel(const RelabelConfig& c, bool source_labels_set) {
       return StrCat(QuoteGo(c.target_label), " is invalid 'target_label' for ", action, " action");
     }
   }
-  if ((simple_target || a == RelabelAction::kHashMod) &&
-      !model::IsValidLabelName(c.target_label)) {
+  if ((simple_target || a == RelabelAction::kHashMod) && !model::IsValidLabelName(c.target_label)) {
     return StrCat(QuoteGo(c.target_label), " is invalid 'target_label' for ", action, " action");
   }
   if (simple_target && c.replacement != defaults.replacement) {
@@ -210,8 +211,9 @@ void DecodeHttpClient(MapDecoder& d, HttpClientConfig* out) {
     return d.Error("", "at most one of bearer_token & bearer_token_file must be configured");
   }
   if (out->basic_auth && has_bearer) {
-    return d.Error("", "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must "
-                       "be configured");
+    return d.Error("",
+                   "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must "
+                   "be configured");
   }
   if (out->basic_auth && !out->basic_auth->password.empty() &&
       !out->basic_auth->password_file.empty()) {
@@ -223,8 +225,9 @@ void DecodeHttpClient(MapDecoder& d, HttpClientConfig* out) {
       return d.Error("", "authorization is not compatible with bearer_token & bearer_token_file");
     }
     if (!auth.credentials.empty() && !auth.credentials_file.empty()) {
-      return d.Error("", "at most one of authorization credentials & credentials_file must be "
-                         "configured");
+      return d.Error("",
+                     "at most one of authorization credentials & credentials_file must be "
+                     "configured");
     }
     auth.type.erase(0, auth.type.find_first_not_of(" \t\n\r"));
     auth.type.erase(auth.type.find_last_not_of(" \t\n\r") + 1);
@@ -272,8 +275,8 @@ void DecodeServiceDiscovery(MapDecoder& d, ServiceDiscovery* out) {
     }
     for (const std::string& path : file_sd.files) {
       if (!IsValidFileSdPath(path)) {
-        return f.Error("files", StrCat("path name ", QuoteGo(path),
-                                       " is not valid for file discovery"));
+        return f.Error("files",
+                       StrCat("path name ", QuoteGo(path), " is not valid for file discovery"));
       }
     }
     out->file_sd_configs.push_back(std::move(file_sd));
@@ -306,8 +309,7 @@ void ResolveHttpClientPaths(std::string_view dir, HttpClientConfig* http) {
     http->basic_auth->username_file = ResolvePath(dir, http->basic_auth->username_file);
   }
   if (http->authorization) {
-    http->authorization->credentials_file =
-        ResolvePath(dir, http->authorization->credentials_file);
+    http->authorization->credentials_file = ResolvePath(dir, http->authorization->credentials_file);
   }
 }
 

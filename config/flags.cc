@@ -33,7 +33,8 @@ absl::Status SetInt(int64_t* out, std::string_view v) {
   int64_t n = 0;
   const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || ptr != v.data() + v.size()) {
-    return absl::InvalidArgumentError(StrCat("strconv.ParseInt: parsing \"", v, "\": invalid syntax"));
+    return absl::InvalidArgumentError(
+        StrCat("strconv.ParseInt: parsing \"", v, "\": invalid syntax"));
   }
   *out = n;
   return absl::OkStatus();
@@ -45,7 +46,8 @@ absl::Status SetBool(bool* out, std::string_view v) {
   } else if (v == "false" || v == "0") {
     *out = false;
   } else {
-    return absl::InvalidArgumentError(StrCat("strconv.ParseBool: parsing \"", v, "\": invalid syntax"));
+    return absl::InvalidArgumentError(
+        StrCat("strconv.ParseBool: parsing \"", v, "\": invalid syntax"));
   }
   return absl::OkStatus();
 }
@@ -120,10 +122,9 @@ const std::vector<FlagDef>& FlagTable() {
     t.push_back(String("web.cors.origin", &Flags::web_cors_origin,
                        "Regex for CORS origin. It is fully anchored."));
     t.push_back(String("web.page-title", &Flags::web_page_title, "Document title of the UI."));
-    t.push_back(String("storage.tsdb.path", &Flags::storage_tsdb_path,
-                       "Base path for metrics storage."));
-    FlagDef retention = Duration("storage.tsdb.retention.time",
-                                 &Flags::storage_tsdb_retention_time,
+    t.push_back(
+        String("storage.tsdb.path", &Flags::storage_tsdb_path, "Base path for metrics storage."));
+    FlagDef retention = Duration("storage.tsdb.retention.time", &Flags::storage_tsdb_retention_time,
                                  "How long to retain samples in storage. Units supported: y, w, "
                                  "d, h, m, s, ms.");
     t.push_back(retention);
@@ -163,7 +164,8 @@ const std::vector<FlagDef>& FlagTable() {
                     "Maximum number of queries executed concurrently."));
     t.push_back(Int("query.max-samples", &Flags::query_max_samples,
                     "Maximum number of samples a single query can load into memory."));
-    t.push_back({"enable-feature", "Comma separated feature names to enable (accepted for "
+    t.push_back({"enable-feature",
+                 "Comma separated feature names to enable (accepted for "
                  "compatibility; Sextant has no feature flags yet).",
                  false,
                  [](Flags& f, std::string_view v) {
@@ -220,7 +222,8 @@ absl::StatusOr<ParsedCommandLine> ParseFlags(const std::vector<std::string>& arg
       negated = def != nullptr && def->is_bool && !value;
       if (!negated) def = nullptr;
     }
-    if (def == nullptr) return absl::InvalidArgumentError(StrCat("unknown long flag '--", body, "'"));
+    if (def == nullptr)
+      return absl::InvalidArgumentError(StrCat("unknown long flag '--", body, "'"));
     std::string text;
     if (negated) {
       text = "false";
@@ -234,8 +237,8 @@ absl::StatusOr<ParsedCommandLine> ParseFlags(const std::vector<std::string>& arg
       return absl::InvalidArgumentError(StrCat("expected argument for flag '--", def->name, "'"));
     }
     if (absl::Status s = def->set(parsed.flags, text); !s.ok()) {
-      return absl::InvalidArgumentError(StrCat("invalid value \"", text, "\" for flag --",
-                                               def->name, ": ", s.message()));
+      return absl::InvalidArgumentError(
+          StrCat("invalid value \"", text, "\" for flag --", def->name, ": ", s.message()));
     }
   }
   return parsed;

@@ -1,9 +1,9 @@
 #include "config/flags.h"
 
+#include <map>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <map>
 
 namespace sextant::config {
 namespace {

@@ -19,17 +19,28 @@ using util::StrCat;
 
 std::string_view RelabelActionName(RelabelAction action) {
   switch (action) {
-    case RelabelAction::kReplace: return "replace";
-    case RelabelAction::kKeep: return "keep";
-    case RelabelAction::kDrop: return "drop";
-    case RelabelAction::kKeepEqual: return "keepequal";
-    case RelabelAction::kDropEqual: return "dropequal";
-    case RelabelAction::kHashMod: return "hashmod";
-    case RelabelAction::kLabelMap: return "labelmap";
-    case RelabelAction::kLabelDrop: return "labeldrop";
-    case RelabelAction::kLabelKeep: return "labelkeep";
-    case RelabelAction::kLowercase: return "lowercase";
-    case RelabelAction::kUppercase: return "uppercase";
+    case RelabelAction::kReplace:
+      return "replace";
+    case RelabelAction::kKeep:
+      return "keep";
+    case RelabelAction::kDrop:
+      return "drop";
+    case RelabelAction::kKeepEqual:
+      return "keepequal";
+    case RelabelAction::kDropEqual:
+      return "dropequal";
+    case RelabelAction::kHashMod:
+      return "hashmod";
+    case RelabelAction::kLabelMap:
+      return "labelmap";
+    case RelabelAction::kLabelDrop:
+      return "labeldrop";
+    case RelabelAction::kLabelKeep:
+      return "labelkeep";
+    case RelabelAction::kLowercase:
+      return "lowercase";
+    case RelabelAction::kUppercase:
+      return "uppercase";
   }
   return "replace";
 }
@@ -78,8 +89,8 @@ void DecodeGlobal(MapDecoder& d, GlobalConfig* g) {
 
   // Prometheus: the interval first, then the timeout (explicit or inferred) must not exceed it.
   const GlobalConfig defaults;
-  g->scrape_interval = scrape_interval == absl::ZeroDuration() ? defaults.scrape_interval
-                                                                : scrape_interval;
+  g->scrape_interval =
+      scrape_interval == absl::ZeroDuration() ? defaults.scrape_interval : scrape_interval;
   if (scrape_timeout > g->scrape_interval) {
     return d.Error("scrape_timeout", "global scrape timeout greater than scrape interval");
   }
@@ -172,15 +183,15 @@ void DecodeAlertmanager(MapDecoder& d, AlertmanagerConfig* am) {
   internal::DecodeRelabelConfigs(d, "relabel_configs",
                                  "empty or null Alertmanager target relabeling rule",
                                  &am->relabel_configs);
-  internal::DecodeRelabelConfigs(d, "alert_relabel_configs",
-                                 "empty or null alert relabeling rule", &am->alert_relabel_configs);
+  internal::DecodeRelabelConfigs(d, "alert_relabel_configs", "empty or null alert relabeling rule",
+                                 &am->alert_relabel_configs);
   d.NotSupported("sigv4", "");
   if (!d.ok()) return;
   // Prometheus 3.x dropped Alertmanager's v1 API (2.x still accepted it).
   if (am->api_version != "v2") {
-    return d.Error("api_version",
-                   StrCat("expected Alertmanager api version to be one of [v2] but got ",
-                          am->api_version));
+    return d.Error(
+        "api_version",
+        StrCat("expected Alertmanager api version to be one of [v2] but got ", am->api_version));
   }
   internal::CheckTargetAddresses(d, am->sd);
 }
@@ -277,9 +288,8 @@ void DecodeRemoteRead(MapDecoder& d, RemoteReadConfig* rr) {
 // filepath.Match can parse.
 std::string CheckRuleFile(std::string_view pattern) {
   const size_t star = pattern.find('*');
-  if (star != std::string_view::npos &&
-      (pattern.find('/', star) != std::string_view::npos ||
-       pattern.find('*', star + 1) != std::string_view::npos)) {
+  if (star != std::string_view::npos && (pattern.find('/', star) != std::string_view::npos ||
+                                         pattern.find('*', star + 1) != std::string_view::npos)) {
     return StrCat("invalid rule file path ", QuoteGo(pattern));
   }
   int depth = 0;
@@ -292,7 +302,8 @@ std::string CheckRuleFile(std::string_view pattern) {
       --depth;
     }
   }
-  if (depth != 0) return StrCat("invalid rule file path ", QuoteGo(pattern), ": syntax error in pattern");
+  if (depth != 0)
+    return StrCat("invalid rule file path ", QuoteGo(pattern), ": syntax error in pattern");
   return "";
 }
 
@@ -403,8 +414,7 @@ absl::StatusOr<Config> LoadConfig(std::string_view yaml, std::string_view filena
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
     // yaml-cpp's own text repeats the position; keep just the reason.
-    return absl::InvalidArgumentError(
-        StrCat(filename, ":", e.mark.line + 1, ": yaml: ", e.msg));
+    return absl::InvalidArgumentError(StrCat(filename, ":", e.mark.line + 1, ": yaml: ", e.msg));
   }
   Config config;
   config.source_file = std::string(filename);

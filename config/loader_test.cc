@@ -1,11 +1,11 @@
 #include "config/loader.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "util/strings.h"
 
@@ -170,8 +170,8 @@ TEST(LoadConfig, MlPlatformStack) {
   ASSERT_TRUE(c.ok()) << c.status();
   std::vector<std::string> jobs;
   for (const auto& s : c->scrape_configs) jobs.push_back(s.job_name);
-  EXPECT_THAT(jobs, ::testing::ElementsAre("app", "node", "gpu", "mlflow", "postgres", "mongodb",
-                                           "minio"));
+  EXPECT_THAT(
+      jobs, ::testing::ElementsAre("app", "node", "gpu", "mlflow", "postgres", "mongodb", "minio"));
   EXPECT_EQ(c->global.external_labels.Get("cluster"), "ml-prod");
   EXPECT_EQ(c->scrape_configs[0].sd.static_configs[0].targets[0], "app:8000");
   EXPECT_EQ(c->scrape_configs[0].sd.static_configs[0].labels.Get("service"), "inference-api");
@@ -214,9 +214,10 @@ scrape_configs:
 }
 
 TEST(LoadConfig, UnsupportedServiceDiscoveryIsAClearError) {
-  EXPECT_EQ(LoadError("scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs: [{role: pod}]\n"),
-            "test.yml:3: scrape_configs[0].kubernetes_sd_configs: kubernetes_sd_configs is not "
-            "supported yet by Sextant; supported are static_configs and file_sd_configs");
+  EXPECT_EQ(
+      LoadError("scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs: [{role: pod}]\n"),
+      "test.yml:3: scrape_configs[0].kubernetes_sd_configs: kubernetes_sd_configs is not "
+      "supported yet by Sextant; supported are static_configs and file_sd_configs");
   EXPECT_THAT(LoadError("scrape_configs:\n  - job_name: k\n    oauth2: {client_id: x}\n"),
               HasSubstr("test.yml:3: scrape_configs[0].oauth2: oauth2 is not supported yet"));
 }

@@ -71,7 +71,8 @@ void HttpClient(YAML::Emitter& out, const HttpClientConfig& http) {
   out << YAML::EndMap;
   OptString(out, "proxy_url", http.proxy_url);
   OptString(out, "no_proxy", http.no_proxy);
-  if (http.proxy_from_environment) out << YAML::Key << "proxy_from_environment" << YAML::Value << true;
+  if (http.proxy_from_environment)
+    out << YAML::Key << "proxy_from_environment" << YAML::Value << true;
   out << YAML::Key << "follow_redirects" << YAML::Value << http.follow_redirects;
   out << YAML::Key << "enable_http2" << YAML::Value << http.enable_http2;
 }

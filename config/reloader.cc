@@ -11,16 +11,15 @@ const util::Logger kLog("config");
 
 }  // namespace
 
-ConfigReloader::ConfigReloader(std::string path, std::string default_yaml,
-                               util::Registry* registry)
+ConfigReloader::ConfigReloader(std::string path, std::string default_yaml, util::Registry* registry)
     : path_(std::move(path)),
       default_yaml_(std::move(default_yaml)),
       success_gauge_(registry->NewGauge("prometheus_config_last_reload_successful",
                                         "Whether the last configuration reload attempt was "
                                         "successful.")),
-      success_time_gauge_(registry->NewGauge(
-          "prometheus_config_last_reload_success_timestamp_seconds",
-          "Timestamp of the last successful configuration reload.")) {}
+      success_time_gauge_(
+          registry->NewGauge("prometheus_config_last_reload_success_timestamp_seconds",
+                             "Timestamp of the last successful configuration reload.")) {}
 
 void ConfigReloader::Subscribe(std::string name, Subscriber fn) {
   absl::MutexLock lock(&reload_mu_);
@@ -33,7 +32,8 @@ absl::Status ConfigReloader::Reload() {
   const std::string_view name = path_.empty() ? kDefaultConfigName : std::string_view(path_);
   kLog.Info("Loading configuration file", {{"filename", name}});
 
-  auto loaded = path_.empty() ? LoadConfig(default_yaml_, kDefaultConfigName) : LoadConfigFile(path_);
+  auto loaded =
+      path_.empty() ? LoadConfig(default_yaml_, kDefaultConfigName) : LoadConfigFile(path_);
   absl::Status status = loaded.status();
   if (loaded.ok()) {
     auto config = std::make_shared<const Config>(*std::move(loaded));
@@ -57,8 +57,7 @@ absl::Status ConfigReloader::Reload() {
   last_success_time_ = absl::Now();
   success_time_gauge_->Set(absl::ToDoubleSeconds(last_success_time_ - absl::UnixEpoch()));
   kLog.Info("Completed loading of configuration file",
-            {{"filename", name},
-             {"totalDuration", absl::FormatDuration(absl::Now() - start)}});
+            {{"filename", name}, {"totalDuration", absl::FormatDuration(absl::Now() - start)}});
   return status;
 }
 

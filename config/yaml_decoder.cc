@@ -146,11 +146,11 @@ void MapDecoder::Bool(std::string_view key, bool* out) {
   if (n == nullptr || n->IsNull() || !Scalar(key, *n, "bool")) return;
   // YAML 1.1 booleans, as Go's yaml.v2 reads them.
   static const std::map<std::string, bool, std::less<>> kBools = {
-      {"y", true},     {"Y", true},     {"yes", true},  {"Yes", true},   {"YES", true},
-      {"true", true},  {"True", true},  {"TRUE", true}, {"on", true},    {"On", true},
-      {"ON", true},    {"n", false},    {"N", false},   {"no", false},   {"No", false},
-      {"NO", false},   {"false", false}, {"False", false}, {"FALSE", false}, {"off", false},
-      {"Off", false},  {"OFF", false}};
+      {"y", true},    {"Y", true},      {"yes", true},    {"Yes", true},    {"YES", true},
+      {"true", true}, {"True", true},   {"TRUE", true},   {"on", true},     {"On", true},
+      {"ON", true},   {"n", false},     {"N", false},     {"no", false},    {"No", false},
+      {"NO", false},  {"false", false}, {"False", false}, {"FALSE", false}, {"off", false},
+      {"Off", false}, {"OFF", false}};
   auto it = kBools.find(n->Scalar());
   if (it == kBools.end()) {
     ctx_->Fail(n->Mark(), Path(key),
@@ -214,7 +214,8 @@ void MapDecoder::StringList(std::string_view key, std::vector<std::string>* out)
   const YAML::Node* n = Find(key);
   if (n == nullptr || n->IsNull()) return;
   if (!n->IsSequence()) {
-    ctx_->Fail(n->Mark(), Path(key), StrCat("cannot unmarshal ", YamlTagName(*n), " into []string"));
+    ctx_->Fail(n->Mark(), Path(key),
+               StrCat("cannot unmarshal ", YamlTagName(*n), " into []string"));
     return;
   }
   out->clear();

@@ -92,7 +92,8 @@ class MapDecoder {
   DecodeContext* ctx_;
   YAML::Node node_;
   std::string path_;
-  std::map<std::string, std::pair<YAML::Node, YAML::Node>, std::less<>> entries_;  // key -> (key, value)
+  std::map<std::string, std::pair<YAML::Node, YAML::Node>, std::less<>>
+      entries_;                     // key -> (key, value)
   std::vector<std::string> order_;  // keys in document order
   std::set<std::string, std::less<>> used_;
 };

@@ -15,13 +15,12 @@ struct Unit {
 
 constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
 // Largest to smallest: the order units must appear in.
-constexpr Unit kUnits[] = {{"y", 365 * kDayMs}, {"w", 7 * kDayMs}, {"d", kDayMs},
-                           {"h", 3600 * 1000},  {"m", 60 * 1000},   {"s", 1000},
-                           {"ms", 1}};
+constexpr Unit kUnits[] = {
+    {"y", 365 * kDayMs}, {"w", 7 * kDayMs}, {"d", kDayMs}, {"h", 3600 * 1000},
+    {"m", 60 * 1000},    {"s", 1000},       {"ms", 1}};
 
 absl::Status Invalid(std::string_view text) {
-  return absl::InvalidArgumentError(
-      util::StrCat("not a valid duration string: \"", text, "\""));
+  return absl::InvalidArgumentError(util::StrCat("not a valid duration string: \"", text, "\""));
 }
 
 }  // namespace

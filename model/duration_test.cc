@@ -15,14 +15,14 @@ TEST(ParseDuration, AcceptsPrometheusSyntax) {
   EXPECT_EQ(*ParseDuration("90d"), absl::Hours(24 * 90));
   EXPECT_EQ(*ParseDuration("2w"), absl::Hours(24 * 14));
   EXPECT_EQ(*ParseDuration("1y"), absl::Hours(24 * 365));
-  EXPECT_EQ(*ParseDuration("1y2w3d4h5m6s7ms"),
-            absl::Hours(24 * (365 + 14 + 3) + 4) + absl::Minutes(5) + absl::Seconds(6) +
-                absl::Milliseconds(7));
+  EXPECT_EQ(*ParseDuration("1y2w3d4h5m6s7ms"), absl::Hours(24 * (365 + 14 + 3) + 4) +
+                                                   absl::Minutes(5) + absl::Seconds(6) +
+                                                   absl::Milliseconds(7));
 }
 
 TEST(ParseDuration, RejectsWhatPrometheusRejects) {
-  for (const char* bad : {"", "banana", "10", "1.5m", "15S", "-5m", "5m1h", "5m5m", "1h 30m",
-                          "m", "5mss", "999999999999y"}) {
+  for (const char* bad : {"", "banana", "10", "1.5m", "15S", "-5m", "5m1h", "5m5m", "1h 30m", "m",
+                          "5mss", "999999999999y"}) {
     auto d = ParseDuration(bad);
     ASSERT_FALSE(d.ok()) << bad;
     EXPECT_EQ(d.status().message(), std::string("not a valid duration string: \"") + bad + "\"");

@@ -1,10 +1,10 @@
 #include "model/labels.h"
 
 #define XXH_STATIC_LINKING_ONLY  // for a stack-allocated XXH3_state_t
-#include <xxhash.h>
-
 #include <algorithm>
 #include <cassert>
+
+#include <xxhash.h>
 
 #include "util/go_format.h"
 
@@ -37,9 +37,7 @@ void AppendLabel(std::string* out, std::string_view name, std::string_view value
 
 }  // namespace
 
-Labels::Iterator::Iterator(std::string_view data, size_t pos) : data_(data), pos_(pos) {
-  Decode();
-}
+Labels::Iterator::Iterator(std::string_view data, size_t pos) : data_(data), pos_(pos) { Decode(); }
 
 void Labels::Iterator::Decode() {
   if (pos_ >= data_.size()) return;

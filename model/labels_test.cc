@@ -50,7 +50,8 @@ TEST(Labels, EqualityHashAndOrder) {
 TEST(Labels, HashDoesNotConfuseBoundaries) {
   // "ab"="c" and "a"="bc" must differ although their concatenations agree.
   EXPECT_NE(Labels::FromPairs({{"ab", "c"}}).Hash(), Labels::FromPairs({{"a", "bc"}}).Hash());
-  absl::flat_hash_set<Labels> set{Labels::FromPairs({{"ab", "c"}}), Labels::FromPairs({{"a", "bc"}})};
+  absl::flat_hash_set<Labels> set{Labels::FromPairs({{"ab", "c"}}),
+                                  Labels::FromPairs({{"a", "bc"}})};
   EXPECT_EQ(set.size(), 2u);
 }
 

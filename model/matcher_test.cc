@@ -8,7 +8,9 @@ namespace {
 
 using ::testing::ElementsAre;
 
-Matcher Must(MatchType t, std::string_view n, std::string_view v) { return *Matcher::Create(t, n, v); }
+Matcher Must(MatchType t, std::string_view n, std::string_view v) {
+  return *Matcher::Create(t, n, v);
+}
 
 TEST(Matcher, EqualityMatchers) {
   EXPECT_TRUE(Must(MatchType::kEqual, "job", "node").Matches("node"));

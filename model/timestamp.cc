@@ -22,8 +22,7 @@ absl::StatusOr<absl::Time> ParseRfc3339(std::string_view text) {
   absl::Time t;
   std::string err;
   if (absl::ParseTime(absl::RFC3339_full, util::ToAbsl(text), &t, &err)) return t;
-  return absl::InvalidArgumentError(
-      util::StrCat("cannot parse \"", text, "\" as RFC3339: ", err));
+  return absl::InvalidArgumentError(util::StrCat("cannot parse \"", text, "\" as RFC3339: ", err));
 }
 
 absl::StatusOr<Timestamp> ParseApiTime(std::string_view text) {

@@ -17,8 +17,9 @@ std::string QuoteGo(std::string_view s);
 std::string QuoteJson(std::string_view s);
 
 // Go's strconv.FormatFloat(v, 'g', -1, 64): the shortest representation that round-trips, in
-// exponent form ("1.5e+09", "1e-05") when the decimal exponent is < -4 or >= 6 (Go's rule for shortest %g), and "NaN", "+Inf", "-Inf".
-// This is how Prometheus's client library writes sample values in the text exposition format.
+// exponent form ("1.5e+09", "1e-05") when the decimal exponent is < -4 or >= 6 (Go's rule for
+// shortest %g), and "NaN", "+Inf", "-Inf". This is how Prometheus's client library writes sample
+// values in the text exposition format.
 std::string FormatFloatGo(double v);
 
 // True when `s` is valid UTF-8.

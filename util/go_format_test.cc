@@ -1,9 +1,9 @@
 #include "util/go_format.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <limits>
+
+#include <gtest/gtest.h>
 
 namespace sextant::util {
 namespace {

@@ -96,10 +96,9 @@ bool Logger::Enabled(LogLevel level) {
 void Logger::Log(LogLevel level, std::string_view msg,
                  std::initializer_list<LogField> fields) const {
   if (!Enabled(level)) return;
-  const std::string ts =
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
-  std::string record = FormatLogRecord(g_format.load(std::memory_order_relaxed), ts, level,
-                                       component_, msg, fields);
+  const std::string ts = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
+  std::string record =
+      FormatLogRecord(g_format.load(std::memory_order_relaxed), ts, level, component_, msg, fields);
   absl::MutexLock lock(&g_sink_mu);
   if (g_sink != nullptr) {
     (*g_sink)(record);

@@ -40,7 +40,8 @@ void ConfigureLogging(LogLevel level, LogFormat format);
 
 // Receives each complete record, newline included. The default sink writes to stderr.
 using LogSink = std::function<void(std::string_view record)>;
-// Replaces the sink (nullptr restores stderr). Meant for tests; not for use while other threads log.
+// Replaces the sink (nullptr restores stderr). Meant for tests; not for use while other threads
+// log.
 void SetLogSinkForTesting(LogSink sink);
 
 // One key=value pair of a record. Strings are borrowed only for the duration of the log call.
@@ -52,10 +53,13 @@ class LogField {
   LogField(std::string_view key, bool value) : key_(key), value_(value ? "true" : "false") {}
   LogField(std::string_view key, double value);
   LogField(std::string_view key, const absl::Status& status)
-      : key_(key), value_(status.ok() ? "OK" : std::string(status.message().data(), status.message().size())) {}
+      : key_(key),
+        value_(status.ok() ? "OK" : std::string(status.message().data(), status.message().size())) {
+  }
   template <typename Int>
-    requires(std::is_integral_v<Int> && !std::is_same_v<Int, bool>)
-  LogField(std::string_view key, Int value) : key_(key), value_(std::to_string(value)) {}
+  requires(std::is_integral_v<Int> && !std::is_same_v<Int, bool>)
+      LogField(std::string_view key, Int value)
+      : key_(key), value_(std::to_string(value)) {}
 
   std::string_view key() const { return key_; }
   const std::string& value() const { return value_; }

@@ -1,9 +1,9 @@
 #include "util/log.h"
 
+#include <vector>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <vector>
 
 namespace sextant::util {
 namespace {

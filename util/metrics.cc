@@ -90,9 +90,7 @@ std::vector<uint64_t> Histogram::BucketCounts() const {
   return counts;
 }
 
-std::vector<double> DefaultBuckets() {
-  return {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10};
-}
+std::vector<double> DefaultBuckets() { return {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}; }
 
 std::vector<double> ExponentialBuckets(double start, double factor, int count) {
   std::vector<double> buckets;
@@ -152,8 +150,7 @@ Gauge* Registry::NewGauge(std::string name, std::string help) {
   return raw;
 }
 
-Histogram* Registry::NewHistogram(std::string name, std::string help,
-                                  std::vector<double> buckets) {
+Histogram* Registry::NewHistogram(std::string name, std::string help, std::vector<double> buckets) {
   auto histogram = std::make_shared<Histogram>(std::move(buckets));
   Histogram* raw = histogram.get();
   Register(std::move(name), std::move(help), MetricType::kHistogram,

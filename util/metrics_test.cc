@@ -1,9 +1,9 @@
 #include "util/metrics.h"
 
+#include <thread>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <thread>
 
 #include "util/process_metrics.h"
 
@@ -31,8 +31,9 @@ TEST(Registry, LabelledFamilyEscapesValues) {
   family->With({"200", "/a\"b\\c\n"})->Inc();
   family->With({"200", "/a\"b\\c\n"})->Inc();
   family->With({"404", "/x"})->Inc();
-  EXPECT_THAT(r.WriteText(), HasSubstr("http_requests_total{code=\"200\",handler=\"/a\\\"b\\\\c\\n\"} 2\n"
-                                       "http_requests_total{code=\"404\",handler=\"/x\"} 1\n"));
+  EXPECT_THAT(r.WriteText(),
+              HasSubstr("http_requests_total{code=\"200\",handler=\"/a\\\"b\\\\c\\n\"} 2\n"
+                        "http_requests_total{code=\"404\",handler=\"/x\"} 1\n"));
 }
 
 TEST(Registry, HistogramBucketsAreCumulative) {
@@ -52,9 +53,8 @@ TEST(Registry, HistogramBucketsAreCumulative) {
 TEST(Registry, CallbackFamilies) {
   Registry r;
   r.NewGaugeFunc("answer", "The answer.", [] { return 42.0; });
-  r.NewCallbackFamily("build_info", "Build.", MetricType::kGauge, [](MetricWriter& w) {
-    w.Sample("build_info", {"version"}, {"1.0"}, 1);
-  });
+  r.NewCallbackFamily("build_info", "Build.", MetricType::kGauge,
+                      [](MetricWriter& w) { w.Sample("build_info", {"version"}, {"1.0"}, 1); });
   const std::string text = r.WriteText();
   EXPECT_THAT(text, HasSubstr("answer 42\n"));
   EXPECT_THAT(text, HasSubstr("build_info{version=\"1.0\"} 1\n"));

@@ -1,13 +1,13 @@
 #include "util/process_metrics.h"
 
-#include <dirent.h>
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace sextant::util {
 namespace {

@@ -15,11 +15,11 @@
 #define SEXTANT_STATUS_CONCAT(a, b) SEXTANT_STATUS_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define RETURN_IF_ERROR(expr)                                 \
-  do {                                                        \
+#define RETURN_IF_ERROR(expr)                                             \
+  do {                                                                    \
     if (::absl::Status sextant_status_ = (expr); !sextant_status_.ok()) { \
-      return sextant_status_;                                 \
-    }                                                         \
+      return sextant_status_;                                             \
+    }                                                                     \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status, otherwise moves the value

@@ -30,8 +30,7 @@ class StrPiece {
   StrPiece(absl::string_view s) : view_(s.data(), s.size()) {}
   StrPiece(char c) : view_(buf_, 1) { buf_[0] = c; }
   template <std::integral Int>
-    requires(!std::same_as<Int, char> && !std::same_as<Int, bool>)
-  StrPiece(Int v) {
+  requires(!std::same_as<Int, char> && !std::same_as<Int, bool>) StrPiece(Int v) {
     const auto res = std::to_chars(buf_, buf_ + sizeof(buf_), v);
     view_ = std::string_view(buf_, res.ptr - buf_);
   }

@@ -11,7 +11,8 @@ using ::testing::ElementsAre;
 TEST(StrCat, MixesTextNumbersAndChars) {
   const std::string s = "str";
   const std::string_view v = "view";
-  EXPECT_EQ(StrCat(s, '-', v, ":", 42, " ", -7LL, " ", 2.5, " ", size_t{3}), "str-view:42 -7 2.5 3");
+  EXPECT_EQ(StrCat(s, '-', v, ":", 42, " ", -7LL, " ", 2.5, " ", size_t{3}),
+            "str-view:42 -7 2.5 3");
   std::string out = "a";
   StrAppend(&out, "b", 1);
   EXPECT_EQ(out, "ab1");

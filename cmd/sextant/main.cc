@@ -1,16 +1,16 @@
 // sextant: the server. Wiring only: flags, logging, config, storage directory, HTTP server,
 // signals. Each piece lives in its module; see docs/ARCHITECTURE.md.
 
-#include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "api/server.h"
 #include "config/byte_size.h"
@@ -103,10 +103,10 @@ int Run(const config::Flags& flags) {
   config::ConfigReloader reloader(flags.config_file,
                                   config::DefaultConfigYaml(flags.web_listen_address), &registry);
   if (absl::Status s = reloader.Reload(); !s.ok()) {
-    kLog.Error("Error loading config", {{"file", flags.config_file.empty()
-                                                     ? config::kDefaultConfigName
-                                                     : std::string_view(flags.config_file)},
-                                        {"err", s}});
+    kLog.Error("Error loading config",
+               {{"file", flags.config_file.empty() ? config::kDefaultConfigName
+                                                   : std::string_view(flags.config_file)},
+                {"err", s}});
     return 1;
   }
 
@@ -140,8 +140,8 @@ int Run(const config::Flags& flags) {
     server.Stop();
     return 1;
   }
-  kLog.Info("Storage directory ready", {{"path", flags.storage_tsdb_path},
-                                        {"retention", RetentionString(flags)}});
+  kLog.Info("Storage directory ready",
+            {{"path", flags.storage_tsdb_path}, {"retention", RetentionString(flags)}});
   server.SetReady();
   kLog.Info("Server is ready to receive web requests.");
 

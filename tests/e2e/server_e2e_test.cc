@@ -1,22 +1,21 @@
 // End-to-end: starts the real `sextant` binary on a free port and talks to it over HTTP, as a
 // user would: health, build info, reloads (good and broken), lifecycle, signals, bad flags.
 
-#include <arpa/inet.h>
-#include <httplib.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
+
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "nlohmann/json.hpp"
 
@@ -39,7 +38,8 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& log_path) {
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   pid_t pid = -1;
   EXPECT_EQ(posix_spawn(&pid, kBinary, &actions, nullptr, argv.data(), environ), 0);
@@ -147,7 +147,9 @@ TEST_F(ServerE2E, ServesHealthBuildInfoAndItsOwnMetrics) {
   EXPECT_EQ(build["status"], "success");
   EXPECT_FALSE(build["data"]["version"].get<std::string>().empty());
   // Grafana's health check POSTs buildinfo with an empty form body.
-  EXPECT_EQ(client_->Post("/api/v1/status/buildinfo", "", "application/x-www-form-urlencoded")->status, 200);
+  EXPECT_EQ(
+      client_->Post("/api/v1/status/buildinfo", "", "application/x-www-form-urlencoded")->status,
+      200);
   // The embedded default config scrapes Sextant itself on its own port.
   EXPECT_THAT(ConfigYaml(), HasSubstr("localhost:" + std::to_string(port_)));
   const std::string metrics = Metrics();
@@ -220,7 +222,8 @@ TEST_F(ServerE2E, StartupErrorsExitNonZeroWithAClearMessage) {
                 "--web.listen-address=127.0.0.1:" + std::to_string(port_)},
                log_path());
   EXPECT_EQ(WaitExit(&pid_), 1);
-  EXPECT_THAT(ReadFile(log_path()), HasSubstr("global scrape timeout greater than scrape interval"));
+  EXPECT_THAT(ReadFile(log_path()),
+              HasSubstr("global scrape timeout greater than scrape interval"));
 }
 
 }  // namespace
