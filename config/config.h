@@ -112,6 +112,17 @@ struct ServiceDiscovery {
   std::vector<FileSdConfig> file_sd_configs;
 };
 
+// Limits a scrape must respect; 0 means no limit. Set globally and per job.
+struct ScrapeLimits {
+  uint64_t body_size_limit = 0;  // bytes; 0 = no limit
+  uint64_t sample_limit = 0;
+  uint64_t target_limit = 0;
+  uint64_t label_limit = 0;
+  uint64_t label_name_length_limit = 0;
+  uint64_t label_value_length_limit = 0;
+  uint64_t keep_dropped_targets = 0;
+};
+
 struct ScrapeConfig {
   std::string job_name;
   absl::Duration scrape_interval;             // inherited from global when unset
@@ -126,13 +137,7 @@ struct ScrapeConfig {
   bool track_timestamps_staleness = false;
   bool enable_compression = true;
   bool always_scrape_classic_histograms = false;
-  uint64_t body_size_limit = 0;  // bytes; 0 = no limit
-  uint64_t sample_limit = 0;
-  uint64_t target_limit = 0;
-  uint64_t label_limit = 0;
-  uint64_t label_name_length_limit = 0;
-  uint64_t label_value_length_limit = 0;
-  uint64_t keep_dropped_targets = 0;
+  ScrapeLimits limits;  // starts as global's, then the job's own settings
   HttpClientConfig http;
   ServiceDiscovery sd;
   std::vector<RelabelConfig> relabel_configs;
@@ -204,14 +209,7 @@ struct GlobalConfig {
   absl::Duration rule_query_offset = absl::ZeroDuration();
   model::Labels external_labels;
   std::string query_log_file;
-  // Defaults for every scrape config that does not set its own.
-  uint64_t body_size_limit = 0;
-  uint64_t sample_limit = 0;
-  uint64_t target_limit = 0;
-  uint64_t label_limit = 0;
-  uint64_t label_name_length_limit = 0;
-  uint64_t label_value_length_limit = 0;
-  uint64_t keep_dropped_targets = 0;
+  ScrapeLimits limits;  // defaults for every scrape config that does not set its own
 };
 
 struct StorageConfig {

@@ -65,6 +65,16 @@ constexpr std::string_view kReservedHeaders[] = {"host",
                                                  "x-amz-security-token",
                                                  "x-amz-content-sha256"};
 
+void DecodeLimits(MapDecoder& d, ScrapeLimits* l) {
+  d.ByteSize("body_size_limit", &l->body_size_limit);
+  d.Uint("sample_limit", &l->sample_limit);
+  d.Uint("target_limit", &l->target_limit);
+  d.Uint("label_limit", &l->label_limit);
+  d.Uint("label_name_length_limit", &l->label_name_length_limit);
+  d.Uint("label_value_length_limit", &l->label_value_length_limit);
+  d.Uint("keep_dropped_targets", &l->keep_dropped_targets);
+}
+
 void DecodeGlobal(MapDecoder& d, GlobalConfig* g) {
   absl::Duration scrape_interval = absl::ZeroDuration();
   absl::Duration scrape_timeout = absl::ZeroDuration();
@@ -75,13 +85,7 @@ void DecodeGlobal(MapDecoder& d, GlobalConfig* g) {
   d.Duration("rule_query_offset", &g->rule_query_offset);
   d.Labels("external_labels", &g->external_labels);
   d.String("query_log_file", &g->query_log_file);
-  d.ByteSize("body_size_limit", &g->body_size_limit);
-  d.Uint("sample_limit", &g->sample_limit);
-  d.Uint("target_limit", &g->target_limit);
-  d.Uint("label_limit", &g->label_limit);
-  d.Uint("label_name_length_limit", &g->label_name_length_limit);
-  d.Uint("label_value_length_limit", &g->label_value_length_limit);
-  d.Uint("keep_dropped_targets", &g->keep_dropped_targets);
+  DecodeLimits(d, &g->limits);
   d.NotSupported("scrape_protocols", "");
   d.NotSupported("scrape_failure_log_file", "");
   d.NotSupported("metric_name_validation_scheme", "");
@@ -106,13 +110,7 @@ void DecodeGlobal(MapDecoder& d, GlobalConfig* g) {
 void DecodeScrapeConfig(MapDecoder& d, const GlobalConfig& global, ScrapeConfig* c) {
   absl::Duration interval = absl::ZeroDuration();
   absl::Duration timeout = absl::ZeroDuration();
-  c->body_size_limit = global.body_size_limit;
-  c->sample_limit = global.sample_limit;
-  c->target_limit = global.target_limit;
-  c->label_limit = global.label_limit;
-  c->label_name_length_limit = global.label_name_length_limit;
-  c->label_value_length_limit = global.label_value_length_limit;
-  c->keep_dropped_targets = global.keep_dropped_targets;
+  c->limits = global.limits;
 
   d.String("job_name", &c->job_name);
   d.Duration("scrape_interval", &interval);
@@ -127,13 +125,7 @@ void DecodeScrapeConfig(MapDecoder& d, const GlobalConfig& global, ScrapeConfig*
   d.Bool("track_timestamps_staleness", &c->track_timestamps_staleness);
   d.Bool("enable_compression", &c->enable_compression);
   d.Bool("always_scrape_classic_histograms", &c->always_scrape_classic_histograms);
-  d.ByteSize("body_size_limit", &c->body_size_limit);
-  d.Uint("sample_limit", &c->sample_limit);
-  d.Uint("target_limit", &c->target_limit);
-  d.Uint("label_limit", &c->label_limit);
-  d.Uint("label_name_length_limit", &c->label_name_length_limit);
-  d.Uint("label_value_length_limit", &c->label_value_length_limit);
-  d.Uint("keep_dropped_targets", &c->keep_dropped_targets);
+  DecodeLimits(d, &c->limits);
   d.NotSupported("native_histogram_bucket_limit", "native histograms are not supported yet");
   d.NotSupported("native_histogram_min_bucket_factor", "native histograms are not supported yet");
   d.NotSupported("convert_classic_histograms_to_nhcb", "native histograms are not supported yet");

@@ -130,9 +130,9 @@ scrape_configs:
   - job_name: b
     sample_limit: 5
 )");
-  EXPECT_EQ(c.scrape_configs[0].sample_limit, 1000u);
-  EXPECT_EQ(c.scrape_configs[0].body_size_limit, 1u << 20);
-  EXPECT_EQ(c.scrape_configs[1].sample_limit, 5u);
+  EXPECT_EQ(c.scrape_configs[0].limits.sample_limit, 1000u);
+  EXPECT_EQ(c.scrape_configs[0].limits.body_size_limit, 1u << 20);
+  EXPECT_EQ(c.scrape_configs[1].limits.sample_limit, 5u);
 }
 
 TEST(LoadConfig, BearerTokenBecomesAuthorization) {

@@ -40,6 +40,18 @@ void StringMap(YAML::Emitter& out, const char* key, const std::map<std::string, 
   out << YAML::EndMap;
 }
 
+void Limits(YAML::Emitter& out, const ScrapeLimits& l) {
+  if (l.body_size_limit != 0) {
+    out << YAML::Key << "body_size_limit" << YAML::Value << ByteSizeToString(l.body_size_limit);
+  }
+  OptUint(out, "sample_limit", l.sample_limit);
+  OptUint(out, "target_limit", l.target_limit);
+  OptUint(out, "label_limit", l.label_limit);
+  OptUint(out, "label_name_length_limit", l.label_name_length_limit);
+  OptUint(out, "label_value_length_limit", l.label_value_length_limit);
+  OptUint(out, "keep_dropped_targets", l.keep_dropped_targets);
+}
+
 void HttpClient(YAML::Emitter& out, const HttpClientConfig& http) {
   if (http.basic_auth) {
     out << YAML::Key << "basic_auth" << YAML::Value << YAML::BeginMap;
@@ -127,15 +139,7 @@ void Global(YAML::Emitter& out, const GlobalConfig& g) {
   Duration(out, "rule_query_offset", g.rule_query_offset);
   Labels(out, "external_labels", g.external_labels);
   OptString(out, "query_log_file", g.query_log_file);
-  if (g.body_size_limit != 0) {
-    out << YAML::Key << "body_size_limit" << YAML::Value << ByteSizeToString(g.body_size_limit);
-  }
-  OptUint(out, "sample_limit", g.sample_limit);
-  OptUint(out, "target_limit", g.target_limit);
-  OptUint(out, "label_limit", g.label_limit);
-  OptUint(out, "label_name_length_limit", g.label_name_length_limit);
-  OptUint(out, "label_value_length_limit", g.label_value_length_limit);
-  OptUint(out, "keep_dropped_targets", g.keep_dropped_targets);
+  Limits(out, g.limits);
   out << YAML::EndMap;
 }
 
@@ -161,15 +165,7 @@ void Scrape(YAML::Emitter& out, const ScrapeConfig& s) {
   out << YAML::Key << "metrics_path" << YAML::Value << s.metrics_path;
   out << YAML::Key << "scheme" << YAML::Value << s.scheme;
   out << YAML::Key << "enable_compression" << YAML::Value << s.enable_compression;
-  if (s.body_size_limit != 0) {
-    out << YAML::Key << "body_size_limit" << YAML::Value << ByteSizeToString(s.body_size_limit);
-  }
-  OptUint(out, "sample_limit", s.sample_limit);
-  OptUint(out, "target_limit", s.target_limit);
-  OptUint(out, "label_limit", s.label_limit);
-  OptUint(out, "label_name_length_limit", s.label_name_length_limit);
-  OptUint(out, "label_value_length_limit", s.label_value_length_limit);
-  OptUint(out, "keep_dropped_targets", s.keep_dropped_targets);
+  Limits(out, s.limits);
   HttpClient(out, s.http);
   ServiceDiscoveryYaml(out, s.sd);
   Relabels(out, "relabel_configs", s.relabel_configs);

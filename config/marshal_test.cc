@@ -18,6 +18,8 @@ global: {scrape_interval: 30s, external_labels: {cluster: a}}
 scrape_configs:
   - job_name: app
     basic_auth: {username: u, password: hunter2}
+    sample_limit: 7
+    body_size_limit: 10MB
     static_configs: [{targets: ["app:8000"]}]
     metric_relabel_configs:
       - {source_labels: [__name__], regex: "go_.*", action: drop}
@@ -31,6 +33,8 @@ scrape_configs:
   EXPECT_THAT(yaml, HasSubstr("password: <secret>"));
   EXPECT_THAT(yaml, Not(HasSubstr("hunter2")));
   EXPECT_THAT(yaml, HasSubstr("action: drop"));
+  EXPECT_THAT(yaml, HasSubstr("sample_limit: 7"));
+  EXPECT_THAT(yaml, HasSubstr("body_size_limit: 10MiB"));
   EXPECT_THAT(yaml, HasSubstr("metrics_path: /metrics"));
 }
 

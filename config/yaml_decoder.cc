@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "config/byte_size.h"
 #include "model/duration.h"
@@ -160,33 +161,22 @@ void MapDecoder::Bool(std::string_view key, bool* out) {
   *out = it->second;
 }
 
-void MapDecoder::Uint(std::string_view key, uint64_t* out) {
+template <typename T>
+void MapDecoder::Integer(std::string_view key, std::string_view go_type, T* out) {
   const YAML::Node* n = Find(key);
-  if (n == nullptr || n->IsNull() || !Scalar(key, *n, "uint")) return;
+  if (n == nullptr || n->IsNull() || !Scalar(key, *n, go_type)) return;
   const std::string& s = n->Scalar();
-  uint64_t v = 0;
+  T v = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size()) {
     ctx_->Fail(n->Mark(), Path(key),
-               StrCat("cannot unmarshal ", YamlTagName(*n), " `", s, "` into uint"));
+               StrCat("cannot unmarshal ", YamlTagName(*n), " `", s, "` into ", go_type));
     return;
   }
   *out = v;
 }
-
-void MapDecoder::Int(std::string_view key, int64_t* out) {
-  const YAML::Node* n = Find(key);
-  if (n == nullptr || n->IsNull() || !Scalar(key, *n, "int")) return;
-  const std::string& s = n->Scalar();
-  int64_t v = 0;
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) {
-    ctx_->Fail(n->Mark(), Path(key),
-               StrCat("cannot unmarshal ", YamlTagName(*n), " `", s, "` into int"));
-    return;
-  }
-  *out = v;
-}
+template void MapDecoder::Integer(std::string_view, std::string_view, uint64_t*);
+template void MapDecoder::Integer(std::string_view, std::string_view, int64_t*);
 
 void MapDecoder::Duration(std::string_view key, absl::Duration* out) {
   const YAML::Node* n = Find(key);

@@ -59,8 +59,8 @@ class MapDecoder {
   void String(std::string_view key, std::string* out);
   void Secret(std::string_view key, config::Secret* out);
   void Bool(std::string_view key, bool* out);
-  void Uint(std::string_view key, uint64_t* out);
-  void Int(std::string_view key, int64_t* out);
+  void Uint(std::string_view key, uint64_t* out) { Integer(key, "uint", out); }
+  void Int(std::string_view key, int64_t* out) { Integer(key, "int", out); }
   void Duration(std::string_view key, absl::Duration* out);
   // A size with a unit, e.g. "10MB" (powers of two, as Prometheus's body_size_limit).
   void ByteSize(std::string_view key, uint64_t* out);
@@ -88,6 +88,8 @@ class MapDecoder {
  private:
   const YAML::Node* Find(std::string_view key);
   bool Scalar(std::string_view key, const YAML::Node& node, std::string_view go_type);
+  template <typename T>
+  void Integer(std::string_view key, std::string_view go_type, T* out);
 
   DecodeContext* ctx_;
   YAML::Node node_;
