@@ -73,9 +73,7 @@ bool IsValidRelabelTarget(std::string_view target) {
 }
 
 absl::StatusOr<RelabelAction> ParseRelabelAction(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = util::AsciiLower(text);
   static constexpr RelabelAction kAll[] = {
       RelabelAction::kReplace,   RelabelAction::kKeep,      RelabelAction::kDrop,
       RelabelAction::kKeepEqual, RelabelAction::kDropEqual, RelabelAction::kHashMod,
@@ -232,9 +230,7 @@ void DecodeHttpClient(MapDecoder& d, HttpClientConfig* out) {
     auth.type.erase(0, auth.type.find_first_not_of(" \t\n\r"));
     auth.type.erase(auth.type.find_last_not_of(" \t\n\r") + 1);
     if (auth.type.empty()) auth.type = "Bearer";
-    std::string lower = auth.type;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
+    const std::string lower = util::AsciiLower(auth.type);
     if (lower == "basic") {
       return d.Error("authorization",
                      "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");

@@ -208,9 +208,7 @@ std::string CheckUrl(std::string_view url) {
 
 std::string CheckHeaders(const std::map<std::string, std::string>& headers) {
   for (const auto& [name, value] : headers) {
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
+    const std::string lower = util::AsciiLower(name);
     if (lower == "authorization") {
       return "authorization header must be changed via the basic_auth, authorization, oauth2, "
              "sigv4, or azuread parameter";

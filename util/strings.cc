@@ -13,6 +13,14 @@ void StrAppendPieces(std::string* out, std::initializer_list<std::string_view> p
   for (std::string_view p : pieces) out->append(p);
 }
 
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 std::vector<std::string_view> StrSplit(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
   size_t start = 0;

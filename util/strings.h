@@ -60,6 +60,9 @@ void StrAppend(std::string* out, const Args&... args) {
   StrAppendPieces(out, {StrPiece(args).view()...});
 }
 
+// ASCII lower-casing (bytes >= 0x80 unchanged), for case-insensitive keywords and headers.
+std::string AsciiLower(std::string_view s);
+
 // Splits on every `sep`; "" gives one empty piece, as Go's strings.Split does.
 std::vector<std::string_view> StrSplit(std::string_view s, char sep);
 

@@ -23,6 +23,10 @@ TEST(StrSplit, KeepsEmptyPieces) {
   EXPECT_THAT(StrSplit("", '|'), ElementsAre(""));
 }
 
+TEST(AsciiLower, LowersAsciiOnly) {
+  EXPECT_EQ(AsciiLower("X-Scope-OrgID \xc3\x89"), "x-scope-orgid \xc3\x89");
+}
+
 TEST(StrJoin, JoinsAnyRange) {
   EXPECT_EQ(StrJoin(std::vector<std::string>{"a", "b"}, ", "), "a, b");
   EXPECT_EQ(StrJoin(std::vector<std::string>{}, ", "), "");
