@@ -9,6 +9,11 @@ endif()
 
 set(SEXTANT_WARNINGS -Wall -Wextra -Wpedantic -Werror -Wno-unused-parameter
                      -Wno-missing-field-initializers)
+# GCC 12 reports false -Wrestrict/-Wstringop-overflow errors inside libstdc++'s std::string at
+# -O2 (GCC bugs 105329, 105651); Debian 12's compiler is GCC 12.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  list(APPEND SEXTANT_WARNINGS -Wno-restrict -Wno-stringop-overflow)
+endif()
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   list(APPEND SEXTANT_WARNINGS -Wthread-safety -Wthread-safety-beta)
 endif()

@@ -162,6 +162,7 @@ std::string Labels::ToString() const {
 }
 
 int Labels::Compare(const Labels& other) const {
+  if (data_ == other.data_) return 0;  // the encoding is canonical: equal sets, equal bytes
   auto a = begin();
   auto b = other.begin();
   for (; a != end() && b != other.end(); ++a, ++b) {
