@@ -22,12 +22,12 @@ ConfigReloader::ConfigReloader(std::string path, std::string default_yaml, util:
                              "Timestamp of the last successful configuration reload.")) {}
 
 void ConfigReloader::Subscribe(std::string name, Subscriber fn) {
-  absl::MutexLock lock(&reload_mu_);
+  util::MutexLock lock(&reload_mu_);
   subscribers_.emplace_back(std::move(name), std::move(fn));
 }
 
 absl::Status ConfigReloader::Reload() {
-  absl::MutexLock reload_lock(&reload_mu_);
+  util::MutexLock reload_lock(&reload_mu_);
   const absl::Time start = absl::Now();
   const std::string_view name = path_.empty() ? kDefaultConfigName : std::string_view(path_);
   kLog.Info("Loading configuration file", {{"filename", name}});
@@ -43,11 +43,11 @@ absl::Status ConfigReloader::Reload() {
         if (status.ok()) status = s;
       }
     }
-    absl::MutexLock lock(&mu_);
+    util::MutexLock lock(&mu_);
     current_ = std::move(config);
   }
 
-  absl::MutexLock lock(&mu_);
+  util::MutexLock lock(&mu_);
   last_successful_ = status.ok();
   success_gauge_->Set(status.ok() ? 1 : 0);
   if (!status.ok()) {
@@ -62,17 +62,17 @@ absl::Status ConfigReloader::Reload() {
 }
 
 std::shared_ptr<const Config> ConfigReloader::current() const {
-  absl::MutexLock lock(&mu_);
+  util::MutexLock lock(&mu_);
   return current_;
 }
 
 bool ConfigReloader::last_reload_successful() const {
-  absl::MutexLock lock(&mu_);
+  util::MutexLock lock(&mu_);
   return last_successful_;
 }
 
 absl::Time ConfigReloader::last_success_time() const {
-  absl::MutexLock lock(&mu_);
+  util::MutexLock lock(&mu_);
   return last_success_time_;
 }
 

@@ -16,10 +16,10 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "config/config.h"
 #include "util/metrics.h"
+#include "util/mutex.h"
 
 namespace sextant::config {
 
@@ -52,10 +52,10 @@ class ConfigReloader {
   util::Gauge* const success_gauge_;
   util::Gauge* const success_time_gauge_;
 
-  absl::Mutex reload_mu_;  // serialises whole reloads
+  util::Mutex reload_mu_;  // serialises whole reloads
   std::vector<std::pair<std::string, Subscriber>> subscribers_ ABSL_GUARDED_BY(reload_mu_);
 
-  mutable absl::Mutex mu_;
+  mutable util::Mutex mu_;
   std::shared_ptr<const Config> current_ ABSL_GUARDED_BY(mu_);
   bool last_successful_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_success_time_ ABSL_GUARDED_BY(mu_) = absl::UnixEpoch();

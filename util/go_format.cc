@@ -42,6 +42,35 @@ void AppendHexByte(std::string* out, std::string_view prefix, unsigned char c) {
   out->push_back(kHex[c & 0xf]);
 }
 
+// The two-character escapes Go and JSON share; false when `c` has none.
+bool AppendShortEscape(std::string* out, unsigned char c) {
+  switch (c) {
+    case '"':
+      *out += "\\\"";
+      return true;
+    case '\\':
+      *out += "\\\\";
+      return true;
+    case '\b':
+      *out += "\\b";
+      return true;
+    case '\f':
+      *out += "\\f";
+      return true;
+    case '\n':
+      *out += "\\n";
+      return true;
+    case '\r':
+      *out += "\\r";
+      return true;
+    case '\t':
+      *out += "\\t";
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 bool IsValidUtf8(std::string_view s) {
@@ -70,40 +99,16 @@ std::string QuoteGo(std::string_view s) {
       }
       continue;
     }
-    switch (c) {
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\v':
-        out += "\\v";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          AppendHexByte(&out, "\\x", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+    if (c == '\a') {
+      out += "\\a";
+    } else if (c == '\v') {
+      out += "\\v";
+    } else if (!AppendShortEscape(&out, c)) {
+      if (c < 0x20 || c == 0x7f) {
+        AppendHexByte(&out, "\\x", c);
+      } else {
+        out.push_back(static_cast<char>(c));
+      }
     }
     ++i;
   }
@@ -117,34 +122,11 @@ std::string QuoteJson(std::string_view s) {
   out.push_back('"');
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          AppendHexByte(&out, "\\u00", c);
-        } else {
-          out.push_back(ch);
-        }
+    if (AppendShortEscape(&out, c)) continue;
+    if (c < 0x20) {
+      AppendHexByte(&out, "\\u00", c);
+    } else {
+      out.push_back(ch);
     }
   }
   out.push_back('"');

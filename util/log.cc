@@ -3,10 +3,10 @@
 #include <atomic>
 #include <cstdio>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "util/go_format.h"
+#include "util/mutex.h"
 #include "util/strings.h"
 
 namespace sextant::util {
@@ -15,7 +15,7 @@ namespace {
 std::atomic<LogLevel> g_level{LogLevel::kInfo};
 std::atomic<LogFormat> g_format{LogFormat::kLogfmt};
 
-absl::Mutex g_sink_mu(absl::kConstInit);
+Mutex g_sink_mu;
 LogSink* g_sink ABSL_GUARDED_BY(g_sink_mu) = nullptr;
 
 // logfmt quotes a value when it is empty or holds a space, '=', '"' or a control character.
@@ -82,7 +82,7 @@ void ConfigureLogging(LogLevel level, LogFormat format) {
 }
 
 void SetLogSinkForTesting(LogSink sink) {
-  absl::MutexLock lock(&g_sink_mu);
+  MutexLock lock(&g_sink_mu);
   delete g_sink;
   g_sink = sink ? new LogSink(std::move(sink)) : nullptr;
 }
@@ -99,7 +99,7 @@ void Logger::Log(LogLevel level, std::string_view msg,
   const std::string ts = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
   std::string record =
       FormatLogRecord(g_format.load(std::memory_order_relaxed), ts, level, component_, msg, fields);
-  absl::MutexLock lock(&g_sink_mu);
+  MutexLock lock(&g_sink_mu);
   if (g_sink != nullptr) {
     (*g_sink)(record);
   } else {

@@ -121,7 +121,7 @@ void MetricWriter::Sample(std::string_view name, const std::vector<std::string>&
 
 void Registry::Register(std::string name, std::string help, MetricType type,
                         std::function<void(const std::string& name, MetricWriter&)> collect) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   const bool inserted =
       entries_.emplace(std::move(name), Entry{std::move(help), type, std::move(collect)}).second;
   if (!inserted) {
@@ -135,7 +135,7 @@ Counter* Registry::NewCounter(std::string name, std::string help) {
   Counter* raw = counter.get();
   Register(std::move(name), std::move(help), MetricType::kCounter,
            [raw](const std::string& n, MetricWriter& w) { w.Sample(n, raw->value()); });
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   owned_.push_back(std::move(counter));
   return raw;
 }
@@ -145,7 +145,7 @@ Gauge* Registry::NewGauge(std::string name, std::string help) {
   Gauge* raw = gauge.get();
   Register(std::move(name), std::move(help), MetricType::kGauge,
            [raw](const std::string& n, MetricWriter& w) { w.Sample(n, raw->value()); });
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   owned_.push_back(std::move(gauge));
   return raw;
 }
@@ -155,7 +155,7 @@ Histogram* Registry::NewHistogram(std::string name, std::string help, std::vecto
   Histogram* raw = histogram.get();
   Register(std::move(name), std::move(help), MetricType::kHistogram,
            [raw](const std::string& n, MetricWriter& w) { WriteHistogram(n, {}, {}, *raw, w); });
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   owned_.push_back(std::move(histogram));
   return raw;
 }
@@ -171,7 +171,7 @@ Family<Counter>* Registry::NewCounterFamily(std::string name, std::string help,
                w.Sample(n, raw->label_names(), values, c.value());
              });
            });
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   owned_.push_back(std::move(family));
   return raw;
 }
@@ -187,7 +187,7 @@ Family<Gauge>* Registry::NewGaugeFamily(std::string name, std::string help,
                w.Sample(n, raw->label_names(), values, g.value());
              });
            });
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   owned_.push_back(std::move(family));
   return raw;
 }
@@ -204,7 +204,7 @@ Family<Histogram>* Registry::NewHistogramFamily(std::string name, std::string he
                WriteHistogram(n, raw->label_names(), values, h, w);
              });
            });
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   owned_.push_back(std::move(family));
   return raw;
 }
@@ -228,7 +228,7 @@ void Registry::NewCounterFunc(std::string name, std::string help, std::function<
 std::string Registry::WriteText() const {
   std::string out;
   MetricWriter writer(&out);
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   for (const auto& [name, entry] : entries_) {
     StrAppend(&out, "# HELP ", name, " ");
     AppendEscaped(&out, entry.help, /*escape_quote=*/false);

@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
+#include "util/mutex.h"
 
 namespace sextant::util {
 
@@ -99,7 +99,7 @@ class Family {
  private:
   const std::vector<std::string> label_names_;
   const std::function<std::unique_ptr<Metric>()> make_;
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::map<std::vector<std::string>, std::unique_ptr<Metric>> children_ ABSL_GUARDED_BY(mu_);
 };
 
@@ -155,7 +155,7 @@ class Registry {
   void Register(std::string name, std::string help, MetricType type,
                 std::function<void(const std::string& name, MetricWriter&)> collect);
 
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
   std::vector<std::shared_ptr<void>> owned_ ABSL_GUARDED_BY(mu_);  // the families' storage
 };
@@ -164,7 +164,7 @@ class Registry {
 
 template <typename Metric>
 Metric* Family<Metric>::With(const std::vector<std::string>& values) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   auto& slot = children_[values];
   if (slot == nullptr) slot = make_();
   return slot.get();
@@ -173,7 +173,7 @@ Metric* Family<Metric>::With(const std::vector<std::string>& values) {
 template <typename Metric>
 void Family<Metric>::ForEach(
     const std::function<void(const std::vector<std::string>&, const Metric&)>& fn) const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   for (const auto& [values, metric] : children_) fn(values, *metric);
 }
 
