@@ -35,6 +35,21 @@ void Text(Response& res, int status, std::string body) {
 
 }  // namespace
 
+std::string RoutePrefix(std::string_view route_prefix_flag, std::string_view external_url) {
+  std::string_view prefix = route_prefix_flag;
+  if (prefix.empty()) {
+    // The path of the external URL: what follows scheme://host[:port].
+    const size_t scheme = external_url.find("://");
+    const size_t host_start = scheme == std::string_view::npos ? 0 : scheme + 3;
+    const size_t path_start = external_url.find('/', host_start);
+    prefix = path_start == std::string_view::npos ? "" : external_url.substr(path_start);
+  }
+  std::string out(prefix);
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  if (!out.empty() && out.front() != '/') out.insert(out.begin(), '/');
+  return out;
+}
+
 absl::StatusOr<std::pair<std::string, int>> SplitListenAddress(std::string_view address) {
   auto bad = [&](std::string_view why) {
     return absl::InvalidArgumentError(util::StrCat("address ", address, ": ", why));
@@ -92,9 +107,10 @@ class ApiServer::Routes {
       s->durations_->With({path})->Observe(absl::ToDoubleSeconds(absl::Now() - start));
     };
     httplib::Server& http = *s_->http_;
-    if (method == "GET") http.Get(path, wrapped);  // httplib serves HEAD through GET routes
-    if (method == "POST") http.Post(path, wrapped);
-    if (method == "PUT") http.Put(path, wrapped);
+    const std::string full = s_->options_.route_prefix + path;
+    if (method == "GET") http.Get(full, wrapped);  // httplib serves HEAD through GET routes
+    if (method == "POST") http.Post(full, wrapped);
+    if (method == "PUT") http.Put(full, wrapped);
   }
 
   void AddAll() {

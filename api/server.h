@@ -34,6 +34,8 @@ namespace sextant::api {
 struct ServerOptions {
   std::string listen_address = "0.0.0.0:9090";  // host:port; ":9090" listens on all interfaces
   bool enable_lifecycle = false;                // POST/PUT /-/reload and /-/quit
+  // Every endpoint is served under this prefix ("" or e.g. "/sextant"; see RoutePrefix()).
+  std::string route_prefix;
   absl::Duration read_timeout = absl::Minutes(5);
   size_t max_request_body_bytes = 32 << 20;
 };
@@ -87,6 +89,10 @@ class ApiServer {
   std::atomic<bool> ready_{false};
   int port_ = 0;
 };
+
+// The route prefix Prometheus derives from --web.route-prefix, or else from the path of
+// --web.external-url: no trailing slash, "" for the root. "/" and "" give "".
+std::string RoutePrefix(std::string_view route_prefix_flag, std::string_view external_url);
 
 // Splits "host:port" (host may be empty or a bracketed IPv6 literal) as Go's net.SplitHostPort.
 // Errors: InvalidArgument.

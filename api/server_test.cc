@@ -148,6 +148,27 @@ TEST_F(ApiServerTest, MetricsCountRequestsByHandlerAndCode) {
                                    "healthy\",le=\"0.1\"} 2\n"));
 }
 
+TEST(RoutePrefix, FromFlagOrExternalUrlPath) {
+  EXPECT_EQ(RoutePrefix("", ""), "");
+  EXPECT_EQ(RoutePrefix("", "http://example.com:9090/"), "");
+  EXPECT_EQ(RoutePrefix("", "https://example.com/sextant/"), "/sextant");
+  EXPECT_EQ(RoutePrefix("/custom/", "https://example.com/sextant"), "/custom");
+  EXPECT_EQ(RoutePrefix("p", ""), "/p");
+}
+
+TEST(ApiServerPrefix, ServesEverythingUnderTheRoutePrefix) {
+  util::Registry registry;
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.route_prefix = "/sextant";
+  ApiServer server(options, {}, &registry);
+  ASSERT_TRUE(server.Start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  EXPECT_EQ(client.Get("/sextant/-/healthy")->status, 200);
+  EXPECT_EQ(client.Get("/sextant/api/v1/status/buildinfo")->status, 200);
+  EXPECT_EQ(client.Get("/-/healthy")->status, 404);
+}
+
 TEST(SplitListenAddress, GoSemantics) {
   EXPECT_EQ(*SplitListenAddress("0.0.0.0:9090"), std::make_pair(std::string("0.0.0.0"), 9090));
   EXPECT_EQ(*SplitListenAddress(":9091"), std::make_pair(std::string("0.0.0.0"), 9091));

@@ -4,7 +4,7 @@
 
 namespace sextant::config {
 
-std::string DefaultConfigYaml(std::string_view listen_address) {
+std::string DefaultConfigYaml(std::string_view listen_address, std::string_view route_prefix) {
   const size_t colon = listen_address.rfind(':');
   const std::string_view port =
       colon == std::string_view::npos ? "9090" : listen_address.substr(colon + 1);
@@ -15,6 +15,8 @@ std::string DefaultConfigYaml(std::string_view listen_address) {
       "  evaluation_interval: 15s\n"
       "scrape_configs:\n"
       "  - job_name: sextant\n"
+      "    metrics_path: \"",
+      route_prefix, "/metrics\"\n",
       "    static_configs:\n"
       "      - targets: [\"localhost:",
       port, "\"]\n");

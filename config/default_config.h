@@ -7,9 +7,10 @@
 
 namespace sextant::config {
 
-// The embedded default as YAML, scraping the port of `listen_address` on localhost, so that
-// `--web.listen-address=:9091` still scrapes itself.
-std::string DefaultConfigYaml(std::string_view listen_address);
+// The embedded default as YAML, scraping the port of `listen_address` on localhost and
+// `<route_prefix>/metrics`, so that `--web.listen-address=:9091` or a route prefix still scrape
+// Sextant itself.
+std::string DefaultConfigYaml(std::string_view listen_address, std::string_view route_prefix = "");
 
 // The name the embedded default goes by in logs and errors.
 inline constexpr std::string_view kDefaultConfigName = "<embedded default config>";

@@ -46,6 +46,10 @@ TEST(ConfigToYaml, RoundTripsThroughTheLoader) {
   EXPECT_EQ(ConfigToYaml(*first), ConfigToYaml(*second));
   EXPECT_EQ(second->scrape_configs[0].sd.static_configs[0].targets[0], "localhost:9091");
   EXPECT_EQ(second->scrape_configs[0].scrape_interval, absl::Seconds(15));
+  EXPECT_EQ(second->scrape_configs[0].metrics_path, "/metrics");
+  auto prefixed = LoadConfig(DefaultConfigYaml(":9090", "/sextant"), "default");
+  ASSERT_TRUE(prefixed.ok());
+  EXPECT_EQ(prefixed->scrape_configs[0].metrics_path, "/sextant/metrics");
 }
 
 }  // namespace

@@ -100,8 +100,10 @@ int Run(const config::Flags& flags) {
   util::RegisterProcessMetrics(&registry);
   RegisterBuildInfo(&registry);
 
+  const std::string route_prefix = api::RoutePrefix(flags.web_route_prefix, flags.web_external_url);
   config::ConfigReloader reloader(flags.config_file,
-                                  config::DefaultConfigYaml(flags.web_listen_address), &registry);
+                                  config::DefaultConfigYaml(flags.web_listen_address, route_prefix),
+                                  &registry);
   if (absl::Status s = reloader.Reload(); !s.ok()) {
     kLog.Error("Error loading config",
                {{"file", flags.config_file.empty() ? config::kDefaultConfigName
@@ -113,6 +115,7 @@ int Run(const config::Flags& flags) {
   api::ServerOptions options;
   options.listen_address = flags.web_listen_address;
   options.enable_lifecycle = flags.web_enable_lifecycle;
+  options.route_prefix = route_prefix;
   options.read_timeout = flags.web_read_timeout;
   api::ServerHooks hooks;
   hooks.reload = [&reloader] { return reloader.Reload(); };
