@@ -213,16 +213,19 @@ absl::Status ApiServer::Start() {
   } else {
     port_ = port;
   }
-  thread_ = std::thread([this] { http_->listen_after_bind(); });
+  thread_ = std::thread([this] {
+    http_->listen_after_bind();
+    listen_returned_.store(true);
+  });
   // httplib's stop() does nothing until the listen loop has marked itself running, so a Stop()
-  // right after Start() would hang in join(): wait for the loop here.
-  const absl::Time deadline = absl::Now() + absl::Seconds(10);
-  while (!http_->is_running()) {
-    if (absl::Now() > deadline) {
-      return absl::InternalError(
-          util::StrCat("web listener on ", options_.listen_address, " did not start"));
-    }
+  // right after Start() would hang in join(): wait until the loop runs or has given up.
+  while (!http_->is_running() && !listen_returned_.load()) {
     std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  if (!http_->is_running()) {
+    thread_.join();
+    return absl::UnavailableError(
+        util::StrCat("web listener on ", options_.listen_address, " stopped at start"));
   }
   kLog.Info("Start listening for connections", {{"address", options_.listen_address}});
   return absl::OkStatus();

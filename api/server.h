@@ -86,6 +86,7 @@ class ApiServer {
   util::Family<util::Histogram>* const durations_;
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
+  std::atomic<bool> listen_returned_{false};  // the listen loop has ended (stopped or failed)
   std::atomic<bool> ready_{false};
   int port_ = 0;
 };

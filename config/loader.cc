@@ -320,11 +320,8 @@ void CheckUniqueName(MapDecoder& d, std::string_view key, const std::vector<T>& 
 }
 
 void DecodeTopLevel(MapDecoder& d, Config* c) {
+  // Without a `global` section, GlobalConfig's initialisers already are Prometheus's defaults.
   d.Object("global", [&](MapDecoder& g) { DecodeGlobal(g, &c->global); });
-  if (!d.Has("global")) {
-    MapDecoder empty(d.ctx(), YAML::Node(), "global");
-    DecodeGlobal(empty, &c->global);
-  }
   d.StringList("rule_files", &c->rule_files);
   d.NotSupported("scrape_config_files", "list the scrape configs in this file instead");
   d.ObjectList(

@@ -35,27 +35,30 @@ absl::Status ConfigReloader::Reload() {
   auto loaded =
       path_.empty() ? LoadConfig(default_yaml_, kDefaultConfigName) : LoadConfigFile(path_);
   absl::Status status = loaded.status();
+  std::shared_ptr<const Config> config;
   if (loaded.ok()) {
-    auto config = std::make_shared<const Config>(*std::move(loaded));
+    config = std::make_shared<const Config>(*std::move(loaded));
     for (const auto& [subscriber, fn] : subscribers_) {
       if (absl::Status s = fn(*config); !s.ok()) {
         kLog.Error("Failed to apply configuration", {{"subscriber", subscriber}, {"err", s}});
         if (status.ok()) status = s;
       }
     }
-    util::MutexLock lock(&mu_);
-    current_ = std::move(config);
   }
 
-  util::MutexLock lock(&mu_);
-  last_successful_ = status.ok();
+  const absl::Time now = absl::Now();
+  {
+    util::MutexLock lock(&mu_);
+    if (config != nullptr) current_ = std::move(config);
+    last_successful_ = status.ok();
+    if (status.ok()) last_success_time_ = now;
+  }
   success_gauge_->Set(status.ok() ? 1 : 0);
   if (!status.ok()) {
     kLog.Error("Error reloading config", {{"err", status}});
     return status;
   }
-  last_success_time_ = absl::Now();
-  success_time_gauge_->Set(absl::ToDoubleSeconds(last_success_time_ - absl::UnixEpoch()));
+  success_time_gauge_->Set(absl::ToDoubleSeconds(now - absl::UnixEpoch()));
   kLog.Info("Completed loading of configuration file",
             {{"filename", name}, {"totalDuration", absl::FormatDuration(absl::Now() - start)}});
   return status;

@@ -35,6 +35,15 @@ void AppendLabel(std::string* out, std::string_view name, std::string_view value
   out->append(value);
 }
 
+// Feeds one label to a hash; 0xff never occurs in UTF-8, so the separators keep concatenations
+// unambiguous.
+void HashLabel(XXH3_state_t* state, const Label& l) {
+  XXH3_64bits_update(state, l.name.data(), l.name.size());
+  XXH3_64bits_update(state, "\xff", 1);
+  XXH3_64bits_update(state, l.value.data(), l.value.size());
+  XXH3_64bits_update(state, "\xff", 1);
+}
+
 }  // namespace
 
 Labels::Iterator::Iterator(std::string_view data, size_t pos) : data_(data), pos_(pos) { Decode(); }
@@ -121,13 +130,7 @@ uint64_t Labels::HashForLabels(std::span<const std::string> names) const {
   auto want = names.begin();
   for (auto it = begin(); it != end() && want != names.end(); ++it) {
     while (want != names.end() && *want < it->name) ++want;
-    if (want != names.end() && *want == it->name) {
-      // 0xff never occurs in UTF-8, so the separators keep concatenations unambiguous.
-      XXH3_64bits_update(&state, it->name.data(), it->name.size());
-      XXH3_64bits_update(&state, "\xff", 1);
-      XXH3_64bits_update(&state, it->value.data(), it->value.size());
-      XXH3_64bits_update(&state, "\xff", 1);
-    }
+    if (want != names.end() && *want == it->name) HashLabel(&state, *it);
   }
   return XXH3_64bits_digest(&state);
 }
@@ -139,10 +142,7 @@ uint64_t Labels::HashWithoutLabels(std::span<const std::string> names) const {
   for (const Label l : *this) {
     while (skip != names.end() && *skip < l.name) ++skip;
     if ((skip != names.end() && *skip == l.name) || l.name == kMetricNameLabel) continue;
-    XXH3_64bits_update(&state, l.name.data(), l.name.size());
-    XXH3_64bits_update(&state, "\xff", 1);
-    XXH3_64bits_update(&state, l.value.data(), l.value.size());
-    XXH3_64bits_update(&state, "\xff", 1);
+    HashLabel(&state, l);
   }
   return XXH3_64bits_digest(&state);
 }

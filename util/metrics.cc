@@ -62,6 +62,18 @@ void WriteHistogram(const std::string& name, const std::vector<std::string>& lab
   w.Sample(name + "_count", label_names, label_values, static_cast<double>(cumulative));
 }
 
+// One metric's samples, by kind: counters and gauges are one sample, histograms several.
+template <typename Scalar>
+void WriteMetric(const std::string& name, const std::vector<std::string>& label_names,
+                 const std::vector<std::string>& label_values, const Scalar& m, MetricWriter& w) {
+  w.Sample(name, label_names, label_values, m.value());
+}
+void WriteMetric(const std::string& name, const std::vector<std::string>& label_names,
+                 const std::vector<std::string>& label_values, const Histogram& h,
+                 MetricWriter& w) {
+  WriteHistogram(name, label_names, label_values, h, w);
+}
+
 }  // namespace
 
 void Counter::Inc(double v) { AtomicAdd(value_, v); }
@@ -119,8 +131,8 @@ void MetricWriter::Sample(std::string_view name, const std::vector<std::string>&
   out_->push_back('\n');
 }
 
-void Registry::Register(std::string name, std::string help, MetricType type,
-                        std::function<void(const std::string& name, MetricWriter&)> collect) {
+void Registry::Register(std::string name, std::string help, MetricType type, Collect collect,
+                        std::shared_ptr<void> owned) {
   MutexLock lock(&mu_);
   const bool inserted =
       entries_.emplace(std::move(name), Entry{std::move(help), type, std::move(collect)}).second;
@@ -128,85 +140,70 @@ void Registry::Register(std::string name, std::string help, MetricType type,
     std::fprintf(stderr, "metric family registered twice\n");
     std::abort();
   }
+  if (owned != nullptr) owned_.push_back(std::move(owned));
+}
+
+template <typename Metric>
+Metric* Registry::AddMetric(std::string name, std::string help, MetricType type,
+                            std::shared_ptr<Metric> metric) {
+  Metric* raw = metric.get();
+  Register(
+      std::move(name), std::move(help), type,
+      [raw](const std::string& n, MetricWriter& w) { WriteMetric(n, {}, {}, *raw, w); },
+      std::move(metric));
+  return raw;
+}
+
+template <typename Metric>
+Family<Metric>* Registry::AddFamily(std::string name, std::string help, MetricType type,
+                                    std::shared_ptr<Family<Metric>> family) {
+  Family<Metric>* raw = family.get();
+  Register(
+      std::move(name), std::move(help), type,
+      [raw](const std::string& n, MetricWriter& w) {
+        raw->ForEach([&](const std::vector<std::string>& values, const Metric& m) {
+          WriteMetric(n, raw->label_names(), values, m, w);
+        });
+      },
+      std::move(family));
+  return raw;
 }
 
 Counter* Registry::NewCounter(std::string name, std::string help) {
-  auto counter = std::make_shared<Counter>();
-  Counter* raw = counter.get();
-  Register(std::move(name), std::move(help), MetricType::kCounter,
-           [raw](const std::string& n, MetricWriter& w) { w.Sample(n, raw->value()); });
-  MutexLock lock(&mu_);
-  owned_.push_back(std::move(counter));
-  return raw;
+  return AddMetric(std::move(name), std::move(help), MetricType::kCounter,
+                   std::make_shared<Counter>());
 }
 
 Gauge* Registry::NewGauge(std::string name, std::string help) {
-  auto gauge = std::make_shared<Gauge>();
-  Gauge* raw = gauge.get();
-  Register(std::move(name), std::move(help), MetricType::kGauge,
-           [raw](const std::string& n, MetricWriter& w) { w.Sample(n, raw->value()); });
-  MutexLock lock(&mu_);
-  owned_.push_back(std::move(gauge));
-  return raw;
+  return AddMetric(std::move(name), std::move(help), MetricType::kGauge, std::make_shared<Gauge>());
 }
 
 Histogram* Registry::NewHistogram(std::string name, std::string help, std::vector<double> buckets) {
-  auto histogram = std::make_shared<Histogram>(std::move(buckets));
-  Histogram* raw = histogram.get();
-  Register(std::move(name), std::move(help), MetricType::kHistogram,
-           [raw](const std::string& n, MetricWriter& w) { WriteHistogram(n, {}, {}, *raw, w); });
-  MutexLock lock(&mu_);
-  owned_.push_back(std::move(histogram));
-  return raw;
+  return AddMetric(std::move(name), std::move(help), MetricType::kHistogram,
+                   std::make_shared<Histogram>(std::move(buckets)));
 }
 
 Family<Counter>* Registry::NewCounterFamily(std::string name, std::string help,
                                             std::vector<std::string> label_names) {
-  auto family = std::make_shared<Family<Counter>>(std::move(label_names),
-                                                  [] { return std::make_unique<Counter>(); });
-  Family<Counter>* raw = family.get();
-  Register(std::move(name), std::move(help), MetricType::kCounter,
-           [raw](const std::string& n, MetricWriter& w) {
-             raw->ForEach([&](const std::vector<std::string>& values, const Counter& c) {
-               w.Sample(n, raw->label_names(), values, c.value());
-             });
-           });
-  MutexLock lock(&mu_);
-  owned_.push_back(std::move(family));
-  return raw;
+  return AddFamily(std::move(name), std::move(help), MetricType::kCounter,
+                   std::make_shared<Family<Counter>>(std::move(label_names),
+                                                     [] { return std::make_unique<Counter>(); }));
 }
 
 Family<Gauge>* Registry::NewGaugeFamily(std::string name, std::string help,
                                         std::vector<std::string> label_names) {
-  auto family = std::make_shared<Family<Gauge>>(std::move(label_names),
-                                                [] { return std::make_unique<Gauge>(); });
-  Family<Gauge>* raw = family.get();
-  Register(std::move(name), std::move(help), MetricType::kGauge,
-           [raw](const std::string& n, MetricWriter& w) {
-             raw->ForEach([&](const std::vector<std::string>& values, const Gauge& g) {
-               w.Sample(n, raw->label_names(), values, g.value());
-             });
-           });
-  MutexLock lock(&mu_);
-  owned_.push_back(std::move(family));
-  return raw;
+  return AddFamily(std::move(name), std::move(help), MetricType::kGauge,
+                   std::make_shared<Family<Gauge>>(std::move(label_names),
+                                                   [] { return std::make_unique<Gauge>(); }));
 }
 
 Family<Histogram>* Registry::NewHistogramFamily(std::string name, std::string help,
                                                 std::vector<std::string> label_names,
                                                 std::vector<double> buckets) {
-  auto family = std::make_shared<Family<Histogram>>(
-      std::move(label_names), [buckets] { return std::make_unique<Histogram>(buckets); });
-  Family<Histogram>* raw = family.get();
-  Register(std::move(name), std::move(help), MetricType::kHistogram,
-           [raw](const std::string& n, MetricWriter& w) {
-             raw->ForEach([&](const std::vector<std::string>& values, const Histogram& h) {
-               WriteHistogram(n, raw->label_names(), values, h, w);
-             });
-           });
-  MutexLock lock(&mu_);
-  owned_.push_back(std::move(family));
-  return raw;
+  return AddFamily(std::move(name), std::move(help), MetricType::kHistogram,
+                   std::make_shared<Family<Histogram>>(std::move(label_names), [buckets] {
+                     return std::make_unique<Histogram>(buckets);
+                   }));
 }
 
 void Registry::NewCallbackFamily(std::string name, std::string help, MetricType type,

@@ -147,13 +147,21 @@ class Registry {
   std::string WriteText() const;
 
  private:
+  using Collect = std::function<void(const std::string& name, MetricWriter&)>;
   struct Entry {
     std::string help;
     MetricType type;
-    std::function<void(const std::string& name, MetricWriter&)> collect;
+    Collect collect;
   };
-  void Register(std::string name, std::string help, MetricType type,
-                std::function<void(const std::string& name, MetricWriter&)> collect);
+  // Adds the family and keeps `owned` (the storage `collect` reads) alive with the registry.
+  void Register(std::string name, std::string help, MetricType type, Collect collect,
+                std::shared_ptr<void> owned = nullptr);
+  template <typename Metric>
+  Metric* AddMetric(std::string name, std::string help, MetricType type,
+                    std::shared_ptr<Metric> metric);
+  template <typename Metric>
+  Family<Metric>* AddFamily(std::string name, std::string help, MetricType type,
+                            std::shared_ptr<Family<Metric>> family);
 
   mutable Mutex mu_;
   std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);

@@ -30,6 +30,15 @@ namespace {
 
 const util::Logger kLog("");
 
+// Go's names for this build's target, as prometheus_build_info reports them.
+#if defined(__x86_64__)
+constexpr char kGoArch[] = "amd64";
+#elif defined(__aarch64__)
+constexpr char kGoArch[] = "arm64";
+#else
+constexpr char kGoArch[] = "unknown";
+#endif
+
 void PrintVersion() {
   const util::BuildInfo& b = util::GetBuildInfo();
   std::printf(
@@ -53,7 +62,7 @@ void RegisterBuildInfo(util::Registry* registry) {
         const util::BuildInfo& b = util::GetBuildInfo();
         w.Sample("prometheus_build_info",
                  {"branch", "goarch", "goos", "goversion", "revision", "tags", "version"},
-                 {std::string(b.branch), "amd64", "linux", std::string(b.compiler),
+                 {std::string(b.branch), kGoArch, "linux", std::string(b.compiler),
                   std::string(b.revision), "sextant", std::string(b.version)},
                  1);
       });
