@@ -1,0 +1,81 @@
+#pragma once
+
+// Postings: for each label pair, the sorted list of refs of the series that carry it, and the set
+// algebra that turns label matchers into the refs of the matching series. The head keeps its
+// postings in memory (MemPostings); each persistent partition stores its own (tsdb/partition).
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/labels.h"
+#include "model/matcher.h"
+#include "util/mutex.h"
+
+namespace sextant::tsdb::index {
+
+using Ref = uint64_t;
+using PostingsList = std::vector<Ref>;  // sorted ascending, unique
+
+PostingsList Intersect(std::span<const PostingsList> lists);
+PostingsList Union(std::span<const PostingsList> lists);
+// a minus b.
+PostingsList Subtract(const PostingsList& a, const PostingsList& b);
+
+// Read access to one index's postings, for PostingsForMatchers().
+class PostingsReader {
+ public:
+  virtual ~PostingsReader() = default;
+  // The refs of every series.
+  virtual PostingsList All() const = 0;
+  // The refs of the series with name=value (empty when none).
+  virtual PostingsList Get(std::string_view name, std::string_view value) const = 0;
+  // The union over the values of `name` that start with `prefix` and satisfy `pred`.
+  virtual PostingsList Matching(std::string_view name, std::string_view prefix,
+                                const std::function<bool(std::string_view)>& pred) const = 0;
+};
+
+// The refs of the series that satisfy every matcher (sorted). With no matcher: every series.
+// Matchers that also match the empty string select series lacking the label too, as in
+// Prometheus (`a=""`, `a!="x"`, `a=~"x|"`).
+PostingsList PostingsForMatchers(const PostingsReader& reader,
+                                 std::span<const model::Matcher> matchers);
+
+// The head's in-memory postings. Thread-safe: adds and deletes take a write lock, reads a read
+// lock and return copies.
+class MemPostings final : public PostingsReader {
+ public:
+  MemPostings() = default;
+
+  // Adds `ref` under every pair of `labels`. Refs are usually added in increasing order; an
+  // out-of-order add is inserted in place.
+  void Add(Ref ref, const model::Labels& labels);
+  // Removes the refs of `deleted` (each with its labels) from every list; empty lists go away.
+  void Delete(std::span<const std::pair<Ref, model::Labels>> deleted);
+
+  PostingsList All() const override;
+  PostingsList Get(std::string_view name, std::string_view value) const override;
+  PostingsList Matching(std::string_view name, std::string_view prefix,
+                        const std::function<bool(std::string_view)>& pred) const override;
+
+  // Sorted label names, and the sorted values of one name.
+  std::vector<std::string> LabelNames() const;
+  std::vector<std::string> LabelValues(std::string_view name) const;
+
+  // For /api/v1/status/tsdb: calls fn(name, value, postings count) for every pair.
+  void ForEachPair(const std::function<void(std::string_view, std::string_view, size_t)>& fn) const;
+
+ private:
+  using Values = std::map<std::string, PostingsList, std::less<>>;
+  static void Insert(PostingsList* list, Ref ref);
+
+  mutable util::Mutex mu_;
+  std::map<std::string, Values, std::less<>> index_ ABSL_GUARDED_BY(mu_);
+  PostingsList all_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sextant::tsdb::index
