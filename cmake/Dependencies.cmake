@@ -11,7 +11,9 @@ find_package(OpenSSL REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 find_package(nlohmann_json REQUIRED)
+find_package(RocksDB REQUIRED CONFIG)  # the persistent partitions; linked as the shared library
 
 # Debian's yaml-cpp 0.7 exports the plain `yaml-cpp` target; give it the namespaced name and make
 # its headers SYSTEM so their warnings never fail our -Werror build.

@@ -19,6 +19,7 @@
 #include "config/marshal.h"
 #include "config/reloader.h"
 #include "model/duration.h"
+#include "tsdb/db.h"
 #include "util/build_info.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -68,20 +69,15 @@ void RegisterBuildInfo(util::Registry* registry) {
       });
 }
 
-// Storage is a placeholder until the storage issue lands: make sure the data directory exists
-// and is writable, so that a bad --storage.tsdb.path fails at start as Prometheus's does.
-absl::Status OpenDataDirectory(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::create_directories(path, ec);
-  if (ec) {
-    return absl::UnavailableError(
-        util::StrCat("opening storage failed: mkdir ", path, ": ", ec.message()));
-  }
-  if (access(path.c_str(), W_OK) != 0) {
-    return absl::UnavailableError(
-        util::StrCat("opening storage failed: ", path, ": ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
+// Opens the TSDB with the storage flags; its metrics go to the server's registry.
+absl::StatusOr<std::unique_ptr<tsdb::DB>> OpenStorage(const config::Flags& flags,
+                                                      util::Registry* registry) {
+  tsdb::DbOptions options;
+  options.retention_ms = absl::ToInt64Milliseconds(flags.storage_tsdb_retention_time);
+  options.retention_bytes = flags.storage_tsdb_retention_size;
+  options.wal_compression = flags.storage_tsdb_wal_compression;
+  options.metrics = registry;
+  return tsdb::DB::Open(flags.storage_tsdb_path, options);
 }
 
 std::string RetentionString(const config::Flags& flags) {
@@ -147,13 +143,16 @@ int Run(const config::Flags& flags) {
     return 1;
   }
 
-  if (absl::Status s = OpenDataDirectory(flags.storage_tsdb_path); !s.ok()) {
-    kLog.Error("Opening storage failed", {{"err", s}});
+  // The web server is up first, answering /-/ready with 503 while the WAL replays.
+  kLog.Info("Starting TSDB ...",
+            {{"path", flags.storage_tsdb_path}, {"retention", RetentionString(flags)}});
+  auto db = OpenStorage(flags, &registry);
+  if (!db.ok()) {
+    kLog.Error("Opening storage failed", {{"err", db.status()}});
     server.Stop();
     return 1;
   }
-  kLog.Info("Storage directory ready",
-            {{"path", flags.storage_tsdb_path}, {"retention", RetentionString(flags)}});
+  kLog.Info("TSDB started");
   server.SetReady();
   kLog.Info("Server is ready to receive web requests.");
 
@@ -169,6 +168,9 @@ int Run(const config::Flags& flags) {
     break;
   }
   server.Stop();
+  if (absl::Status s = (*db)->Close(); !s.ok()) {
+    kLog.Error("Error stopping storage", {{"err", s}});
+  }
   kLog.Info("See you next time!");
   return 0;
 }

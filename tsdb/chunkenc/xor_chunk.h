@@ -20,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "util/bit_stream.h"
 
 namespace sextant::tsdb::chunkenc {
 
@@ -29,18 +30,21 @@ class XorChunk {
  public:
   XorChunk();  // empty: two zero bytes of header
 
-  // Adopts encoded bytes (as returned by bytes()). Errors: DataLoss when the buffer is shorter
-  // than the header. The bit stream itself is checked lazily by the iterator.
+  // Adopts encoded bytes (as returned by bytes(), or a Prometheus XOR chunk's data) and decodes
+  // them once to rebuild the appender state, so Append() continues the chunk exactly as if every
+  // sample had been appended to this object. Bytes after the last sample are dropped and unused
+  // bits of the last byte cleared, so bytes() may be shorter than `bytes`.
+  // Errors: DataLoss when the buffer is shorter than the header or the bit stream is corrupt.
   static absl::StatusOr<XorChunk> FromBytes(std::string_view bytes);
 
   // Appends one sample. Precondition: t greater than the last appended timestamp and
   // num_samples() < 65535.
   void Append(int64_t t, double v);
 
-  int num_samples() const;
+  int num_samples() const { return count_; }
   // The encoded chunk; valid until the next Append.
-  std::string_view bytes() const { return data_; }
-  size_t size_bytes() const { return data_.size(); }
+  std::string_view bytes() const { return stream_.bytes(); }
+  size_t size_bytes() const { return stream_.bytes().size(); }
   // Timestamps of the first and last sample; undefined when empty.
   int64_t min_time() const { return first_t_; }
   int64_t max_time() const { return last_t_; }
@@ -49,15 +53,19 @@ class XorChunk {
   XorIterator Iterator() const;
 
  private:
-  std::string data_;
+  void AppendValue(uint64_t v_bits);
+
+  util::BitWriter stream_;  // the encoded chunk, header included
+  int count_ = 0;           // the header's count, kept here so appends never read it back
   // Appender state (not part of the encoding); rebuilt by FromBytes() so appends can continue.
   int64_t first_t_ = 0;
   int64_t last_t_ = 0;
   uint64_t last_t_delta_ = 0;
-  double last_v_ = 0;
-  uint8_t leading_ = 0xff;
+  uint64_t last_v_bits_ = 0;
+  uint8_t leading_ = kNoWindow;  // the current leading/trailing-zero window of XOR values
   uint8_t trailing_ = 0;
-  uint8_t bit_pos_ = 0;  // bits still free in the last byte of data_ (0 means start a new byte)
+
+  static constexpr uint8_t kNoWindow = 0xff;
 };
 
 // Decodes a chunk's samples in order. Usage:
@@ -69,9 +77,19 @@ class XorIterator {
   explicit XorIterator(std::string_view bytes);
 
   // Advances to the next sample; false at the end or on corrupt input (then status() says why).
-  bool Next();
+  // Samples before a corruption are all returned first.
+  bool Next() {
+    if (pos_ < len_) {
+      t_ = batch_t_[pos_];
+      v_ = batch_v_[pos_];
+      ++pos_;
+      return true;
+    }
+    return NextBatch();
+  }
   // Advances to the first sample with timestamp >= t, starting from the current one (never moves
-  // backwards); false when there is none.
+  // backwards; before the first Next() it starts at the first sample); false when there is none,
+  // on corrupt input, and once Next() or Seek() has returned false.
   bool Seek(int64_t t);
   int64_t t() const { return t_; }
   double v() const { return v_; }
@@ -79,18 +97,38 @@ class XorIterator {
   absl::Status status() const { return status_; }
 
  private:
-  // (decoder state: reader position, sample index and count, t, delta, v, leading, trailing)
-  std::string_view data_;
-  size_t byte_pos_ = 0;
-  uint64_t word_ = 0;
-  int word_bits_ = 0;
-  int total_ = 0;
-  int read_ = 0;
+  friend class XorChunk;  // FromBytes() reads the final decoder state
+
+  // Samples are decoded a batch at a time, in a loop that keeps the decoder state in registers;
+  // Next() then only copies one out.
+  static constexpr int kBatch = 16;
+
+  bool NextBatch();
+  void DecodeBatch();
+  bool DecodeFirstTwo();
+  void Fail(std::string_view what);
+
+  // The current sample and the decoded batch it comes from.
   int64_t t_ = 0;
-  int64_t t_delta_ = 0;
   double v_ = 0;
+  int pos_ = 0;
+  int len_ = 0;
+  bool ended_ = false;    // Next() has returned false
+  bool started_ = false;  // Next() has returned true
+  int64_t batch_t_[kBatch];
+  double batch_v_[kBatch];
+
+  // Decoder state after the last decoded sample.
+  util::BitReader reader_;
+  int total_ = 0;    // samples in the chunk (set to decoded_ on error, which ends decoding)
+  int decoded_ = 0;  // samples decoded so far
+  int64_t last_t_ = 0;
+  uint64_t t_delta_ = 0;
+  uint64_t last_v_bits_ = 0;
   uint8_t leading_ = 0;
   uint8_t trailing_ = 0;
+  bool has_window_ = false;  // a leading/trailing window has been read
+  absl::Status error_;       // a corruption found while decoding, reported after the batch
   absl::Status status_;
 };
 

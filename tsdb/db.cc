@@ -1,0 +1,492 @@
+#include "tsdb/db.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <utility>
+
+#include "model/timestamp.h"
+#include "tsdb/head/chunk_iterator.h"
+#include "tsdb/merge.h"
+#include "tsdb/partition/partition_writer.h"
+#include "tsdb/wal/checkpoint.h"
+#include "tsdb/wal/repair.h"
+#include "tsdb/wal/replay.h"
+#include "util/log.h"
+#include "util/status_macros.h"
+#include "util/strings.h"
+
+namespace sextant::tsdb {
+namespace {
+
+const util::Logger& Log() {
+  static const util::Logger logger("tsdb");
+  return logger;
+}
+
+// Floor division: the start of the range of width `range` that holds t.
+int64_t RangeStart(int64_t t, int64_t range) {
+  int64_t q = t / range;
+  if (t % range != 0 && t < 0) --q;
+  return q * range;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The head querier and the partitions' querier, answering as one.
+class DbQuerier final : public Querier {
+ public:
+  DbQuerier(std::vector<std::unique_ptr<Querier>> parts, int64_t mint, int64_t maxt)
+      : Querier(mint, maxt), parts_(std::move(parts)) {}
+
+  std::unique_ptr<SeriesSet> Select(std::span<const model::Matcher> matchers,
+                                    const SelectHints* hints) override {
+    std::vector<std::unique_ptr<SeriesSet>> sets;
+    for (const auto& q : parts_) sets.push_back(q->Select(matchers, hints));
+    return MergeSeriesSets(std::move(sets));
+  }
+
+  absl::StatusOr<std::vector<std::string>> LabelNames(
+      std::span<const model::Matcher> matchers) override {
+    return Union([&](Querier& q) { return q.LabelNames(matchers); });
+  }
+
+  absl::StatusOr<std::vector<std::string>> LabelValues(
+      std::string_view name, std::span<const model::Matcher> matchers) override {
+    return Union([&](Querier& q) { return q.LabelValues(name, matchers); });
+  }
+
+ private:
+  template <typename Fn>
+  absl::StatusOr<std::vector<std::string>> Union(Fn fn) {
+    std::vector<std::string> out;
+    for (const auto& q : parts_) {
+      ASSIGN_OR_RETURN(std::vector<std::string> part, fn(*q));
+      std::vector<std::string> merged;
+      std::set_union(out.begin(), out.end(), part.begin(), part.end(),
+                     std::back_inserter(merged));
+      out = std::move(merged);
+    }
+    return out;
+  }
+
+  std::vector<std::unique_ptr<Querier>> parts_;
+};
+
+}  // namespace
+
+struct DB::Metrics {
+  explicit Metrics(util::Registry& r)
+      : compactions(r.NewCounter("prometheus_tsdb_compactions_total",
+                                 "Total number of compactions that were executed for the "
+                                 "partition.")),
+        compactions_failed(r.NewCounter("prometheus_tsdb_compactions_failed_total",
+                                        "Total number of compactions that failed for the "
+                                        "partition.")),
+        compaction_duration(r.NewHistogram("prometheus_tsdb_compaction_duration_seconds",
+                                           "Duration of compaction runs",
+                                           {1, 2, 4, 8, 16, 32, 64, 128, 256, 512})),
+        head_compactions_failed(r.NewCounter("prometheus_tsdb_head_truncations_failed_total",
+                                             "Total number of head truncations that failed.")),
+        wal_corruptions(r.NewCounter("prometheus_tsdb_wal_corruptions_total",
+                                     "Total number of WAL corruptions.")),
+        checkpoint_creations(r.NewCounter("prometheus_tsdb_checkpoint_creations_total",
+                                          "Total number of checkpoint creations attempted.")),
+        checkpoint_creations_failed(
+            r.NewCounter("prometheus_tsdb_checkpoint_creations_failed_total",
+                         "Total number of checkpoint creations that failed.")),
+        checkpoint_deletions(r.NewCounter("prometheus_tsdb_checkpoint_deletions_total",
+                                          "Total number of checkpoint deletions attempted.")),
+        time_retentions(r.NewCounter("prometheus_tsdb_time_retentions_total",
+                                     "The number of times that blocks were deleted because the "
+                                     "maximum time limit was exceeded.")),
+        size_retentions(r.NewCounter("prometheus_tsdb_size_retentions_total",
+                                     "The number of times that blocks were deleted because the "
+                                     "maximum number of bytes was exceeded.")),
+        data_replay_duration(r.NewGauge("prometheus_tsdb_data_replay_duration_seconds",
+                                        "Time taken to replay the data on disk.")) {}
+
+  util::Counter* compactions;
+  util::Counter* compactions_failed;
+  util::Histogram* compaction_duration;
+  util::Counter* head_compactions_failed;
+  util::Counter* wal_corruptions;
+  util::Counter* checkpoint_creations;
+  util::Counter* checkpoint_creations_failed;
+  util::Counter* checkpoint_deletions;
+  util::Counter* time_retentions;
+  util::Counter* size_retentions;
+  util::Gauge* data_replay_duration;
+};
+
+DB::DB(std::string dir, DbOptions options)
+    : dir_(std::move(dir)),
+      options_(std::move(options)),
+      env_(options_.env != nullptr ? options_.env : util::Env::Default()) {
+  util::Registry* registry = options_.metrics;
+  if (registry == nullptr) {
+    own_registry_ = std::make_unique<util::Registry>();
+    registry = own_registry_.get();
+  }
+  metrics_ = std::make_unique<Metrics>(*registry);
+  head::HeadOptions head_options;
+  head_options.chunk_range = options_.chunk_range;
+  head_options.metrics = registry;
+  head_ = std::make_unique<head::Head>(head_options);
+  registry->NewGaugeFunc("prometheus_tsdb_blocks_loaded", "Number of currently loaded data blocks",
+                         [this] { return static_cast<double>(Stats().partitions.size()); });
+  registry->NewGaugeFunc("prometheus_tsdb_storage_blocks_bytes",
+                         "The number of bytes that are currently used for local storage by all "
+                         "blocks.",
+                         [this] {
+                           return partitions_ == nullptr
+                                      ? 0.0
+                                      : static_cast<double>(partitions_->DiskBytes());
+                         });
+  registry->NewGaugeFunc("prometheus_tsdb_retention_limit_bytes",
+                         "Max number of bytes to be retained in the tsdb blocks, configured 0 "
+                         "means disabled",
+                         [this] { return static_cast<double>(options_.retention_bytes); });
+  registry->NewGaugeFunc("prometheus_tsdb_retention_limit_seconds",
+                         "How long to retain samples in storage.",
+                         [this] { return static_cast<double>(options_.retention_ms) / 1000; });
+  registry->NewGaugeFunc("prometheus_tsdb_lowest_timestamp",
+                         "Lowest timestamp value stored in the database. The unit is decided by "
+                         "the library consumer.",
+                         [this] { return static_cast<double>(StartTime()); });
+  registry->NewGaugeFunc("prometheus_tsdb_lowest_timestamp_seconds",
+                         "Lowest timestamp value stored in the database.",
+                         [this] { return static_cast<double>(StartTime()) / 1000; });
+}
+
+absl::StatusOr<std::unique_ptr<DB>> DB::Open(const std::string& dir, DbOptions options) {
+  auto db = std::unique_ptr<DB>(new DB(dir, std::move(options)));
+  RETURN_IF_ERROR(db->OpenParts());
+  if (db->options_.compaction_interval_ms > 0) {
+    db->loop_ = std::thread([raw = db.get()] { raw->BackgroundLoop(); });
+  }
+  return db;
+}
+
+absl::Status DB::OpenParts() {
+  auto start = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(env_->CreateDir(dir_));
+  ASSIGN_OR_RETURN(lock_, env_->LockFile(dir_ + "/lock"));
+  ASSIGN_OR_RETURN(partitions_, partition::PartitionStore::Open(dir_ + "/partitions"));
+  ASSIGN_OR_RETURN(std::vector<partition::PartitionMeta> parts, partitions_->List());
+  // Samples up to the newest partition's end are in partitions already: replay must skip them
+  // and appenders must refuse them.
+  for (const auto& p : parts) head_->SetMinValidTime(p.end);
+  RETURN_IF_ERROR(ReplayWal());
+  wal::WalOptions wal_options;
+  wal_options.compress = options_.wal_compression;
+  wal_options.segment_size = options_.wal_segment_size;
+  ASSIGN_OR_RETURN(wal_, wal::Wal::Open(env_, dir_ + "/wal", wal_options,
+                                        options_.metrics != nullptr ? options_.metrics
+                                                                    : own_registry_.get()));
+  head_->SetWal(wal_.get());
+  metrics_->data_replay_duration->Set(SecondsSince(start));
+  Log().Info("TSDB started", {{"dir", dir_},
+                              {"partitions", static_cast<int64_t>(parts.size())},
+                              {"head_series", static_cast<int64_t>(head_->num_series())},
+                              {"duration", SecondsSince(start)}});
+  return absl::OkStatus();
+}
+
+absl::Status DB::ReplayWal() {
+  std::string wal_dir = dir_ + "/wal";
+  RETURN_IF_ERROR(env_->CreateDir(wal_dir));
+  auto start = std::chrono::steady_clock::now();
+  head::ReplayStats stats;
+  int64_t records = 0;
+  Log().Info("Replaying WAL, this may take a while", {{"dir", wal_dir}});
+  auto apply = [&](std::string_view record) -> absl::Status {
+    RETURN_IF_ERROR(head_->ApplyWalRecord(record, &stats));
+    if (++records % 1'000'000 == 0) {
+      Log().Info("WAL replay progress", {{"records", records},
+                                         {"samples", static_cast<int64_t>(stats.samples)}});
+    }
+    return absl::OkStatus();
+  };
+  wal::ReplayResult result;
+  absl::Status status = wal::ReplayWal(env_, wal_dir, apply, &result);
+  if (!status.ok()) {
+    if (!result.corruption.has_value() || result.corruption->dir != wal_dir) {
+      // A record that does not decode (or a corrupt checkpoint): unrecoverable here.
+      return status;
+    }
+    metrics_->wal_corruptions->Inc();
+    Log().Warn("Encountered WAL read error, attempting repair",
+               {{"err", status.ToString()},
+                {"segment", static_cast<int64_t>(result.corruption->segment)},
+                {"offset", result.corruption->offset}});
+    ASSIGN_OR_RETURN(wal::RepairReport report, wal::Repair(env_, wal_dir, *result.corruption));
+    Log().Warn("WAL repaired: cut back to the last good record",
+               {{"segment", static_cast<int64_t>(report.segment)},
+                {"dropped_bytes", report.dropped_bytes},
+                {"deleted_segments", static_cast<int64_t>(report.deleted_segments.size())}});
+  }
+  head_->FinishReplay();
+  Log().Info("WAL replay completed",
+             {{"checkpoint", static_cast<int64_t>(result.checkpoint.value_or(-1))},
+              {"segments", static_cast<int64_t>(result.last_segment < 0
+                                                    ? 0
+                                                    : result.last_segment -
+                                                          result.first_segment + 1)},
+              {"series", static_cast<int64_t>(stats.series)},
+              {"samples", static_cast<int64_t>(stats.samples)},
+              {"unknown_refs", static_cast<int64_t>(stats.unknown_refs)},
+              {"duration", SecondsSince(start)}});
+  return absl::OkStatus();
+}
+
+DB::~DB() { Close().IgnoreError(); }  // nothing to report to from a destructor
+
+absl::Status DB::Close() {
+  if (closed_.exchange(true)) return absl::OkStatus();
+  {
+    std::lock_guard<std::mutex> lock(loop_mu_);
+    stopping_ = true;
+  }
+  loop_cv_.notify_all();
+  if (loop_.joinable()) loop_.join();
+  absl::Status status;
+  if (wal_ != nullptr) status = wal_->Close();
+  head_->SetWal(nullptr);
+  partitions_.reset();
+  lock_.reset();
+  return status;
+}
+
+std::unique_ptr<Appender> DB::NewAppender() { return head_->NewAppender(); }
+
+absl::StatusOr<std::unique_ptr<Querier>> DB::NewQuerier(int64_t mint, int64_t maxt) {
+  if (mint > maxt) return absl::InvalidArgumentError("querier: mint after maxt");
+  std::vector<std::unique_ptr<Querier>> parts;
+  // The head first: where the head and a partition briefly overlap, the head's sample wins.
+  ASSIGN_OR_RETURN(auto head_querier, head_->NewQuerier(mint, maxt));
+  parts.push_back(std::move(head_querier));
+  ASSIGN_OR_RETURN(auto partition_querier, partitions_->NewQuerier(mint, maxt));
+  parts.push_back(std::move(partition_querier));
+  return std::unique_ptr<Querier>(std::make_unique<DbQuerier>(std::move(parts), mint, maxt));
+}
+
+int64_t DB::StartTime() {
+  int64_t start = head_->min_time();
+  if (partitions_ != nullptr) {
+    auto parts = partitions_->List();
+    if (parts.ok() && !parts->empty()) start = std::min(start, parts->front().min_time);
+  }
+  return start;
+}
+
+absl::Status DB::Compact() {
+  util::MutexLock lock(&compact_mu_);
+  auto start = std::chrono::steady_clock::now();
+  absl::Status status = CompactHead();
+  if (status.ok()) status = MergePartitions();
+  if (status.ok()) status = ApplyRetention();
+  if (!status.ok()) {
+    metrics_->compactions_failed->Inc();
+    Log().Error("compaction failed", {{"err", status.ToString()}});
+  }
+  metrics_->compaction_duration->Observe(SecondsSince(start));
+  return status;
+}
+
+absl::Status DB::WritePartitionFromHead(partition::PartitionStore& store, int64_t start,
+                                        int64_t end) {
+  std::vector<head::SeriesData> series = head_->SeriesInRange(start, end - 1);
+  ASSIGN_OR_RETURN(auto writer, partition::PartitionWriter::Begin(store.db(), start, end, 1));
+  std::vector<model::Sample> samples;
+  for (head::SeriesData& s : series) {
+    samples.clear();
+    head::ChunkSeriesIterator it(s.chunks, s.deleted, start, end - 1);
+    RETURN_IF_ERROR(ReadAll(it, &samples));
+    RETURN_IF_ERROR(writer->Add(s.labels, samples));
+    s.chunks.reset();  // free the snapshot early
+  }
+  return writer->Finish().status();
+}
+
+absl::Status DB::CompactHead() {
+  const int64_t range = options_.chunk_range;
+  while (true) {
+    int64_t mint = head_->min_time();
+    int64_t maxt = head_->max_time();
+    if (maxt == INT64_MIN || maxt - mint <= range * 3 / 2) return absl::OkStatus();
+    int64_t start = RangeStart(mint, range);
+    int64_t end = start + range;
+    auto begin = std::chrono::steady_clock::now();
+    absl::Status written = WritePartitionFromHead(*partitions_, start, end);
+    metrics_->compactions->Inc();
+    if (!written.ok()) {
+      metrics_->head_compactions_failed->Inc();
+      return written;
+    }
+    size_t removed = head_->Truncate(end);
+    Log().Info("write partition", {{"mint", start},
+                                   {"maxt", end},
+                                   {"duration", SecondsSince(begin)},
+                                   {"series_removed", static_cast<int64_t>(removed)}});
+    RETURN_IF_ERROR(TruncateWal(end));
+  }
+}
+
+absl::Status DB::TruncateWal(int64_t mint) {
+  ASSIGN_OR_RETURN(auto segments, wal_->Segments());
+  int first = segments.first;
+  // A fresh segment, so that a quiet server does not keep more WAL than needed: every segment
+  // before it can be checkpointed. As Prometheus, only the older two thirds are: the newest
+  // segments hold mostly samples the head still needs, which a checkpoint would merely copy.
+  ASSIGN_OR_RETURN(int current, wal_->NextSegment());
+  int last = current - 1;
+  if (last < first) return absl::OkStatus();
+  int to = first + (last - first) * 2 / 3;
+  metrics_->checkpoint_creations->Inc();
+  auto stats = wal::Checkpoint(
+      env_, dir_ + "/wal", first, to, [this](uint64_t ref) { return head_->HasSeries(ref); },
+      mint,
+      wal::WalOptions{.segment_size = options_.wal_segment_size,
+                      .compress = options_.wal_compression});
+  if (!stats.ok()) {
+    metrics_->checkpoint_creations_failed->Inc();
+    return stats.status();
+  }
+  RETURN_IF_ERROR(wal_->Truncate(to + 1));
+  metrics_->checkpoint_deletions->Inc();
+  return wal::DeleteCheckpoints(env_, dir_ + "/wal", to);
+}
+
+absl::Status DB::MergePartitions() {
+  const int64_t width = options_.merge_range;
+  if (width <= options_.chunk_range) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<partition::PartitionMeta> parts, partitions_->List());
+  // Only ranges that the head can no longer add to are merged.
+  int64_t sealed = head_->min_valid_time();
+  size_t i = 0;
+  while (i < parts.size()) {
+    int64_t start = RangeStart(parts[i].start, width);
+    int64_t end = start + width;
+    size_t j = i;
+    while (j < parts.size() && parts[j].end <= end && parts[j].start >= start) ++j;
+    if (j - i >= 2 && end <= sealed) {
+      auto begin = std::chrono::steady_clock::now();
+      std::vector<partition::PartitionMeta> inputs(parts.begin() + static_cast<long>(i),
+                                                   parts.begin() + static_cast<long>(j));
+      ASSIGN_OR_RETURN(partition::PartitionMeta merged, partitions_->Merge(inputs, start, end));
+      metrics_->compactions->Inc();
+      Log().Info("merged partitions", {{"mint", start},
+                                       {"maxt", end},
+                                       {"inputs", static_cast<int64_t>(inputs.size())},
+                                       {"series", static_cast<int64_t>(merged.num_series)},
+                                       {"duration", SecondsSince(begin)}});
+    }
+    i = std::max(j, i + 1);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DB::ApplyRetention() {
+  ASSIGN_OR_RETURN(std::vector<partition::PartitionMeta> parts, partitions_->List());
+  if (options_.retention_ms > 0 && !parts.empty()) {
+    int64_t newest = std::max(head_->max_time(), parts.back().max_time);
+    int64_t cutoff = newest - options_.retention_ms;
+    while (!parts.empty() && parts.front().max_time < cutoff) {
+      Log().Info("Deleting obsolete partition: retention time exceeded",
+                 {{"partition", parts.front().Name()}, {"retention_ms", options_.retention_ms}});
+      RETURN_IF_ERROR(partitions_->Drop(parts.front()));
+      metrics_->time_retentions->Inc();
+      parts.erase(parts.begin());
+    }
+  }
+  if (options_.retention_bytes > 0) {
+    auto wal_bytes = env_->DiskUsage(dir_ + "/wal");
+    uint64_t used = partitions_->DiskBytes() + (wal_bytes.ok() ? *wal_bytes : 0);
+    while (!parts.empty() && used > options_.retention_bytes) {
+      Log().Info("Deleting obsolete partition: retention size exceeded",
+                 {{"partition", parts.front().Name()},
+                  {"used_bytes", static_cast<int64_t>(used)},
+                  {"limit_bytes", static_cast<int64_t>(options_.retention_bytes)}});
+      RETURN_IF_ERROR(partitions_->Drop(parts.front()));
+      metrics_->size_retentions->Inc();
+      parts.erase(parts.begin());
+      used = partitions_->DiskBytes() + (wal_bytes.ok() ? *wal_bytes : 0);
+    }
+  }
+  return absl::OkStatus();
+}
+
+void DB::BackgroundLoop() {
+  std::unique_lock<std::mutex> lock(loop_mu_);
+  while (!stopping_) {
+    loop_cv_.wait_for(lock, std::chrono::milliseconds(options_.compaction_interval_ms),
+                      [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    Compact().IgnoreError();  // logged and counted inside; retried next round
+    lock.lock();
+  }
+}
+
+absl::Status DB::Delete(int64_t mint, int64_t maxt, std::span<const model::Matcher> matchers) {
+  RETURN_IF_ERROR(head_->Delete(mint, maxt, matchers).status());
+  return partitions_->Delete(mint, maxt, matchers).status();
+}
+
+absl::Status DB::CleanTombstones() {
+  util::MutexLock lock(&compact_mu_);
+  return partitions_->CleanTombstones();
+}
+
+absl::StatusOr<std::string> DB::Snapshot(bool with_head) {
+  util::MutexLock lock(&compact_mu_);
+  // Prometheus's naming: UTC time then random hex.
+  std::mt19937_64 rng(std::random_device{}());
+  char rand_hex[17];
+  std::snprintf(rand_hex, sizeof(rand_hex), "%016llx", static_cast<unsigned long long>(rng()));
+  std::string stamp = model::FormatRfc3339(absl::Now());
+  // 2026-11-21T07:45:24.123Z → 20261121T074524Z
+  std::string compact;
+  for (char c : stamp.substr(0, 19)) {
+    if (c != '-' && c != ':') compact.push_back(c);
+  }
+  std::string name = util::StrCat(compact, "Z-", rand_hex);
+  std::string snapshots = dir_ + "/snapshots";
+  RETURN_IF_ERROR(env_->CreateDir(snapshots));
+  std::string target = snapshots + "/" + name;
+  RETURN_IF_ERROR(env_->CreateDir(target));
+  RETURN_IF_ERROR(partitions_->Checkpoint(target + "/partitions"));
+  if (with_head && head_->max_time() != INT64_MIN) {
+    ASSIGN_OR_RETURN(auto copy, partition::PartitionStore::Open(target + "/partitions"));
+    const int64_t range = options_.chunk_range;
+    for (int64_t start = RangeStart(head_->min_time(), range); start <= head_->max_time();
+         start += range) {
+      absl::Status s = WritePartitionFromHead(*copy, start, start + range);
+      if (!s.ok() && !absl::IsAlreadyExists(s)) return s;
+    }
+  }
+  Log().Info("snapshot created", {{"dir", target}});
+  return name;
+}
+
+DbStats DB::Stats() const {
+  DbStats stats;
+  stats.head_series = head_->num_series();
+  stats.head_chunks = head_->num_chunks();
+  stats.head_min_time = head_->min_time();
+  stats.head_max_time = head_->max_time();
+  if (partitions_ != nullptr) {
+    auto parts = partitions_->List();
+    if (parts.ok()) stats.partitions = *std::move(parts);
+    stats.partition_bytes = partitions_->DiskBytes();
+  }
+  auto wal_bytes = env_->DiskUsage(dir_ + "/wal");
+  stats.wal_bytes = wal_bytes.ok() ? static_cast<uint64_t>(*wal_bytes) : 0;
+  return stats;
+}
+
+}  // namespace sextant::tsdb

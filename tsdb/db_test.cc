@@ -1,0 +1,347 @@
+#include "tsdb/db.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace sextant::tsdb {
+namespace {
+
+using ::testing::ElementsAre;
+
+constexpr int64_t kH = 3600 * 1000;
+
+model::Labels L(std::string_view name, std::string_view instance) {
+  return model::Labels::FromPairs({{"__name__", name}, {"instance", instance}});
+}
+
+model::Matcher Eq(std::string_view name, std::string_view value) {
+  return *model::Matcher::Create(model::MatchType::kEqual, name, value);
+}
+
+class DbTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("sextant_db_test_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+               .string();
+    std::filesystem::remove_all(dir_);
+    options_.compaction_interval_ms = 0;  // tests call Compact() themselves
+    options_.wal_segment_size = 64 << 10;
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Open() {
+    db_.reset();
+    auto db = DB::Open(dir_, options_);
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
+  }
+  // Appends `series` series from `from` to `to` (exclusive) every `step` ms, value = t / 1000.
+  void Fill(int series, int64_t from, int64_t to, int64_t step = 15000) {
+    std::vector<SeriesRef> refs(series, 0);
+    for (int64_t t = from; t < to; t += step) {
+      auto app = db_->NewAppender();
+      for (int s = 0; s < series; ++s) {
+        auto ref = app->Append(refs[s], L("m", std::to_string(s)), t, static_cast<double>(t) / 1000);
+        ASSERT_TRUE(ref.ok()) << ref.status() << " at " << t;
+        refs[s] = *ref;
+      }
+      ASSERT_TRUE(app->Commit().ok());
+    }
+  }
+  // Samples per series, in label order.
+  std::vector<std::vector<model::Sample>> Read(int64_t mint, int64_t maxt,
+                                               std::vector<model::Matcher> m = {
+                                                   Eq("__name__", "m")}) {
+    std::vector<std::vector<model::Sample>> out;
+    auto q = db_->NewQuerier(mint, maxt);
+    EXPECT_TRUE(q.ok());
+    auto set = (*q)->Select(m);
+    while (set->Next()) {
+      auto it = set->At().Iterator();
+      out.emplace_back();
+      EXPECT_TRUE(ReadAll(*it, &out.back()).ok());
+    }
+    EXPECT_TRUE(set->status().ok()) << set->status();
+    return out;
+  }
+  static void ExpectContiguous(const std::vector<model::Sample>& s, int64_t from, int64_t to,
+                               int64_t step = 15000) {
+    ASSERT_EQ(static_cast<int64_t>(s.size()), (to - from + step - 1) / step);
+    for (size_t i = 0; i < s.size(); ++i) {
+      ASSERT_EQ(s[i].t, from + static_cast<int64_t>(i) * step) << i;
+      ASSERT_EQ(s[i].v, static_cast<double>(s[i].t) / 1000);
+    }
+  }
+
+  std::string dir_;
+  DbOptions options_;
+  std::unique_ptr<DB> db_;
+};
+
+TEST_F(DbTest, SamplesSurviveRestartThroughTheWal) {
+  Open();
+  Fill(10, 0, 30 * 60 * 1000);
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  auto got = Read(0, kH);
+  ASSERT_EQ(got.size(), 10u);
+  ExpectContiguous(got[3], 0, 30 * 60 * 1000);
+  // Appending continues where it stopped.
+  Fill(10, 30 * 60 * 1000, 40 * 60 * 1000);
+  EXPECT_EQ(Read(0, kH)[0].size(), 160u);
+}
+
+TEST_F(DbTest, SecondOpenOfTheSameDirectoryFails) {
+  Open();
+  auto second = DB::Open(dir_, options_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_THAT(std::string(second.status().message()), ::testing::HasSubstr("lock"));
+}
+
+TEST_F(DbTest, HeadCompactionWritesPartitionsAndQueriesSpanBoth) {
+  Open();
+  Fill(20, 0, 5 * kH + 30 * 60 * 1000);
+  ASSERT_TRUE(db_->Compact().ok());
+  auto parts = *db_->partitions().List();
+  // The head spans 5.5h: [0,2h) and [2h,4h) go to partitions (the head keeps at least 1.5 ranges).
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].end, 2 * kH);
+  EXPECT_EQ(parts[1].end, 4 * kH);
+  EXPECT_GE(db_->head().min_time(), 4 * kH);
+  auto got = Read(0, 6 * kH);
+  ASSERT_EQ(got.size(), 20u);
+  ExpectContiguous(got[7], 0, 5 * kH + 30 * 60 * 1000);
+  // Compacted ranges are closed for appends.
+  auto app = db_->NewAppender();
+  EXPECT_EQ(AppendErrorOf(app->Append(0, L("m", "0"), kH, 1).status()), AppendError::kOutOfBounds);
+  // After a restart: the same data, no duplicates (WAL samples of compacted ranges are skipped).
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  got = Read(0, 6 * kH);
+  ASSERT_EQ(got.size(), 20u);
+  ExpectContiguous(got[7], 0, 5 * kH + 30 * 60 * 1000);
+  EXPECT_EQ(db_->StartTime(), 0);
+}
+
+TEST_F(DbTest, WalIsCheckpointedAndTruncatedAfterCompaction) {
+  Open();
+  Fill(50, 0, 9 * kH);
+  auto wal_before = db_->Stats().wal_bytes;
+  ASSERT_TRUE(db_->Compact().ok());
+  ASSERT_TRUE(db_->Compact().ok());
+  EXPECT_LT(db_->Stats().wal_bytes, wal_before);
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  auto got = Read(0, 9 * kH);
+  ASSERT_EQ(got.size(), 50u);
+  ExpectContiguous(got[49], 0, 9 * kH);
+}
+
+TEST_F(DbTest, FinishedDaysAreMergedIntoOnePartition) {
+  Open();
+  Fill(5, 0, 29 * kH, 60000);
+  ASSERT_TRUE(db_->Compact().ok());
+  auto parts = *db_->partitions().List();
+  ASSERT_EQ(parts.size(), 2u);  // the first day, then [24h, 26h) not yet merged
+  EXPECT_EQ(parts[1].end, 26 * kH);
+  EXPECT_EQ(parts[0].start, 0);
+  EXPECT_EQ(parts[0].end, 24 * kH);
+  EXPECT_EQ(parts[0].num_samples, 5u * 24 * 60);
+  ExpectContiguous(Read(0, 29 * kH)[2], 0, 29 * kH, 60000);
+}
+
+TEST_F(DbTest, RetentionByTimeDropsOldPartitions) {
+  options_.retention_ms = 6 * kH;
+  options_.merge_range = options_.chunk_range;  // no merging: see each 2h partition go
+  Open();
+  Fill(5, 0, 15 * kH, 60000);
+  ASSERT_TRUE(db_->Compact().ok());
+  auto parts = *db_->partitions().List();
+  ASSERT_FALSE(parts.empty());
+  // Newest sample at ~15h: partitions ending before 9h are gone.
+  EXPECT_GE(parts.front().max_time, 9 * kH - 60000);
+  EXPECT_GT(db_->StartTime(), 6 * kH);
+}
+
+TEST_F(DbTest, RetentionBySizeDropsOldestUntilUnderTheLimit) {
+  options_.merge_range = options_.chunk_range;
+  Open();
+  // Noisy values so that the partitions, not RocksDB's bookkeeping, dominate the size.
+  uint64_t x = 88172645463325252ull;
+  for (int64_t t = 0; t < 13 * kH; t += 60000) {
+    auto app = db_->NewAppender();
+    for (int s = 0; s < 200; ++s) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      ASSERT_TRUE(app->Append(0, L("m", std::to_string(s)), t, static_cast<double>(x)).ok());
+    }
+    ASSERT_TRUE(app->Commit().ok());
+  }
+  ASSERT_TRUE(db_->Compact().ok());
+  auto all = *db_->partitions().List();
+  ASSERT_GE(all.size(), 4u);
+  DbStats stats = db_->Stats();
+  ASSERT_TRUE(db_->Close().ok());
+  // Room for the WAL and a bit more than half of the partitions.
+  options_.retention_bytes = stats.wal_bytes + stats.partition_bytes * 6 / 10;
+  Open();
+  ASSERT_TRUE(db_->Compact().ok());
+  auto kept = *db_->partitions().List();
+  ASSERT_FALSE(kept.empty());
+  EXPECT_LT(kept.size(), all.size());
+  EXPECT_EQ(kept.back().end, all.back().end);  // the newest stays
+  stats = db_->Stats();
+  EXPECT_LE(stats.wal_bytes + stats.partition_bytes, options_.retention_bytes);
+}
+
+TEST_F(DbTest, DeleteSpansHeadAndPartitionsAndSurvivesRestart) {
+  Open();
+  Fill(3, 0, 5 * kH);
+  ASSERT_TRUE(db_->Compact().ok());
+  std::vector<model::Matcher> m = {Eq("instance", "1")};
+  // From inside the first partition to inside the head.
+  ASSERT_TRUE(db_->Delete(kH, 4 * kH + 30 * 60 * 1000, m).ok());
+  auto check = [&] {
+    auto got = Read(0, 5 * kH);
+    ASSERT_EQ(got.size(), 3u);
+    for (const model::Sample& s : got[1]) {
+      ASSERT_TRUE(s.t < kH || s.t > 4 * kH + 30 * 60 * 1000) << s.t;
+    }
+    ExpectContiguous(got[0], 0, 5 * kH);
+  };
+  check();
+  ASSERT_TRUE(db_->CleanTombstones().ok());
+  check();
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  check();
+}
+
+TEST_F(DbTest, SnapshotIsAUsableDataDirectory) {
+  Open();
+  Fill(4, 0, 5 * kH);
+  ASSERT_TRUE(db_->Compact().ok());
+  auto name = db_->Snapshot(/*with_head=*/true);
+  ASSERT_TRUE(name.ok()) << name.status();
+  std::string snap_dir = dir_ + "/snapshots/" + *name;
+  db_.reset();
+  auto snap = DB::Open(snap_dir, options_);
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  auto q = *(*snap)->NewQuerier(0, 5 * kH);
+  auto m = Eq("__name__", "m");
+  auto set = q->Select(std::span(&m, 1));
+  int n = 0;
+  while (set->Next()) {
+    std::vector<model::Sample> samples;
+    auto it = set->At().Iterator();
+    ASSERT_TRUE(ReadAll(*it, &samples).ok());
+    ExpectContiguous(samples, 0, 5 * kH);
+    ++n;
+  }
+  EXPECT_EQ(n, 4);
+}
+
+TEST_F(DbTest, CorruptWalTailIsCutBackAndCounted) {
+  Open();
+  Fill(5, 0, 10 * 60 * 1000);
+  ASSERT_TRUE(db_->Close().ok());
+  db_.reset();
+  // Garbage after the last record of the newest segment.
+  std::string last;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ + "/wal")) {
+    if (e.is_regular_file() && e.path().filename().string() > last) {
+      last = e.path().filename().string();
+    }
+  }
+  {
+    std::ofstream f(dir_ + "/wal/" + last, std::ios::app | std::ios::binary);
+    f << std::string("\x01\x00\x10garbage-garbage-garbage", 26);
+  }
+  util::Registry registry;
+  options_.metrics = &registry;
+  Open();
+  EXPECT_EQ(Read(0, kH)[0].size(), 40u);
+  EXPECT_THAT(registry.WriteText(), ::testing::HasSubstr("prometheus_tsdb_wal_corruptions_total 1"));
+  db_.reset();
+}
+
+TEST_F(DbTest, CommittedSamplesSurviveSigkill) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(fds[0]);
+    auto db = DB::Open(dir_, options_);
+    if (!db.ok()) _exit(2);
+    for (int64_t i = 0;; ++i) {
+      auto app = (*db)->NewAppender();
+      for (int s = 0; s < 20; ++s) {
+        if (!app->Append(0, L("m", std::to_string(s)), i * 1000, static_cast<double>(i)).ok()) {
+          _exit(3);
+        }
+      }
+      if (!app->Commit().ok()) _exit(4);
+      // Acknowledge: every sample up to i is committed.
+      if (write(fds[1], &i, sizeof(i)) != sizeof(i)) _exit(5);
+    }
+  }
+  close(fds[1]);
+  int64_t acked = -1, i;
+  while (acked < 3000 && read(fds[0], &i, sizeof(i)) == sizeof(i)) acked = i;
+  kill(child, SIGKILL);
+  int status;
+  waitpid(child, &status, 0);
+  // Drain acknowledgements written before the kill.
+  while (read(fds[0], &i, sizeof(i)) == sizeof(i)) acked = i;
+  close(fds[0]);
+  ASSERT_GE(acked, 3000);
+  Open();
+  auto got = Read(0, INT64_MAX);
+  ASSERT_EQ(got.size(), 20u);
+  for (const auto& samples : got) {
+    ASSERT_GE(static_cast<int64_t>(samples.size()), acked + 1);
+    for (int64_t k = 0; k <= acked; ++k) ASSERT_EQ(samples[k].t, k * 1000);
+  }
+}
+
+TEST_F(DbTest, CompactionWhileAppendingAndQuerying) {
+  Open();
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    Fill(20, 0, 12 * kH, 30000);
+    done = true;
+  });
+  std::thread reader([&] {
+    while (!done) {
+      for (const auto& samples : Read(0, INT64_MAX)) {
+        for (size_t k = 1; k < samples.size(); ++k) ASSERT_LT(samples[k - 1].t, samples[k].t);
+      }
+    }
+  });
+  std::thread compactor([&] {
+    while (!done) ASSERT_TRUE(db_->Compact().ok());
+  });
+  writer.join();
+  reader.join();
+  compactor.join();
+  auto got = Read(0, INT64_MAX);
+  ASSERT_EQ(got.size(), 20u);
+  ExpectContiguous(got[5], 0, 12 * kH, 30000);
+}
+
+}  // namespace
+}  // namespace sextant::tsdb

@@ -1,0 +1,248 @@
+#include "tsdb/head/head.h"
+#include "tsdb/head/head_metrics.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "tsdb/wal/record.h"
+#include "tsdb/wal/wal.h"
+#include "util/status_macros.h"
+
+namespace sextant::tsdb::head {
+
+Head::Head(HeadOptions options)
+    : options_(std::move(options)),
+      wal_(options_.wal),
+      hash_stripes_(std::make_unique<HashStripe[]>(options_.stripes)),
+      ref_stripes_(std::make_unique<RefStripe[]>(options_.stripes)) {
+  util::Registry* registry = options_.metrics;
+  if (registry == nullptr) {
+    own_registry_ = std::make_unique<util::Registry>();
+    registry = own_registry_.get();
+  }
+  metrics_ = std::make_unique<Metrics>(*registry);
+  registry->NewGaugeFunc("prometheus_tsdb_head_series", "Total number of series in the head block.",
+                         [this] { return static_cast<double>(num_series()); });
+  registry->NewGaugeFunc("prometheus_tsdb_head_chunks",
+                         "Total number of chunks in the head block.",
+                         [this] { return static_cast<double>(num_chunks()); });
+  registry->NewGaugeFunc("prometheus_tsdb_head_min_time",
+                         "Minimum time bound of the head block. The unit is decided by the library "
+                         "consumer.",
+                         [this] { return static_cast<double>(min_time()); });
+  registry->NewGaugeFunc("prometheus_tsdb_head_max_time",
+                         "Maximum timestamp of the head block. The unit is decided by the library "
+                         "consumer.",
+                         [this] { return static_cast<double>(max_time()); });
+  registry->NewGaugeFunc("prometheus_tsdb_head_min_time_seconds",
+                         "Minimum time bound of the head block.",
+                         [this] { return static_cast<double>(min_time()) / 1000; });
+  registry->NewGaugeFunc("prometheus_tsdb_head_max_time_seconds",
+                         "Maximum timestamp of the head block.",
+                         [this] { return static_cast<double>(max_time()) / 1000; });
+  registry->NewGaugeFunc("prometheus_tsdb_symbol_table_size_bytes",
+                         "Size of symbol table in memory for loaded blocks",
+                         [this] { return static_cast<double>(symbols_.bytes()); });
+}
+
+Head::~Head() = default;
+
+void Head::SetMinValidTime(int64_t t) {
+  int64_t cur = min_valid_time_.load();
+  while (t > cur && !min_valid_time_.compare_exchange_weak(cur, t)) {
+  }
+}
+
+void Head::NoteTimes(int64_t mint, int64_t maxt) {
+  int64_t cur = min_time_.load();
+  while (mint < cur && !min_time_.compare_exchange_weak(cur, mint)) {
+  }
+  cur = max_time_.load();
+  while (maxt > cur && !max_time_.compare_exchange_weak(cur, maxt)) {
+  }
+}
+
+std::shared_ptr<MemSeries> Head::FindInStripe(HashStripe& stripe, uint64_t hash,
+                                              const model::Labels& labels) {
+  if (auto it = stripe.unique.find(hash); it != stripe.unique.end()) {
+    if (symbols_.Equals(it->second->label_ids(), labels)) return it->second;
+  }
+  if (auto it = stripe.conflicts.find(hash); it != stripe.conflicts.end()) {
+    for (const auto& s : it->second) {
+      if (symbols_.Equals(s->label_ids(), labels)) return s;
+    }
+  }
+  return nullptr;
+}
+
+std::shared_ptr<MemSeries> Head::GetOrCreate(const model::Labels& labels, SeriesRef ref, bool pin,
+                                             bool* created) {
+  uint64_t hash = labels.Hash();
+  HashStripe& stripe = hash_stripe(hash);
+  util::MutexLock lock(&stripe.mu);
+  if (auto s = FindInStripe(stripe, hash, labels)) {
+    if (pin) s->pending.fetch_add(1);
+    *created = false;
+    return s;
+  }
+  if (ref == 0) ref = next_ref_.fetch_add(1);
+  auto series = std::make_shared<MemSeries>(ref, symbols_.Intern(labels), &symbols_);
+  if (pin) series->pending.fetch_add(1);
+  if (auto [it, inserted] = stripe.unique.try_emplace(hash, series); !inserted) {
+    stripe.conflicts[hash].push_back(series);
+  }
+  {
+    RefStripe& rs = ref_stripe(ref);
+    util::MutexLock ref_lock(&rs.mu);
+    rs.by_ref[ref] = series;
+  }
+  postings_.Add(ref, labels);
+  num_series_.fetch_add(1, std::memory_order_relaxed);
+  metrics_->series_created->Inc();
+  *created = true;
+  return series;
+}
+
+std::shared_ptr<MemSeries> Head::GetByRef(SeriesRef ref, bool pin) const {
+  RefStripe& rs = ref_stripe(ref);
+  util::ReaderMutexLock lock(&rs.mu);
+  auto it = rs.by_ref.find(ref);
+  if (it == rs.by_ref.end()) return nullptr;
+  if (pin) it->second->pending.fetch_add(1);
+  return it->second;
+}
+
+bool Head::HasSeries(SeriesRef ref) const { return GetByRef(ref, false) != nullptr; }
+
+model::Labels Head::SeriesLabels(SeriesRef ref) const {
+  auto s = GetByRef(ref, false);
+  return s == nullptr ? model::Labels() : symbols_.Resolve(s->label_ids());
+}
+
+std::vector<std::shared_ptr<MemSeries>> Head::AllSeries() const {
+  std::vector<std::shared_ptr<MemSeries>> out;
+  out.reserve(num_series());
+  for (int i = 0; i < options_.stripes; ++i) {
+    util::ReaderMutexLock lock(&ref_stripes_[i].mu);
+    for (const auto& [ref, s] : ref_stripes_[i].by_ref) out.push_back(s);
+  }
+  return out;
+}
+
+size_t Head::num_chunks() const {
+  size_t n = 0;
+  for (const auto& s : AllSeries()) n += s->num_chunks();
+  return n;
+}
+
+std::shared_ptr<const Intervals> Head::DeletedOf(SeriesRef ref) const {
+  util::ReaderMutexLock lock(&tombstones_mu_);
+  auto it = tombstones_.find(ref);
+  return it == tombstones_.end() ? nullptr : it->second;
+}
+
+absl::StatusOr<size_t> Head::Delete(int64_t mint, int64_t maxt,
+                                    std::span<const model::Matcher> matchers) {
+  index::PostingsList refs = index::PostingsForMatchers(postings_, matchers);
+  std::vector<wal::Tombstone> stones;
+  for (SeriesRef ref : refs) {
+    auto s = GetByRef(ref, false);
+    if (s == nullptr || s->max_time() < mint || s->min_time() > maxt) continue;
+    stones.push_back({ref, mint, maxt});
+  }
+  if (stones.empty()) return 0;
+  if (wal::Wal* w = wal(); w != nullptr) {
+    std::string rec;
+    wal::EncodeTombstones(stones, &rec);
+    RETURN_IF_ERROR(w->Log(std::span<const std::string>(&rec, 1)));
+  }
+  util::MutexLock lock(&tombstones_mu_);
+  for (const wal::Tombstone& t : stones) {
+    auto& slot = tombstones_[t.ref];
+    auto updated = slot == nullptr ? std::make_shared<Intervals>() : std::make_shared<Intervals>(*slot);
+    updated->Add({t.mint, t.maxt});
+    slot = std::move(updated);
+  }
+  return stones.size();
+}
+
+std::vector<SeriesData> Head::SeriesInRange(int64_t mint, int64_t maxt) const {
+  std::vector<SeriesData> out;
+  for (const auto& s : AllSeries()) {
+    auto snap = std::make_shared<ChunkSnapshot>(s->Snapshot(mint, maxt));
+    if (snap->empty()) continue;
+    out.push_back({s->ref(), symbols_.Resolve(s->label_ids()), std::move(snap), DeletedOf(s->ref())});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const SeriesData& a, const SeriesData& b) { return a.labels < b.labels; });
+  return out;
+}
+
+void Head::RecomputeMinTime() {
+  int64_t mint = INT64_MAX;
+  for (const auto& s : AllSeries()) mint = std::min(mint, s->min_time());
+  min_time_.store(mint, std::memory_order_release);
+  if (mint == INT64_MAX) max_time_.store(INT64_MIN, std::memory_order_release);
+}
+
+size_t Head::Truncate(int64_t mint) {
+  auto start = std::chrono::steady_clock::now();
+  metrics_->truncations->Inc();
+  SetMinValidTime(mint);
+  std::vector<std::shared_ptr<MemSeries>> empty;
+  for (const auto& s : AllSeries()) {
+    if (s->TruncateBefore(mint) && s->pending.load() == 0) empty.push_back(s);
+  }
+  std::vector<std::pair<SeriesRef, model::Labels>> removed;
+  for (const auto& s : empty) {
+    model::Labels labels = symbols_.Resolve(s->label_ids());
+    uint64_t hash = labels.Hash();
+    HashStripe& hs = hash_stripe(hash);
+    util::MutexLock lock(&hs.mu);
+    RefStripe& rs = ref_stripe(s->ref());
+    util::MutexLock ref_lock(&rs.mu);
+    // Re-check under both locks: appenders pin series under one of them.
+    if (s->pending.load() != 0 || s->num_chunks() != 0) continue;
+    rs.by_ref.erase(s->ref());
+    if (auto it = hs.unique.find(hash); it != hs.unique.end() && it->second == s) {
+      hs.unique.erase(it);
+      // Promote a colliding series, if any, into the unique slot.
+      if (auto c = hs.conflicts.find(hash); c != hs.conflicts.end() && !c->second.empty()) {
+        hs.unique.emplace(hash, c->second.back());
+        c->second.pop_back();
+        if (c->second.empty()) hs.conflicts.erase(c);
+      }
+    } else if (auto c = hs.conflicts.find(hash); c != hs.conflicts.end()) {
+      std::erase(c->second, s);
+      if (c->second.empty()) hs.conflicts.erase(c);
+    }
+    removed.emplace_back(s->ref(), std::move(labels));
+  }
+  // A removed series gives its symbols back when the last reader lets go of it (~MemSeries).
+  postings_.Delete(removed);
+  {
+    util::MutexLock lock(&tombstones_mu_);
+    for (const auto& [ref, labels] : removed) tombstones_.erase(ref);
+    for (auto it = tombstones_.begin(); it != tombstones_.end();) {
+      Intervals kept;
+      for (const Interval& iv : it->second->list()) {
+        if (iv.maxt >= mint) kept.Add({std::max(iv.mint, mint), iv.maxt});
+      }
+      if (kept.empty()) {
+        tombstones_.erase(it++);
+      } else {
+        it->second = std::make_shared<const Intervals>(std::move(kept));
+        ++it;
+      }
+    }
+  }
+  num_series_.fetch_sub(removed.size(), std::memory_order_relaxed);
+  metrics_->series_removed->Inc(static_cast<double>(removed.size()));
+  RecomputeMinTime();
+  metrics_->gc_duration->Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return removed.size();
+}
+
+}  // namespace sextant::tsdb::head

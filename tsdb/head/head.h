@@ -1,0 +1,175 @@
+#pragma once
+
+// Head: the in-memory part of the database, holding the most recent hours of every series.
+//
+// - Series live in a striped hash map keyed by the hash of their labels (collisions kept in a side
+//   map and told apart by comparing labels) and in a striped map keyed by ref. Refs are assigned
+//   in increasing order and never reused.
+// - Labels are interned (SymbolTable); postings (MemPostings) answer label matchers.
+// - Samples go into Gorilla XOR chunks per series (MemSeries), ~120 samples each, cut at
+//   chunk-range boundaries.
+// - An appender's samples are logged to the WAL (when there is one) before they become visible.
+// - Truncate() drops the chunks before a time and garbage-collects series left without data.
+//
+// Thread-safety: every public method is thread-safe.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "model/labels.h"
+#include "tsdb/head/mem_series.h"
+#include "tsdb/head/symbols.h"
+#include "tsdb/index/postings.h"
+#include "tsdb/storage.h"
+#include "tsdb/tombstones.h"
+#include "util/metrics.h"
+#include "util/mutex.h"
+
+namespace sextant::tsdb::wal {
+class Wal;
+}
+
+namespace sextant::tsdb::head {
+
+inline constexpr int64_t kDefaultChunkRange = 2 * 3600 * 1000;  // 2h in ms
+
+struct HeadOptions {
+  int64_t chunk_range = kDefaultChunkRange;
+  int samples_per_chunk = 120;
+  int stripes = 512;               // a power of two
+  wal::Wal* wal = nullptr;         // not owned; null for a head without durability (see SetWal)
+  util::Registry* metrics = nullptr;  // where the head's metrics go; null: a private registry
+};
+
+// What a WAL replay found, for the log line and the counters.
+struct ReplayStats {
+  uint64_t series = 0;
+  uint64_t samples = 0;
+  uint64_t tombstones = 0;
+  uint64_t unknown_refs = 0;    // samples or tombstones for series never declared
+  uint64_t out_of_order = 0;    // samples the head refused (e.g. logged after losing a race)
+};
+
+// One series as the compactor sees it: labels, the chunks of a time range, deleted intervals.
+struct SeriesData {
+  SeriesRef ref = 0;
+  model::Labels labels;
+  std::shared_ptr<const ChunkSnapshot> chunks;
+  std::shared_ptr<const Intervals> deleted;  // may be null
+};
+
+class Head final : public Storage {
+ public:
+  explicit Head(HeadOptions options);
+  ~Head() override;
+  Head(const Head&) = delete;
+  Head& operator=(const Head&) = delete;
+
+  std::unique_ptr<Appender> NewAppender() override;
+  absl::StatusOr<std::unique_ptr<Querier>> NewQuerier(int64_t mint, int64_t maxt) override;
+  int64_t StartTime() override { return min_time(); }
+
+  // The oldest and newest sample timestamps in the head; INT64_MAX / INT64_MIN when empty.
+  int64_t min_time() const { return min_time_.load(std::memory_order_acquire); }
+  int64_t max_time() const { return max_time_.load(std::memory_order_acquire); }
+  // Samples older than this are refused as out of bounds (set after head compaction).
+  int64_t min_valid_time() const { return min_valid_time_.load(std::memory_order_acquire); }
+  void SetMinValidTime(int64_t t);
+  int64_t chunk_range() const { return options_.chunk_range; }
+  // Sets the WAL that commits and deletions are logged to (after replay, before appends).
+  void SetWal(wal::Wal* wal) { wal_.store(wal, std::memory_order_release); }
+  wal::Wal* wal() const { return wal_.load(std::memory_order_acquire); }
+
+  size_t num_series() const { return num_series_.load(std::memory_order_relaxed); }
+  const index::MemPostings& postings() const { return postings_; }
+  const SymbolTable& symbols() const { return symbols_; }
+
+  // WAL replay: applies one record (series, samples or tombstones) in log order. `aliases` maps
+  // refs of series declared twice to the series kept; the caller keeps it across records.
+  // Errors: DataLoss when the record does not decode.
+  absl::Status ApplyWalRecord(std::string_view record, ReplayStats* stats);
+  // After replay: refs continue after the highest one seen.
+  void FinishReplay();
+
+  // Marks [mint, maxt] deleted for every head series matching `matchers`, logging tombstone
+  // records first. Returns the number of series affected.
+  absl::StatusOr<size_t> Delete(int64_t mint, int64_t maxt,
+                                std::span<const model::Matcher> matchers);
+
+  // The series with data in [mint, maxt], sorted by labels, for compaction.
+  std::vector<SeriesData> SeriesInRange(int64_t mint, int64_t maxt) const;
+  // Drops chunks that end before `mint` and the tombstones before it, garbage-collects series
+  // left without data and raises min_valid_time to `mint`. Returns the number of series removed.
+  size_t Truncate(int64_t mint);
+  // Whether the series `ref` is still in the head (for WAL checkpoints).
+  bool HasSeries(SeriesRef ref) const;
+  // The series' labels; empty when `ref` is unknown.
+  model::Labels SeriesLabels(SeriesRef ref) const;
+
+  // Per metric name, the number of series; for /api/v1/status/tsdb.
+  size_t num_chunks() const;
+
+ private:
+  friend class HeadAppender;
+  friend class HeadQuerier;
+
+  struct HashStripe {
+    util::Mutex mu;
+    absl::flat_hash_map<uint64_t, std::shared_ptr<MemSeries>> unique ABSL_GUARDED_BY(mu);
+    // Label sets whose hash collides with another's: all of them, told apart by labels.
+    absl::flat_hash_map<uint64_t, std::vector<std::shared_ptr<MemSeries>>> conflicts
+        ABSL_GUARDED_BY(mu);
+  };
+  struct RefStripe {
+    mutable util::Mutex mu;
+    absl::flat_hash_map<SeriesRef, std::shared_ptr<MemSeries>> by_ref ABSL_GUARDED_BY(mu);
+  };
+  struct Metrics;
+
+  // Looks up (or creates, with `ref` when non-zero, else a new ref) the series with `labels` and
+  // takes one pending-append count on it when `pin` is set. *created tells whether it is new.
+  std::shared_ptr<MemSeries> GetOrCreate(const model::Labels& labels, SeriesRef ref, bool pin,
+                                         bool* created);
+  // The series with `ref`, pinned (pending+1) when `pin`; null when unknown.
+  std::shared_ptr<MemSeries> GetByRef(SeriesRef ref, bool pin) const;
+  std::shared_ptr<MemSeries> FindInStripe(HashStripe& stripe, uint64_t hash,
+                                          const model::Labels& labels)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(stripe.mu);
+  void NoteTimes(int64_t mint, int64_t maxt);
+  void RecomputeMinTime();
+  std::shared_ptr<const Intervals> DeletedOf(SeriesRef ref) const;
+  std::vector<std::shared_ptr<MemSeries>> AllSeries() const;
+
+  HashStripe& hash_stripe(uint64_t hash) { return hash_stripes_[hash & (options_.stripes - 1)]; }
+  RefStripe& ref_stripe(SeriesRef ref) const { return ref_stripes_[ref & (options_.stripes - 1)]; }
+
+  const HeadOptions options_;
+  std::atomic<wal::Wal*> wal_;
+  std::unique_ptr<util::Registry> own_registry_;
+  std::unique_ptr<Metrics> metrics_;
+  SymbolTable symbols_;  // before the stripes: series release their symbols when destroyed
+  std::unique_ptr<HashStripe[]> hash_stripes_;
+  std::unique_ptr<RefStripe[]> ref_stripes_;
+  index::MemPostings postings_;
+  std::atomic<SeriesRef> next_ref_{1};
+  std::atomic<size_t> num_series_{0};
+  std::atomic<int64_t> min_time_{INT64_MAX};
+  std::atomic<int64_t> max_time_{INT64_MIN};
+  std::atomic<int64_t> min_valid_time_{INT64_MIN};
+
+  mutable util::Mutex tombstones_mu_;
+  absl::flat_hash_map<SeriesRef, std::shared_ptr<const Intervals>> tombstones_
+      ABSL_GUARDED_BY(tombstones_mu_);
+
+  // Replay only (single-threaded): refs that name a series already declared under another ref.
+  absl::flat_hash_map<SeriesRef, SeriesRef> replay_aliases_;
+  SeriesRef replay_max_ref_ = 0;
+};
+
+}  // namespace sextant::tsdb::head

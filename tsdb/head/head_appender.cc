@@ -1,0 +1,153 @@
+// The head's Appender: buffers samples, logs them to the WAL on Commit(), then applies them.
+
+#include <algorithm>
+#include <bit>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "tsdb/head/head.h"
+#include "tsdb/head/head_metrics.h"
+#include "tsdb/wal/record.h"
+#include "tsdb/wal/wal.h"
+
+namespace sextant::tsdb::head {
+
+class HeadAppender final : public Appender {
+ public:
+  explicit HeadAppender(Head* head) : head_(head) {
+    head_->metrics_->active_appenders->Inc();
+    // Prometheus: nothing older than half a chunk range behind the newest sample, and nothing in
+    // a range that was already compacted.
+    int64_t max_t = head_->max_time();
+    min_valid_ = head_->min_valid_time();
+    if (max_t != INT64_MIN) min_valid_ = std::max(min_valid_, max_t - head_->chunk_range() / 2);
+  }
+  ~HeadAppender() override {
+    Rollback();
+    head_->metrics_->active_appenders->Dec();
+  }
+
+  absl::StatusOr<SeriesRef> Append(SeriesRef ref, const model::Labels& labels, int64_t t,
+                                   double v) override {
+    if (t < min_valid_) {
+      head_->metrics_->out_of_bound->Inc();
+      return MakeAppendError(AppendError::kOutOfBounds);
+    }
+    std::shared_ptr<MemSeries> series;
+    if (ref != 0) series = head_->GetByRef(ref, /*pin=*/true);
+    if (series == nullptr) {
+      if (labels.empty()) return absl::InvalidArgumentError("empty labelset");
+      bool created;
+      series = head_->GetOrCreate(labels, 0, /*pin=*/true, &created);
+    }
+    // Every pin is undone in Commit() or Rollback(); this one too if the sample is refused.
+    auto [it, first] = last_.try_emplace(series.get(), Last{});
+    AppendError err = AppendError::kNone;
+    bool same = false;
+    if (first) {
+      err = series->Check(t, v, &same);
+    } else if (t < it->second.t) {
+      err = AppendError::kOutOfOrder;
+    } else if (t == it->second.t) {
+      same = std::bit_cast<uint64_t>(v) == std::bit_cast<uint64_t>(it->second.v);
+      if (!same) err = AppendError::kDuplicate;
+    }
+    if (err != AppendError::kNone || same) {
+      series->pending.fetch_sub(1);
+      if (first) last_.erase(it);
+      if (err == AppendError::kOutOfOrder) head_->metrics_->out_of_order->Inc();
+      if (err != AppendError::kNone) return MakeAppendError(err);
+      return series->ref();
+    }
+    it->second = {t, v};
+    samples_.push_back({std::move(series), t, v});
+    return samples_.back().series->ref();
+  }
+
+  absl::Status Commit() override {
+    if (samples_.empty()) return absl::OkStatus();
+    absl::Status logged = LogToWal();
+    if (!logged.ok()) {
+      Rollback();
+      return logged;
+    }
+    int64_t mint = INT64_MAX, maxt = INT64_MIN;
+    uint64_t appended = 0, out_of_order = 0, out_of_bound = 0;
+    const int64_t min_valid = head_->min_valid_time();
+    for (const Pending& p : samples_) {
+      if (p.t < min_valid) {
+        ++out_of_bound;  // the head was compacted past it since Append()
+        continue;
+      }
+      AppendError err = p.series->Append(p.t, p.v, head_->chunk_range(),
+                                         head_->options_.samples_per_chunk);
+      if (err == AppendError::kNone) {
+        ++appended;
+        mint = std::min(mint, p.t);
+        maxt = std::max(maxt, p.t);
+      } else {
+        ++out_of_order;  // lost a race with another appender on the same series
+      }
+    }
+    if (appended > 0) head_->NoteTimes(mint, maxt);
+    head_->metrics_->samples_appended->Inc(static_cast<double>(appended));
+    if (out_of_order > 0) head_->metrics_->out_of_order->Inc(static_cast<double>(out_of_order));
+    if (out_of_bound > 0) head_->metrics_->out_of_bound->Inc(static_cast<double>(out_of_bound));
+    Release();
+    return absl::OkStatus();
+  }
+
+  void Rollback() override { Release(); }
+
+ private:
+  struct Pending {
+    std::shared_ptr<MemSeries> series;
+    int64_t t;
+    double v;
+  };
+  struct Last {
+    int64_t t = 0;
+    double v = 0;
+  };
+
+  absl::Status LogToWal() {
+    wal::Wal* w = head_->wal();
+    if (w == nullptr) return absl::OkStatus();
+    std::vector<wal::RefSeries> new_series;
+    std::vector<MemSeries*> to_mark;
+    for (const auto& [series, last] : last_) {
+      if (!series->logged.load(std::memory_order_acquire)) {
+        new_series.push_back({series->ref(), head_->symbols_.Resolve(series->label_ids())});
+        to_mark.push_back(series);
+      }
+    }
+    std::vector<wal::RefSample> samples;
+    samples.reserve(samples_.size());
+    for (const Pending& p : samples_) samples.push_back({p.series->ref(), p.t, p.v});
+    std::vector<std::string> records;
+    if (!new_series.empty()) {
+      std::sort(new_series.begin(), new_series.end(),
+                [](const wal::RefSeries& a, const wal::RefSeries& b) { return a.ref < b.ref; });
+      wal::EncodeSeries(new_series, &records.emplace_back());
+    }
+    wal::EncodeSamples(samples, &records.emplace_back());
+    if (absl::Status s = w->Log(records); !s.ok()) return s;
+    for (MemSeries* s : to_mark) s->logged.store(true, std::memory_order_release);
+    return absl::OkStatus();
+  }
+
+  void Release() {
+    for (const Pending& p : samples_) p.series->pending.fetch_sub(1);
+    samples_.clear();
+    last_.clear();
+  }
+
+  Head* head_;
+  int64_t min_valid_;
+  std::vector<Pending> samples_;
+  absl::flat_hash_map<MemSeries*, Last> last_;  // newest pending sample per series
+};
+
+std::unique_ptr<Appender> Head::NewAppender() { return std::make_unique<HeadAppender>(this); }
+
+}  // namespace sextant::tsdb::head

@@ -1,0 +1,102 @@
+#include "tsdb/head/mem_series.h"
+
+#include <bit>
+
+namespace sextant::tsdb::head {
+namespace {
+
+// The first multiple of `range` strictly after t (floor division, so negative t works too).
+int64_t RangeEnd(int64_t t, int64_t range) {
+  int64_t q = t / range;
+  if (t % range != 0 && t < 0) --q;
+  return (q + 1) * range;
+}
+
+bool SameBits(double a, double b) { return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b); }
+
+}  // namespace
+
+AppendError MemSeries::Check(int64_t t, double v, bool* same) const {
+  util::SpinLockHolder lock(&mu_);
+  *same = false;
+  if (last_t_ == INT64_MIN || t > last_t_) return AppendError::kNone;
+  if (t < last_t_) return AppendError::kOutOfOrder;
+  if (!SameBits(v, last_v_)) return AppendError::kDuplicate;
+  *same = true;
+  return AppendError::kNone;
+}
+
+AppendError MemSeries::Append(int64_t t, double v, int64_t chunk_range, int samples_per_chunk) {
+  util::SpinLockHolder lock(&mu_);
+  if (last_t_ != INT64_MIN && t <= last_t_) {
+    if (t < last_t_) return AppendError::kOutOfOrder;
+    return SameBits(v, last_v_) ? AppendError::kNone : AppendError::kDuplicate;
+  }
+  if (open_ != nullptr && (open_->num_samples() >= samples_per_chunk || t >= open_end_)) {
+    CutChunk();
+  }
+  if (open_ == nullptr) {
+    open_ = std::make_unique<chunkenc::XorChunk>();
+    open_end_ = RangeEnd(t, chunk_range);
+  }
+  open_->Append(t, v);
+  last_t_ = t;
+  last_v_ = v;
+  return AppendError::kNone;
+}
+
+void MemSeries::CutChunk() {
+  closed_.push_back(std::shared_ptr<const chunkenc::XorChunk>(std::move(open_)));
+}
+
+ChunkSnapshot MemSeries::Snapshot(int64_t mint, int64_t maxt) const {
+  ChunkSnapshot snap;
+  util::SpinLockHolder lock(&mu_);
+  for (const auto& c : closed_) {
+    if (c->max_time() >= mint && c->min_time() <= maxt) {
+      snap.chunks.push_back({c, c->bytes(), c->min_time(), c->max_time()});
+    }
+  }
+  if (open_ != nullptr && open_->num_samples() > 0 && open_->max_time() >= mint &&
+      open_->min_time() <= maxt) {
+    // The open chunk keeps growing (and may reallocate), so readers get a copy of its bytes.
+    auto copy = std::make_shared<const std::string>(open_->bytes());
+    snap.chunks.push_back({copy, *copy, open_->min_time(), open_->max_time()});
+  }
+  return snap;
+}
+
+bool MemSeries::TruncateBefore(int64_t mint) {
+  util::SpinLockHolder lock(&mu_);
+  size_t drop = 0;
+  while (drop < closed_.size() && closed_[drop]->max_time() < mint) ++drop;
+  closed_.erase(closed_.begin(), closed_.begin() + static_cast<std::ptrdiff_t>(drop));
+  if (open_ != nullptr && open_->max_time() < mint) open_.reset();
+  return closed_.empty() && open_ == nullptr;
+}
+
+int64_t MemSeries::min_time() const {
+  util::SpinLockHolder lock(&mu_);
+  if (!closed_.empty()) return closed_.front()->min_time();
+  if (open_ != nullptr) return open_->min_time();
+  return INT64_MAX;
+}
+
+int64_t MemSeries::max_time() const {
+  util::SpinLockHolder lock(&mu_);
+  return (open_ != nullptr || !closed_.empty()) ? last_t_ : INT64_MIN;
+}
+
+size_t MemSeries::num_chunks() const {
+  util::SpinLockHolder lock(&mu_);
+  return closed_.size() + (open_ != nullptr ? 1 : 0);
+}
+
+size_t MemSeries::chunk_bytes() const {
+  util::SpinLockHolder lock(&mu_);
+  size_t n = open_ != nullptr ? open_->size_bytes() : 0;
+  for (const auto& c : closed_) n += c->size_bytes();
+  return n;
+}
+
+}  // namespace sextant::tsdb::head

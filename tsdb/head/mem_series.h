@@ -1,0 +1,90 @@
+#pragma once
+
+// MemSeries: one series in the head: its labels (as interned symbol ids), its closed chunks and
+// the open chunk being appended to. Chunks hold about 120 samples and never straddle a chunk-range
+// boundary (2h by default), so head compaction turns whole chunks into a partition.
+//
+// Thread-safety: the chunk state is guarded by the series' own spin lock; ref and label ids are
+// immutable. Closed chunks are immutable and shared, so readers keep them alive after the series
+// drops them.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tsdb/chunkenc/xor_chunk.h"
+#include "tsdb/head/symbols.h"
+#include "tsdb/storage.h"
+#include "util/spin_lock.h"
+
+namespace sextant::tsdb::head {
+
+// One encoded chunk and what keeps its bytes alive.
+struct ChunkRef {
+  std::shared_ptr<const void> owner;
+  std::string_view bytes;  // an encoded XorChunk
+  int64_t mint = 0;
+  int64_t maxt = 0;
+};
+
+// A read-only view of a series' data, taken under its lock: the shared closed chunks plus a
+// private copy of the open chunk's bytes, in time order.
+struct ChunkSnapshot {
+  std::vector<ChunkRef> chunks;
+  bool empty() const { return chunks.empty(); }
+};
+
+class MemSeries {
+ public:
+  // Takes over one reference on each of `label_ids` in `symbols`, released on destruction.
+  MemSeries(SeriesRef ref, std::vector<SymbolId> label_ids, SymbolTable* symbols)
+      : ref_(ref), label_ids_(std::move(label_ids)), symbols_(symbols) {}
+  ~MemSeries() { symbols_->Release(label_ids_); }
+  MemSeries(const MemSeries&) = delete;
+  MemSeries& operator=(const MemSeries&) = delete;
+
+  SeriesRef ref() const { return ref_; }
+  const std::vector<SymbolId>& label_ids() const { return label_ids_; }
+
+  // Checks a sample against the newest stored one without adding it: kNone (append it),
+  // kOutOfOrder, kDuplicate; *same is set when it equals the newest sample (accept, do nothing).
+  AppendError Check(int64_t t, double v, bool* same) const;
+  // Adds a sample. Returns kNone or, when it lost a race, kOutOfOrder/kDuplicate. A sample equal
+  // to the newest one is ignored (kNone). `chunk_range` is the partition width in ms; a chunk is
+  // cut at `samples_per_chunk` samples or when t crosses a multiple of chunk_range.
+  AppendError Append(int64_t t, double v, int64_t chunk_range, int samples_per_chunk);
+
+  // The chunks that overlap [mint, maxt].
+  ChunkSnapshot Snapshot(int64_t mint, int64_t maxt) const;
+  // Drops the chunks that end before `mint`; true when the series holds no data any more.
+  bool TruncateBefore(int64_t mint);
+  // Timestamps of the oldest and newest stored sample; INT64_MAX/INT64_MIN when empty.
+  int64_t min_time() const;
+  int64_t max_time() const;
+  size_t num_chunks() const;
+  size_t chunk_bytes() const;
+
+  // Appends in flight (between an appender's Append and its Commit/Rollback); garbage collection
+  // skips a series while this is non-zero.
+  std::atomic<int32_t> pending{0};
+  // Whether the series record has reached the WAL.
+  std::atomic<bool> logged{false};
+
+ private:
+  void CutChunk() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const SeriesRef ref_;
+  const std::vector<SymbolId> label_ids_;
+  SymbolTable* const symbols_;
+  mutable util::SpinLock mu_;
+  std::vector<std::shared_ptr<const chunkenc::XorChunk>> closed_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<chunkenc::XorChunk> open_ ABSL_GUARDED_BY(mu_);
+  int64_t open_end_ ABSL_GUARDED_BY(mu_) = 0;  // the chunk-range boundary the open chunk stops at
+  int64_t last_t_ ABSL_GUARDED_BY(mu_) = INT64_MIN;
+  double last_v_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace sextant::tsdb::head

@@ -1,0 +1,189 @@
+// The partitions' Querier: each overlapping partition answers from its own postings, through one
+// RocksDB snapshot taken when the querier is made; samples are decoded lazily per series.
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "rocksdb/db.h"
+#include "tsdb/list_series.h"
+#include "tsdb/merge.h"
+#include "tsdb/partition/partition_reader.h"
+#include "tsdb/partition/partition_store.h"
+#include "util/status_macros.h"
+
+namespace sextant::tsdb::partition {
+namespace {
+
+// Keeps a RocksDB snapshot (and so every key it sees) alive while readers hold it.
+class SnapshotHolder {
+ public:
+  explicit SnapshotHolder(rocksdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
+  ~SnapshotHolder() { db_->ReleaseSnapshot(snapshot_); }
+  SnapshotHolder(const SnapshotHolder&) = delete;
+  SnapshotHolder& operator=(const SnapshotHolder&) = delete;
+  rocksdb::DB* db() const { return db_; }
+  const rocksdb::Snapshot* snapshot() const { return snapshot_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+class ErrorIterator final : public SeriesIterator {
+ public:
+  explicit ErrorIterator(absl::Status status) : status_(std::move(status)) {}
+  bool Next() override { return false; }
+  bool Seek(int64_t) override { return false; }
+  int64_t t() const override { return 0; }
+  double v() const override { return 0; }
+  absl::Status status() const override { return status_; }
+
+ private:
+  absl::Status status_;
+};
+
+class PartitionSeries final : public Series {
+ public:
+  PartitionSeries(std::shared_ptr<const SnapshotHolder> snap, PartitionMeta meta, uint32_t id,
+                  model::Labels labels, int64_t mint, int64_t maxt)
+      : snap_(std::move(snap)),
+        meta_(std::move(meta)),
+        id_(id),
+        labels_(std::move(labels)),
+        mint_(mint),
+        maxt_(maxt) {}
+
+  const model::Labels& labels() const override { return labels_; }
+
+  std::unique_ptr<SeriesIterator> Iterator() const override {
+    PartitionReader reader(snap_->db(), snap_->snapshot(), meta_);
+    auto samples = std::make_shared<std::vector<model::Sample>>();
+    if (absl::Status s = reader.Samples(id_, samples.get()); !s.ok()) {
+      return std::make_unique<ErrorIterator>(std::move(s));
+    }
+    auto by_t = [](const model::Sample& s, int64_t t) { return s.t < t; };
+    size_t begin = std::lower_bound(samples->begin(), samples->end(), mint_, by_t) -
+                   samples->begin();
+    size_t end = maxt_ == INT64_MAX ? samples->size()
+                                    : std::lower_bound(samples->begin(), samples->end(),
+                                                       maxt_ + 1, by_t) -
+                                          samples->begin();
+    return std::make_unique<ListSeriesIterator>(std::move(samples), begin, end);
+  }
+
+ private:
+  std::shared_ptr<const SnapshotHolder> snap_;
+  PartitionMeta meta_;
+  uint32_t id_;
+  model::Labels labels_;
+  int64_t mint_;
+  int64_t maxt_;
+};
+
+class PartitionQuerier final : public Querier {
+ public:
+  PartitionQuerier(std::shared_ptr<const SnapshotHolder> snap,
+                   std::vector<PartitionMeta> partitions, int64_t mint, int64_t maxt)
+      : Querier(mint, maxt), snap_(std::move(snap)), partitions_(std::move(partitions)) {}
+
+  std::unique_ptr<SeriesSet> Select(std::span<const model::Matcher> matchers,
+                                    const SelectHints*) override {
+    std::vector<std::unique_ptr<SeriesSet>> sets;
+    for (const PartitionMeta& meta : partitions_) {
+      PartitionReader reader(snap_->db(), snap_->snapshot(), meta);
+      index::PostingsList ids = index::PostingsForMatchers(reader, matchers);
+      if (!reader.status().ok()) return ErrorSeriesSet(reader.status());
+      std::vector<std::unique_ptr<Series>> series;
+      for (uint64_t id : ids) {
+        auto header = reader.Header(static_cast<uint32_t>(id));
+        if (!header.ok()) {
+          if (absl::IsNotFound(header.status())) continue;  // emptied by CleanTombstones
+          return ErrorSeriesSet(header.status());
+        }
+        if (header->max_time < mint() || header->min_time > maxt()) continue;
+        if (meta.has_tombstones) {
+          auto deleted = reader.Tombstones(static_cast<uint32_t>(id));
+          if (!deleted.ok()) return ErrorSeriesSet(deleted.status());
+          if (deleted->Covers(std::max(mint(), header->min_time),
+                              std::min(maxt(), header->max_time))) {
+            continue;
+          }
+        }
+        // Ids follow label order, so the partition's series come out sorted.
+        series.push_back(std::make_unique<PartitionSeries>(snap_, meta, static_cast<uint32_t>(id),
+                                                           std::move(header->labels), mint(),
+                                                           maxt()));
+      }
+      sets.push_back(std::make_unique<ListSeriesSet>(std::move(series)));
+    }
+    return MergeSeriesSets(std::move(sets));
+  }
+
+  absl::StatusOr<std::vector<std::string>> LabelNames(
+      std::span<const model::Matcher> matchers) override {
+    return Collect(matchers, [](const PartitionReader& r) { return r.LabelNames(); },
+                   [](const model::Labels& labels, std::set<std::string>* out) {
+                     for (const model::Label& l : labels) out->emplace(l.name);
+                   });
+  }
+
+  absl::StatusOr<std::vector<std::string>> LabelValues(
+      std::string_view name, std::span<const model::Matcher> matchers) override {
+    return Collect(
+        matchers, [&](const PartitionReader& r) { return r.LabelValues(name); },
+        [&](const model::Labels& labels, std::set<std::string>* out) {
+          if (std::string_view v = labels.Get(name); !v.empty()) out->emplace(v);
+        });
+  }
+
+ private:
+  template <typename All, typename FromLabels>
+  absl::StatusOr<std::vector<std::string>> Collect(std::span<const model::Matcher> matchers,
+                                                   All all, FromLabels from_labels) {
+    std::set<std::string> out;
+    for (const PartitionMeta& meta : partitions_) {
+      PartitionReader reader(snap_->db(), snap_->snapshot(), meta);
+      if (matchers.empty()) {
+        auto names = all(reader);
+        if (!names.ok()) return names.status();
+        out.insert(names->begin(), names->end());
+        continue;
+      }
+      for (uint64_t id : index::PostingsForMatchers(reader, matchers)) {
+        auto header = reader.Header(static_cast<uint32_t>(id));
+        if (!header.ok()) {
+          if (absl::IsNotFound(header.status())) continue;
+          return header.status();
+        }
+        if (header->max_time < mint() || header->min_time > maxt()) continue;
+        from_labels(header->labels, &out);
+      }
+      if (!reader.status().ok()) return reader.status();
+    }
+    return std::vector<std::string>(out.begin(), out.end());
+  }
+
+  std::shared_ptr<const SnapshotHolder> snap_;
+  std::vector<PartitionMeta> partitions_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Querier>> PartitionStore::NewQuerier(int64_t mint,
+                                                                    int64_t maxt) const {
+  // The snapshot comes first so the catalog and the data are read as of the same moment (a
+  // merge finishing in between must not hide its inputs' data from this querier).
+  auto snap = std::make_shared<const SnapshotHolder>(db_.get());
+  ASSIGN_OR_RETURN(std::vector<PartitionMeta> all, ListAt(snap->snapshot()));
+  std::vector<PartitionMeta> overlapping;
+  for (PartitionMeta& p : all) {
+    if (p.num_series > 0 && p.max_time >= mint && p.min_time <= maxt) {
+      overlapping.push_back(std::move(p));
+    }
+  }
+  return std::unique_ptr<Querier>(
+      std::make_unique<PartitionQuerier>(std::move(snap), std::move(overlapping), mint, maxt));
+}
+
+}  // namespace sextant::tsdb::partition

@@ -1,0 +1,286 @@
+#include "tsdb/partition/partition_store.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <utility>
+
+#include "rocksdb/convenience.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
+#include "rocksdb/write_batch.h"
+#include "tsdb/index/postings.h"
+#include "tsdb/partition/keys.h"
+#include "tsdb/partition/partition_reader.h"
+#include "tsdb/partition/partition_writer.h"
+#include "tsdb/partition/rocks_status.h"
+#include "tsdb/partition/values.h"
+#include "util/status_macros.h"
+#include "util/strings.h"
+
+namespace sextant::tsdb::partition {
+
+std::string PartitionMeta::Name() const { return util::StrCat(start, "-", end); }
+
+PartitionStore::PartitionStore(std::unique_ptr<rocksdb::DB> db, std::string dir)
+    : db_(std::move(db)), dir_(std::move(dir)) {}
+
+PartitionStore::~PartitionStore() {
+  if (db_ != nullptr) db_->Close().PermitUncheckedError();
+}
+
+absl::StatusOr<std::unique_ptr<PartitionStore>> PartitionStore::Open(
+    const std::string& dir, PartitionStoreOptions options) {
+  rocksdb::Options opts;
+  opts.create_if_missing = true;
+  opts.compression = rocksdb::kZSTD;
+  opts.bottommost_compression = rocksdb::kZSTD;
+  opts.write_buffer_size = options.write_buffer_bytes;
+  opts.max_write_buffer_number = 2;
+  opts.max_background_jobs = 2;
+  opts.keep_log_file_num = 3;
+  opts.max_open_files = 256;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.block_size = 16 << 10;
+  opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::DB* raw = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(opts, dir, &raw), dir));
+  auto store = std::unique_ptr<PartitionStore>(
+      new PartitionStore(std::unique_ptr<rocksdb::DB>(raw), dir));
+  RETURN_IF_ERROR(store->Recover());
+  return store;
+}
+
+namespace {
+
+// Every catalog entry, complete or not, oldest first.
+absl::StatusOr<std::vector<PartitionMeta>> ReadCatalog(rocksdb::DB* db,
+                                                       const rocksdb::Snapshot* snap) {
+  std::vector<PartitionMeta> out;
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
+  std::string first(1, kCatalogTag);
+  for (it->Seek(first); it->Valid() && it->key()[0] == kCatalogTag; it->Next()) {
+    rocksdb::Slice key = it->key();
+    if (key.size() != kPrefixSize) return absl::DataLossError("corrupt partition catalog key");
+    PartitionMeta meta;
+    meta.start = DecodeTime(key.data() + 1);
+    meta.end = DecodeTime(key.data() + 9);
+    RETURN_IF_ERROR(DecodeMeta(std::string_view(it->value().data(), it->value().size()), &meta));
+    out.push_back(meta);
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "reading the partition catalog"));
+  return out;
+}
+
+}  // namespace
+
+absl::Status PartitionStore::Recover() {
+  ASSIGN_OR_RETURN(std::vector<PartitionMeta> all, ReadCatalog(db_.get(), nullptr));
+  for (const PartitionMeta& p : all) {
+    bool covered = std::any_of(all.begin(), all.end(), [&](const PartitionMeta& o) {
+      return o.complete && &o != &p && o.start <= p.start && o.end >= p.end &&
+             (o.end - o.start) > (p.end - p.start);
+    });
+    // Unfinished writes and the inputs of a merge that finished writing but crashed before it
+    // removed them.
+    if (!p.complete || covered) RETURN_IF_ERROR(DropLocked(p));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<PartitionMeta>> PartitionStore::List() const {
+  return ListAt(nullptr);
+}
+
+absl::StatusOr<std::vector<PartitionMeta>> PartitionStore::ListAt(
+    const rocksdb::Snapshot* snapshot) const {
+  ASSIGN_OR_RETURN(std::vector<PartitionMeta> all, ReadCatalog(db_.get(), snapshot));
+  std::vector<PartitionMeta> out;
+  for (PartitionMeta& p : all) {
+    if (p.complete) out.push_back(std::move(p));
+  }
+  return out;
+}
+
+absl::StatusOr<PartitionMeta> PartitionStore::Write(int64_t start, int64_t end,
+                                                    std::span<const SeriesSamples> series,
+                                                    uint32_t level) {
+  util::MutexLock lock(&write_mu_);
+  ASSIGN_OR_RETURN(auto writer, PartitionWriter::Begin(db_.get(), start, end, level));
+  for (const SeriesSamples& s : series) RETURN_IF_ERROR(writer->Add(s.labels, s.samples));
+  return writer->Finish();
+}
+
+absl::Status PartitionStore::ForEachSeries(
+    const PartitionMeta& meta, const std::function<absl::Status(SeriesSamples&&)>& fn) const {
+  PartitionCursor cursor(db_.get(), nullptr, meta);
+  while (cursor.Next()) {
+    SeriesSamples s;
+    s.labels = cursor.header().labels;
+    RETURN_IF_ERROR(cursor.ReadSamples(&s.samples));
+    if (s.samples.empty()) continue;
+    RETURN_IF_ERROR(fn(std::move(s)));
+  }
+  return cursor.status();
+}
+
+absl::StatusOr<PartitionMeta> PartitionStore::Merge(std::span<const PartitionMeta> inputs,
+                                                    int64_t start, int64_t end) {
+  util::MutexLock lock(&write_mu_);
+  uint32_t level = 1;
+  for (const PartitionMeta& p : inputs) level = std::max(level, p.level + 1);
+  ASSIGN_OR_RETURN(auto writer, PartitionWriter::Begin(db_.get(), start, end, level));
+  // A k-way merge by labels; each input yields its series in label order.
+  std::vector<std::unique_ptr<PartitionCursor>> cursors;
+  std::vector<bool> valid;
+  for (const PartitionMeta& p : inputs) {
+    cursors.push_back(std::make_unique<PartitionCursor>(db_.get(), nullptr, p));
+    valid.push_back(cursors.back()->Next());
+  }
+  std::vector<model::Sample> merged, part;
+  while (true) {
+    const model::Labels* lowest = nullptr;
+    for (size_t i = 0; i < cursors.size(); ++i) {
+      if (valid[i] && (lowest == nullptr || cursors[i]->header().labels < *lowest)) {
+        lowest = &cursors[i]->header().labels;
+      }
+    }
+    if (lowest == nullptr) break;
+    model::Labels labels = *lowest;
+    merged.clear();
+    for (size_t i = 0; i < cursors.size(); ++i) {
+      if (!valid[i] || cursors[i]->header().labels != labels) continue;
+      RETURN_IF_ERROR(cursors[i]->ReadSamples(&part));
+      // Inputs are disjoint in time and come oldest first, so appending keeps order; a stray
+      // overlap (never produced by Sextant) is resolved by keeping the first sample.
+      for (const model::Sample& s : part) {
+        if (merged.empty() || s.t > merged.back().t) merged.push_back(s);
+      }
+      valid[i] = cursors[i]->Next();
+    }
+    RETURN_IF_ERROR(writer->Add(labels, merged));
+  }
+  for (const auto& c : cursors) RETURN_IF_ERROR(c->status());
+  ASSIGN_OR_RETURN(PartitionMeta meta, writer->Finish());
+  for (const PartitionMeta& p : inputs) RETURN_IF_ERROR(DropLocked(p));
+  return meta;
+}
+
+absl::Status PartitionStore::Drop(const PartitionMeta& meta) {
+  util::MutexLock lock(&write_mu_);
+  return DropLocked(meta);
+}
+
+absl::Status PartitionStore::DropLocked(const PartitionMeta& meta) {
+  std::string begin = PartitionPrefix(meta.start, meta.end);
+  std::string limit = PartitionLimit(meta.start, meta.end);
+  rocksdb::WriteBatch batch;
+  batch.Delete(CatalogKey(meta.start, meta.end));
+  batch.DeleteRange(begin, limit);
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  RETURN_IF_ERROR(FromRocks(db_->Write(sync, &batch), util::StrCat("dropping ", meta.Name())));
+  // Give the space back now rather than at some later compaction: whole files first, then a
+  // compaction of the range to rewrite the files it shares with neighbours.
+  rocksdb::Slice b(begin), l(limit);
+  rocksdb::DeleteFilesInRange(db_.get(), db_->DefaultColumnFamily(), &b, &l)
+      .PermitUncheckedError();
+  rocksdb::CompactRangeOptions cro;
+  cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return FromRocks(db_->CompactRange(cro, &b, &l), util::StrCat("compacting ", meta.Name()));
+}
+
+absl::StatusOr<size_t> PartitionStore::Delete(int64_t mint, int64_t maxt,
+                                              std::span<const model::Matcher> matchers) {
+  util::MutexLock lock(&write_mu_);
+  size_t touched = 0;
+  ASSIGN_OR_RETURN(std::vector<PartitionMeta> partitions, List());
+  for (PartitionMeta meta : partitions) {
+    if (meta.max_time < mint || meta.min_time > maxt) continue;
+    PartitionReader reader(db_.get(), nullptr, meta);
+    rocksdb::WriteBatch batch;
+    for (uint64_t id : index::PostingsForMatchers(reader, matchers)) {
+      ASSIGN_OR_RETURN(SeriesHeader header, reader.Header(static_cast<uint32_t>(id)));
+      if (header.max_time < mint || header.min_time > maxt) continue;
+      ASSIGN_OR_RETURN(Intervals deleted, reader.Tombstones(static_cast<uint32_t>(id)));
+      deleted.Add({mint, maxt});
+      batch.Put(SeriesKey(meta.start, meta.end, kTombstonesTag, static_cast<uint32_t>(id)),
+                EncodeIntervals(deleted));
+      ++touched;
+    }
+    if (batch.Count() == 0) continue;
+    meta.has_tombstones = true;
+    batch.Put(CatalogKey(meta.start, meta.end), EncodeMeta(meta));
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    RETURN_IF_ERROR(FromRocks(db_->Write(sync, &batch), "writing tombstones"));
+  }
+  return touched;
+}
+
+absl::Status PartitionStore::CleanTombstones() {
+  util::MutexLock lock(&write_mu_);
+  ASSIGN_OR_RETURN(std::vector<PartitionMeta> partitions, List());
+  for (PartitionMeta meta : partitions) {
+    if (!meta.has_tombstones) continue;
+    // Rewrite the series that have tombstones in place; their ids and postings stay (a series
+    // left without samples is skipped by readers).
+    PartitionCursor cursor(db_.get(), nullptr, meta);
+    rocksdb::WriteBatch batch;
+    std::vector<model::Sample> samples;
+    uint64_t removed = 0;
+    while (cursor.Next()) {
+      if (cursor.deleted().empty()) continue;
+      size_t before = cursor.header().num_samples;
+      RETURN_IF_ERROR(cursor.ReadSamples(&samples));  // tombstoned samples already dropped
+      removed += before - samples.size();
+      uint32_t id = cursor.id();
+      batch.Delete(SeriesKey(meta.start, meta.end, kTombstonesTag, id));
+      if (samples.empty()) {
+        batch.Delete(SeriesKey(meta.start, meta.end, kSamplesTag, id));
+        batch.Delete(SeriesKey(meta.start, meta.end, kLabelsTag, id));
+      } else {
+        batch.Put(SeriesKey(meta.start, meta.end, kLabelsTag, id),
+                  EncodeSeriesHeader(cursor.header().labels, samples));
+        batch.Put(SeriesKey(meta.start, meta.end, kSamplesTag, id), EncodeSamples(samples));
+      }
+    }
+    RETURN_IF_ERROR(cursor.status());
+    meta.has_tombstones = false;
+    meta.num_samples -= std::min(meta.num_samples, removed);
+    batch.Put(CatalogKey(meta.start, meta.end), EncodeMeta(meta));
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    RETURN_IF_ERROR(FromRocks(db_->Write(sync, &batch), "cleaning tombstones"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PartitionStore::Checkpoint(const std::string& dir) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+  return FromRocks(cp->CreateCheckpoint(dir), dir);
+}
+
+uint64_t PartitionStore::DiskBytes() const {
+  std::error_code ec;
+  uint64_t total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    // RocksDB's info logs (LOG, LOG.old.*) are diagnostics, not data.
+    if (entry.path().filename().string().starts_with("LOG")) continue;
+    if (entry.is_regular_file(ec)) total += entry.file_size(ec);
+  }
+  return total;
+}
+
+absl::Status PartitionStore::Flush() {
+  return FromRocks(db_->Flush(rocksdb::FlushOptions()), "flushing partitions");
+}
+
+}  // namespace sextant::tsdb::partition

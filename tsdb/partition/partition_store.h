@@ -1,0 +1,133 @@
+#pragma once
+
+// PartitionStore: the persistent partitions, all in one RocksDB database (zstd-compressed).
+//
+// A partition covers a time range [start, end) (2h when cut from the head, 1d after merging) and
+// holds, per series, its labels and its samples as two column streams, plus its postings. Key
+// layout: tsdb/partition/keys.h and docs/format/partitions.md.
+//
+// Crash safety: a partition is written with its catalog entry first in state "writing", then its
+// data in batches, then the entry flipped to "complete" in a synced write. Open() deletes every
+// partition left "writing" and every partition wholly covered by a complete wider one (a merge
+// that crashed before removing its inputs), so a crash at any point leaves either the old or the
+// new partitions, never a mix that double counts.
+//
+// Thread-safety: all methods are thread-safe. Queriers read through a RocksDB snapshot, so a
+// partition deleted meanwhile stays readable to them.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "model/labels.h"
+#include "model/matcher.h"
+#include "model/sample.h"
+#include "tsdb/storage.h"
+#include "tsdb/tombstones.h"
+#include "util/mutex.h"
+
+namespace rocksdb {
+class DB;
+class Snapshot;
+}  // namespace rocksdb
+
+namespace sextant::tsdb::partition {
+
+struct PartitionMeta {
+  int64_t start = 0;  // inclusive, ms
+  int64_t end = 0;    // exclusive, ms
+  bool complete = false;
+  uint64_t num_series = 0;
+  uint64_t num_samples = 0;
+  int64_t min_time = 0;  // of the samples actually stored
+  int64_t max_time = 0;
+  uint32_t level = 1;    // 1 when cut from the head, +1 per merge generation
+  bool has_tombstones = false;
+  // A stable name for listings: "<start>-<end>" in ms.
+  std::string Name() const;
+};
+
+// One series to write: labels and its samples sorted by time.
+struct SeriesSamples {
+  model::Labels labels;
+  std::vector<model::Sample> samples;
+};
+
+struct PartitionStoreOptions {
+  size_t block_cache_bytes = 32 << 20;
+  size_t write_buffer_bytes = 16 << 20;
+};
+
+class PartitionStore {
+ public:
+  // Opens (creating if missing) the store in `dir` and cleans up after interrupted writes.
+  // Errors: the RocksDB error (IOError → Internal/Unavailable, Corruption → DataLoss) naming dir.
+  static absl::StatusOr<std::unique_ptr<PartitionStore>> Open(const std::string& dir,
+                                                              PartitionStoreOptions options = {});
+  ~PartitionStore();
+  PartitionStore(const PartitionStore&) = delete;
+  PartitionStore& operator=(const PartitionStore&) = delete;
+
+  // Complete partitions, oldest first. Errors: DataLoss for a corrupt catalog; RocksDB errors.
+  absl::StatusOr<std::vector<PartitionMeta>> List() const;
+
+  // Writes partition [start, end) from `series`, which must be sorted by labels, unique, and hold
+  // only samples in [start, end). Series without samples are skipped. Errors:
+  // AlreadyExists if the range is taken; I/O errors (the partition is then removed).
+  absl::StatusOr<PartitionMeta> Write(int64_t start, int64_t end,
+                                      std::span<const SeriesSamples> series, uint32_t level = 1);
+
+  // Reads a whole partition back in label order, tombstoned samples dropped, calling fn for each
+  // series (for merges, dumps and tests).
+  absl::Status ForEachSeries(const PartitionMeta& meta,
+                             const std::function<absl::Status(SeriesSamples&&)>& fn) const;
+
+  // Merges `inputs` (complete, within [start, end)) into one partition [start, end), then deletes
+  // them. Tombstoned samples are dropped on the way.
+  absl::StatusOr<PartitionMeta> Merge(std::span<const PartitionMeta> inputs, int64_t start,
+                                      int64_t end);
+
+  // Deletes a partition and asks RocksDB to give its disk space back.
+  absl::Status Drop(const PartitionMeta& meta);
+
+  // Records [mint, maxt] as deleted for every series matching `matchers` in every overlapping
+  // partition. Returns the number of series touched.
+  absl::StatusOr<size_t> Delete(int64_t mint, int64_t maxt,
+                                std::span<const model::Matcher> matchers);
+  // Rewrites partitions with tombstones without the deleted samples.
+  absl::Status CleanTombstones();
+
+  // A querier over the partitions overlapping [mint, maxt], as of now.
+  absl::StatusOr<std::unique_ptr<Querier>> NewQuerier(int64_t mint, int64_t maxt) const;
+
+  // Writes a consistent copy of the store (hard links where possible) into `dir`, which must not
+  // exist.
+  absl::Status Checkpoint(const std::string& dir) const;
+
+  // Bytes of the store's data files on disk (SST files, RocksDB's write-ahead log and manifest;
+  // not its info logs).
+  uint64_t DiskBytes() const;
+  // Flushes memtables so data sits in SST files (for size measurements and before snapshots).
+  absl::Status Flush();
+
+  rocksdb::DB* db() const { return db_.get(); }
+
+ private:
+  explicit PartitionStore(std::unique_ptr<rocksdb::DB> db, std::string dir);
+  absl::Status PutMeta(const PartitionMeta& meta, bool sync);
+  absl::Status Recover();
+  absl::Status DropLocked(const PartitionMeta& meta);
+  absl::StatusOr<std::vector<PartitionMeta>> ListAt(const rocksdb::Snapshot* snapshot) const;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::string dir_;
+  // Serializes writers of the catalog (Write, Merge, Drop, Delete, CleanTombstones).
+  util::Mutex write_mu_;
+};
+
+}  // namespace sextant::tsdb::partition
