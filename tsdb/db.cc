@@ -164,8 +164,8 @@ DB::DB(std::string dir, DbOptions options)
 
 absl::StatusOr<std::unique_ptr<DB>> DB::Open(const std::string& dir, DbOptions options) {
   auto db = std::unique_ptr<DB>(new DB(dir, std::move(options)));
-  RETURN_IF_ERROR(db->OpenParts());
-  if (db->options_.compaction_interval_ms > 0) {
+  RETURN_IF_ERROR(db->options_.read_only ? db->OpenReadOnly() : db->OpenParts());
+  if (db->options_.compaction_interval_ms > 0 && !db->options_.read_only) {
     db->loop_ = std::thread([raw = db.get()] { raw->BackgroundLoop(); });
   }
   return db;
@@ -193,6 +193,30 @@ absl::Status DB::OpenParts() {
                               {"partitions", static_cast<int64_t>(parts.size())},
                               {"head_series", static_cast<int64_t>(head_->num_series())},
                               {"duration", SecondsSince(start)}});
+  return absl::OkStatus();
+}
+
+absl::Status DB::OpenReadOnly() {
+  if (!env_->IsDirectory(dir_)) return absl::NotFoundError(util::StrCat(dir_, ": no such directory"));
+  partition::PartitionStoreOptions store_options;
+  store_options.read_only = true;
+  if (env_->IsDirectory(dir_ + "/partitions")) {
+    ASSIGN_OR_RETURN(partitions_,
+                     partition::PartitionStore::Open(dir_ + "/partitions", store_options));
+    ASSIGN_OR_RETURN(std::vector<partition::PartitionMeta> parts, partitions_->List());
+    for (const auto& p : parts) head_->SetMinValidTime(p.end);
+  }
+  if (!env_->IsDirectory(dir_ + "/wal")) return absl::OkStatus();
+  head::ReplayStats stats;
+  wal::ReplayResult result;
+  absl::Status status = wal::ReplayWal(
+      env_, dir_ + "/wal",
+      [&](std::string_view record) { return head_->ApplyWalRecord(record, &stats); }, &result);
+  if (!status.ok()) {
+    Log().Warn("WAL read stopped early; data after this point is not shown",
+               {{"err", status.ToString()}});
+  }
+  head_->FinishReplay();
   return absl::OkStatus();
 }
 
@@ -261,7 +285,21 @@ absl::Status DB::Close() {
   return status;
 }
 
-std::unique_ptr<Appender> DB::NewAppender() { return head_->NewAppender(); }
+namespace {
+class ReadOnlyAppender final : public Appender {
+ public:
+  absl::StatusOr<SeriesRef> Append(SeriesRef, const model::Labels&, int64_t, double) override {
+    return absl::FailedPreconditionError("the database is open read-only");
+  }
+  absl::Status Commit() override { return absl::OkStatus(); }
+  void Rollback() override {}
+};
+}  // namespace
+
+std::unique_ptr<Appender> DB::NewAppender() {
+  if (options_.read_only) return std::make_unique<ReadOnlyAppender>();
+  return head_->NewAppender();
+}
 
 absl::StatusOr<std::unique_ptr<Querier>> DB::NewQuerier(int64_t mint, int64_t maxt) {
   if (mint > maxt) return absl::InvalidArgumentError("querier: mint after maxt");
@@ -269,8 +307,10 @@ absl::StatusOr<std::unique_ptr<Querier>> DB::NewQuerier(int64_t mint, int64_t ma
   // The head first: where the head and a partition briefly overlap, the head's sample wins.
   ASSIGN_OR_RETURN(auto head_querier, head_->NewQuerier(mint, maxt));
   parts.push_back(std::move(head_querier));
-  ASSIGN_OR_RETURN(auto partition_querier, partitions_->NewQuerier(mint, maxt));
-  parts.push_back(std::move(partition_querier));
+  if (partitions_ != nullptr) {
+    ASSIGN_OR_RETURN(auto partition_querier, partitions_->NewQuerier(mint, maxt));
+    parts.push_back(std::move(partition_querier));
+  }
   return std::unique_ptr<Querier>(std::make_unique<DbQuerier>(std::move(parts), mint, maxt));
 }
 
@@ -284,6 +324,7 @@ int64_t DB::StartTime() {
 }
 
 absl::Status DB::Compact() {
+  if (options_.read_only) return absl::FailedPreconditionError("the database is open read-only");
   util::MutexLock lock(&compact_mu_);
   auto start = std::chrono::steady_clock::now();
   absl::Status status = CompactHead();

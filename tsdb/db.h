@@ -50,6 +50,9 @@ struct DbOptions {
   int64_t compaction_interval_ms = 60 * 1000;
   util::Registry* metrics = nullptr;                // null: a private registry
   util::Env* env = nullptr;                         // null: util::Env::Default()
+  // Read-only: for tools reading a directory that a running server may hold. No lock, no WAL
+  // repair (replay stops at corruption), no writes: appends fail, no background work.
+  bool read_only = false;
 };
 
 // What DB::Stats() reports, for /api/v1/status/tsdb and sextant-tool.
@@ -99,6 +102,7 @@ class DB final : public Storage {
   struct Metrics;
   DB(std::string dir, DbOptions options);
   absl::Status OpenParts();
+  absl::Status OpenReadOnly();
   absl::Status ReplayWal();
   absl::Status CompactHead();
   absl::Status WritePartitionFromHead(partition::PartitionStore& store, int64_t start,

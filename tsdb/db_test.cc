@@ -345,3 +345,31 @@ TEST_F(DbTest, CompactionWhileAppendingAndQuerying) {
 
 }  // namespace
 }  // namespace sextant::tsdb
+
+namespace sextant::tsdb {
+namespace {
+
+TEST_F(DbTest, ReadOnlyOpenSeesDataWhileTheServerHoldsTheDirectory) {
+  Open();
+  Fill(3, 0, 5 * kH + 30 * 60 * 1000);
+  ASSERT_TRUE(db_->Compact().ok());  // some data in partitions, some only in the WAL
+  DbOptions ro = options_;
+  ro.read_only = true;
+  auto reader = DB::Open(dir_, ro);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  auto q = *(*reader)->NewQuerier(0, INT64_MAX);
+  auto m = Eq("__name__", "m");
+  auto set = q->Select(std::span(&m, 1));
+  ASSERT_TRUE(set->Next());
+  std::vector<model::Sample> samples;
+  auto it = set->At().Iterator();
+  ASSERT_TRUE(ReadAll(*it, &samples).ok());
+  ExpectContiguous(samples, 0, 5 * kH + 30 * 60 * 1000);
+  auto app = (*reader)->NewAppender();
+  EXPECT_EQ(app->Append(0, L("m", "0"), 6 * kH, 1).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(DB::Open(dir_ + "/missing", ro).ok());
+}
+
+}  // namespace
+}  // namespace sextant::tsdb

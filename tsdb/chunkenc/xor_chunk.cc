@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -90,6 +91,7 @@ absl::StatusOr<XorChunk> XorChunk::FromBytes(std::string_view bytes) {
 }
 
 void XorChunk::Append(int64_t t, double v) {
+  assert(count_ < 65535);
   const int num = count_;
   util::BitWriter* w = &stream_;
   const uint64_t v_bits = std::bit_cast<uint64_t>(v);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -333,6 +334,7 @@ absl::Status DecodeDecimal(std::string_view all, std::string_view in, uint64_t n
 }  // namespace
 
 std::string EncodeTimestamps(std::span<const int64_t> ts) {
+  assert(ts.size() <= kMaxColumnLength);
   std::string out;
   util::PutUvarint(&out, ts.size());
   if (ts.empty()) return out;
@@ -381,6 +383,7 @@ absl::Status DecodeTimestamps(std::string_view all, std::vector<int64_t>* out) {
 }
 
 std::string EncodeValues(std::span<const double> vs) {
+  assert(vs.size() <= kMaxColumnLength);
   std::string best = EncodeXor(vs);
   int scale;
   std::vector<int64_t> ms;

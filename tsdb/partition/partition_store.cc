@@ -47,10 +47,15 @@ absl::StatusOr<std::unique_ptr<PartitionStore>> PartitionStore::Open(
   table.block_size = 16 << 10;
   opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::DB* raw = nullptr;
-  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(opts, dir, &raw), dir));
+  if (options.read_only) {
+    opts.create_if_missing = false;
+    RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenForReadOnly(opts, dir, &raw), dir));
+  } else {
+    RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(opts, dir, &raw), dir));
+  }
   auto store = std::unique_ptr<PartitionStore>(
       new PartitionStore(std::unique_ptr<rocksdb::DB>(raw), dir));
-  RETURN_IF_ERROR(store->Recover());
+  if (!options.read_only) RETURN_IF_ERROR(store->Recover());
   return store;
 }
 

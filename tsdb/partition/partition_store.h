@@ -61,6 +61,9 @@ struct SeriesSamples {
 struct PartitionStoreOptions {
   size_t block_cache_bytes = 32 << 20;
   size_t write_buffer_bytes = 16 << 20;
+  // Opens an existing store without writing to it (no recovery); for tools that read a data
+  // directory a running server holds. Writes then fail with RocksDB's NotSupported.
+  bool read_only = false;
 };
 
 class PartitionStore {
