@@ -39,8 +39,8 @@ absl::Status MakeAppendError(AppendError kind);
 AppendError AppendErrorOf(const absl::Status& status);
 
 // Collects samples and makes them visible all at once on Commit(). Not thread-safe: one appender
-// per goroutine-equivalent (a scrape loop, a rule evaluation). An appender is used once: after
-// Commit() or Rollback() it must not be used again.
+// per writer (a scrape loop, a rule evaluation). An appender is used once: after Commit() or
+// Rollback() it must not be used again. It must not outlive the Storage that made it.
 class Appender {
  public:
   virtual ~Appender() = default;

@@ -46,16 +46,19 @@ AppendError MemSeries::Append(int64_t t, double v, int64_t chunk_range, int samp
 }
 
 void MemSeries::CutChunk() {
-  closed_.push_back(std::shared_ptr<const chunkenc::XorChunk>(std::move(open_)));
+  auto closed = std::make_shared<ClosedChunk>();
+  closed->mint = open_->min_time();
+  closed->maxt = open_->max_time();
+  closed->bytes.assign(open_->bytes());
+  closed_.push_back(std::move(closed));
+  open_.reset();
 }
 
 ChunkSnapshot MemSeries::Snapshot(int64_t mint, int64_t maxt) const {
   ChunkSnapshot snap;
   util::SpinLockHolder lock(&mu_);
   for (const auto& c : closed_) {
-    if (c->max_time() >= mint && c->min_time() <= maxt) {
-      snap.chunks.push_back({c, c->bytes(), c->min_time(), c->max_time()});
-    }
+    if (c->maxt >= mint && c->mint <= maxt) snap.chunks.push_back({c, c->bytes, c->mint, c->maxt});
   }
   if (open_ != nullptr && open_->num_samples() > 0 && open_->max_time() >= mint &&
       open_->min_time() <= maxt) {
@@ -69,7 +72,7 @@ ChunkSnapshot MemSeries::Snapshot(int64_t mint, int64_t maxt) const {
 bool MemSeries::TruncateBefore(int64_t mint) {
   util::SpinLockHolder lock(&mu_);
   size_t drop = 0;
-  while (drop < closed_.size() && closed_[drop]->max_time() < mint) ++drop;
+  while (drop < closed_.size() && closed_[drop]->maxt < mint) ++drop;
   closed_.erase(closed_.begin(), closed_.begin() + static_cast<std::ptrdiff_t>(drop));
   if (open_ != nullptr && open_->max_time() < mint) open_.reset();
   return closed_.empty() && open_ == nullptr;
@@ -77,7 +80,7 @@ bool MemSeries::TruncateBefore(int64_t mint) {
 
 int64_t MemSeries::min_time() const {
   util::SpinLockHolder lock(&mu_);
-  if (!closed_.empty()) return closed_.front()->min_time();
+  if (!closed_.empty()) return closed_.front()->mint;
   if (open_ != nullptr) return open_->min_time();
   return INT64_MAX;
 }
@@ -95,7 +98,7 @@ size_t MemSeries::num_chunks() const {
 size_t MemSeries::chunk_bytes() const {
   util::SpinLockHolder lock(&mu_);
   size_t n = open_ != nullptr ? open_->size_bytes() : 0;
-  for (const auto& c : closed_) n += c->size_bytes();
+  for (const auto& c : closed_) n += c->bytes.size();
   return n;
 }
 

@@ -37,6 +37,13 @@ struct ChunkSnapshot {
   bool empty() const { return chunks.empty(); }
 };
 
+// A chunk that is full: immutable, exactly sized (an open chunk's buffer has slack).
+struct ClosedChunk {
+  int64_t mint = 0;
+  int64_t maxt = 0;
+  std::string bytes;  // an encoded XorChunk
+};
+
 class MemSeries {
  public:
   // Takes over one reference on each of `label_ids` in `symbols`, released on destruction.
@@ -80,7 +87,7 @@ class MemSeries {
   const std::vector<SymbolId> label_ids_;
   SymbolTable* const symbols_;
   mutable util::SpinLock mu_;
-  std::vector<std::shared_ptr<const chunkenc::XorChunk>> closed_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::shared_ptr<const ClosedChunk>> closed_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<chunkenc::XorChunk> open_ ABSL_GUARDED_BY(mu_);
   int64_t open_end_ ABSL_GUARDED_BY(mu_) = 0;  // the chunk-range boundary the open chunk stops at
   int64_t last_t_ ABSL_GUARDED_BY(mu_) = INT64_MIN;
