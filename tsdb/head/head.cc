@@ -113,6 +113,20 @@ std::shared_ptr<MemSeries> Head::GetByRef(SeriesRef ref, bool pin) const {
   return it->second;
 }
 
+MemSeries* Head::PinByRef(SeriesRef ref) {
+  RefStripe& rs = ref_stripe(ref);
+  util::ReaderMutexLock lock(&rs.mu);
+  auto it = rs.by_ref.find(ref);
+  if (it == rs.by_ref.end()) return nullptr;
+  it->second->pending.fetch_add(1);
+  return it->second.get();
+}
+
+MemSeries* Head::PinOrCreate(const model::Labels& labels) {
+  bool created;
+  return GetOrCreate(labels, 0, /*pin=*/true, &created).get();
+}
+
 bool Head::HasSeries(SeriesRef ref) const { return GetByRef(ref, false) != nullptr; }
 
 model::Labels Head::SeriesLabels(SeriesRef ref) const {

@@ -136,6 +136,10 @@ class Head final : public Storage {
   // takes one pending-append count on it when `pin` is set. *created tells whether it is new.
   std::shared_ptr<MemSeries> GetOrCreate(const model::Labels& labels, SeriesRef ref, bool pin,
                                          bool* created);
+  // For appenders: the series, pinned (pending + 1) so garbage collection keeps it; null when
+  // `ref` is unknown. PinOrCreate creates the series when it does not exist.
+  MemSeries* PinByRef(SeriesRef ref);
+  MemSeries* PinOrCreate(const model::Labels& labels);
   // The series with `ref`, pinned (pending+1) when `pin`; null when unknown.
   std::shared_ptr<MemSeries> GetByRef(SeriesRef ref, bool pin) const;
   std::shared_ptr<MemSeries> FindInStripe(HashStripe& stripe, uint64_t hash,

@@ -33,35 +33,36 @@ class HeadAppender final : public Appender {
       head_->metrics_->out_of_bound->Inc();
       return MakeAppendError(AppendError::kOutOfBounds);
     }
-    std::shared_ptr<MemSeries> series;
-    if (ref != 0) series = head_->GetByRef(ref, /*pin=*/true);
+    // The series comes pinned (pending + 1): garbage collection leaves it alone until Commit()
+    // or Rollback() unpins it, so a plain pointer is safe meanwhile.
+    MemSeries* series = ref != 0 ? head_->PinByRef(ref) : nullptr;
     if (series == nullptr) {
       if (labels.empty()) return absl::InvalidArgumentError("empty labelset");
-      bool created;
-      series = head_->GetOrCreate(labels, 0, /*pin=*/true, &created);
+      series = head_->PinOrCreate(labels);
     }
-    // Every pin is undone in Commit() or Rollback(); this one too if the sample is refused.
-    auto [it, first] = last_.try_emplace(series.get(), Last{});
     AppendError err = AppendError::kNone;
     bool same = false;
-    if (first) {
+    if (!samples_.empty() && samples_.back().series == series) {
+      // The same series twice in a row: order against the pending sample. (Repeats further apart
+      // are caught at Commit(), as in Prometheus.)
+      const Pending& prev = samples_.back();
+      if (t < prev.t) {
+        err = AppendError::kOutOfOrder;
+      } else if (t == prev.t) {
+        same = std::bit_cast<uint64_t>(v) == std::bit_cast<uint64_t>(prev.v);
+        if (!same) err = AppendError::kDuplicate;
+      }
+    } else {
       err = series->Check(t, v, &same);
-    } else if (t < it->second.t) {
-      err = AppendError::kOutOfOrder;
-    } else if (t == it->second.t) {
-      same = std::bit_cast<uint64_t>(v) == std::bit_cast<uint64_t>(it->second.v);
-      if (!same) err = AppendError::kDuplicate;
     }
     if (err != AppendError::kNone || same) {
       series->pending.fetch_sub(1);
-      if (first) last_.erase(it);
       if (err == AppendError::kOutOfOrder) head_->metrics_->out_of_order->Inc();
       if (err != AppendError::kNone) return MakeAppendError(err);
       return series->ref();
     }
-    it->second = {t, v};
-    samples_.push_back({std::move(series), t, v});
-    return samples_.back().series->ref();
+    samples_.push_back({series, t, v});
+    return series->ref();
   }
 
   absl::Status Commit() override {
@@ -101,25 +102,26 @@ class HeadAppender final : public Appender {
 
  private:
   struct Pending {
-    std::shared_ptr<MemSeries> series;
+    MemSeries* series;  // pinned
     int64_t t;
     double v;
-  };
-  struct Last {
-    int64_t t = 0;
-    double v = 0;
   };
 
   absl::Status LogToWal() {
     wal::Wal* w = head_->wal();
     if (w == nullptr) return absl::OkStatus();
-    std::vector<wal::RefSeries> new_series;
+    // Series whose record has not reached the WAL yet (new ones, or ones whose first commit
+    // failed) go first, each once.
     std::vector<MemSeries*> to_mark;
-    for (const auto& [series, last] : last_) {
-      if (!series->logged.load(std::memory_order_acquire)) {
-        new_series.push_back({series->ref(), head_->symbols_.Resolve(series->label_ids())});
-        to_mark.push_back(series);
-      }
+    for (const Pending& p : samples_) {
+      if (!p.series->logged.load(std::memory_order_acquire)) to_mark.push_back(p.series);
+    }
+    std::sort(to_mark.begin(), to_mark.end());
+    to_mark.erase(std::unique(to_mark.begin(), to_mark.end()), to_mark.end());
+    std::vector<wal::RefSeries> new_series;
+    new_series.reserve(to_mark.size());
+    for (MemSeries* series : to_mark) {
+      new_series.push_back({series->ref(), head_->symbols_.Resolve(series->label_ids())});
     }
     std::vector<wal::RefSample> samples;
     samples.reserve(samples_.size());
@@ -139,13 +141,11 @@ class HeadAppender final : public Appender {
   void Release() {
     for (const Pending& p : samples_) p.series->pending.fetch_sub(1);
     samples_.clear();
-    last_.clear();
   }
 
   Head* head_;
   int64_t min_valid_;
   std::vector<Pending> samples_;
-  absl::flat_hash_map<MemSeries*, Last> last_;  // newest pending sample per series
 };
 
 std::unique_ptr<Appender> Head::NewAppender() { return std::make_unique<HeadAppender>(this); }

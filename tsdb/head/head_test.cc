@@ -212,7 +212,13 @@ TEST(Head, AgreesWithMemStorageOnRandomData) {
       double v = static_cast<double>(rng() % 100) / 4;
       auto ra = a->Append(0, labels, t, v);
       auto rb = b->Append(0, labels, t, v);
-      ASSERT_EQ(AppendErrorOf(ra.status()), AppendErrorOf(rb.status())) << labels.ToString();
+      // The head checks each sample against the stored data and the sample just before it in
+      // the same appender; repeats further apart are dropped at commit (as in Prometheus), so
+      // it may accept at Append what MemStorage refuses, but never the other way round, and
+      // the committed data must be the same.
+      if (rb.ok()) {
+        ASSERT_TRUE(ra.ok()) << labels.ToString() << " " << ra.status();
+      }
     }
     ASSERT_TRUE(a->Commit().ok());
     ASSERT_TRUE(b->Commit().ok());

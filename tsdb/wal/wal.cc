@@ -105,7 +105,6 @@ Wal::Wal(util::Env* env, std::string dir, WalOptions options, util::Registry* re
       metrics_(registry != nullptr ? std::make_unique<Metrics>(registry) : nullptr) {
   util::MutexLock lock(&mu_);
   page_ = std::make_unique<char[]>(kPageSize);  // zero-filled
-  if (options_.compress) compressor_ = std::make_unique<Compressor>();
 }
 
 Wal::~Wal() { Close().IgnoreError(); }  // a destructor cannot report; Close() callers can
@@ -178,10 +177,18 @@ int64_t Wal::SpaceLeftInSegment() const {
 }
 
 absl::Status Wal::Log(std::span<const std::string> records) {
-  util::MutexLock lock(&mu_);
-  if (closed_) return absl::FailedPreconditionError(util::StrCat("wal ", dir_, ": closed"));
-  // Compress first: whether the batch fits into the current segment depends on its real size.
-  if (compressed_.size() < records.size()) compressed_.resize(records.size());
+  // Compress first, outside the lock: whether the batch fits into the current segment depends on
+  // its real size, and concurrent committers should not queue behind each other's compression.
+  std::vector<std::string> compressed(records.size());
+  std::unique_ptr<Compressor> compressor;
+  if (options_.compress) {
+    util::MutexLock pool_lock(&pool_mu_);
+    if (!idle_compressors_.empty()) {
+      compressor = std::move(idle_compressors_.back());
+      idle_compressors_.pop_back();
+    }
+  }
+  if (options_.compress && compressor == nullptr) compressor = std::make_unique<Compressor>();
   int64_t batch_bytes = 0;
   for (size_t i = 0; i < records.size(); ++i) {
     const std::string& rec = records[i];
@@ -189,24 +196,28 @@ absl::Status Wal::Log(std::span<const std::string> records) {
       return absl::InvalidArgumentError(util::StrCat("wal ", dir_, ": record of ", rec.size(),
                                                      " bytes exceeds the limit ", kMaxRecordSize));
     }
-    compressed_[i].clear();
-    if (compressor_ != nullptr && compressor_->Compress(rec, &compressed_[i]) &&
-        metrics_ != nullptr) {
-      metrics_->record_bytes_saved->Inc(static_cast<double>(rec.size() - compressed_[i].size()));
+    if (compressor != nullptr && compressor->Compress(rec, &compressed[i]) && metrics_ != nullptr) {
+      metrics_->record_bytes_saved->Inc(static_cast<double>(rec.size() - compressed[i].size()));
     }
     // A zstd frame is never empty, so an empty slot means "stored uncompressed".
-    const size_t size = compressed_[i].empty() ? rec.size() : compressed_[i].size();
+    const size_t size = compressed[i].empty() ? rec.size() : compressed[i].size();
     batch_bytes += static_cast<int64_t>(size) + kFragmentHeaderSize;
   }
+  if (compressor != nullptr) {
+    util::MutexLock pool_lock(&pool_mu_);
+    idle_compressors_.push_back(std::move(compressor));
+  }
 
+  util::MutexLock lock(&mu_);
+  if (closed_) return absl::FailedPreconditionError(util::StrCat("wal ", dir_, ": closed"));
   absl::Status status = PrepareForWrite();
   if (status.ok() && committed_size_ > 0 && batch_bytes > SpaceLeftInSegment()) {
     status = CloseSegment();
     if (status.ok()) status = OpenNextSegment();
   }
   for (size_t i = 0; status.ok() && i < records.size(); ++i) {
-    const bool compressed = !compressed_[i].empty();
-    status = WriteRecord(compressed ? compressed_[i] : records[i], compressed);
+    const bool is_compressed = !compressed[i].empty();
+    status = WriteRecord(is_compressed ? compressed[i] : records[i], is_compressed);
   }
   if (status.ok()) status = FlushPage(/*complete=*/false);
   if (!status.ok()) {

@@ -130,8 +130,10 @@ class Wal {
   // The segment's size after the last successful Log(); a failed one is cut back to it.
   int64_t committed_size_ ABSL_GUARDED_BY(mu_) = 0;
   bool needs_rollback_ ABSL_GUARDED_BY(mu_) = false;  // a failed Rollback() to retry
-  std::unique_ptr<Compressor> compressor_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::string> compressed_ ABSL_GUARDED_BY(mu_);  // scratch for Log()
+  // Idle zstd contexts: Log() takes one, compresses outside mu_ so that concurrent committers
+  // compress in parallel, and gives it back.
+  util::Mutex pool_mu_;
+  std::vector<std::unique_ptr<Compressor>> idle_compressors_ ABSL_GUARDED_BY(pool_mu_);
 };
 
 }  // namespace sextant::tsdb::wal
