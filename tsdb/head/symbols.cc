@@ -2,33 +2,34 @@
 
 namespace sextant::tsdb::head {
 
+SymbolId SymbolTable::InternLocked(std::string_view s) {
+  if (auto it = index_.find(s); it != index_.end()) {
+    ++entries_[it->second].refs;
+    return it->second;
+  }
+  SymbolId id;
+  if (!free_.empty()) {
+    id = free_.back();
+    free_.pop_back();
+  } else {
+    id = static_cast<SymbolId>(entries_.size());
+    entries_.emplace_back();
+  }
+  Entry& e = entries_[id];
+  e.str = std::make_unique<std::string>(s);
+  e.refs = 1;
+  bytes_ += s.size();
+  index_.emplace(*e.str, id);
+  return id;
+}
+
 std::vector<SymbolId> SymbolTable::Intern(const model::Labels& labels) {
   std::vector<SymbolId> ids;
   ids.reserve(labels.size() * 2);
   util::MutexLock lock(&mu_);
-  auto intern = [&](std::string_view s) {
-    if (auto it = index_.find(s); it != index_.end()) {
-      ++entries_[it->second].refs;
-      return it->second;
-    }
-    SymbolId id;
-    if (!free_.empty()) {
-      id = free_.back();
-      free_.pop_back();
-    } else {
-      id = static_cast<SymbolId>(entries_.size());
-      entries_.emplace_back();
-    }
-    Entry& e = entries_[id];
-    e.str = std::make_unique<std::string>(s);
-    e.refs = 1;
-    bytes_ += s.size();
-    index_.emplace(*e.str, id);
-    return id;
-  };
   for (const model::Label& l : labels) {
-    ids.push_back(intern(l.name));
-    ids.push_back(intern(l.value));
+    ids.push_back(InternLocked(l.name));
+    ids.push_back(InternLocked(l.value));
   }
   return ids;
 }

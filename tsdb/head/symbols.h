@@ -46,6 +46,8 @@ class SymbolTable {
     std::unique_ptr<std::string> str;  // boxed so views into it survive table growth
     uint32_t refs = 0;
   };
+  SymbolId InternLocked(std::string_view s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   mutable util::Mutex mu_;
   std::vector<Entry> entries_ ABSL_GUARDED_BY(mu_);
   std::vector<SymbolId> free_ ABSL_GUARDED_BY(mu_);
