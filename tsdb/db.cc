@@ -13,6 +13,7 @@
 #include "tsdb/wal/checkpoint.h"
 #include "tsdb/wal/repair.h"
 #include "tsdb/wal/replay.h"
+#include "tsdb/wal/segment.h"
 #include "util/log.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
@@ -216,7 +217,7 @@ absl::Status DB::OpenReadOnly() {
     Log().Warn("WAL read stopped early; data after this point is not shown",
                {{"err", status.ToString()}});
   }
-  head_->FinishReplay();
+  head_->FinishReplay(&stats);
   return absl::OkStatus();
 }
 
@@ -226,7 +227,6 @@ absl::Status DB::ReplayWal() {
   auto start = std::chrono::steady_clock::now();
   head::ReplayStats stats;
   int64_t records = 0;
-  Log().Info("Replaying WAL, this may take a while", {{"dir", wal_dir}});
   auto apply = [&](std::string_view record) -> absl::Status {
     RETURN_IF_ERROR(head_->ApplyWalRecord(record, &stats));
     if (++records % 1'000'000 == 0) {
@@ -235,35 +235,51 @@ absl::Status DB::ReplayWal() {
     }
     return absl::OkStatus();
   };
-  wal::ReplayResult result;
-  absl::Status status = wal::ReplayWal(env_, wal_dir, apply, &result);
+  // After a clean shutdown a chunk snapshot holds the head: load it and replay only the
+  // segments written after it.
+  ASSIGN_OR_RETURN(std::optional<int> snapshot, LoadChunkSnapshot());
+  absl::Status status;
+  std::optional<wal::Corruption> corruption;
+  std::string replayed;
+  if (snapshot.has_value()) {
+    ASSIGN_OR_RETURN(std::vector<int> segments, wal::ListSegments(env_, wal_dir));
+    int last = segments.empty() ? -1 : segments.back();
+    ASSIGN_OR_RETURN(auto reader, wal::Reader::Open(env_, wal_dir, *snapshot + 1, last));
+    while (status.ok() && reader->Next()) status = apply(reader->record());
+    if (status.ok()) status = reader->status();
+    corruption = reader->corruption();
+    replayed = util::StrCat("chunk snapshot ", *snapshot, ", segments ", *snapshot + 1, "-", last);
+  } else {
+    Log().Info("Replaying WAL, this may take a while", {{"dir", wal_dir}});
+    wal::ReplayResult result;
+    status = wal::ReplayWal(env_, wal_dir, apply, &result);
+    corruption = result.corruption;
+    replayed = util::StrCat("checkpoint ", result.checkpoint.value_or(-1), ", segments ",
+                            result.first_segment, "-", result.last_segment);
+  }
   if (!status.ok()) {
-    if (!result.corruption.has_value() || result.corruption->dir != wal_dir) {
+    if (!corruption.has_value() || corruption->dir != wal_dir) {
       // A record that does not decode (or a corrupt checkpoint): unrecoverable here.
       return status;
     }
     metrics_->wal_corruptions->Inc();
     Log().Warn("Encountered WAL read error, attempting repair",
                {{"err", status.ToString()},
-                {"segment", static_cast<int64_t>(result.corruption->segment)},
-                {"offset", result.corruption->offset}});
-    ASSIGN_OR_RETURN(wal::RepairReport report, wal::Repair(env_, wal_dir, *result.corruption));
+                {"segment", static_cast<int64_t>(corruption->segment)},
+                {"offset", corruption->offset}});
+    head_->FinishReplay(&stats);  // the workers must be done before the files change
+    ASSIGN_OR_RETURN(wal::RepairReport report, wal::Repair(env_, wal_dir, *corruption));
     Log().Warn("WAL repaired: cut back to the last good record",
                {{"segment", static_cast<int64_t>(report.segment)},
                 {"dropped_bytes", report.dropped_bytes},
                 {"deleted_segments", static_cast<int64_t>(report.deleted_segments.size())}});
   }
-  head_->FinishReplay();
-  Log().Info("WAL replay completed",
-             {{"checkpoint", static_cast<int64_t>(result.checkpoint.value_or(-1))},
-              {"segments", static_cast<int64_t>(result.last_segment < 0
-                                                    ? 0
-                                                    : result.last_segment -
-                                                          result.first_segment + 1)},
-              {"series", static_cast<int64_t>(stats.series)},
-              {"samples", static_cast<int64_t>(stats.samples)},
-              {"unknown_refs", static_cast<int64_t>(stats.unknown_refs)},
-              {"duration", SecondsSince(start)}});
+  head_->FinishReplay(&stats);
+  Log().Info("WAL replay completed", {{"replayed", replayed},
+                                      {"series", static_cast<int64_t>(stats.series)},
+                                      {"samples", static_cast<int64_t>(stats.samples)},
+                                      {"unknown_refs", static_cast<int64_t>(stats.unknown_refs)},
+                                      {"duration", SecondsSince(start)}});
   return absl::OkStatus();
 }
 
@@ -278,7 +294,15 @@ absl::Status DB::Close() {
   loop_cv_.notify_all();
   if (loop_.joinable()) loop_.join();
   absl::Status status;
-  if (wal_ != nullptr) status = wal_->Close();
+  if (wal_ != nullptr) {
+    // Nothing appends any more (the owner stopped its writers before Close): the head as it is
+    // equals the WAL so far, and a chunk snapshot of it spares the next start the replay.
+    if (absl::Status s = WriteChunkSnapshot(); !s.ok()) {
+      Log().Warn("Writing the chunk snapshot failed; the next start replays the WAL",
+                 {{"err", s.ToString()}});
+    }
+    status = wal_->Close();
+  }
   head_->SetWal(nullptr);
   partitions_.reset();
   lock_.reset();
@@ -398,6 +422,8 @@ absl::Status DB::TruncateWal(int64_t mint) {
     return stats.status();
   }
   RETURN_IF_ERROR(wal_->Truncate(to + 1));
+  // The head changed under any chunk snapshot; the WAL alone describes it now.
+  RETURN_IF_ERROR(DeleteChunkSnapshots(INT32_MAX));
   metrics_->checkpoint_deletions->Inc();
   return wal::DeleteCheckpoints(env_, dir_ + "/wal", to);
 }

@@ -21,6 +21,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <span>
 #include <string>
@@ -104,6 +105,12 @@ class DB final : public Storage {
   absl::Status OpenParts();
   absl::Status OpenReadOnly();
   absl::Status ReplayWal();
+  // Chunk snapshots (db_snapshot.cc): <dir>/wal/chunk_snapshot.NNNNNNNN, the head as of the end
+  // of segment NNNNNNNN, written by Close(). Load returns the segment it covers, or nullopt when
+  // there is none usable (stale, corrupt: then the WAL is replayed in full).
+  absl::Status WriteChunkSnapshot();
+  absl::StatusOr<std::optional<int>> LoadChunkSnapshot();
+  absl::Status DeleteChunkSnapshots(int before);
   absl::Status CompactHead();
   absl::Status WritePartitionFromHead(partition::PartitionStore& store, int64_t start,
                                       int64_t end);

@@ -393,3 +393,75 @@ TEST_F(DbTest, ReadOnlyOpenSeesDataWhileTheServerHoldsTheDirectory) {
 
 }  // namespace
 }  // namespace sextant::tsdb
+
+namespace sextant::tsdb {
+namespace {
+
+std::vector<std::string> SnapshotDirs(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir + "/wal")) {
+    if (e.path().filename().string().starts_with("chunk_snapshot.")) {
+      out.push_back(e.path().filename().string());
+    }
+  }
+  return out;
+}
+
+TEST_F(DbTest, CleanShutdownWritesAChunkSnapshotThatTheNextStartLoads) {
+  Open();
+  Fill(10, 0, 45 * 60 * 1000);
+  ASSERT_TRUE(db_->Close().ok());
+  auto first = SnapshotDirs(dir_);
+  ASSERT_EQ(first.size(), 1u);
+  std::filesystem::copy(dir_ + "/wal/" + first[0], dir_ + "/saved_snapshot");
+  Open();
+  // Appends continue the open chunks restored from the snapshot.
+  Fill(10, 45 * 60 * 1000, 60 * 60 * 1000);
+  auto got = Read(0, kH);
+  ASSERT_EQ(got.size(), 10u);
+  ExpectContiguous(got[9], 0, 60 * 60 * 1000);
+  ASSERT_TRUE(db_->Close().ok());
+  // As after a crash following those appends: only the first snapshot, then the segments after
+  // it must be replayed on top of it.
+  for (const auto& s : SnapshotDirs(dir_)) std::filesystem::remove_all(dir_ + "/wal/" + s);
+  std::filesystem::rename(dir_ + "/saved_snapshot", dir_ + "/wal/" + first[0]);
+  Open();
+  got = Read(0, kH);
+  ASSERT_EQ(got.size(), 10u);
+  ExpectContiguous(got[3], 0, 60 * 60 * 1000);
+}
+
+TEST_F(DbTest, CorruptChunkSnapshotFallsBackToTheWal) {
+  Open();
+  Fill(10, 0, 45 * 60 * 1000);
+  ASSERT_TRUE(db_->Close().ok());
+  auto snaps = SnapshotDirs(dir_);
+  ASSERT_EQ(snaps.size(), 1u);
+  {
+    std::fstream f(dir_ + "/wal/" + snaps[0] + "/00000000",
+                   std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    f.write("\xff\xff\xff\xff", 4);
+  }
+  Open();
+  auto got = Read(0, kH);
+  ASSERT_EQ(got.size(), 10u);
+  ExpectContiguous(got[0], 0, 45 * 60 * 1000);
+}
+
+TEST_F(DbTest, CheckpointRetiresTheChunkSnapshot) {
+  Open();
+  Fill(5, 0, 2 * kH);
+  ASSERT_TRUE(db_->Close().ok());
+  ASSERT_EQ(SnapshotDirs(dir_).size(), 1u);
+  Open();
+  Fill(5, 2 * kH, 6 * kH);
+  ASSERT_TRUE(db_->Compact().ok());
+  EXPECT_TRUE(SnapshotDirs(dir_).empty());
+  db_.reset();
+  Open();
+  ExpectContiguous(Read(0, 6 * kH)[4], 0, 6 * kH);
+}
+
+}  // namespace
+}  // namespace sextant::tsdb

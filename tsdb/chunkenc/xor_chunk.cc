@@ -90,6 +90,39 @@ absl::StatusOr<XorChunk> XorChunk::FromBytes(std::string_view bytes) {
   return c;
 }
 
+XorChunk::AppendState XorChunk::state() const {
+  AppendState st;
+  st.first_t = first_t_;
+  st.last_t = last_t_;
+  st.last_t_delta = last_t_delta_;
+  st.last_v_bits = last_v_bits_;
+  st.count = static_cast<uint16_t>(count_);
+  st.leading = leading_;
+  st.trailing = trailing_;
+  st.free_bits = static_cast<uint8_t>(stream_.free_bits());
+  return st;
+}
+
+absl::StatusOr<XorChunk> XorChunk::FromState(std::string_view bytes, const AppendState& st) {
+  const bool window_ok = st.leading == kNoWindow || (st.leading <= 64 && st.trailing <= 64);
+  if (bytes.size() < kHeaderBytes || st.free_bits > 7 || !window_ok ||
+      (st.count == 0) != (bytes.size() == kHeaderBytes) ||
+      (static_cast<uint16_t>(static_cast<uint8_t>(bytes[0]) << 8 |
+                             static_cast<uint8_t>(bytes[1])) != st.count)) {
+    return absl::DataLossError("xor chunk: saved appender state does not match the bytes");
+  }
+  XorChunk c;
+  c.stream_ = util::BitWriter(bytes, st.free_bits);
+  c.count_ = st.count;
+  c.first_t_ = st.first_t;
+  c.last_t_ = st.last_t;
+  c.last_t_delta_ = st.last_t_delta;
+  c.last_v_bits_ = st.last_v_bits;
+  c.leading_ = st.leading;
+  c.trailing_ = st.trailing;
+  return c;
+}
+
 void XorChunk::Append(int64_t t, double v) {
   assert(count_ < 65535);
   const int num = count_;

@@ -14,6 +14,7 @@
 // Thread-safety: not synchronized. Concurrent readers are safe on an immutable chunk; a chunk that
 // is still being appended to must be copied (bytes() + num_samples()) under the owner's lock.
 
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -48,9 +49,29 @@ class XorChunk {
   // Timestamps of the first and last sample; undefined when empty.
   int64_t min_time() const { return first_t_; }
   int64_t max_time() const { return last_t_; }
+  // The last sample's value; undefined when empty.
+  double last_value() const { return std::bit_cast<double>(last_v_bits_); }
 
   // An iterator over the samples; it borrows bytes(), which must stay unchanged while it lives.
   XorIterator Iterator() const;
+
+  // The appender state FromBytes() rebuilds by decoding. Saved beside bytes(), it lets
+  // FromState() resume a chunk without decoding it (the head's chunk snapshots).
+  struct AppendState {
+    int64_t first_t = 0;
+    int64_t last_t = 0;
+    uint64_t last_t_delta = 0;
+    uint64_t last_v_bits = 0;
+    uint16_t count = 0;
+    uint8_t leading = 0;
+    uint8_t trailing = 0;
+    uint8_t free_bits = 0;  // unused low bits of the last byte
+  };
+  AppendState state() const;
+  // Resumes a chunk from bytes() and state() saved together. Errors: DataLoss when they cannot
+  // belong together (sizes, counts or bit counts out of range); the caller guarantees the rest,
+  // e.g. with a checksum over both.
+  static absl::StatusOr<XorChunk> FromState(std::string_view bytes, const AppendState& state);
 
  private:
   void AppendValue(uint64_t v_bits);

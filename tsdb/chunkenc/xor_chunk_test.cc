@@ -285,6 +285,35 @@ TEST(XorChunk, FromBytesThenAppendMatchesAppendingAtOnce) {
   }
 }
 
+TEST(XorChunk, FromStateThenAppendMatchesAppendingAtOnce) {
+  std::vector<std::vector<Sample>> series = {Jittered(150, Counter), Jittered(150, Gauge),
+                                             Regular(150, -100, 7, Constant)};
+  for (const std::vector<Sample>& samples : series) {
+    const XorChunk all = Encode(samples);
+    for (size_t split = 1; split <= samples.size(); split += 7) {
+      XorChunk first;
+      for (size_t i = 0; i < split; ++i) first.Append(samples[i].t, samples[i].v);
+      const std::string saved(first.bytes());
+      absl::StatusOr<XorChunk> resumed = XorChunk::FromState(saved, first.state());
+      ASSERT_TRUE(resumed.ok()) << resumed.status();
+      for (size_t i = split; i < samples.size(); ++i) resumed->Append(samples[i].t, samples[i].v);
+      ASSERT_EQ(Hex(resumed->bytes()), Hex(all.bytes())) << "split at " << split;
+      EXPECT_EQ(resumed->last_value(), samples.back().v);
+    }
+  }
+}
+
+TEST(XorChunk, FromStateRejectsMismatchedState) {
+  XorChunk c = Encode(Jittered(20, Gauge));
+  XorChunk::AppendState st = c.state();
+  st.count = 19;  // the header says 20
+  EXPECT_EQ(XorChunk::FromState(c.bytes(), st).status().code(), absl::StatusCode::kDataLoss);
+  st = c.state();
+  st.free_bits = 9;
+  EXPECT_EQ(XorChunk::FromState(c.bytes(), st).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(XorChunk::FromState("x", c.state()).status().code(), absl::StatusCode::kDataLoss);
+}
+
 TEST(XorChunk, CopiesAppendIndependently) {
   const std::vector<Sample> samples = Jittered(40, Gauge);
   XorChunk a;

@@ -28,6 +28,7 @@
 #include "tsdb/index/postings.h"
 #include "tsdb/storage.h"
 #include "tsdb/tombstones.h"
+#include "util/env.h"
 #include "util/metrics.h"
 #include "util/mutex.h"
 
@@ -90,12 +91,22 @@ class Head final : public Storage {
   const index::MemPostings& postings() const { return postings_; }
   const SymbolTable& symbols() const { return symbols_; }
 
-  // WAL replay: applies one record (series, samples or tombstones) in log order. `aliases` maps
-  // refs of series declared twice to the series kept; the caller keeps it across records.
-  // Errors: DataLoss when the record does not decode.
+  // WAL replay: applies one record (series, samples or tombstones) in log order, before any
+  // appender or querier is made. Errors: DataLoss when the record does not decode.
   absl::Status ApplyWalRecord(std::string_view record, ReplayStats* stats);
-  // After replay: refs continue after the highest one seen.
-  void FinishReplay();
+  // After the last record: waits until every sample is applied (adding the appliers' counts to
+  // *stats, which may be null) and lets new refs continue after the highest one seen.
+  void FinishReplay(ReplayStats* stats);
+
+  // Chunk snapshots (head_snapshot.cc): writes every series with its chunks and tombstones into
+  // `dir` (which must not exist) in the WAL's format, synced; and loads such a directory into an
+  // empty head (before replay), setting *series to the number of series it holds. With `apply`
+  // false it only validates (every record decodes), so a caller can check a snapshot before it
+  // changes the head. No appends may run meanwhile. Errors: DataLoss for a corrupt snapshot; the
+  // Env's errors.
+  absl::Status WriteChunkSnapshot(util::Env* env, const std::string& dir) const;
+  absl::Status LoadChunkSnapshot(util::Env* env, const std::string& dir, bool apply,
+                                 size_t* series);
 
   // Marks [mint, maxt] deleted for every head series matching `matchers`, logging tombstone
   // records first. Returns the number of series affected.
@@ -171,8 +182,22 @@ class Head final : public Storage {
   absl::flat_hash_map<SeriesRef, std::shared_ptr<const Intervals>> tombstones_
       ABSL_GUARDED_BY(tombstones_mu_);
 
-  // Replay only (single-threaded): refs that name a series already declared under another ref.
-  absl::flat_hash_map<SeriesRef, SeriesRef> replay_aliases_;
+  // Replay only, on the replaying thread: every ref the WAL declared, to its series; refs that
+  // name a series first declared under another ref (it was collected and came back); and the
+  // workers that apply samples (head_replay.cc).
+  // Refs are small and dense (assigned from 1 up), so most resolve through a vector.
+  class ReplayShard;
+  static constexpr SeriesRef kDenseReplayRefs = SeriesRef{1} << 24;
+  struct ReplayTarget {
+    MemSeries* series = nullptr;
+    SeriesRef ref = 0;  // the series' own ref (differs from the logged one for a comeback)
+  };
+  void StartReplay();
+  ReplayTarget ReplayLookup(SeriesRef ref) const;
+  void ReplayRegister(SeriesRef logged_ref, MemSeries* series);
+  std::vector<ReplayTarget> replay_dense_;
+  absl::flat_hash_map<SeriesRef, ReplayTarget> replay_series_;
+  std::vector<std::shared_ptr<ReplayShard>> replay_shards_;  // shared_ptr: incomplete type here
   SeriesRef replay_max_ref_ = 0;
 };
 

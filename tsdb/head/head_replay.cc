@@ -1,7 +1,15 @@
 // WAL replay into the head: series records recreate series under their logged refs, sample
 // records append directly (no WAL write), tombstone records restore deletions.
+//
+// Samples are applied in parallel: the replaying thread decodes records and hands each sample to
+// the worker that owns its series (by ref), in log order, so every series still sees its samples
+// in order while decoding, lookups and chunk appends of different series run on different cores.
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "tsdb/head/head.h"
 #include "tsdb/wal/record.h"
@@ -9,7 +17,125 @@
 
 namespace sextant::tsdb::head {
 
+// One replay worker: a queue of batches of samples, each already resolved to its series.
+class Head::ReplayShard {
+ public:
+  struct Sample {
+    MemSeries* series;
+    int64_t t;
+    double v;
+  };
+  using Batch = std::vector<Sample>;
+
+  ReplayShard(Head* head, int64_t min_valid) : head_(head), min_valid_(min_valid) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~ReplayShard() { Finish(); }
+
+  void Push(Batch batch) {
+    std::unique_lock<std::mutex> lock(mu_);
+    // Bounded: the decoder waits rather than buffering a whole WAL in memory.
+    space_.wait(lock, [this] { return queue_.size() < kMaxQueued; });
+    queue_.push_back(std::move(batch));
+    ready_.notify_one();
+  }
+
+  // Waits for the queue to drain and the worker to stop; adds its counts to *stats.
+  void Finish(ReplayStats* stats = nullptr) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    ready_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    if (stats != nullptr) {
+      stats->samples += samples_;
+      stats->out_of_order += out_of_order_;
+    }
+    if (maxt_ != INT64_MIN) head_->NoteTimes(mint_, maxt_);
+    maxt_ = INT64_MIN;
+  }
+
+ private:
+  static constexpr size_t kMaxQueued = 64;
+  static constexpr size_t kPrefetch = 8;
+
+  void Run() {
+    while (true) {
+      Batch batch;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        ready_.wait(lock, [this] { return done_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+        space_.notify_one();
+      }
+      Apply(batch);
+    }
+  }
+
+  void Apply(const Batch& batch) {
+    const int64_t chunk_range = head_->options_.chunk_range;
+    const int samples_per_chunk = head_->options_.samples_per_chunk;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      // Each sample is for another series, so the series' memory is a cache miss; fetch a few
+      // ahead while appending this one.
+      if (i + kPrefetch < batch.size()) __builtin_prefetch(batch[i + kPrefetch].series);
+      const Sample& rs = batch[i];
+      if (rs.t < min_valid_) continue;  // already in a partition
+      if (rs.series->Append(rs.t, rs.v, chunk_range, samples_per_chunk) != AppendError::kNone) {
+        ++out_of_order_;
+        continue;
+      }
+      ++samples_;
+      mint_ = std::min(mint_, rs.t);
+      maxt_ = std::max(maxt_, rs.t);
+    }
+  }
+
+  Head* const head_;
+  const int64_t min_valid_;
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::condition_variable space_;
+  std::deque<Batch> queue_;  // guarded by mu_
+  bool done_ = false;        // guarded by mu_
+  std::thread thread_;
+  // Worker-only state.
+  uint64_t samples_ = 0;
+  uint64_t out_of_order_ = 0;
+  int64_t mint_ = INT64_MAX;
+  int64_t maxt_ = INT64_MIN;
+};
+
+void Head::ReplayRegister(SeriesRef logged_ref, MemSeries* series) {
+  if (logged_ref < kDenseReplayRefs) {
+    if (replay_dense_.size() <= logged_ref) replay_dense_.resize(logged_ref + 1);
+    replay_dense_[logged_ref] = {series, series->ref()};
+  } else {
+    replay_series_[logged_ref] = {series, series->ref()};
+  }
+}
+
+Head::ReplayTarget Head::ReplayLookup(SeriesRef ref) const {
+  if (ref < kDenseReplayRefs) return ref < replay_dense_.size() ? replay_dense_[ref] : ReplayTarget{};
+  auto it = replay_series_.find(ref);
+  return it == replay_series_.end() ? ReplayTarget{} : it->second;
+}
+
+void Head::StartReplay() {
+  if (!replay_shards_.empty()) return;
+  int n = static_cast<int>(std::thread::hardware_concurrency());
+  n = std::clamp(n, 1, 8);
+  for (int i = 0; i < n; ++i) {
+    replay_shards_.push_back(std::make_shared<ReplayShard>(this, min_valid_time()));
+  }
+}
+
 absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
+  StartReplay();
+  const size_t shards = replay_shards_.size();
   ASSIGN_OR_RETURN(wal::RecordType type, wal::PeekType(record));
   switch (type) {
     case wal::RecordType::kSeries: {
@@ -17,13 +143,13 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
       RETURN_IF_ERROR(wal::DecodeSeries(record, &series));
       for (const wal::RefSeries& rs : series) {
         replay_max_ref_ = std::max(replay_max_ref_, rs.ref);
-        if (HasSeries(rs.ref)) continue;
+        if (ReplayLookup(rs.ref).series != nullptr) continue;
         bool created;
+        // The same labels may come again under another ref (the series was collected and came
+        // back): both refs then lead to the one series, whose shard keeps its samples in order.
         auto s = GetOrCreate(rs.labels, rs.ref, /*pin=*/false, &created);
         s->logged.store(true);
-        // The same labels logged again under another ref (after the series was collected and
-        // came back): samples of either ref go to the one series.
-        if (!created && s->ref() != rs.ref) replay_aliases_[rs.ref] = s->ref();
+        ReplayRegister(rs.ref, s.get());
         ++stats->series;
       }
       return absl::OkStatus();
@@ -31,29 +157,19 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
     case wal::RecordType::kSamples: {
       std::vector<wal::RefSample> samples;
       RETURN_IF_ERROR(wal::DecodeSamples(record, &samples));
-      std::shared_ptr<MemSeries> series;
-      int64_t mint = INT64_MAX, maxt = INT64_MIN;
+      std::vector<ReplayShard::Batch> batches(shards);
+      for (auto& b : batches) b.reserve(samples.size() / shards + 16);
       for (const wal::RefSample& rs : samples) {
-        SeriesRef ref = rs.ref;
-        if (auto alias = replay_aliases_.find(ref); alias != replay_aliases_.end()) {
-          ref = alias->second;
-        }
-        if (series == nullptr || series->ref() != ref) series = GetByRef(ref, false);
-        if (series == nullptr) {
+        ReplayTarget target = ReplayLookup(rs.ref);
+        if (target.series == nullptr) {
           ++stats->unknown_refs;
           continue;
         }
-        if (rs.t < min_valid_time()) continue;  // already in a partition
-        if (series->Append(rs.t, rs.v, options_.chunk_range, options_.samples_per_chunk) !=
-            AppendError::kNone) {
-          ++stats->out_of_order;
-          continue;
-        }
-        ++stats->samples;
-        mint = std::min(mint, rs.t);
-        maxt = std::max(maxt, rs.t);
+        batches[target.ref % shards].push_back({target.series, rs.t, rs.v});
       }
-      if (maxt != INT64_MIN) NoteTimes(mint, maxt);
+      for (size_t i = 0; i < shards; ++i) {
+        if (!batches[i].empty()) replay_shards_[i]->Push(std::move(batches[i]));
+      }
       return absl::OkStatus();
     }
     case wal::RecordType::kTombstones: {
@@ -61,11 +177,12 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
       RETURN_IF_ERROR(wal::DecodeTombstones(record, &stones));
       util::MutexLock lock(&tombstones_mu_);
       for (const wal::Tombstone& t : stones) {
-        SeriesRef ref = t.ref;
-        if (auto alias = replay_aliases_.find(ref); alias != replay_aliases_.end()) {
-          ref = alias->second;
+        ReplayTarget target = ReplayLookup(t.ref);
+        if (target.series == nullptr) {
+          ++stats->unknown_refs;
+          continue;
         }
-        auto& slot = tombstones_[ref];
+        auto& slot = tombstones_[target.ref];
         auto updated =
             slot == nullptr ? std::make_shared<Intervals>() : std::make_shared<Intervals>(*slot);
         updated->Add({t.mint, t.maxt});
@@ -78,10 +195,15 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
   return absl::DataLossError("unknown WAL record type");
 }
 
-void Head::FinishReplay() {
+void Head::FinishReplay(ReplayStats* stats) {
+  for (auto& shard : replay_shards_) shard->Finish(stats);
+  replay_shards_.clear();
   SeriesRef next = std::max<SeriesRef>(next_ref_.load(), replay_max_ref_ + 1);
   next_ref_.store(next);
-  replay_aliases_.clear();
+  replay_series_.clear();
+  replay_series_.rehash(0);
+  replay_dense_.clear();
+  replay_dense_.shrink_to_fit();
   // Series declared in the WAL but without samples left (all compacted away) go at the next GC.
 }
 

@@ -54,6 +54,35 @@ void MemSeries::CutChunk() {
   open_.reset();
 }
 
+void MemSeries::Export(Exported* out) const {
+  util::SpinLockHolder lock(&mu_);
+  out->closed = closed_;
+  if (open_ != nullptr && open_->num_samples() > 0) {
+    out->open.assign(open_->bytes());
+    out->open_state = open_->state();
+  } else {
+    out->open.clear();
+  }
+  out->last_t = last_t_;
+  out->last_v = last_v_;
+}
+
+absl::Status MemSeries::Restore(Exported in, int64_t chunk_range) {
+  std::unique_ptr<chunkenc::XorChunk> open_chunk;
+  if (!in.open.empty()) {
+    auto chunk = chunkenc::XorChunk::FromState(in.open, in.open_state);
+    if (!chunk.ok()) return chunk.status();
+    open_chunk = std::make_unique<chunkenc::XorChunk>(*std::move(chunk));
+  }
+  util::SpinLockHolder lock(&mu_);
+  closed_ = std::move(in.closed);
+  open_ = std::move(open_chunk);
+  if (open_ != nullptr) open_end_ = RangeEnd(open_->min_time(), chunk_range);
+  last_t_ = in.last_t;
+  last_v_ = in.last_v;
+  return absl::OkStatus();
+}
+
 ChunkSnapshot MemSeries::Snapshot(int64_t mint, int64_t maxt) const {
   ChunkSnapshot snap;
   util::SpinLockHolder lock(&mu_);

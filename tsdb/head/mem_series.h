@@ -64,6 +64,19 @@ class MemSeries {
   // cut at `samples_per_chunk` samples or when t crosses a multiple of chunk_range.
   AppendError Append(int64_t t, double v, int64_t chunk_range, int samples_per_chunk);
 
+  // Everything a chunk snapshot keeps of a series' data, enough to resume it without decoding.
+  struct Exported {
+    std::vector<std::shared_ptr<const ClosedChunk>> closed;
+    std::string open;  // the open chunk's bytes; empty when there is none
+    chunkenc::XorChunk::AppendState open_state;
+    int64_t last_t = INT64_MIN;  // the newest sample
+    double last_v = 0;
+  };
+  void Export(Exported* out) const;
+  // Installs exported data into a series that has none. Errors: DataLoss when the open chunk's
+  // bytes and state do not fit together.
+  absl::Status Restore(Exported in, int64_t chunk_range);
+
   // The chunks that overlap [mint, maxt].
   ChunkSnapshot Snapshot(int64_t mint, int64_t maxt) const;
   // Drops the chunks that end before `mint`; true when the series holds no data any more.

@@ -288,4 +288,11 @@ absl::Status PartitionStore::Flush() {
   return FromRocks(db_->Flush(rocksdb::FlushOptions()), "flushing partitions");
 }
 
+absl::Status PartitionStore::CompactAll() {
+  RETURN_IF_ERROR(Flush());
+  rocksdb::CompactRangeOptions cro;
+  cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return FromRocks(db_->CompactRange(cro, nullptr, nullptr), "compacting partitions");
+}
+
 }  // namespace sextant::tsdb::partition

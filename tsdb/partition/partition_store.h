@@ -117,6 +117,9 @@ class PartitionStore {
   uint64_t DiskBytes() const;
   // Flushes memtables so data sits in SST files (for size measurements and before snapshots).
   absl::Status Flush();
+  // Flushes, then compacts every table file into the bottom level: the store's final, smallest
+  // form (backfill ends with it).
+  absl::Status CompactAll();
 
   rocksdb::DB* db() const { return db_.get(); }
 
