@@ -94,7 +94,7 @@ std::shared_ptr<MemSeries> Head::GetOrCreate(const model::Labels& labels, Series
   }
   {
     RefStripe& rs = ref_stripe(ref);
-    util::MutexLock ref_lock(&rs.mu);
+    util::SpinLockHolder ref_lock(&rs.mu);
     rs.by_ref[ref] = series;
   }
   postings_.Add(ref, labels);
@@ -106,7 +106,7 @@ std::shared_ptr<MemSeries> Head::GetOrCreate(const model::Labels& labels, Series
 
 std::shared_ptr<MemSeries> Head::GetByRef(SeriesRef ref, bool pin) const {
   RefStripe& rs = ref_stripe(ref);
-  util::ReaderMutexLock lock(&rs.mu);
+  util::SpinLockHolder lock(&rs.mu);
   auto it = rs.by_ref.find(ref);
   if (it == rs.by_ref.end()) return nullptr;
   if (pin) it->second->pending.fetch_add(1);
@@ -115,7 +115,7 @@ std::shared_ptr<MemSeries> Head::GetByRef(SeriesRef ref, bool pin) const {
 
 MemSeries* Head::PinByRef(SeriesRef ref) {
   RefStripe& rs = ref_stripe(ref);
-  util::ReaderMutexLock lock(&rs.mu);
+  util::SpinLockHolder lock(&rs.mu);
   auto it = rs.by_ref.find(ref);
   if (it == rs.by_ref.end()) return nullptr;
   it->second->pending.fetch_add(1);
@@ -138,7 +138,7 @@ std::vector<std::shared_ptr<MemSeries>> Head::AllSeries() const {
   std::vector<std::shared_ptr<MemSeries>> out;
   out.reserve(num_series());
   for (int i = 0; i < options_.stripes; ++i) {
-    util::ReaderMutexLock lock(&ref_stripes_[i].mu);
+    util::SpinLockHolder lock(&ref_stripes_[i].mu);
     for (const auto& [ref, s] : ref_stripes_[i].by_ref) out.push_back(s);
   }
   return out;
@@ -215,7 +215,7 @@ size_t Head::Truncate(int64_t mint) {
     HashStripe& hs = hash_stripe(hash);
     util::MutexLock lock(&hs.mu);
     RefStripe& rs = ref_stripe(s->ref());
-    util::MutexLock ref_lock(&rs.mu);
+    util::SpinLockHolder ref_lock(&rs.mu);
     // Re-check under both locks: appenders pin series under one of them.
     if (s->pending.load() != 0 || s->num_chunks() != 0) continue;
     rs.by_ref.erase(s->ref());

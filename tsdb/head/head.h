@@ -31,6 +31,7 @@
 #include "util/env.h"
 #include "util/metrics.h"
 #include "util/mutex.h"
+#include "util/spin_lock.h"
 
 namespace sextant::tsdb::wal {
 class Wal;
@@ -138,7 +139,9 @@ class Head final : public Storage {
         ABSL_GUARDED_BY(mu);
   };
   struct RefStripe {
-    mutable util::Mutex mu;
+    // Held only for a hash lookup or insert: the lookup by ref is on every append's path, where a
+    // reader-writer mutex costs more than the lookup.
+    mutable util::SpinLock mu;
     absl::flat_hash_map<SeriesRef, std::shared_ptr<MemSeries>> by_ref ABSL_GUARDED_BY(mu);
   };
   struct Metrics;
