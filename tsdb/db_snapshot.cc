@@ -104,6 +104,11 @@ absl::StatusOr<std::optional<int>> DB::LoadChunkSnapshot() {
   usable = usable && std::binary_search(segments.begin(), segments.end(), newest.index);
   const std::string path = wal_dir + "/" + newest.name;
   size_t series = 0;
+  auto start = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  double validated = 0;
   if (usable) {
     absl::Status valid = head_->LoadChunkSnapshot(env_, path, /*apply=*/false, &series);
     if (!valid.ok()) {
@@ -115,13 +120,16 @@ absl::StatusOr<std::optional<int>> DB::LoadChunkSnapshot() {
     RETURN_IF_ERROR(DeleteChunkSnapshots(INT32_MAX));
     return std::nullopt;
   }
+  validated = seconds();
   RETURN_IF_ERROR(head_->LoadChunkSnapshot(env_, path, /*apply=*/true, &series));
   // Chunks the partitions already hold (a compaction after the snapshot, then a crash before the
   // snapshot was deleted) leave the head again.
   if (head_->min_time() < head_->min_valid_time()) head_->Truncate(head_->min_valid_time());
   RETURN_IF_ERROR(DeleteChunkSnapshots(newest.index));
   Log().Info("chunk snapshot loaded", {{"name", newest.name},
-                                       {"series", static_cast<int64_t>(series)}});
+                                       {"series", static_cast<int64_t>(series)},
+                                       {"validate_duration", validated},
+                                       {"duration", seconds()}});
   return newest.index;
 }
 

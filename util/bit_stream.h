@@ -94,6 +94,10 @@ class BitWriter {
   uint64_t bit_size() const { return uint64_t{pos_} * 8 + static_cast<uint64_t>(acc_bits_); }
   // Unused low bits of the last byte (0..7).
   int free_bits() const { return (8 - (acc_bits_ & 7)) & 7; }
+  // Makes room for a stream of `bytes` bytes in one allocation (instead of growing by doubling).
+  void ReserveBytes(size_t bytes) {
+    if (bytes + kSlack > buf_.size()) buf_.resize(bytes + kSlack, '\0');
+  }
   // Gives up the stream as a string of exactly bytes().size() bytes; the writer is then empty.
   std::string Release() && {
     std::string out = std::move(buf_);

@@ -1,70 +1,124 @@
-// sextant-tool: Sextant's counterpart of promtool, with the same commands and arguments.
+// sextant-tool: Sextant's counterpart of promtool, with the same commands, arguments and outputs.
 //
-//   sextant-tool check config <file>...
+//   sextant-tool check config <config-files>...
+//   sextant-tool tsdb create-blocks-from openmetrics [-r] [-q] <input file> [<output directory>]
+//   sextant-tool tsdb list [-r] [<db path>]
+//   sextant-tool tsdb dump [--min-time=N] [--max-time=N] [--match=SELECTOR] [<db path>]
+//   sextant-tool tsdb bench write [--out=DIR] [--metrics=N] [--scrapes=N] [<file>]
 //
-// Exit codes as promtool's: 0 when every check passes, 1 when one fails, 2 on a usage error.
+// Exit codes as promtool's: 0 on success, 1 when a check or command fails and on a usage error
+// (`sextant-tool: error: ..., try --help`). This file only wires the commands to cli.h.
 
-#include <cstdio>
+#include <iostream>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "config/loader.h"
-#include "util/build_info.h"
-#include "util/strings.h"
+#include "absl/status/status.h"
+#include "cmd/sextant-tool/backfill.h"
+#include "cmd/sextant-tool/bench_write.h"
+#include "cmd/sextant-tool/check_config.h"
+#include "cmd/sextant-tool/cli.h"
+#include "cmd/sextant-tool/tsdb_dump.h"
+#include "cmd/sextant-tool/tsdb_list.h"
 
-namespace sextant {
+namespace sextant::tool {
 namespace {
 
-constexpr std::string_view kUsage =
-    "usage: sextant-tool <command> [<args>...]\n"
-    "\n"
-    "Tooling for the Sextant monitoring system.\n"
-    "\n"
-    "Commands:\n"
-    "  check config <config-files>...\n"
-    "    Check if the config files are valid or not.\n";
-
-int CheckConfig(const std::vector<std::string>& files) {
-  if (files.empty()) {
-    std::fprintf(stderr, "sextant-tool: error: required argument 'config-files' not provided\n");
-    return 2;
-  }
-  int rc = 0;
-  for (const std::string& file : files) {
-    std::printf("Checking %s\n", file.c_str());
-    auto config = config::LoadConfigFile(file);
-    if (config.ok()) {
-      std::printf(" SUCCESS: %s is valid prometheus config file syntax\n\n", file.c_str());
-    } else {
-      std::fprintf(stderr, "  FAILED: %s\n\n", std::string(config.status().message()).c_str());
-      rc = 1;
-    }
-  }
-  return rc;
+// promtool's checkErr: the error alone on stderr, exit code 1.
+int Report(const absl::Status& status) {
+  if (status.ok()) return 0;
+  std::cout.flush();
+  std::cerr << status.message() << "\n";
+  return 1;
 }
 
-int Main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(kUsage.data(), args.empty() ? stderr : stdout);
-    return args.empty() ? 2 : 0;
-  }
-  if (args[0] == "--version") {
-    const util::BuildInfo& info = util::GetBuildInfo();
-    std::printf("sextant-tool, version %s (revision: %s)\n", info.version.data(),
-                info.revision.data());
-    return 0;
-  }
-  if (args.size() >= 2 && args[0] == "check" && args[1] == "config") {
-    return CheckConfig(std::vector<std::string>(args.begin() + 2, args.end()));
-  }
-  std::fprintf(stderr, "sextant-tool: error: unknown command \"%s\", try --help\n",
-               util::StrJoin(args, " ").c_str());
-  return 2;
+const FlagSpec kHumanReadable{"human-readable", 'r', FlagKind::kBool, "",
+                              "Print human readable values."};
+
+std::vector<CommandSpec> Commands() {
+  std::vector<CommandSpec> commands;
+  commands.push_back({
+      {"check", "config"},
+      "Check if the config files are valid or not.",
+      {},
+      {{"config-files", "The config files to check.", true, true}},
+      [](const ParsedArgs& a) { return CheckConfig(a.args()); },
+  });
+  commands.push_back({
+      {"tsdb", "bench", "write"},
+      "Run a write performance benchmark.",
+      {{"out", 0, FlagKind::kString, "benchout", "Set the output path."},
+       {"metrics", 0, FlagKind::kInt, "10000", "Number of metrics to read."},
+       {"scrapes", 0, FlagKind::kInt, "3000", "Number of scrapes to simulate."}},
+      {{"file",
+        std::string("Input file with samples data, default is (") + kDefaultLabelFile + ").", false,
+        false}},
+      [](const ParsedArgs& a) {
+        BenchWriteOptions o;
+        o.out_dir = a.String("out");
+        o.metrics = a.Int("metrics");
+        o.scrapes = a.Int("scrapes");
+        o.label_file = a.Arg(0, kDefaultLabelFile);
+        return Report(BenchWrite(o, std::cout).status());
+      },
+  });
+  commands.push_back({
+      {"tsdb", "list"},
+      "List the persistent partitions (promtool's blocks).",
+      {kHumanReadable},
+      {{"db path", "Database path (default is data/).", false, false}},
+      [](const ParsedArgs& a) {
+        ListOptions o;
+        o.db_path = a.Arg(0, "data/");
+        o.human_readable = a.Bool("human-readable");
+        return Report(ListPartitions(o, std::cout));
+      },
+  });
+  commands.push_back({
+      {"tsdb", "dump"},
+      "Dump samples from a TSDB.",
+      {{"min-time", 0, FlagKind::kInt, "-9223372036854775808", "Minimum timestamp to dump."},
+       {"max-time", 0, FlagKind::kInt, "9223372036854775807", "Maximum timestamp to dump."},
+       {"match", 0, FlagKind::kString, "{__name__=~'(?s:.*)'}", "Series selector."}},
+      {{"db path", "Database path (default is data/).", false, false}},
+      [](const ParsedArgs& a) {
+        DumpOptions o;
+        o.db_path = a.Arg(0, "data/");
+        o.min_time = a.Int("min-time");
+        o.max_time = a.Int("max-time");
+        o.match = a.String("match");
+        return Report(DumpSamples(o, std::cout));
+      },
+  });
+  commands.push_back({
+      {"tsdb", "create-blocks-from", "openmetrics"},
+      "Import samples from OpenMetrics input and produce persistent partitions (promtool's "
+      "blocks) in a data directory.",
+      {kHumanReadable,
+       {"quiet", 'q', FlagKind::kBool, "", "Do not print created partitions."},
+       {"max-block-duration", 0, FlagKind::kDuration, "0s",
+        "Maximum duration of created partitions (2h steps of x3).", /*hidden=*/true}},
+      {{"input file", "OpenMetrics file to read samples from.", true, false},
+       {"output directory", "Output directory for the data (default is data/).", false, false}},
+      [](const ParsedArgs& a) {
+        BackfillOptions o;
+        o.input_path = a.Arg(0, "");
+        o.output_dir = a.Arg(1, "data/");
+        o.human_readable = a.Bool("human-readable");
+        o.quiet = a.Bool("quiet");
+        o.max_block_duration_ms = a.Duration("max-block-duration") / 1'000'000;
+        return Report(CreateBlocksFromOpenMetrics(o, std::cout, std::cerr));
+      },
+  });
+  return commands;
 }
 
 }  // namespace
-}  // namespace sextant
+}  // namespace sextant::tool
 
-int main(int argc, char** argv) { return sextant::Main(argc, argv); }
+int main(int argc, char** argv) {
+  using sextant::tool::CommandLine;
+  const CommandLine cli("sextant-tool", "Tooling for the Sextant monitoring system.",
+                        sextant::tool::Commands());
+  return cli.Run(std::vector<std::string>(argv + 1, argv + argc));
+}

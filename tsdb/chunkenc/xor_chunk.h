@@ -42,6 +42,9 @@ class XorChunk {
   // num_samples() < 65535.
   void Append(int64_t t, double v);
 
+  // Preallocates room for `bytes` encoded bytes (e.g. the size of the previous full chunk).
+  void Reserve(size_t bytes) { stream_.ReserveBytes(bytes); }
+
   int num_samples() const { return count_; }
   // The encoded chunk; valid until the next Append.
   std::string_view bytes() const { return stream_.bytes(); }

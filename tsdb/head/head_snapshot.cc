@@ -49,7 +49,11 @@ absl::Status Head::WriteChunkSnapshot(util::Env* env, const std::string& dir) co
   util::PutVarint(&meta, min_valid_time());
   util::PutUvarint(&meta, next_ref_.load());
   MemSeries::Exported data;
-  for (const auto& s : AllSeries()) {
+  // In ref order: loading adds them to the postings, whose lists take appends in order cheaply.
+  std::vector<std::shared_ptr<MemSeries>> all = AllSeries();
+  std::sort(all.begin(), all.end(),
+            [](const auto& a, const auto& b) { return a->ref() < b->ref(); });
+  for (const auto& s : all) {
     s->Export(&data);
     if (data.closed.empty() && data.open.empty()) continue;
     std::string& rec = records.emplace_back(1, kSeriesRecord);
@@ -59,9 +63,9 @@ absl::Status Head::WriteChunkSnapshot(util::Env* env, const std::string& dir) co
     util::PutFixed64BE(&rec, std::bit_cast<uint64_t>(data.last_v));
     util::PutUvarint(&rec, data.closed.size());
     for (const auto& c : data.closed) {
-      util::PutVarint(&rec, c->mint);
-      util::PutVarint(&rec, c->maxt);
-      util::PutLengthPrefixed(&rec, c->bytes);
+      util::PutVarint(&rec, c->mint());
+      util::PutVarint(&rec, c->maxt());
+      util::PutLengthPrefixed(&rec, c->bytes());
     }
     util::PutLengthPrefixed(&rec, data.open);
     if (!data.open.empty()) {
@@ -130,16 +134,15 @@ absl::Status Head::LoadChunkSnapshot(util::Env* env, const std::string& dir, boo
     data.closed.reserve(num_closed);
     int64_t mint = INT64_MAX, maxt = INT64_MIN;
     for (uint64_t i = 0; i < num_closed; ++i) {
-      auto chunk = std::make_shared<ClosedChunk>();
+      int64_t chunk_mint, chunk_maxt;
       std::string_view bytes;
-      if (!util::GetVarint(&rec, &chunk->mint) || !util::GetVarint(&rec, &chunk->maxt) ||
+      if (!util::GetVarint(&rec, &chunk_mint) || !util::GetVarint(&rec, &chunk_maxt) ||
           !util::GetLengthPrefixed(&rec, &bytes) || bytes.size() < 2) {
         return Corrupt(dir, "closed chunk");
       }
-      chunk->bytes.assign(bytes);
-      mint = std::min(mint, chunk->mint);
-      maxt = std::max(maxt, chunk->maxt);
-      data.closed.push_back(std::move(chunk));
+      mint = std::min(mint, chunk_mint);
+      maxt = std::max(maxt, chunk_maxt);
+      if (apply) data.closed.push_back(ClosedChunk::Make(chunk_mint, chunk_maxt, bytes));
     }
     std::string_view open;
     if (!util::GetLengthPrefixed(&rec, &open)) return Corrupt(dir, "open chunk");

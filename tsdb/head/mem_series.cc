@@ -37,6 +37,9 @@ AppendError MemSeries::Append(int64_t t, double v, int64_t chunk_range, int samp
   }
   if (open_ == nullptr) {
     open_ = std::make_unique<chunkenc::XorChunk>();
+    // A series' chunks tend to be alike: sizing the buffer after the last one avoids the slack
+    // of growth by doubling, which would otherwise be a third of the open chunk's memory.
+    if (!closed_.empty()) open_->Reserve(closed_.back()->bytes().size() + 8);
     open_end_ = RangeEnd(t, chunk_range);
   }
   open_->Append(t, v);
@@ -46,11 +49,7 @@ AppendError MemSeries::Append(int64_t t, double v, int64_t chunk_range, int samp
 }
 
 void MemSeries::CutChunk() {
-  auto closed = std::make_shared<ClosedChunk>();
-  closed->mint = open_->min_time();
-  closed->maxt = open_->max_time();
-  closed->bytes.assign(open_->bytes());
-  closed_.push_back(std::move(closed));
+  closed_.push_back(ClosedChunk::Make(open_->min_time(), open_->max_time(), open_->bytes()));
   open_.reset();
 }
 
@@ -87,7 +86,9 @@ ChunkSnapshot MemSeries::Snapshot(int64_t mint, int64_t maxt) const {
   ChunkSnapshot snap;
   util::SpinLockHolder lock(&mu_);
   for (const auto& c : closed_) {
-    if (c->maxt >= mint && c->mint <= maxt) snap.chunks.push_back({c, c->bytes, c->mint, c->maxt});
+    if (c->maxt() >= mint && c->mint() <= maxt) {
+      snap.chunks.push_back({c.Share(), c->bytes(), c->mint(), c->maxt()});
+    }
   }
   if (open_ != nullptr && open_->num_samples() > 0 && open_->max_time() >= mint &&
       open_->min_time() <= maxt) {
@@ -101,7 +102,7 @@ ChunkSnapshot MemSeries::Snapshot(int64_t mint, int64_t maxt) const {
 bool MemSeries::TruncateBefore(int64_t mint) {
   util::SpinLockHolder lock(&mu_);
   size_t drop = 0;
-  while (drop < closed_.size() && closed_[drop]->maxt < mint) ++drop;
+  while (drop < closed_.size() && closed_[drop]->maxt() < mint) ++drop;
   closed_.erase(closed_.begin(), closed_.begin() + static_cast<std::ptrdiff_t>(drop));
   if (open_ != nullptr && open_->max_time() < mint) open_.reset();
   return closed_.empty() && open_ == nullptr;
@@ -109,7 +110,7 @@ bool MemSeries::TruncateBefore(int64_t mint) {
 
 int64_t MemSeries::min_time() const {
   util::SpinLockHolder lock(&mu_);
-  if (!closed_.empty()) return closed_.front()->mint;
+  if (!closed_.empty()) return closed_.front()->mint();
   if (open_ != nullptr) return open_->min_time();
   return INT64_MAX;
 }
@@ -127,7 +128,7 @@ size_t MemSeries::num_chunks() const {
 size_t MemSeries::chunk_bytes() const {
   util::SpinLockHolder lock(&mu_);
   size_t n = open_ != nullptr ? open_->size_bytes() : 0;
-  for (const auto& c : closed_) n += c->bytes.size();
+  for (const auto& c : closed_) n += c->bytes().size();
   return n;
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tsdb/chunkenc/xor_chunk.h"
+#include "tsdb/head/closed_chunk.h"
 #include "tsdb/head/symbols.h"
 #include "tsdb/storage.h"
 #include "util/spin_lock.h"
@@ -35,13 +36,6 @@ struct ChunkRef {
 struct ChunkSnapshot {
   std::vector<ChunkRef> chunks;
   bool empty() const { return chunks.empty(); }
-};
-
-// A chunk that is full: immutable, exactly sized (an open chunk's buffer has slack).
-struct ClosedChunk {
-  int64_t mint = 0;
-  int64_t maxt = 0;
-  std::string bytes;  // an encoded XorChunk
 };
 
 class MemSeries {
@@ -66,7 +60,7 @@ class MemSeries {
 
   // Everything a chunk snapshot keeps of a series' data, enough to resume it without decoding.
   struct Exported {
-    std::vector<std::shared_ptr<const ClosedChunk>> closed;
+    std::vector<ClosedChunk::Ref> closed;
     std::string open;  // the open chunk's bytes; empty when there is none
     chunkenc::XorChunk::AppendState open_state;
     int64_t last_t = INT64_MIN;  // the newest sample
@@ -100,7 +94,7 @@ class MemSeries {
   const std::vector<SymbolId> label_ids_;
   SymbolTable* const symbols_;
   mutable util::SpinLock mu_;
-  std::vector<std::shared_ptr<const ClosedChunk>> closed_ ABSL_GUARDED_BY(mu_);
+  std::vector<ClosedChunk::Ref> closed_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<chunkenc::XorChunk> open_ ABSL_GUARDED_BY(mu_);
   int64_t open_end_ ABSL_GUARDED_BY(mu_) = 0;  // the chunk-range boundary the open chunk stops at
   int64_t last_t_ ABSL_GUARDED_BY(mu_) = INT64_MIN;
