@@ -48,7 +48,7 @@ ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); pri
 row() { printf '%-34s %16s %16s %9s   %s\n' "$@"; }
 
 echo "== label file: $SERIES series from $DATASETS"
-python3 "$ROOT/bench/make_label_file.py" --series="$SERIES" --datasets="$DATASETS" > "$WORK/labels.json"
+python3 "$ROOT/bench/make_label_file.py" --series="$SERIES" --datasets="$DATASETS" --output="$WORK/labels.json" >/dev/null
 
 echo "== write: bench write --metrics=$SERIES --scrapes=$SCRAPES"
 prom_rate=$(promtool tsdb bench write --metrics="$SERIES" --scrapes="$SCRAPES" --out="$WORK/prom-bench" \
@@ -104,8 +104,13 @@ echo "== memory and restart: each server replays its bench WAL ($SERIES series)"
 mkdir -p "$WORK/prom-empty" "$WORK/sx-empty"
 read -r _ prom_base < <(measure prometheus "$WORK/prom-empty")
 read -r _ sx_base < <(measure sextant "$WORK/sx-empty")
-read -r prom_ready prom_rss < <(measure prometheus "$WORK/prom-bench")
-read -r sx_ready sx_rss < <(measure sextant "$WORK/sx-bench")
+# Both bench tools leave their database in <out>/storage. Sextant's was closed cleanly, so it holds
+# a chunk snapshot; a copy without it shows the restart after a crash (a full WAL replay).
+cp -r "$WORK/sx-bench" "$WORK/sx-crash"
+rm -rf "$WORK"/sx-crash/storage/wal/chunk_snapshot.*
+read -r prom_ready prom_rss < <(measure prometheus "$WORK/prom-bench/storage")
+read -r sx_ready sx_rss < <(measure sextant "$WORK/sx-bench/storage")
+read -r sx_crash_ready _ < <(measure sextant "$WORK/sx-crash/storage")
 prom_per_series=$(python3 -c "print(max($prom_rss-$prom_base,0)*1024/$SERIES)")
 sx_per_series=$(python3 -c "print(max($sx_rss-$sx_base,0)*1024/$SERIES)")
 
@@ -115,5 +120,6 @@ row "write (samples/sec)" "$(printf %.0f "$sx_rate")" "$(printf %.0f "$prom_rate
 row "disk (bytes/sample)" "$(printf %.3f "$sx_bps")" "$(printf %.3f "$prom_bps")" "$(ratio "$sx_bps" "$prom_bps")" "<= 0.6x"
 row "memory (bytes/active series)" "$(printf %.0f "$sx_per_series")" "$(printf %.0f "$prom_per_series")" "$(ratio "$sx_per_series" "$prom_per_series")" "<= 0.5x"
 row "restart (s to /-/ready)" "$(printf %.2f "$sx_ready")" "$(printf %.2f "$prom_ready")" "$(ratio "$sx_ready" "$prom_ready")" "<= 0.5x"
+row "restart after a crash (WAL replay)" "$(printf %.2f "$sx_crash_ready")" "$(printf %.2f "$prom_ready")" "$(ratio "$sx_crash_ready" "$prom_ready")" "<= 0.5x"
 echo
 echo "(RSS: loaded $sx_rss KiB vs empty $sx_base KiB for Sextant; $prom_rss vs $prom_base KiB for Prometheus)"

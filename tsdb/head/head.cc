@@ -76,19 +76,17 @@ std::shared_ptr<MemSeries> Head::FindInStripe(HashStripe& stripe, uint64_t hash,
   return nullptr;
 }
 
-std::shared_ptr<MemSeries> Head::GetOrCreate(const model::Labels& labels, SeriesRef ref, bool pin,
+std::shared_ptr<MemSeries> Head::GetOrCreate(const model::Labels& labels, SeriesRef ref,
                                              bool* created) {
   uint64_t hash = labels.Hash();
   HashStripe& stripe = hash_stripe(hash);
   util::MutexLock lock(&stripe.mu);
   if (auto s = FindInStripe(stripe, hash, labels)) {
-    if (pin) s->pending.fetch_add(1);
     *created = false;
     return s;
   }
   if (ref == 0) ref = next_ref_.fetch_add(1);
   auto series = std::make_shared<MemSeries>(ref, symbols_.Intern(labels), &symbols_);
-  if (pin) series->pending.fetch_add(1);
   if (auto [it, inserted] = stripe.unique.try_emplace(hash, series); !inserted) {
     stripe.conflicts[hash].push_back(series);
   }
@@ -96,6 +94,7 @@ std::shared_ptr<MemSeries> Head::GetOrCreate(const model::Labels& labels, Series
     RefStripe& rs = ref_stripe(ref);
     util::SpinLockHolder ref_lock(&rs.mu);
     rs.by_ref[ref] = series;
+    if (ref < RefTable::kLimit) ref_table_.Set(ref, series.get());
   }
   postings_.Add(ref, labels);
   num_series_.fetch_add(1, std::memory_order_relaxed);
@@ -104,33 +103,30 @@ std::shared_ptr<MemSeries> Head::GetOrCreate(const model::Labels& labels, Series
   return series;
 }
 
-std::shared_ptr<MemSeries> Head::GetByRef(SeriesRef ref, bool pin) const {
+std::shared_ptr<MemSeries> Head::GetByRef(SeriesRef ref) const {
   RefStripe& rs = ref_stripe(ref);
   util::SpinLockHolder lock(&rs.mu);
   auto it = rs.by_ref.find(ref);
-  if (it == rs.by_ref.end()) return nullptr;
-  if (pin) it->second->pending.fetch_add(1);
-  return it->second;
+  return it == rs.by_ref.end() ? nullptr : it->second;
 }
 
-MemSeries* Head::PinByRef(SeriesRef ref) {
+MemSeries* Head::FindForAppend(SeriesRef ref) {
+  if (ref < RefTable::kLimit) return ref_table_.Get(ref);
   RefStripe& rs = ref_stripe(ref);
   util::SpinLockHolder lock(&rs.mu);
   auto it = rs.by_ref.find(ref);
-  if (it == rs.by_ref.end()) return nullptr;
-  it->second->pending.fetch_add(1);
-  return it->second.get();
+  return it == rs.by_ref.end() ? nullptr : it->second.get();
 }
 
-MemSeries* Head::PinOrCreate(const model::Labels& labels) {
+MemSeries* Head::FindOrCreateForAppend(const model::Labels& labels) {
   bool created;
-  return GetOrCreate(labels, 0, /*pin=*/true, &created).get();
+  return GetOrCreate(labels, 0, &created).get();
 }
 
-bool Head::HasSeries(SeriesRef ref) const { return GetByRef(ref, false) != nullptr; }
+bool Head::HasSeries(SeriesRef ref) const { return GetByRef(ref) != nullptr; }
 
 model::Labels Head::SeriesLabels(SeriesRef ref) const {
-  auto s = GetByRef(ref, false);
+  auto s = GetByRef(ref);
   return s == nullptr ? model::Labels() : symbols_.Resolve(s->label_ids());
 }
 
@@ -161,7 +157,7 @@ absl::StatusOr<size_t> Head::Delete(int64_t mint, int64_t maxt,
   index::PostingsList refs = index::PostingsForMatchers(postings_, matchers);
   std::vector<wal::Tombstone> stones;
   for (SeriesRef ref : refs) {
-    auto s = GetByRef(ref, false);
+    auto s = GetByRef(ref);
     if (s == nullptr || s->max_time() < mint || s->min_time() > maxt) continue;
     stones.push_back({ref, mint, maxt});
   }
@@ -200,13 +196,15 @@ void Head::RecomputeMinTime() {
   if (mint == INT64_MAX) max_time_.store(INT64_MIN, std::memory_order_release);
 }
 
-size_t Head::Truncate(int64_t mint) {
+size_t Head::Truncate(int64_t mint) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   auto start = std::chrono::steady_clock::now();
+  // No appender holds a series pointer while this runs (see gc_gate_).
+  gc_gate_.EnterExclusive();
   metrics_->truncations->Inc();
   SetMinValidTime(mint);
   std::vector<std::shared_ptr<MemSeries>> empty;
   for (const auto& s : AllSeries()) {
-    if (s->TruncateBefore(mint) && s->pending.load() == 0) empty.push_back(s);
+    if (s->TruncateBefore(mint)) empty.push_back(s);
   }
   std::vector<std::pair<SeriesRef, model::Labels>> removed;
   for (const auto& s : empty) {
@@ -216,9 +214,9 @@ size_t Head::Truncate(int64_t mint) {
     util::MutexLock lock(&hs.mu);
     RefStripe& rs = ref_stripe(s->ref());
     util::SpinLockHolder ref_lock(&rs.mu);
-    // Re-check under both locks: appenders pin series under one of them.
-    if (s->pending.load() != 0 || s->num_chunks() != 0) continue;
+    if (s->num_chunks() != 0) continue;  // a commit that came in before the gate closed
     rs.by_ref.erase(s->ref());
+    if (s->ref() < RefTable::kLimit) ref_table_.Set(s->ref(), nullptr);
     if (auto it = hs.unique.find(hash); it != hs.unique.end() && it->second == s) {
       hs.unique.erase(it);
       // Promote a colliding series, if any, into the unique slot.
@@ -253,6 +251,7 @@ size_t Head::Truncate(int64_t mint) {
   }
   num_series_.fetch_sub(removed.size(), std::memory_order_relaxed);
   metrics_->series_removed->Inc(static_cast<double>(removed.size()));
+  gc_gate_.ExitExclusive();
   RecomputeMinTime();
   metrics_->gc_duration->Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

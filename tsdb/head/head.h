@@ -24,6 +24,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "model/labels.h"
 #include "tsdb/head/mem_series.h"
+#include "tsdb/head/ref_table.h"
 #include "tsdb/head/symbols.h"
 #include "tsdb/index/postings.h"
 #include "tsdb/storage.h"
@@ -31,6 +32,7 @@
 #include "util/env.h"
 #include "util/metrics.h"
 #include "util/mutex.h"
+#include "util/shared_gate.h"
 #include "util/spin_lock.h"
 
 namespace sextant::tsdb::wal {
@@ -118,6 +120,8 @@ class Head final : public Storage {
   std::vector<SeriesData> SeriesInRange(int64_t mint, int64_t maxt) const;
   // Drops chunks that end before `mint` and the tombstones before it, garbage-collects series
   // left without data and raises min_valid_time to `mint`. Returns the number of series removed.
+  // Waits for open appenders to commit or roll back (and keeps new ones waiting meanwhile): it
+  // must not be called by a thread that holds an uncommitted appender.
   size_t Truncate(int64_t mint);
   // Whether the series `ref` is still in the head (for WAL checkpoints).
   bool HasSeries(SeriesRef ref) const;
@@ -131,14 +135,15 @@ class Head final : public Storage {
   friend class HeadAppender;
   friend class HeadQuerier;
 
-  struct HashStripe {
+  struct alignas(64) HashStripe {
     util::Mutex mu;
     absl::flat_hash_map<uint64_t, std::shared_ptr<MemSeries>> unique ABSL_GUARDED_BY(mu);
     // Label sets whose hash collides with another's: all of them, told apart by labels.
     absl::flat_hash_map<uint64_t, std::vector<std::shared_ptr<MemSeries>>> conflicts
         ABSL_GUARDED_BY(mu);
   };
-  struct RefStripe {
+  // Each stripe on its own cache line: neighbouring stripes are used by different threads.
+  struct alignas(64) RefStripe {
     // Held only for a hash lookup or insert: the lookup by ref is on every append's path, where a
     // reader-writer mutex costs more than the lookup.
     mutable util::SpinLock mu;
@@ -146,16 +151,17 @@ class Head final : public Storage {
   };
   struct Metrics;
 
-  // Looks up (or creates, with `ref` when non-zero, else a new ref) the series with `labels` and
-  // takes one pending-append count on it when `pin` is set. *created tells whether it is new.
-  std::shared_ptr<MemSeries> GetOrCreate(const model::Labels& labels, SeriesRef ref, bool pin,
+  // Looks up (or creates, with `ref` when non-zero, else a new ref) the series with `labels`.
+  // *created tells whether it is new.
+  std::shared_ptr<MemSeries> GetOrCreate(const model::Labels& labels, SeriesRef ref,
                                          bool* created);
-  // For appenders: the series, pinned (pending + 1) so garbage collection keeps it; null when
-  // `ref` is unknown. PinOrCreate creates the series when it does not exist.
-  MemSeries* PinByRef(SeriesRef ref);
-  MemSeries* PinOrCreate(const model::Labels& labels);
-  // The series with `ref`, pinned (pending+1) when `pin`; null when unknown.
-  std::shared_ptr<MemSeries> GetByRef(SeriesRef ref, bool pin) const;
+  // For appenders, which hold gc_gate_ shared: the series (null when `ref` is unknown), and the
+  // series with `labels`, created when it does not exist. The pointers stay valid while the
+  // gate is held.
+  MemSeries* FindForAppend(SeriesRef ref);
+  MemSeries* FindOrCreateForAppend(const model::Labels& labels);
+  // The series with `ref`; null when unknown.
+  std::shared_ptr<MemSeries> GetByRef(SeriesRef ref) const;
   std::shared_ptr<MemSeries> FindInStripe(HashStripe& stripe, uint64_t hash,
                                           const model::Labels& labels)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(stripe.mu);
@@ -165,15 +171,23 @@ class Head final : public Storage {
   std::vector<std::shared_ptr<MemSeries>> AllSeries() const;
 
   HashStripe& hash_stripe(uint64_t hash) { return hash_stripes_[hash & (options_.stripes - 1)]; }
-  RefStripe& ref_stripe(SeriesRef ref) const { return ref_stripes_[ref & (options_.stripes - 1)]; }
+  // Runs of 16 consecutive refs share a stripe: a writer's series were mostly created together,
+  // so writers with disjoint series mostly use disjoint stripes.
+  RefStripe& ref_stripe(SeriesRef ref) const {
+    return ref_stripes_[(ref >> 4) & (options_.stripes - 1)];
+  }
 
   const HeadOptions options_;
   std::atomic<wal::Wal*> wal_;
+  // Appenders hold it shared from their first Append to Commit/Rollback; garbage collection
+  // (Truncate) holds it exclusively, so no appender ever holds a pointer to a removed series.
+  util::SharedGate gc_gate_;
   std::unique_ptr<util::Registry> own_registry_;
   std::unique_ptr<Metrics> metrics_;
   SymbolTable symbols_;  // before the stripes: series release their symbols when destroyed
   std::unique_ptr<HashStripe[]> hash_stripes_;
   std::unique_ptr<RefStripe[]> ref_stripes_;
+  RefTable ref_table_;  // by_ref's fast twin for appenders, guarded by the same stripe locks
   index::MemPostings postings_;
   std::atomic<SeriesRef> next_ref_{1};
   std::atomic<size_t> num_series_{0};

@@ -16,6 +16,9 @@ class HeadAppender final : public Appender {
  public:
   explicit HeadAppender(Head* head) : head_(head) {
     head_->metrics_->active_appenders->Inc();
+    // A scrape loop makes one appender per scrape: reuse this thread's last buffer rather than
+    // growing a new one every time.
+    samples_.swap(SpareBuffer());
     // Prometheus: nothing older than half a chunk range behind the newest sample, and nothing in
     // a range that was already compacted.
     int64_t max_t = head_->max_time();
@@ -24,6 +27,7 @@ class HeadAppender final : public Appender {
   }
   ~HeadAppender() override {
     Rollback();
+    if (samples_.capacity() > SpareBuffer().capacity()) samples_.swap(SpareBuffer());
     head_->metrics_->active_appenders->Dec();
   }
 
@@ -33,12 +37,13 @@ class HeadAppender final : public Appender {
       head_->metrics_->out_of_bound->Inc();
       return MakeAppendError(AppendError::kOutOfBounds);
     }
-    // The series comes pinned (pending + 1): garbage collection leaves it alone until Commit()
-    // or Rollback() unpins it, so a plain pointer is safe meanwhile.
-    MemSeries* series = ref != 0 ? head_->PinByRef(ref) : nullptr;
+    // From the first Append to Commit()/Rollback() the appender holds the head's gate, which
+    // keeps garbage collection out: the plain series pointers it keeps stay valid.
+    EnterGate();
+    MemSeries* series = ref != 0 ? head_->FindForAppend(ref) : nullptr;
     if (series == nullptr) {
       if (labels.empty()) return absl::InvalidArgumentError("empty labelset");
-      series = head_->PinOrCreate(labels);
+      series = head_->FindOrCreateForAppend(labels);
     }
     AppendError err = AppendError::kNone;
     bool same = false;
@@ -56,17 +61,21 @@ class HeadAppender final : public Appender {
       err = series->Check(t, v, &same);
     }
     if (err != AppendError::kNone || same) {
-      series->pending.fetch_sub(1);
       if (err == AppendError::kOutOfOrder) head_->metrics_->out_of_order->Inc();
       if (err != AppendError::kNone) return MakeAppendError(err);
       return series->ref();
     }
-    samples_.push_back({series, t, v});
+    // The ref and the WAL state are read now, while the series is in cache, so that Commit() needs
+    // not touch every series twice.
+    samples_.push_back({series, series->ref(), t, v, !series->logged.load(std::memory_order_acquire)});
     return series->ref();
   }
 
   absl::Status Commit() override {
-    if (samples_.empty()) return absl::OkStatus();
+    if (samples_.empty()) {
+      Release();
+      return absl::OkStatus();
+    }
     absl::Status logged = LogToWal();
     if (!logged.ok()) {
       Rollback();
@@ -75,7 +84,10 @@ class HeadAppender final : public Appender {
     int64_t mint = INT64_MAX, maxt = INT64_MIN;
     uint64_t appended = 0, out_of_order = 0, out_of_bound = 0;
     const int64_t min_valid = head_->min_valid_time();
-    for (const Pending& p : samples_) {
+    for (size_t i = 0; i < samples_.size(); ++i) {
+      // Each sample is another series, its memory likely out of cache: fetch ahead.
+      if (i + 8 < samples_.size()) samples_[i + 8].series->Prefetch();
+      const Pending& p = samples_[i];
       if (p.t < min_valid) {
         ++out_of_bound;  // the head was compacted past it since Append()
         continue;
@@ -103,8 +115,10 @@ class HeadAppender final : public Appender {
  private:
   struct Pending {
     MemSeries* series;  // pinned
+    SeriesRef ref;
     int64_t t;
     double v;
+    bool unlogged;  // the series record was not in the WAL yet at Append()
   };
 
   absl::Status LogToWal() {
@@ -114,7 +128,9 @@ class HeadAppender final : public Appender {
     // failed) go first, each once.
     std::vector<MemSeries*> to_mark;
     for (const Pending& p : samples_) {
-      if (!p.series->logged.load(std::memory_order_acquire)) to_mark.push_back(p.series);
+      if (p.unlogged && !p.series->logged.load(std::memory_order_acquire)) {
+        to_mark.push_back(p.series);
+      }
     }
     std::sort(to_mark.begin(), to_mark.end());
     to_mark.erase(std::unique(to_mark.begin(), to_mark.end()), to_mark.end());
@@ -123,10 +139,14 @@ class HeadAppender final : public Appender {
     for (MemSeries* series : to_mark) {
       new_series.push_back({series->ref(), head_->symbols_.Resolve(series->label_ids())});
     }
-    std::vector<wal::RefSample> samples;
+    // Per-thread scratch: a scrape loop commits every interval; reusing the buffers spares
+    // allocations proportional to the samples.
+    thread_local std::vector<wal::RefSample> samples;
+    thread_local std::vector<std::string> records;
+    samples.clear();
+    records.clear();
     samples.reserve(samples_.size());
-    for (const Pending& p : samples_) samples.push_back({p.series->ref(), p.t, p.v});
-    std::vector<std::string> records;
+    for (const Pending& p : samples_) samples.push_back({p.ref, p.t, p.v});
     if (!new_series.empty()) {
       std::sort(new_series.begin(), new_series.end(),
                 [](const wal::RefSeries& a, const wal::RefSeries& b) { return a.ref < b.ref; });
@@ -138,12 +158,27 @@ class HeadAppender final : public Appender {
     return absl::OkStatus();
   }
 
-  void Release() {
-    for (const Pending& p : samples_) p.series->pending.fetch_sub(1);
+  static std::vector<Pending>& SpareBuffer() {
+    thread_local std::vector<Pending> spare;
+    return spare;
+  }
+
+  void EnterGate() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    if (in_gate_) return;
+    head_->gc_gate_.EnterShared();
+    in_gate_ = true;
+  }
+
+  void Release() ABSL_NO_THREAD_SAFETY_ANALYSIS {
     samples_.clear();
+    if (in_gate_) {
+      head_->gc_gate_.ExitShared();
+      in_gate_ = false;
+    }
   }
 
   Head* head_;
+  bool in_gate_ = false;
   int64_t min_valid_;
   std::vector<Pending> samples_;
 };

@@ -45,7 +45,7 @@ class HeadQuerier final : public Querier {
     bool labels_only = hints != nullptr && hints->func == "series";
     std::vector<std::unique_ptr<Series>> out;
     for (SeriesRef ref : index::PostingsForMatchers(head_->postings_, matchers)) {
-      auto s = head_->GetByRef(ref, false);
+      auto s = head_->GetByRef(ref);
       if (s == nullptr) continue;
       auto snap = std::make_shared<ChunkSnapshot>(
           labels_only ? ChunkSnapshot{} : s->Snapshot(mint(), maxt()));
@@ -99,7 +99,7 @@ class HeadQuerier final : public Querier {
   template <typename Fn>
   void ForEachMatching(std::span<const model::Matcher> matchers, Fn fn) {
     for (SeriesRef ref : index::PostingsForMatchers(head_->postings_, matchers)) {
-      auto s = head_->GetByRef(ref, false);
+      auto s = head_->GetByRef(ref);
       if (s == nullptr || s->max_time() < mint() || s->min_time() > maxt()) continue;
       fn(head_->symbols_.Resolve(s->label_ids()));
     }

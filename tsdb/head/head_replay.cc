@@ -81,7 +81,7 @@ class Head::ReplayShard {
     for (size_t i = 0; i < batch.size(); ++i) {
       // Each sample is for another series, so the series' memory is a cache miss; fetch a few
       // ahead while appending this one.
-      if (i + kPrefetch < batch.size()) __builtin_prefetch(batch[i + kPrefetch].series);
+      if (i + kPrefetch < batch.size()) batch[i + kPrefetch].series->Prefetch();
       const Sample& rs = batch[i];
       if (rs.t < min_valid_) continue;  // already in a partition
       if (rs.series->Append(rs.t, rs.v, chunk_range, samples_per_chunk) != AppendError::kNone) {
@@ -147,7 +147,7 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
         bool created;
         // The same labels may come again under another ref (the series was collected and came
         // back): both refs then lead to the one series, whose shard keeps its samples in order.
-        auto s = GetOrCreate(rs.labels, rs.ref, /*pin=*/false, &created);
+        auto s = GetOrCreate(rs.labels, rs.ref, &created);
         s->logged.store(true);
         ReplayRegister(rs.ref, s.get());
         ++stats->series;

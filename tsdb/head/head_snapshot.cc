@@ -186,7 +186,7 @@ absl::Status Head::LoadChunkSnapshot(util::Env* env, const std::string& dir, boo
       continue;
     }
     bool created;
-    auto s = GetOrCreate(model::Labels::FromBytes(labels), ref, /*pin=*/false, &created);
+    auto s = GetOrCreate(model::Labels::FromBytes(labels), ref, &created);
     if (!created) return Corrupt(dir, "duplicate series");
     s->logged.store(true);
     ReplayRegister(ref, s.get());  // the WAL segments after the snapshot refer to it by ref

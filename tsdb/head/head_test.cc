@@ -1,5 +1,7 @@
 #include "tsdb/head/head.h"
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -184,16 +186,25 @@ TEST(Head, DeleteHidesSamplesAndTruncateCollectsSeries) {
   EXPECT_EQ(head.min_valid_time(), 2 * 3600 * 1000);
 }
 
-TEST(Head, SeriesWithPendingAppendsSurviveTruncation) {
+TEST(Head, TruncationWaitsForOpenAppenders) {
   Head head({});
   auto app = head.NewAppender();
   ASSERT_TRUE(app->Append(0, L("x", "a"), 1000, 1).ok());
   ASSERT_TRUE(app->Commit().ok());
-  auto pinned = head.NewAppender();
-  ASSERT_TRUE(pinned->Append(0, L("x", "b"), 2'000'000, 1).ok());
-  // x/a has no data left after the truncation and goes; x/b has none yet but is pinned.
-  EXPECT_EQ(head.Truncate(1'000'000), 1u);
-  ASSERT_TRUE(pinned->Commit().ok());
+  auto open = head.NewAppender();
+  ASSERT_TRUE(open->Append(0, L("x", "b"), 2'000'000, 1).ok());
+  // x/b exists but has no data yet; garbage collection must not take it from under `open`.
+  std::atomic<bool> truncated{false};
+  size_t removed = 0;
+  std::thread gc([&] {
+    removed = head.Truncate(1'000'000);
+    truncated = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(truncated.load());
+  ASSERT_TRUE(open->Commit().ok());
+  gc.join();
+  EXPECT_EQ(removed, 1u);  // x/a only
   EXPECT_EQ(head.num_series(), 1u);
   EXPECT_EQ(Read(head, 0, INT64_MAX, {Eq("__name__", "x")}).size(), 1u);
 }

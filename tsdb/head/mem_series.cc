@@ -17,10 +17,16 @@ bool SameBits(double a, double b) { return std::bit_cast<uint64_t>(a) == std::bi
 }  // namespace
 
 AppendError MemSeries::Check(int64_t t, double v, bool* same) const {
-  util::SpinLockHolder lock(&mu_);
   *same = false;
-  if (last_t_ == INT64_MIN || t > last_t_) return AppendError::kNone;
-  if (t < last_t_) return AppendError::kOutOfOrder;
+  // Lock-free for newer and older samples: a stale read can only be older than the truth, which
+  // at worst lets a sample through that Append() then refuses, as for any race.
+  const int64_t last_t = last_t_.load(std::memory_order_relaxed);
+  if (last_t == INT64_MIN || t > last_t) return AppendError::kNone;
+  if (t < last_t) return AppendError::kOutOfOrder;
+  util::SpinLockHolder lock(&mu_);
+  const int64_t locked_t = last_t_.load(std::memory_order_relaxed);
+  if (t > locked_t) return AppendError::kNone;
+  if (t < locked_t) return AppendError::kOutOfOrder;
   if (!SameBits(v, last_v_)) return AppendError::kDuplicate;
   *same = true;
   return AppendError::kNone;
@@ -28,22 +34,23 @@ AppendError MemSeries::Check(int64_t t, double v, bool* same) const {
 
 AppendError MemSeries::Append(int64_t t, double v, int64_t chunk_range, int samples_per_chunk) {
   util::SpinLockHolder lock(&mu_);
-  if (last_t_ != INT64_MIN && t <= last_t_) {
-    if (t < last_t_) return AppendError::kOutOfOrder;
+  const int64_t last_t = last_t_.load(std::memory_order_relaxed);
+  if (last_t != INT64_MIN && t <= last_t) {
+    if (t < last_t) return AppendError::kOutOfOrder;
     return SameBits(v, last_v_) ? AppendError::kNone : AppendError::kDuplicate;
   }
-  if (open_ != nullptr && (open_->num_samples() >= samples_per_chunk || t >= open_end_)) {
+  if (open_.has_value() && (open_->num_samples() >= samples_per_chunk || t >= open_end_)) {
     CutChunk();
   }
-  if (open_ == nullptr) {
-    open_ = std::make_unique<chunkenc::XorChunk>();
+  if (!open_.has_value()) {
+    open_.emplace();
     // A series' chunks tend to be alike: sizing the buffer after the last one avoids the slack
     // of growth by doubling, which would otherwise be a third of the open chunk's memory.
     if (!closed_.empty()) open_->Reserve(closed_.back()->bytes().size() + 8);
     open_end_ = RangeEnd(t, chunk_range);
   }
   open_->Append(t, v);
-  last_t_ = t;
+  last_t_.store(t, std::memory_order_relaxed);
   last_v_ = v;
   return AppendError::kNone;
 }
@@ -56,28 +63,28 @@ void MemSeries::CutChunk() {
 void MemSeries::Export(Exported* out) const {
   util::SpinLockHolder lock(&mu_);
   out->closed = closed_;
-  if (open_ != nullptr && open_->num_samples() > 0) {
+  if (open_.has_value() && open_->num_samples() > 0) {
     out->open.assign(open_->bytes());
     out->open_state = open_->state();
   } else {
     out->open.clear();
   }
-  out->last_t = last_t_;
+  out->last_t = last_t_.load(std::memory_order_relaxed);
   out->last_v = last_v_;
 }
 
 absl::Status MemSeries::Restore(Exported in, int64_t chunk_range) {
-  std::unique_ptr<chunkenc::XorChunk> open_chunk;
+  std::optional<chunkenc::XorChunk> open_chunk;
   if (!in.open.empty()) {
     auto chunk = chunkenc::XorChunk::FromState(in.open, in.open_state);
     if (!chunk.ok()) return chunk.status();
-    open_chunk = std::make_unique<chunkenc::XorChunk>(*std::move(chunk));
+    open_chunk.emplace(*std::move(chunk));
   }
   util::SpinLockHolder lock(&mu_);
   closed_ = std::move(in.closed);
   open_ = std::move(open_chunk);
-  if (open_ != nullptr) open_end_ = RangeEnd(open_->min_time(), chunk_range);
-  last_t_ = in.last_t;
+  if (open_.has_value()) open_end_ = RangeEnd(open_->min_time(), chunk_range);
+  last_t_.store(in.last_t, std::memory_order_relaxed);
   last_v_ = in.last_v;
   return absl::OkStatus();
 }
@@ -90,7 +97,7 @@ ChunkSnapshot MemSeries::Snapshot(int64_t mint, int64_t maxt) const {
       snap.chunks.push_back({c.Share(), c->bytes(), c->mint(), c->maxt()});
     }
   }
-  if (open_ != nullptr && open_->num_samples() > 0 && open_->max_time() >= mint &&
+  if (open_.has_value() && open_->num_samples() > 0 && open_->max_time() >= mint &&
       open_->min_time() <= maxt) {
     // The open chunk keeps growing (and may reallocate), so readers get a copy of its bytes.
     auto copy = std::make_shared<const std::string>(open_->bytes());
@@ -104,30 +111,31 @@ bool MemSeries::TruncateBefore(int64_t mint) {
   size_t drop = 0;
   while (drop < closed_.size() && closed_[drop]->maxt() < mint) ++drop;
   closed_.erase(closed_.begin(), closed_.begin() + static_cast<std::ptrdiff_t>(drop));
-  if (open_ != nullptr && open_->max_time() < mint) open_.reset();
-  return closed_.empty() && open_ == nullptr;
+  if (open_.has_value() && open_->max_time() < mint) open_.reset();
+  return closed_.empty() && !open_.has_value();
 }
 
 int64_t MemSeries::min_time() const {
   util::SpinLockHolder lock(&mu_);
   if (!closed_.empty()) return closed_.front()->mint();
-  if (open_ != nullptr) return open_->min_time();
+  if (open_.has_value()) return open_->min_time();
   return INT64_MAX;
 }
 
 int64_t MemSeries::max_time() const {
   util::SpinLockHolder lock(&mu_);
-  return (open_ != nullptr || !closed_.empty()) ? last_t_ : INT64_MIN;
+  return (open_.has_value() || !closed_.empty()) ? last_t_.load(std::memory_order_relaxed)
+                                                 : INT64_MIN;
 }
 
 size_t MemSeries::num_chunks() const {
   util::SpinLockHolder lock(&mu_);
-  return closed_.size() + (open_ != nullptr ? 1 : 0);
+  return closed_.size() + (open_.has_value() ? 1 : 0);
 }
 
 size_t MemSeries::chunk_bytes() const {
   util::SpinLockHolder lock(&mu_);
-  size_t n = open_ != nullptr ? open_->size_bytes() : 0;
+  size_t n = open_.has_value() ? open_->size_bytes() : 0;
   for (const auto& c : closed_) n += c->bytes().size();
   return n;
 }
