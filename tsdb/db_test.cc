@@ -339,6 +339,7 @@ TEST_F(DbTest, CommittedSamplesSurviveSigkill) {
 }
 
 TEST_F(DbTest, CompactionWhileAppendingAndQuerying) {
+  options_.merge_range = 4 * kH;  // merges too, not only head compactions, while it all runs
   Open();
   std::atomic<bool> done{false};
   std::thread writer([&] {
@@ -358,9 +359,13 @@ TEST_F(DbTest, CompactionWhileAppendingAndQuerying) {
   writer.join();
   reader.join();
   compactor.join();
+  ASSERT_TRUE(db_->Compact().ok());
   auto got = Read(0, INT64_MAX);
   ASSERT_EQ(got.size(), 20u);
   ExpectContiguous(got[5], 0, 12 * kH, 30000);
+  auto parts = *db_->partitions().List();
+  ASSERT_FALSE(parts.empty());
+  EXPECT_EQ(parts.front().end - parts.front().start, 4 * kH);  // merged
 }
 
 }  // namespace

@@ -34,6 +34,12 @@ inline void PutVarint(std::string* dst, int64_t v) { PutUvarint(dst, ZigZagEncod
 // Reads a varint from the front of *in and advances it. False (and *in unchanged) when the input
 // ends inside the varint or the varint is longer than 10 bytes / overflows 64 bits.
 inline bool GetUvarint(std::string_view* in, uint64_t* v) {
+  // Most varints in our records are one byte (small deltas): decide those without the loop.
+  if (!in->empty() && static_cast<uint8_t>((*in)[0]) < 0x80) {
+    *v = static_cast<uint8_t>((*in)[0]);
+    in->remove_prefix(1);
+    return true;
+  }
   uint64_t result = 0;
   for (size_t i = 0; i < in->size() && i < kMaxVarint64Bytes; ++i) {
     uint64_t byte = static_cast<uint8_t>((*in)[i]);

@@ -155,7 +155,7 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
       return absl::OkStatus();
     }
     case wal::RecordType::kSamples: {
-      std::vector<wal::RefSample> samples;
+      std::vector<wal::RefSample>& samples = replay_scratch_;  // reused: one per record otherwise
       RETURN_IF_ERROR(wal::DecodeSamples(record, &samples));
       std::vector<ReplayShard::Batch> batches(shards);
       for (auto& b : batches) b.reserve(samples.size() / shards + 16);
@@ -203,6 +203,7 @@ void Head::FinishReplay(ReplayStats* stats) {
   replay_series_.clear();
   replay_series_.rehash(0);
   replay_dense_.clear();
+  replay_scratch_ = {};
   replay_dense_.shrink_to_fit();
   // Series declared in the WAL but without samples left (all compacted away) go at the next GC.
 }
