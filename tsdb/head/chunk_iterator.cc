@@ -20,27 +20,7 @@ bool ChunkSeriesIterator::OpenChunk(size_t i) {
   return true;
 }
 
-bool ChunkSeriesIterator::SkipDeleted() {
-  while (true) {
-    if (it_->t() > maxt_) {
-      done_ = true;
-      return false;
-    }
-    if (deleted_ == nullptr || deleted_->empty() || !deleted_->Contains(it_->t())) return true;
-    while (!it_->Next()) {
-      if (!it_->status().ok()) {
-        status_ = it_->status();
-        done_ = true;
-        return false;
-      }
-      if (!OpenChunk(chunk_ + 1)) return false;
-    }
-  }
-}
-
-bool ChunkSeriesIterator::Next() {
-  if (done_) return false;
-  if (!started_) return Seek(mint_);
+bool ChunkSeriesIterator::Advance() {
   while (!it_->Next()) {
     if (!it_->status().ok()) {
       status_ = it_->status();
@@ -49,7 +29,24 @@ bool ChunkSeriesIterator::Next() {
     }
     if (!OpenChunk(chunk_ + 1)) return false;
   }
-  return SkipDeleted();
+  return true;
+}
+
+bool ChunkSeriesIterator::SkipDeleted() {
+  while (true) {
+    if (it_->t() > maxt_) {
+      done_ = true;
+      return false;
+    }
+    if (deleted_ == nullptr || deleted_->empty() || !deleted_->Contains(it_->t())) return true;
+    if (!Advance()) return false;
+  }
+}
+
+bool ChunkSeriesIterator::Next() {
+  if (done_) return false;
+  if (!started_) return Seek(mint_);
+  return Advance() && SkipDeleted();
 }
 
 bool ChunkSeriesIterator::Seek(int64_t t) {

@@ -28,6 +28,8 @@ class ChunkSeriesIterator final : public SeriesIterator {
  private:
   // Moves to chunk `i` (or past the end); false when none is left.
   bool OpenChunk(size_t i);
+  // Moves to the next sample, across chunks; false at the end or on a decode error.
+  bool Advance();
   // From the iterator's current sample on, skips deleted samples; false at the end of the range.
   bool SkipDeleted();
 

@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tsdb/mem_storage.h"
+#include "tsdb/testing.h"
 #include "tsdb/wal/reader.h"
 #include "tsdb/wal/wal.h"
 #include "util/env.h"
@@ -30,21 +31,9 @@ model::Matcher Eq(std::string_view name, std::string_view value) {
 }
 
 // Every series matching `m` in [mint, maxt] with its samples, rendered for comparison.
-std::vector<std::pair<std::string, std::vector<model::Sample>>> Read(Storage& st, int64_t mint,
-                                                                     int64_t maxt,
-                                                                     std::vector<model::Matcher> m) {
-  std::vector<std::pair<std::string, std::vector<model::Sample>>> out;
-  auto q = st.NewQuerier(mint, maxt);
-  EXPECT_TRUE(q.ok());
-  auto set = (*q)->Select(m);
-  while (set->Next()) {
-    std::vector<model::Sample> samples;
-    auto it = set->At().Iterator();
-    EXPECT_TRUE(ReadAll(*it, &samples).ok());
-    out.emplace_back(set->At().labels().ToString(), std::move(samples));
-  }
-  EXPECT_TRUE(set->status().ok());
-  return out;
+testing::SelectedSeries Read(Storage& st, int64_t mint, int64_t maxt,
+                             std::vector<model::Matcher> m) {
+  return testing::SelectAll(st, mint, maxt, m);
 }
 
 TEST(Head, AppendCommitQuery) {

@@ -9,6 +9,7 @@
 #include "rocksdb/db.h"
 #include "tsdb/partition/keys.h"
 #include "tsdb/partition/partition_writer.h"
+#include "tsdb/testing.h"
 #include "tsdb/partition/values.h"
 
 namespace sextant::tsdb::partition {
@@ -45,20 +46,10 @@ class PartitionStoreTest : public ::testing::Test {
     return s;
   }
 
-  std::vector<std::pair<std::string, std::vector<model::Sample>>> Select(
-      int64_t mint, int64_t maxt, std::vector<model::Matcher> m) {
-    std::vector<std::pair<std::string, std::vector<model::Sample>>> out;
+  testing::SelectedSeries Select(int64_t mint, int64_t maxt, std::vector<model::Matcher> m) {
     auto q = store_->NewQuerier(mint, maxt);
     EXPECT_TRUE(q.ok());
-    auto set = (*q)->Select(m);
-    while (set->Next()) {
-      std::vector<model::Sample> samples;
-      auto it = set->At().Iterator();
-      EXPECT_TRUE(ReadAll(*it, &samples).ok());
-      out.emplace_back(set->At().labels().ToString(), std::move(samples));
-    }
-    EXPECT_TRUE(set->status().ok()) << set->status();
-    return out;
+    return q.ok() ? testing::SelectAll(**q, m) : testing::SelectedSeries();
   }
 
   static model::Matcher Eq(std::string_view n, std::string_view v) {
