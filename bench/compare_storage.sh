@@ -85,9 +85,11 @@ start_server() {  # kind data_dir
   pid=$!
   until curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { echo "$kind exited; see $WORK/$kind.log" >&2; exit 1; }
-    sleep 0.02
+    sleep 0.005
   done
-  echo "$(python3 -c "import time; print(time.time() - $start)") $pid $port"
+  local end
+  end=$(date +%s.%N)  # before any other process starts: python's own start-up is not the server's
+  echo "$(python3 -c "print($end - $start)") $pid $port"
 }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 measure() {  # kind data_dir -> "<ready seconds> <rss KiB>"
