@@ -226,5 +226,31 @@ TEST_F(ServerE2E, StartupErrorsExitNonZeroWithAClearMessage) {
               HasSubstr("global scrape timeout greater than scrape interval"));
 }
 
+TEST_F(ServerE2E, StorageIsOpenLockedAndClosedCleanly) {
+  Start({"--storage.tsdb.retention.size=512MB"});
+  const std::string metrics = Metrics();
+  EXPECT_THAT(metrics, HasSubstr("prometheus_tsdb_head_series "));
+  EXPECT_THAT(metrics, HasSubstr("prometheus_tsdb_wal_corruptions_total 0\n"));
+  EXPECT_THAT(metrics, HasSubstr("prometheus_tsdb_retention_limit_bytes 5.36870912e+08\n"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "lock"));
+  EXPECT_TRUE(std::filesystem::is_directory(dir_ / "data" / "wal"));
+  EXPECT_TRUE(std::filesystem::is_directory(dir_ / "data" / "partitions"));
+
+  // A second server on the same directory fails at start, naming the lock.
+  const std::string second_log = (dir_ / "second.log").string();
+  pid_t second = Spawn({"--web.listen-address=127.0.0.1:" + std::to_string(FreePort()),
+                        "--storage.tsdb.path=" + (dir_ / "data").string()},
+                       second_log);
+  EXPECT_EQ(WaitExit(&second), 1);
+  EXPECT_THAT(ReadFile(second_log), HasSubstr("Opening storage failed"));
+  EXPECT_THAT(ReadFile(second_log), HasSubstr("lock"));
+
+  kill(pid_, SIGTERM);
+  EXPECT_EQ(WaitExit(&pid_), 0);
+  // The lock is released with the process: the directory opens again.
+  Start({});
+  EXPECT_THAT(ReadFile(log_path()), HasSubstr("TSDB started"));
+}
+
 }  // namespace
 }  // namespace sextant
