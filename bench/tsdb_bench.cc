@@ -19,15 +19,16 @@ namespace {
 // Realistic-looking label sets: node_exporter-style metrics times instances.
 std::vector<model::Labels> MakeSeries(int n) {
   static const char* kNames[] = {"node_cpu_seconds_total", "node_memory_MemFree_bytes",
-                                 "node_network_receive_bytes_total", "node_disk_io_time_seconds_total",
-                                 "http_requests_total"};
+                                 "node_network_receive_bytes_total",
+                                 "node_disk_io_time_seconds_total", "http_requests_total"};
   std::vector<model::Labels> out;
   out.reserve(n);
   for (int i = 0; i < n; ++i) {
-    out.push_back(model::Labels::FromPairs({{"__name__", kNames[i % 5]},
-                                            {"instance", "host-" + std::to_string(i / 50) + ":9100"},
-                                            {"job", i % 3 == 0 ? "node" : "app"},
-                                            {"mode", std::to_string(i % 50)}}));
+    out.push_back(
+        model::Labels::FromPairs({{"__name__", kNames[i % 5]},
+                                  {"instance", "host-" + std::to_string(i / 50) + ":9100"},
+                                  {"job", i % 3 == 0 ? "node" : "app"},
+                                  {"mode", std::to_string(i % 50)}}));
   }
   return out;
 }

@@ -67,8 +67,7 @@ class DbQuerier final : public Querier {
     for (const auto& q : parts_) {
       ASSIGN_OR_RETURN(std::vector<std::string> part, fn(*q));
       std::vector<std::string> merged;
-      std::set_union(out.begin(), out.end(), part.begin(), part.end(),
-                     std::back_inserter(merged));
+      std::set_union(out.begin(), out.end(), part.begin(), part.end(), std::back_inserter(merged));
       out = std::move(merged);
     }
     return out;
@@ -139,14 +138,13 @@ DB::DB(std::string dir, DbOptions options)
   head_ = std::make_unique<head::Head>(head_options);
   registry->NewGaugeFunc("prometheus_tsdb_blocks_loaded", "Number of currently loaded data blocks",
                          [this] { return static_cast<double>(Stats().partitions.size()); });
-  registry->NewGaugeFunc("prometheus_tsdb_storage_blocks_bytes",
-                         "The number of bytes that are currently used for local storage by all "
-                         "blocks.",
-                         [this] {
-                           return partitions_ == nullptr
-                                      ? 0.0
-                                      : static_cast<double>(partitions_->DiskBytes());
-                         });
+  registry->NewGaugeFunc(
+      "prometheus_tsdb_storage_blocks_bytes",
+      "The number of bytes that are currently used for local storage by all "
+      "blocks.",
+      [this] {
+        return partitions_ == nullptr ? 0.0 : static_cast<double>(partitions_->DiskBytes());
+      });
   registry->NewGaugeFunc("prometheus_tsdb_retention_limit_bytes",
                          "Max number of bytes to be retained in the tsdb blocks, configured 0 "
                          "means disabled",
@@ -185,9 +183,9 @@ absl::Status DB::OpenParts() {
   wal::WalOptions wal_options;
   wal_options.compress = options_.wal_compression;
   wal_options.segment_size = options_.wal_segment_size;
-  ASSIGN_OR_RETURN(wal_, wal::Wal::Open(env_, dir_ + "/wal", wal_options,
-                                        options_.metrics != nullptr ? options_.metrics
-                                                                    : own_registry_.get()));
+  ASSIGN_OR_RETURN(
+      wal_, wal::Wal::Open(env_, dir_ + "/wal", wal_options,
+                           options_.metrics != nullptr ? options_.metrics : own_registry_.get()));
   head_->SetWal(wal_.get());
   metrics_->data_replay_duration->Set(SecondsSince(start));
   Log().Info("TSDB started", {{"dir", dir_},
@@ -198,7 +196,8 @@ absl::Status DB::OpenParts() {
 }
 
 absl::Status DB::OpenReadOnly() {
-  if (!env_->IsDirectory(dir_)) return absl::NotFoundError(util::StrCat(dir_, ": no such directory"));
+  if (!env_->IsDirectory(dir_))
+    return absl::NotFoundError(util::StrCat(dir_, ": no such directory"));
   partition::PartitionStoreOptions store_options;
   store_options.read_only = true;
   if (env_->IsDirectory(dir_ + "/partitions")) {
@@ -230,8 +229,8 @@ absl::Status DB::ReplayWal() {
   auto apply = [&](std::string_view record) -> absl::Status {
     RETURN_IF_ERROR(head_->ApplyWalRecord(record, &stats));
     if (++records % 1'000'000 == 0) {
-      Log().Info("WAL replay progress", {{"records", records},
-                                         {"samples", static_cast<int64_t>(stats.samples)}});
+      Log().Info("WAL replay progress",
+                 {{"records", records}, {"samples", static_cast<int64_t>(stats.samples)}});
     }
     return absl::OkStatus();
   };
@@ -413,8 +412,7 @@ absl::Status DB::TruncateWal(int64_t mint) {
   int to = first + (last - first) * 2 / 3;
   metrics_->checkpoint_creations->Inc();
   auto stats = wal::Checkpoint(
-      env_, dir_ + "/wal", first, to, [this](uint64_t ref) { return head_->HasSeries(ref); },
-      mint,
+      env_, dir_ + "/wal", first, to, [this](uint64_t ref) { return head_->HasSeries(ref); }, mint,
       wal::WalOptions{.segment_size = options_.wal_segment_size,
                       .compress = options_.wal_compression});
   if (!stats.ok()) {

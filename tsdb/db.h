@@ -21,8 +21,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -42,15 +42,15 @@ namespace sextant::tsdb {
 
 struct DbOptions {
   int64_t retention_ms = 90LL * 24 * 3600 * 1000;  // 0: no time limit
-  uint64_t retention_bytes = 0;                     // 0: no size limit; counts WAL + partitions
+  uint64_t retention_bytes = 0;                    // 0: no size limit; counts WAL + partitions
   bool wal_compression = true;
   int64_t wal_segment_size = 128 << 20;
-  int64_t chunk_range = head::kDefaultChunkRange;   // partition width when cut from the head
-  int64_t merge_range = 24 * 3600 * 1000;           // partitions are merged up to this width
+  int64_t chunk_range = head::kDefaultChunkRange;  // partition width when cut from the head
+  int64_t merge_range = 24 * 3600 * 1000;          // partitions are merged up to this width
   // How often the background thread looks for work; 0 disables the thread (call Compact()).
   int64_t compaction_interval_ms = 60 * 1000;
-  util::Registry* metrics = nullptr;                // null: a private registry
-  util::Env* env = nullptr;                         // null: util::Env::Default()
+  util::Registry* metrics = nullptr;  // null: a private registry
+  util::Env* env = nullptr;           // null: util::Env::Default()
   // Read-only: for tools reading a directory that a running server may hold. No lock, no WAL
   // repair (replay stops at corruption), no writes: appends fail, no background work.
   bool read_only = false;
@@ -112,8 +112,7 @@ class DB final : public Storage {
   absl::StatusOr<std::optional<int>> LoadChunkSnapshot();
   absl::Status DeleteChunkSnapshots(int before);
   absl::Status CompactHead();
-  absl::Status WritePartitionFromHead(partition::PartitionStore& store, int64_t start,
-                                      int64_t end);
+  absl::Status WritePartitionFromHead(partition::PartitionStore& store, int64_t start, int64_t end);
   absl::Status TruncateWal(int64_t mint);
   absl::Status MergePartitions();
   absl::Status ApplyRetention();

@@ -1,15 +1,15 @@
 #include "tsdb/db.h"
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 #include <vector>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -56,7 +56,8 @@ class DbTest : public ::testing::Test {
     for (int64_t t = from; t < to; t += step) {
       auto app = db_->NewAppender();
       for (int s = 0; s < series; ++s) {
-        auto ref = app->Append(refs[s], L("m", std::to_string(s)), t, static_cast<double>(t) / 1000);
+        auto ref =
+            app->Append(refs[s], L("m", std::to_string(s)), t, static_cast<double>(t) / 1000);
         ASSERT_TRUE(ref.ok()) << ref.status() << " at " << t;
         refs[s] = *ref;
       }
@@ -278,7 +279,8 @@ TEST_F(DbTest, CorruptWalTailIsCutBackAndCounted) {
   options_.metrics = &registry;
   Open();
   EXPECT_EQ(Read(0, kH)[0].size(), 40u);
-  EXPECT_THAT(registry.WriteText(), ::testing::HasSubstr("prometheus_tsdb_wal_corruptions_total 1"));
+  EXPECT_THAT(registry.WriteText(),
+              ::testing::HasSubstr("prometheus_tsdb_wal_corruptions_total 1"));
   db_.reset();
 }
 

@@ -31,8 +31,8 @@ bool ListSeriesIterator::Seek(int64_t t) {
   if ((*samples_)[pos_].t >= t) return true;
   auto first = samples_->begin() + static_cast<std::ptrdiff_t>(pos_);
   auto last = samples_->begin() + static_cast<std::ptrdiff_t>(end_);
-  auto it = std::lower_bound(first, last, t,
-                             [](const model::Sample& s, int64_t ts) { return s.t < ts; });
+  auto it =
+      std::lower_bound(first, last, t, [](const model::Sample& s, int64_t ts) { return s.t < ts; });
   pos_ = static_cast<size_t>(it - samples_->begin());
   return pos_ < end_;
 }
@@ -42,12 +42,11 @@ ListSeries::ListSeries(model::Labels labels,
                        int64_t maxt)
     : labels_(std::move(labels)), samples_(std::move(samples)) {
   auto by_t = [](const model::Sample& s, int64_t ts) { return s.t < ts; };
-  begin_ = static_cast<size_t>(
-      std::lower_bound(samples_->begin(), samples_->end(), mint, by_t) - samples_->begin());
+  begin_ = static_cast<size_t>(std::lower_bound(samples_->begin(), samples_->end(), mint, by_t) -
+                               samples_->begin());
   end_ = maxt == INT64_MAX ? samples_->size()
                            : static_cast<size_t>(std::lower_bound(samples_->begin(),
-                                                                  samples_->end(), maxt + 1,
-                                                                  by_t) -
+                                                                  samples_->end(), maxt + 1, by_t) -
                                                  samples_->begin());
 }
 

@@ -50,11 +50,11 @@ TEST(MergeSeriesSets, InterleavesByLabelsAndMergesSameSeries) {
 
 TEST(MergeIterators, SeekNeverMovesBackwards) {
   std::vector<std::unique_ptr<SeriesIterator>> its;
-  its.push_back(std::make_unique<ListSeriesIterator>(
-      std::make_shared<const std::vector<model::Sample>>(
+  its.push_back(
+      std::make_unique<ListSeriesIterator>(std::make_shared<const std::vector<model::Sample>>(
           std::vector<model::Sample>{{1, 1}, {5, 5}, {9, 9}})));
-  its.push_back(std::make_unique<ListSeriesIterator>(
-      std::make_shared<const std::vector<model::Sample>>(
+  its.push_back(
+      std::make_unique<ListSeriesIterator>(std::make_shared<const std::vector<model::Sample>>(
           std::vector<model::Sample>{{2, 2}, {6, 6}})));
   auto it = MergeIterators(std::move(its));
   ASSERT_TRUE(it->Seek(5));

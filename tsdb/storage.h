@@ -30,8 +30,8 @@ using SeriesRef = uint64_t;
 // InvalidArgument statuses; AppendErrorOf() tells them apart so callers can count each kind.
 enum class AppendError {
   kNone,
-  kOutOfOrder,  // "out of order sample": older than the series' newest sample
-  kDuplicate,   // "duplicate sample for timestamp": same timestamp, different value
+  kOutOfOrder,   // "out of order sample": older than the series' newest sample
+  kDuplicate,    // "duplicate sample for timestamp": same timestamp, different value
   kOutOfBounds,  // "out of bounds": older than what the head still accepts
   kOther,
 };
@@ -102,8 +102,8 @@ class SeriesSet {
 struct SelectHints {
   int64_t start = 0;  // the first and last timestamp the caller needs, in ms
   int64_t end = 0;
-  int64_t step = 0;   // query step in ms, 0 for instant queries
-  std::string func;   // the function around the selector, e.g. "rate"; "series" = labels only
+  int64_t step = 0;  // query step in ms, 0 for instant queries
+  std::string func;  // the function around the selector, e.g. "rate"; "series" = labels only
 };
 
 // Reads the data in [mint(), maxt()] as of its creation: later commits are not guaranteed to be

@@ -79,7 +79,8 @@ inline uint64_t DecodeFixed64BE(const char* p) {
   return v;
 }
 inline uint32_t DecodeFixed32BE(const char* p) {
-  return (uint32_t{static_cast<uint8_t>(p[0])} << 24) | (uint32_t{static_cast<uint8_t>(p[1])} << 16) |
+  return (uint32_t{static_cast<uint8_t>(p[0])} << 24) |
+         (uint32_t{static_cast<uint8_t>(p[1])} << 16) |
          (uint32_t{static_cast<uint8_t>(p[2])} << 8) | uint32_t{static_cast<uint8_t>(p[3])};
 }
 inline bool GetFixed64BE(std::string_view* in, uint64_t* v) {

@@ -12,10 +12,10 @@ namespace {
 
 TEST(Varint, RoundTripsUnsignedAndSigned) {
   std::string buf;
-  const uint64_t unsigned_values[] = {0, 1, 127, 128, 300, 1ull << 35,
-                                      std::numeric_limits<uint64_t>::max()};
-  const int64_t signed_values[] = {0, -1, 1, -64, 64, std::numeric_limits<int64_t>::min(),
-                                   std::numeric_limits<int64_t>::max()};
+  const uint64_t unsigned_values[] = {
+      0, 1, 127, 128, 300, 1ull << 35, std::numeric_limits<uint64_t>::max()};
+  const int64_t signed_values[] = {
+      0, -1, 1, -64, 64, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()};
   for (uint64_t v : unsigned_values) PutUvarint(&buf, v);
   for (int64_t v : signed_values) PutVarint(&buf, v);
   std::string_view in = buf;

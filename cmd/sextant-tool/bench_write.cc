@@ -147,10 +147,9 @@ absl::StatusOr<BenchWriteResult> BenchWrite(const BenchWriteOptions& options, st
   if (absl::Status s = env->CreateDir(dir); !s.ok()) return s;
   // promtool opens its TSDB with the library defaults: WAL on, WAL compression off, no
   // compactions. The same here, so both tools do the same work.
-  auto db = tsdb::DB::Open(util::JoinPath(dir, "storage"),
-                           {.retention_ms = 15LL * 24 * 3600 * 1000,
-                            .wal_compression = false,
-                            .compaction_interval_ms = 0});
+  auto db = tsdb::DB::Open(util::JoinPath(dir, "storage"), {.retention_ms = 15LL * 24 * 3600 * 1000,
+                                                            .wal_compression = false,
+                                                            .compaction_interval_ms = 0});
   if (!db.ok()) return db.status();
 
   std::vector<model::Labels> series;

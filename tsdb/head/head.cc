@@ -1,10 +1,10 @@
 #include "tsdb/head/head.h"
-#include "tsdb/head/head_metrics.h"
 
 #include <algorithm>
 #include <chrono>
 #include <utility>
 
+#include "tsdb/head/head_metrics.h"
 #include "tsdb/wal/record.h"
 #include "tsdb/wal/wal.h"
 #include "util/status_macros.h"
@@ -24,8 +24,7 @@ Head::Head(HeadOptions options)
   metrics_ = std::make_unique<Metrics>(*registry);
   registry->NewGaugeFunc("prometheus_tsdb_head_series", "Total number of series in the head block.",
                          [this] { return static_cast<double>(num_series()); });
-  registry->NewGaugeFunc("prometheus_tsdb_head_chunks",
-                         "Total number of chunks in the head block.",
+  registry->NewGaugeFunc("prometheus_tsdb_head_chunks", "Total number of chunks in the head block.",
                          [this] { return static_cast<double>(num_chunks()); });
   registry->NewGaugeFunc("prometheus_tsdb_head_min_time",
                          "Minimum time bound of the head block. The unit is decided by the library "
@@ -170,7 +169,8 @@ absl::StatusOr<size_t> Head::Delete(int64_t mint, int64_t maxt,
   util::MutexLock lock(&tombstones_mu_);
   for (const wal::Tombstone& t : stones) {
     auto& slot = tombstones_[t.ref];
-    auto updated = slot == nullptr ? std::make_shared<Intervals>() : std::make_shared<Intervals>(*slot);
+    auto updated =
+        slot == nullptr ? std::make_shared<Intervals>() : std::make_shared<Intervals>(*slot);
     updated->Add({t.mint, t.maxt});
     slot = std::move(updated);
   }
@@ -182,7 +182,8 @@ std::vector<SeriesData> Head::SeriesInRange(int64_t mint, int64_t maxt) const {
   for (const auto& s : AllSeries()) {
     auto snap = std::make_shared<ChunkSnapshot>(s->Snapshot(mint, maxt));
     if (snap->empty()) continue;
-    out.push_back({s->ref(), symbols_.Resolve(s->label_ids()), std::move(snap), DeletedOf(s->ref())});
+    out.push_back(
+        {s->ref(), symbols_.Resolve(s->label_ids()), std::move(snap), DeletedOf(s->ref())});
   }
   std::sort(out.begin(), out.end(),
             [](const SeriesData& a, const SeriesData& b) { return a.labels < b.labels; });

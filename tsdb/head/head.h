@@ -38,7 +38,7 @@
 namespace sextant::tsdb::wal {
 class Wal;
 struct RefSample;
-}
+}  // namespace sextant::tsdb::wal
 
 namespace sextant::tsdb::head {
 
@@ -47,8 +47,8 @@ inline constexpr int64_t kDefaultChunkRange = 2 * 3600 * 1000;  // 2h in ms
 struct HeadOptions {
   int64_t chunk_range = kDefaultChunkRange;
   int samples_per_chunk = 120;
-  int stripes = 512;               // a power of two
-  wal::Wal* wal = nullptr;         // not owned; null for a head without durability (see SetWal)
+  int stripes = 512;                  // a power of two
+  wal::Wal* wal = nullptr;            // not owned; null for a head without durability (see SetWal)
   util::Registry* metrics = nullptr;  // where the head's metrics go; null: a private registry
 };
 
@@ -57,8 +57,8 @@ struct ReplayStats {
   uint64_t series = 0;
   uint64_t samples = 0;
   uint64_t tombstones = 0;
-  uint64_t unknown_refs = 0;    // samples or tombstones for series never declared
-  uint64_t out_of_order = 0;    // samples the head refused (e.g. logged after losing a race)
+  uint64_t unknown_refs = 0;  // samples or tombstones for series never declared
+  uint64_t out_of_order = 0;  // samples the head refused (e.g. logged after losing a race)
 };
 
 // One series as the compactor sees it: labels, the chunks of a time range, deleted intervals.
@@ -154,8 +154,7 @@ class Head final : public Storage {
 
   // Looks up (or creates, with `ref` when non-zero, else a new ref) the series with `labels`.
   // *created tells whether it is new.
-  std::shared_ptr<MemSeries> GetOrCreate(const model::Labels& labels, SeriesRef ref,
-                                         bool* created);
+  std::shared_ptr<MemSeries> GetOrCreate(const model::Labels& labels, SeriesRef ref, bool* created);
   // For appenders, which hold gc_gate_ shared: the series (null when `ref` is unknown), and the
   // series with `labels`, created when it does not exist. The pointers stay valid while the
   // gate is held.

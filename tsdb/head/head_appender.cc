@@ -67,7 +67,8 @@ class HeadAppender final : public Appender {
     }
     // The ref and the WAL state are read now, while the series is in cache, so that Commit() needs
     // not touch every series twice.
-    samples_.push_back({series, series->ref(), t, v, !series->logged.load(std::memory_order_acquire)});
+    samples_.push_back(
+        {series, series->ref(), t, v, !series->logged.load(std::memory_order_acquire)});
     return series->ref();
   }
 
@@ -92,8 +93,8 @@ class HeadAppender final : public Appender {
         ++out_of_bound;  // the head was compacted past it since Append()
         continue;
       }
-      AppendError err = p.series->Append(p.t, p.v, head_->chunk_range(),
-                                         head_->options_.samples_per_chunk);
+      AppendError err =
+          p.series->Append(p.t, p.v, head_->chunk_range(), head_->options_.samples_per_chunk);
       if (err == AppendError::kNone) {
         ++appended;
         mint = std::min(mint, p.t);

@@ -47,8 +47,8 @@ class HeadQuerier final : public Querier {
     for (SeriesRef ref : index::PostingsForMatchers(head_->postings_, matchers)) {
       auto s = head_->GetByRef(ref);
       if (s == nullptr) continue;
-      auto snap = std::make_shared<ChunkSnapshot>(
-          labels_only ? ChunkSnapshot{} : s->Snapshot(mint(), maxt()));
+      auto snap = std::make_shared<ChunkSnapshot>(labels_only ? ChunkSnapshot{}
+                                                              : s->Snapshot(mint(), maxt()));
       if (labels_only ? (s->max_time() < mint() || s->min_time() > maxt()) : snap->empty()) {
         continue;
       }
@@ -92,9 +92,7 @@ class HeadQuerier final : public Querier {
   }
 
  private:
-  bool Overlaps() const {
-    return head_->max_time() >= mint() && head_->min_time() <= maxt();
-  }
+  bool Overlaps() const { return head_->max_time() >= mint() && head_->min_time() <= maxt(); }
 
   template <typename Fn>
   void ForEachMatching(std::span<const model::Matcher> matchers, Fn fn) {

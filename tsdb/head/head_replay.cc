@@ -119,7 +119,8 @@ void Head::ReplayRegister(SeriesRef logged_ref, MemSeries* series) {
 }
 
 Head::ReplayTarget Head::ReplayLookup(SeriesRef ref) const {
-  if (ref < kDenseReplayRefs) return ref < replay_dense_.size() ? replay_dense_[ref] : ReplayTarget{};
+  if (ref < kDenseReplayRefs)
+    return ref < replay_dense_.size() ? replay_dense_[ref] : ReplayTarget{};
   auto it = replay_series_.find(ref);
   return it == replay_series_.end() ? ReplayTarget{} : it->second;
 }

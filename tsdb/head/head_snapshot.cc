@@ -178,8 +178,7 @@ absl::Status Head::LoadChunkSnapshot(util::Env* env, const std::string& dir, boo
     if (!rec.empty()) return Corrupt(dir, "series record length");
     if (!apply) {
       // Validation pass: the open chunk's bytes and state must fit together.
-      if (!data.open.empty() &&
-          !chunkenc::XorChunk::FromState(data.open, data.open_state).ok()) {
+      if (!data.open.empty() && !chunkenc::XorChunk::FromState(data.open, data.open_state).ok()) {
         return Corrupt(dir, "open chunk bytes");
       }
       ++*series;

@@ -81,9 +81,12 @@ TEST(Head, AppendErrors) {
 TEST(Head, StaleMarkersNaNAndInfinitiesRoundTrip) {
   Head head({});
   auto app = head.NewAppender();
-  const double values[] = {model::StaleNaN(), std::numeric_limits<double>::quiet_NaN(),
+  const double values[] = {model::StaleNaN(),
+                           std::numeric_limits<double>::quiet_NaN(),
                            std::numeric_limits<double>::infinity(),
-                           -std::numeric_limits<double>::infinity(), -0.0, 1e300};
+                           -std::numeric_limits<double>::infinity(),
+                           -0.0,
+                           1e300};
   int64_t t = 0;
   for (double v : values) ASSERT_TRUE(app->Append(0, L("x", "a"), t += 1000, v).ok());
   ASSERT_TRUE(app->Commit().ok());
@@ -137,8 +140,8 @@ TEST(Head, LabelNamesAndValues) {
   Head head({});
   auto app = head.NewAppender();
   ASSERT_TRUE(app->Append(0, L("up", "a"), 1000, 1).ok());
-  ASSERT_TRUE(app->Append(0, model::Labels::FromPairs({{"__name__", "y"}, {"zone", "eu"}}), 1000,
-                          1).ok());
+  ASSERT_TRUE(
+      app->Append(0, model::Labels::FromPairs({{"__name__", "y"}, {"zone", "eu"}}), 1000, 1).ok());
   ASSERT_TRUE(app->Commit().ok());
   auto q = *head.NewQuerier(0, 2000);
   EXPECT_THAT(*q->LabelNames({}), ElementsAre("__name__", "instance", "zone"));

@@ -38,8 +38,8 @@ class SymbolTable {
   // Whether ids (from Intern) spell exactly `labels`.
   bool Equals(std::span<const SymbolId> ids, const model::Labels& labels) const;
 
-  size_t size() const;        // distinct strings
-  size_t bytes() const;       // their total length
+  size_t size() const;   // distinct strings
+  size_t bytes() const;  // their total length
 
  private:
   struct Entry {

@@ -45,15 +45,14 @@ TEST_F(PostingsForMatchersTest, NotEqualKeepsSeriesWithoutTheLabel) {
 }
 
 TEST_F(PostingsForMatchersTest, EmptyValueMeansLabelAbsent) {
-  EXPECT_THAT(Select({M(model::MatchType::kEqual, "__name__", "up"),
-                      M(model::MatchType::kEqual, "i", "")}),
-              ElementsAre(3));
+  EXPECT_THAT(
+      Select({M(model::MatchType::kEqual, "__name__", "up"), M(model::MatchType::kEqual, "i", "")}),
+      ElementsAre(3));
   EXPECT_THAT(Select({M(model::MatchType::kNotEqual, "i", "")}), ElementsAre(1, 2, 4));
 }
 
 TEST_F(PostingsForMatchersTest, RegexAlternationPrefixAndGeneral) {
-  EXPECT_THAT(Select({M(model::MatchType::kRegexMatch, "job", "node|api")}),
-              ElementsAre(1, 3, 4));
+  EXPECT_THAT(Select({M(model::MatchType::kRegexMatch, "job", "node|api")}), ElementsAre(1, 3, 4));
   EXPECT_THAT(Select({M(model::MatchType::kRegexMatch, "job", "ap.*")}), ElementsAre(2, 3));
   EXPECT_THAT(Select({M(model::MatchType::kRegexMatch, "job", ".*p.*")}), ElementsAre(2, 3));
   EXPECT_THAT(Select({M(model::MatchType::kRegexMatch, "i", "a|")}), ElementsAre(1, 3));

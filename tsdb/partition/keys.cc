@@ -59,8 +59,7 @@ std::string PostingsNamePrefix(int64_t start, int64_t end, std::string_view name
   return key;
 }
 
-std::string PostingsKey(int64_t start, int64_t end, std::string_view name,
-                        std::string_view value) {
+std::string PostingsKey(int64_t start, int64_t end, std::string_view name, std::string_view value) {
   std::string key = PostingsNamePrefix(start, end, name);
   key.append(value);
   return key;

@@ -35,8 +35,7 @@ std::string CatalogKey(int64_t start, int64_t end);
 std::string PartitionPrefix(int64_t start, int64_t end);
 std::string PartitionLimit(int64_t start, int64_t end);
 std::string SeriesKey(int64_t start, int64_t end, char tag, uint32_t id);
-std::string PostingsKey(int64_t start, int64_t end, std::string_view name,
-                        std::string_view value);
+std::string PostingsKey(int64_t start, int64_t end, std::string_view name, std::string_view value);
 // Prefix of the postings keys of one label name (with the 0 separator), or of all names.
 std::string PostingsNamePrefix(int64_t start, int64_t end, std::string_view name);
 std::string PostingsPrefix(int64_t start, int64_t end);

@@ -63,12 +63,12 @@ class PartitionSeries final : public Series {
       return std::make_unique<ErrorIterator>(std::move(s));
     }
     auto by_t = [](const model::Sample& s, int64_t t) { return s.t < t; };
-    size_t begin = std::lower_bound(samples->begin(), samples->end(), mint_, by_t) -
-                   samples->begin();
-    size_t end = maxt_ == INT64_MAX ? samples->size()
-                                    : std::lower_bound(samples->begin(), samples->end(),
-                                                       maxt_ + 1, by_t) -
-                                          samples->begin();
+    size_t begin =
+        std::lower_bound(samples->begin(), samples->end(), mint_, by_t) - samples->begin();
+    size_t end = maxt_ == INT64_MAX
+                     ? samples->size()
+                     : std::lower_bound(samples->begin(), samples->end(), maxt_ + 1, by_t) -
+                           samples->begin();
     return std::make_unique<ListSeriesIterator>(std::move(samples), begin, end);
   }
 
@@ -111,9 +111,8 @@ class PartitionQuerier final : public Querier {
           }
         }
         // Ids follow label order, so the partition's series come out sorted.
-        series.push_back(std::make_unique<PartitionSeries>(snap_, meta, static_cast<uint32_t>(id),
-                                                           std::move(header->labels), mint(),
-                                                           maxt()));
+        series.push_back(std::make_unique<PartitionSeries>(
+            snap_, meta, static_cast<uint32_t>(id), std::move(header->labels), mint(), maxt()));
       }
       sets.push_back(std::make_unique<ListSeriesSet>(std::move(series)));
     }
@@ -122,10 +121,11 @@ class PartitionQuerier final : public Querier {
 
   absl::StatusOr<std::vector<std::string>> LabelNames(
       std::span<const model::Matcher> matchers) override {
-    return Collect(matchers, [](const PartitionReader& r) { return r.LabelNames(); },
-                   [](const model::Labels& labels, std::set<std::string>* out) {
-                     for (const model::Label& l : labels) out->emplace(l.name);
-                   });
+    return Collect(
+        matchers, [](const PartitionReader& r) { return r.LabelNames(); },
+        [](const model::Labels& labels, std::set<std::string>* out) {
+          for (const model::Label& l : labels) out->emplace(l.name);
+        });
   }
 
   absl::StatusOr<std::vector<std::string>> LabelValues(

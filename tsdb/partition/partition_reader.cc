@@ -126,8 +126,7 @@ absl::StatusOr<std::vector<std::string>> PartitionReader::LabelNames() const {
   return names;
 }
 
-absl::StatusOr<std::vector<std::string>> PartitionReader::LabelValues(
-    std::string_view name) const {
+absl::StatusOr<std::vector<std::string>> PartitionReader::LabelValues(std::string_view name) const {
   std::string prefix = PostingsNamePrefix(meta_.start, meta_.end, name);
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_;

@@ -53,8 +53,8 @@ absl::StatusOr<std::unique_ptr<PartitionStore>> PartitionStore::Open(
   } else {
     RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(opts, dir, &raw), dir));
   }
-  auto store = std::unique_ptr<PartitionStore>(
-      new PartitionStore(std::unique_ptr<rocksdb::DB>(raw), dir));
+  auto store =
+      std::unique_ptr<PartitionStore>(new PartitionStore(std::unique_ptr<rocksdb::DB>(raw), dir));
   if (!options.read_only) RETURN_IF_ERROR(store->Recover());
   return store;
 }
@@ -98,9 +98,7 @@ absl::Status PartitionStore::Recover() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<PartitionMeta>> PartitionStore::List() const {
-  return ListAt(nullptr);
-}
+absl::StatusOr<std::vector<PartitionMeta>> PartitionStore::List() const { return ListAt(nullptr); }
 
 absl::StatusOr<std::vector<PartitionMeta>> PartitionStore::ListAt(
     const rocksdb::Snapshot* snapshot) const {
@@ -193,8 +191,7 @@ absl::Status PartitionStore::DropLocked(const PartitionMeta& meta) {
   // Give the space back now rather than at some later compaction: whole files first, then a
   // compaction of the range to rewrite the files it shares with neighbours.
   rocksdb::Slice b(begin), l(limit);
-  rocksdb::DeleteFilesInRange(db_.get(), db_->DefaultColumnFamily(), &b, &l)
-      .PermitUncheckedError();
+  rocksdb::DeleteFilesInRange(db_.get(), db_->DefaultColumnFamily(), &b, &l).PermitUncheckedError();
   rocksdb::CompactRangeOptions cro;
   cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   return FromRocks(db_->CompactRange(cro, &b, &l), util::StrCat("compacting ", meta.Name()));

@@ -46,7 +46,7 @@ struct PartitionMeta {
   uint64_t num_samples = 0;
   int64_t min_time = 0;  // of the samples actually stored
   int64_t max_time = 0;
-  uint32_t level = 1;    // 1 when cut from the head, +1 per merge generation
+  uint32_t level = 1;  // 1 when cut from the head, +1 per merge generation
   bool has_tombstones = false;
   // A stable name for listings: "<start>-<end>" in ms.
   std::string Name() const;

@@ -9,8 +9,8 @@
 #include "rocksdb/db.h"
 #include "tsdb/partition/keys.h"
 #include "tsdb/partition/partition_writer.h"
-#include "tsdb/testing.h"
 #include "tsdb/partition/values.h"
+#include "tsdb/testing.h"
 
 namespace sextant::tsdb::partition {
 namespace {
@@ -38,8 +38,8 @@ class PartitionStoreTest : public ::testing::Test {
     store_ = *std::move(s);
   }
 
-  static SeriesSamples Series(std::string_view job, std::string_view instance, int64_t from,
-                              int n, int64_t step = 15000) {
+  static SeriesSamples Series(std::string_view job, std::string_view instance, int64_t from, int n,
+                              int64_t step = 15000) {
     SeriesSamples s;
     s.labels = model::Labels::FromPairs({{"__name__", "up"}, {"job", job}, {"instance", instance}});
     for (int i = 0; i < n; ++i) s.samples.push_back({from + i * step, static_cast<double>(i)});
@@ -209,8 +209,7 @@ TEST(PartitionValues, CorruptValuesAreDataLoss) {
   EXPECT_EQ(DecodeMeta("", &meta).code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(DecodeMeta("\x01\x09", &meta).code(), absl::StatusCode::kDataLoss);
   std::string good = EncodeMeta(meta);
-  EXPECT_EQ(DecodeMeta(good.substr(0, good.size() - 1), &meta).code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeMeta(good.substr(0, good.size() - 1), &meta).code(), absl::StatusCode::kDataLoss);
   std::vector<uint64_t> ids;
   std::vector<uint32_t> in = {1, 5, 9};
   std::string p = EncodePostings(in);
@@ -221,7 +220,11 @@ TEST(PartitionValues, CorruptValuesAreDataLoss) {
   std::vector<model::Sample> samples;
   EXPECT_EQ(DecodeSamples("\x05", &samples).code(), absl::StatusCode::kDataLoss);
   SeriesHeader h;
-  EXPECT_EQ(DecodeSeriesHeader("\x09" "ab", &h).code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeSeriesHeader("\x09"
+                               "ab",
+                               &h)
+                .code(),
+            absl::StatusCode::kDataLoss);
 }
 
 TEST(PartitionKeys, TimesSortIncludingNegatives) {

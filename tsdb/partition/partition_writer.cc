@@ -31,8 +31,7 @@ absl::StatusOr<std::unique_ptr<PartitionWriter>> PartitionWriter::Begin(rocksdb:
   std::string existing;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), key, &existing);
   if (s.ok()) {
-    return absl::AlreadyExistsError(
-        util::StrCat("partition ", start, "-", end, " already exists"));
+    return absl::AlreadyExistsError(util::StrCat("partition ", start, "-", end, " already exists"));
   }
   if (!s.IsNotFound()) return FromRocks(s, "partition catalog");
   PartitionMeta meta;
