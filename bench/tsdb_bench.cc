@@ -62,21 +62,29 @@ void BM_Head_Append(benchmark::State& state) {
 }
 BENCHMARK(BM_Head_Append)->Arg(1000)->Arg(10000);
 
-void BM_Db_AppendWithWal(benchmark::State& state) {
-  auto series = MakeSeries(static_cast<int>(state.range(0)));
-  std::string dir = ScratchDir("sextant_bench_append");
+// A database in `dir` without background compaction; null (and the benchmark marked failed)
+// when it does not open.
+std::unique_ptr<DB> OpenForBenchmark(const std::string& dir, benchmark::State& state) {
   DbOptions options;
   options.compaction_interval_ms = 0;
   auto db = DB::Open(dir, options);
   if (!db.ok()) {
-    state.SkipWithError("open failed");
-    return;
+    state.SkipWithError(std::string(db.status().message()).c_str());
+    return nullptr;
   }
+  return *std::move(db);
+}
+
+void BM_Db_AppendWithWal(benchmark::State& state) {
+  auto series = MakeSeries(static_cast<int>(state.range(0)));
+  std::string dir = ScratchDir("sextant_bench_append");
+  std::unique_ptr<DB> db = OpenForBenchmark(dir, state);
+  if (db == nullptr) return;
   std::vector<SeriesRef> refs(series.size(), 0);
   int64_t t = 0;
-  for (auto _ : state) AppendScrapes(**db, series, refs, t += 15000, state);
+  for (auto _ : state) AppendScrapes(*db, series, refs, t += 15000, state);
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(series.size()));
-  db->reset();
+  db.reset();
   std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_Db_AppendWithWal)->Arg(10000);
@@ -107,16 +115,11 @@ void BM_Db_Restart(benchmark::State& state) {
   const bool snapshot = state.range(0) == 1;
   auto series = MakeSeries(10000);
   std::string dir = ScratchDir("sextant_bench_restart");
-  DbOptions options;
-  options.compaction_interval_ms = 0;
   {
-    auto db = DB::Open(dir, options);
-    if (!db.ok()) {
-      state.SkipWithError("open failed");
-      return;
-    }
+    std::unique_ptr<DB> db = OpenForBenchmark(dir, state);
+    if (db == nullptr) return;
     std::vector<SeriesRef> refs(series.size(), 0);
-    for (int64_t k = 1; k <= 240; ++k) AppendScrapes(**db, series, refs, k * 15000, state);
+    for (int64_t k = 1; k <= 240; ++k) AppendScrapes(*db, series, refs, k * 15000, state);
   }
   for (auto _ : state) {
     state.PauseTiming();
@@ -128,10 +131,9 @@ void BM_Db_Restart(benchmark::State& state) {
       }
     }
     state.ResumeTiming();
-    auto db = DB::Open(dir, options);
-    if (!db.ok()) state.SkipWithError("reopen failed");
+    std::unique_ptr<DB> db = OpenForBenchmark(dir, state);
     state.PauseTiming();
-    db->reset();  // Close() writes the next snapshot: not part of the start-up time
+    db.reset();  // Close() writes the next snapshot: not part of the start-up time
     state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations() * 10000 * 240);
