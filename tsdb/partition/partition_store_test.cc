@@ -155,15 +155,17 @@ TEST_F(PartitionStoreTest, TombstonesHideThenCleanRemoves) {
 
 TEST_F(PartitionStoreTest, OpenRemovesUnfinishedAndSupersededPartitions) {
   {
-    // A writer that never finishes (a crash mid-write) leaves its "writing" entry behind.
-    auto w = PartitionWriter::Begin(store_->db(), 0, 2 * kH, 1);
-    ASSERT_TRUE(w.ok());
-    std::vector<model::Sample> samples = {{1, 1}};
-    ASSERT_TRUE((*w)->Add(model::Labels::FromPairs({{"a", "b"}}), samples).ok());
+    // What a crash in the middle of a write leaves: the "writing" catalog entry and some data.
+    PartitionMeta writing;
+    writing.start = 0;
+    writing.end = 2 * kH;
+    writing.complete = false;
+    ASSERT_TRUE(store_->db()
+                    ->Put(rocksdb::WriteOptions(), CatalogKey(0, 2 * kH), EncodeMeta(writing))
+                    .ok());
+    ASSERT_TRUE(
+        store_->db()->Put(rocksdb::WriteOptions(), SeriesKey(0, 2 * kH, kLabelsTag, 0), "x").ok());
     ASSERT_TRUE(store_->db()->Flush(rocksdb::FlushOptions()).ok());
-    std::string meta;
-    ASSERT_TRUE(store_->db()->Get(rocksdb::ReadOptions(), CatalogKey(0, 2 * kH), &meta).ok());
-    w->release();  // leak on purpose: no cleanup, as after a crash
   }
   // A merge that crashed after writing its output but before dropping its inputs.
   std::vector<SeriesSamples> s = {Series("x", "y", 2 * kH, 3)};
@@ -173,8 +175,28 @@ TEST_F(PartitionStoreTest, OpenRemovesUnfinishedAndSupersededPartitions) {
   auto list = *store_->List();
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].end, 24 * kH);
-  std::string meta;
-  EXPECT_TRUE(store_->db()->Get(rocksdb::ReadOptions(), CatalogKey(0, 2 * kH), &meta).IsNotFound());
+  std::string value;
+  EXPECT_TRUE(
+      store_->db()->Get(rocksdb::ReadOptions(), CatalogKey(0, 2 * kH), &value).IsNotFound());
+  EXPECT_TRUE(store_->db()
+                  ->Get(rocksdb::ReadOptions(), SeriesKey(0, 2 * kH, kLabelsTag, 0), &value)
+                  .IsNotFound());
+}
+
+TEST_F(PartitionStoreTest, AbandonedWriterRemovesWhatItWrote) {
+  {
+    auto w = PartitionWriter::Begin(store_->db(), 0, 2 * kH, 1);
+    ASSERT_TRUE(w.ok());
+    std::vector<model::Sample> samples = {{1, 1}};
+    ASSERT_TRUE((*w)->Add(model::Labels::FromPairs({{"a", "b"}}), samples).ok());
+  }  // destroyed without Finish()
+  std::string value;
+  EXPECT_TRUE(
+      store_->db()->Get(rocksdb::ReadOptions(), CatalogKey(0, 2 * kH), &value).IsNotFound());
+  EXPECT_TRUE(store_->List()->empty());
+  // The range is free again.
+  std::vector<SeriesSamples> s = {Series("a", "b", 0, 3)};
+  EXPECT_TRUE(store_->Write(0, 2 * kH, s).ok());
 }
 
 TEST_F(PartitionStoreTest, DropFreesSpaceAndCheckpointIsUsable) {
