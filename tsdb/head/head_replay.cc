@@ -6,10 +6,13 @@
 // in order while decoding, lookups and chunk appends of different series run on different cores.
 
 #include <algorithm>
+#include <bit>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
+
+#include <pthread.h>
 
 #include "tsdb/head/head.h"
 #include "tsdb/wal/record.h"
@@ -29,6 +32,7 @@ class Head::ReplayShard {
 
   ReplayShard(Head* head, int64_t min_valid) : head_(head), min_valid_(min_valid) {
     thread_ = std::thread([this] { Run(); });
+    pthread_setname_np(thread_.native_handle(), "wal-replay");  // for top and perf
   }
   ~ReplayShard() { Finish(); }
 
@@ -129,6 +133,7 @@ void Head::StartReplay() {
   if (!replay_shards_.empty()) return;
   int n = static_cast<int>(std::thread::hardware_concurrency());
   n = std::clamp(n, 1, 8);
+  n = std::bit_floor(static_cast<unsigned>(n));  // a power of two: shards are picked by mask
   for (int i = 0; i < n; ++i) {
     replay_shards_.push_back(std::make_shared<ReplayShard>(this, min_valid_time()));
   }
@@ -166,7 +171,8 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
           ++stats->unknown_refs;
           continue;
         }
-        batches[target.ref % shards].push_back({target.series, rs.t, rs.v});
+        // The shard count is a power of two: a mask, not a division, on this hot path.
+        batches[target.ref & (shards - 1)].push_back({target.series, rs.t, rs.v});
       }
       for (size_t i = 0; i < shards; ++i) {
         if (!batches[i].empty()) replay_shards_[i]->Push(std::move(batches[i]));
