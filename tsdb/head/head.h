@@ -129,7 +129,7 @@ class Head final : public Storage {
   // The series' labels; empty when `ref` is unknown.
   model::Labels SeriesLabels(SeriesRef ref) const;
 
-  // Per metric name, the number of series; for /api/v1/status/tsdb.
+  // Chunks (open and closed) of all series, for prometheus_tsdb_head_chunks.
   size_t num_chunks() const;
 
  private:

@@ -115,7 +115,7 @@ class HeadAppender final : public Appender {
 
  private:
   struct Pending {
-    MemSeries* series;  // pinned
+    MemSeries* series;  // valid while the appender holds the gate
     SeriesRef ref;
     int64_t t;
     double v;
