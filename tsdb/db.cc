@@ -392,6 +392,11 @@ absl::Status DB::CompactHead() {
     int64_t start = RangeStart(mint, range);
     int64_t end = start + range;
     auto begin = std::chrono::steady_clock::now();
+    // Close the range first: from here on no commit adds to it (a commit re-checks the bound),
+    // and the barrier lets commits already under way finish, so the partition written below
+    // holds every sample the head will ever have in it.
+    head_->SetMinValidTime(end);
+    head_->WaitForAppenders();
     absl::Status written = WritePartitionFromHead(*partitions_, start, end);
     metrics_->compactions->Inc();
     if (!written.ok()) {

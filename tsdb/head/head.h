@@ -87,6 +87,12 @@ class Head final : public Storage {
   int64_t min_valid_time() const { return min_valid_time_.load(std::memory_order_acquire); }
   void SetMinValidTime(int64_t t);
   int64_t chunk_range() const { return options_.chunk_range; }
+  // Returns once every appender that had started appending has committed or rolled back (new
+  // ones may start meanwhile). With SetMinValidTime() it closes a time range for good.
+  void WaitForAppenders() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    gc_gate_.EnterExclusive();
+    gc_gate_.ExitExclusive();
+  }
   // Sets the WAL that commits and deletions are logged to (after replay, before appends).
   void SetWal(wal::Wal* wal) { wal_.store(wal, std::memory_order_release); }
   wal::Wal* wal() const { return wal_.load(std::memory_order_acquire); }
