@@ -284,30 +284,6 @@ TEST_F(DbTest, CorruptWalTailIsCutBackAndCounted) {
   db_.reset();
 }
 
-// The writer half of CommittedSamplesSurviveSigkill, run in a child process (exec'd, not just
-// forked: RocksDB's and the sanitizers' threads do not survive a bare fork).
-TEST(DbChild, WriterUntilKilled) {
-  const char* dir = std::getenv("SEXTANT_DB_CHILD_DIR");
-  const char* fd = std::getenv("SEXTANT_DB_CHILD_FD");
-  if (dir == nullptr || fd == nullptr) GTEST_SKIP() << "only runs as the child of a crash test";
-  DbOptions options;
-  options.compaction_interval_ms = 0;
-  auto db = DB::Open(dir, options);
-  if (!db.ok()) _exit(2);
-  int out = std::atoi(fd);
-  for (int64_t i = 0;; ++i) {
-    auto app = (*db)->NewAppender();
-    for (int s = 0; s < 20; ++s) {
-      if (!app->Append(0, L("m", std::to_string(s)), i * 1000, static_cast<double>(i)).ok()) {
-        _exit(3);
-      }
-    }
-    if (!app->Commit().ok()) _exit(4);
-    // Acknowledge: every sample up to i is committed.
-    if (write(out, &i, sizeof(i)) != sizeof(i)) _exit(5);
-  }
-}
-
 TEST_F(DbTest, CommittedSamplesSurviveSigkill) {
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
@@ -315,9 +291,10 @@ TEST_F(DbTest, CommittedSamplesSurviveSigkill) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     close(fds[0]);
-    setenv("SEXTANT_DB_CHILD_DIR", dir_.c_str(), 1);
-    setenv("SEXTANT_DB_CHILD_FD", std::to_string(fds[1]).c_str(), 1);
-    execl("/proc/self/exe", "db_test", "--gtest_filter=DbChild.WriterUntilKilled",
+    // A separate program (tsdb/db_crash_writer.cc), exec'd: RocksDB's and the sanitizers'
+    // threads would not survive a bare fork of this multi-threaded test.
+    const std::string fd = std::to_string(fds[1]);
+    execl(SEXTANT_DB_CRASH_WRITER, SEXTANT_DB_CRASH_WRITER, dir_.c_str(), fd.c_str(),
           static_cast<char*>(nullptr));
     _exit(6);
   }
