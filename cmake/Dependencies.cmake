@@ -28,3 +28,17 @@ endif()
 if(SEXTANT_BUILD_BENCHMARKS)
   find_package(benchmark REQUIRED)
 endif()
+
+# ANTLR4: Debian ships the C++ runtime without a CMake package, so find it by hand. Its headers
+# come in as SYSTEM so their warnings never fail our build. The `antlr4` tool (4.7.2) is only
+# needed to regenerate grammar/generated/ (target regen-grammar, test grammar_generated_up_to_date).
+find_path(ANTLR4_INCLUDE_DIR antlr4-runtime.h PATH_SUFFIXES antlr4-runtime REQUIRED)
+find_library(ANTLR4_RUNTIME_LIBRARY NAMES antlr4-runtime REQUIRED)
+find_program(ANTLR4_TOOL antlr4)
+if(NOT TARGET antlr4::runtime)
+  add_library(antlr4::runtime UNKNOWN IMPORTED)
+  set_target_properties(antlr4::runtime PROPERTIES
+    IMPORTED_LOCATION "${ANTLR4_RUNTIME_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${ANTLR4_INCLUDE_DIR}"
+    INTERFACE_SYSTEM_INCLUDE_DIRECTORIES "${ANTLR4_INCLUDE_DIR}")
+endif()
