@@ -122,8 +122,16 @@ struct DB::Metrics {
   util::Gauge* data_replay_duration;
 };
 
+namespace {
+// "data/" and "data" name the same directory; paths below it are built as dir_ + "/name".
+std::string WithoutTrailingSlashes(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+}  // namespace
+
 DB::DB(std::string dir, DbOptions options)
-    : dir_(std::move(dir)),
+    : dir_(WithoutTrailingSlashes(std::move(dir))),
       options_(std::move(options)),
       env_(options_.env != nullptr ? options_.env : util::Env::Default()) {
   util::Registry* registry = options_.metrics;
@@ -260,8 +268,14 @@ absl::Status DB::ReplayWal() {
     wal::ReplayResult result;
     status = wal::ReplayWal(env_, wal_dir, apply, &result);
     corruption = result.corruption;
-    replayed = util::StrCat("checkpoint ", result.checkpoint.value_or(-1), ", segments ",
-                            result.first_segment, "-", result.last_segment);
+    if (result.checkpoint.has_value()) {
+      replayed = util::StrCat("checkpoint ", *result.checkpoint);
+    }
+    if (result.first_segment >= 0) {
+      util::StrAppend(&replayed, replayed.empty() ? "" : ", ", "segments ", result.first_segment,
+                      "-", result.last_segment);
+    }
+    if (replayed.empty()) replayed = "nothing (empty WAL)";
   }
   if (!status.ok()) {
     if (!corruption.has_value() || corruption->dir != wal_dir) {

@@ -152,7 +152,6 @@ int Run(const config::Flags& flags) {
     server.Stop();
     return 1;
   }
-  kLog.Info("TSDB started");
   server.SetReady();
   kLog.Info("Server is ready to receive web requests.");
 
