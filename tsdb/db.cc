@@ -145,7 +145,11 @@ DB::DB(std::string dir, DbOptions options)
   head_options.metrics = registry;
   head_ = std::make_unique<head::Head>(head_options);
   registry->NewGaugeFunc("prometheus_tsdb_blocks_loaded", "Number of currently loaded data blocks",
-                         [this] { return static_cast<double>(Stats().partitions.size()); });
+                         [this] {
+                           if (partitions_ == nullptr) return 0.0;
+                           auto parts = partitions_->List();
+                           return parts.ok() ? static_cast<double>(parts->size()) : 0.0;
+                         });
   registry->NewGaugeFunc(
       "prometheus_tsdb_storage_blocks_bytes",
       "The number of bytes that are currently used for local storage by all "
