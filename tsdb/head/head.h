@@ -219,7 +219,6 @@ class Head final : public Storage {
   ReplayTarget ReplayLookup(SeriesRef ref) const;
   void ReplayRegister(SeriesRef logged_ref, MemSeries* series);
   std::vector<ReplayTarget> replay_dense_;
-  std::vector<wal::RefSample> replay_scratch_;
   absl::flat_hash_map<SeriesRef, ReplayTarget> replay_series_;
   std::vector<std::shared_ptr<ReplayShard>> replay_shards_;  // shared_ptr: incomplete type here
   SeriesRef replay_max_ref_ = 0;

@@ -161,19 +161,19 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
       return absl::OkStatus();
     }
     case wal::RecordType::kSamples: {
-      std::vector<wal::RefSample>& samples = replay_scratch_;  // reused: one per record otherwise
-      RETURN_IF_ERROR(wal::DecodeSamples(record, &samples));
+      // Decoded straight into the shards' batches (no intermediate vector): replay is bound by
+      // this thread. A sample takes at least 10 bytes, which sizes the batches.
       std::vector<ReplayShard::Batch> batches(shards);
-      for (auto& b : batches) b.reserve(samples.size() / shards + 16);
-      for (const wal::RefSample& rs : samples) {
+      for (auto& b : batches) b.reserve(record.size() / 10 / shards + 16);
+      RETURN_IF_ERROR(wal::ForEachSample(record, [&](const wal::RefSample& rs) {
         ReplayTarget target = ReplayLookup(rs.ref);
         if (target.series == nullptr) {
           ++stats->unknown_refs;
-          continue;
+          return;
         }
         // The shard count is a power of two: a mask, not a division, on this hot path.
         batches[target.ref & (shards - 1)].push_back({target.series, rs.t, rs.v});
-      }
+      }));
       for (size_t i = 0; i < shards; ++i) {
         if (!batches[i].empty()) replay_shards_[i]->Push(std::move(batches[i]));
       }
@@ -210,7 +210,6 @@ void Head::FinishReplay(ReplayStats* stats) {
   replay_series_.clear();
   replay_series_.rehash(0);
   replay_dense_.clear();
-  replay_scratch_ = {};
   replay_dense_.shrink_to_fit();
   // Series declared in the WAL but without samples left (all compacted away) go at the next GC.
 }

@@ -172,30 +172,25 @@ absl::Status DecodeSeries(std::string_view rec, std::vector<RefSeries>* out) {
 
 absl::Status DecodeSamples(std::string_view rec, std::vector<RefSample>* out) {
   out->clear();
-  Decoder d(rec, RecordType::kSamples);
-  absl::Status status = d.CheckType();
-  if (!status.ok() || d.done()) return status;
-  uint64_t base_ref;
-  int64_t base_t;
-  if (!d.Uvarint(&base_ref) || !d.Varint(&base_t)) {
-    return d.Truncated();
-  }
   // Each sample takes at least 10 bytes; reserving from the size bounds the allocation by it.
-  out->reserve((rec.size() - d.offset()) / 10);
-  while (!d.done()) {
-    int64_t dref, dt;
-    uint64_t bits;
-    if (!d.Varint(&dref) || !d.Varint(&dt) || !d.Fixed64(&bits)) {
-      out->clear();
-      return d.Truncated();
-    }
-    out->push_back(
-        RefSample{base_ref + static_cast<uint64_t>(dref),
-                  static_cast<int64_t>(static_cast<uint64_t>(base_t) + static_cast<uint64_t>(dt)),
-                  std::bit_cast<double>(bits)});
-  }
-  return absl::OkStatus();
+  out->reserve(rec.size() / 10);
+  absl::Status status = ForEachSample(rec, [out](const RefSample& s) { out->push_back(s); });
+  if (!status.ok()) out->clear();
+  return status;
 }
+
+namespace record_internal {
+absl::Status SamplesError(std::string_view rec, std::string_view rest, std::string_view what) {
+  if (rec.empty() || static_cast<uint8_t>(rec[0]) != static_cast<uint8_t>(RecordType::kSamples)) {
+    absl::StatusOr<RecordType> type = PeekType(rec);
+    if (!type.ok()) return type.status();
+    return absl::DataLossError(
+        util::StrCat("wal samples record: is a ", TypeName(*type), " record at byte 0"));
+  }
+  return absl::DataLossError(
+      util::StrCat("wal samples record: ", what, " at byte ", rec.size() - rest.size()));
+}
+}  // namespace record_internal
 
 absl::Status DecodeTombstones(std::string_view rec, std::vector<Tombstone>* out) {
   out->clear();

@@ -15,6 +15,7 @@
 //
 // Thread-safety: all functions are pure.
 
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -24,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "model/labels.h"
+#include "util/varint.h"
 
 namespace sextant::tsdb::wal {
 
@@ -65,5 +67,43 @@ void EncodeTombstones(std::span<const Tombstone> tombstones, std::string* out);
 absl::Status DecodeSeries(std::string_view rec, std::vector<RefSeries>* out);
 absl::Status DecodeSamples(std::string_view rec, std::vector<RefSample>* out);
 absl::Status DecodeTombstones(std::string_view rec, std::vector<Tombstone>* out);
+
+// Streams a samples record: calls fn(const RefSample&) for each sample in order, without
+// building a vector (WAL replay decodes every sample once). Returns DataLoss, naming the byte
+// offset, on a malformed record; fn may have been called for the samples before the damage.
+template <typename Fn>
+absl::Status ForEachSample(std::string_view rec, Fn&& fn);
+
+// Implementation details of ForEachSample.
+namespace record_internal {
+absl::Status SamplesError(std::string_view rec, std::string_view rest, std::string_view what);
+}  // namespace record_internal
+
+template <typename Fn>
+absl::Status ForEachSample(std::string_view rec, Fn&& fn) {
+  if (rec.empty() || static_cast<uint8_t>(rec[0]) != static_cast<uint8_t>(RecordType::kSamples)) {
+    return record_internal::SamplesError(rec, rec, "is not a samples record");
+  }
+  std::string_view in = rec.substr(1);
+  if (in.empty()) return absl::OkStatus();
+  uint64_t base_ref;
+  int64_t base_t;
+  if (!util::GetUvarint(&in, &base_ref) || !util::GetVarint(&in, &base_t)) {
+    return record_internal::SamplesError(rec, in, "truncated or malformed entry");
+  }
+  while (!in.empty()) {
+    int64_t dref, dt;
+    uint64_t bits;
+    if (!util::GetVarint(&in, &dref) || !util::GetVarint(&in, &dt) ||
+        !util::GetFixed64BE(&in, &bits)) {
+      return record_internal::SamplesError(rec, in, "truncated or malformed entry");
+    }
+    // Deltas in wrapping unsigned arithmetic, as written by EncodeSamples.
+    fn(RefSample{base_ref + static_cast<uint64_t>(dref),
+                 static_cast<int64_t>(static_cast<uint64_t>(base_t) + static_cast<uint64_t>(dt)),
+                 std::bit_cast<double>(bits)});
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace sextant::tsdb::wal
