@@ -75,10 +75,11 @@ inline std::unique_ptr<UnaryExpr> Neg(ExprPtr e) {
 inline std::unique_ptr<BinaryExpr> Bin(BinaryOp op, ExprPtr lhs, ExprPtr rhs) {
   auto b = std::make_unique<BinaryExpr>();
   b->op = op;
-  const bool both_scalar = lhs->Type() == ValueType::kScalar && rhs->Type() == ValueType::kScalar;
+  // As the parser (and Prometheus's checkAST): vector matching only between two instant vectors.
+  const bool both_vectors = lhs->Type() == ValueType::kVector && rhs->Type() == ValueType::kVector;
   b->lhs = std::move(lhs);
   b->rhs = std::move(rhs);
-  if (!both_scalar) {
+  if (both_vectors) {
     VectorMatching vm;
     if (IsSetOp(op)) vm.card = VectorMatchCardinality::kManyToMany;
     b->matching = vm;
