@@ -1,0 +1,64 @@
+#pragma once
+
+// The PromQL engine: evaluates a query over a tsdb::Storage at one time (instant query) or at
+// every step of a range (range query), with Prometheus 3.x semantics (design.md, "PromQL"):
+// left-open windows (t - range, t], a lookback delta for instant vectors, staleness markers ending
+// a series, offset and @, subqueries, vector matching, aggregations and the stable functions.
+//
+// A range query reads each selected series once for the whole range and slides its windows over
+// those samples; it never selects again per step.
+//
+// Thread-safety: an Engine may run many queries at once; each query is independent.
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "promql/ast.h"
+#include "promql/value.h"
+#include "tsdb/storage.h"
+
+namespace sextant::promql {
+
+struct EngineOptions {
+  int64_t lookback_delta_ms = 5 * 60 * 1000;  // --query.lookback-delta
+  int64_t max_samples = 50'000'000;           // --query.max-samples
+  absl::Duration timeout = absl::Minutes(2);  // --query.timeout
+  int max_concurrency = 20;                   // --query.max-concurrency
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Evaluates `query` at time `t` (ms). The result is a Scalar, String or Vector (an instant
+  // vector), or a Matrix when the query itself is a range vector (e.g. `foo[5m]`).
+  // Errors, with Prometheus's messages: InvalidArgument for parse and type errors (the
+  // parser's), ResourceExhausted for "query processing would load too many samples into
+  // memory in query execution", DeadlineExceeded for a timeout ("query timed out in ..."),
+  // Cancelled when cancelled, and the storage's errors.
+  absl::StatusOr<QueryResult> InstantQuery(tsdb::Storage& storage, std::string_view query,
+                                           int64_t t);
+
+  // Evaluates `query` at start, start + step, ..., up to end (ms; step > 0). The result is a
+  // Matrix (a Scalar-typed query gives one series without labels). Errors as InstantQuery, plus
+  // InvalidArgument for a query whose type is not scalar or instant vector ("invalid expression
+  // type \"range vector\" for range query, must be Scalar or instant Vector").
+  absl::StatusOr<QueryResult> RangeQuery(tsdb::Storage& storage, std::string_view query,
+                                         int64_t start, int64_t end, int64_t step);
+
+  // The same on an already parsed expression.
+  absl::StatusOr<QueryResult> Evaluate(tsdb::Storage& storage, const Expr& expr, int64_t start,
+                                       int64_t end, int64_t step);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sextant::promql

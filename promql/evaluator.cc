@@ -1,0 +1,319 @@
+#include "promql/evaluator.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+
+#include "absl/container/flat_hash_set.h"
+#include "model/sample.h"
+#include "util/status_macros.h"
+#include "util/strings.h"
+
+namespace sextant::promql::internal {
+
+namespace {
+
+// Prometheus's default evaluation interval, the step of a subquery without one.
+constexpr int64_t kDefaultSubqueryStepMs = 60 * 1000;
+
+const Expr& UnwrapParens(const Expr& e) {
+  const Expr* cur = &e;
+  while (cur->kind() == ExprKind::kParen) cur = As<ParenExpr>(*cur).expr.get();
+  return *cur;
+}
+
+}  // namespace
+
+model::Labels DropMetricName(const model::Labels& l) {
+  if (!l.Has(model::kMetricNameLabel)) return l;
+  model::LabelsBuilder b(l);
+  b.Del(model::kMetricNameLabel);
+  return b.Build();
+}
+
+absl::Status CheckDuplicateLabelsets(const Vector& v) {
+  if (v.size() < 2) return absl::OkStatus();
+  absl::flat_hash_set<std::string_view> seen;
+  for (const VectorSample& s : v) {
+    if (!seen.insert(s.labels.bytes()).second) {
+      return absl::InvalidArgumentError("vector cannot contain metrics with the same labelset");
+    }
+  }
+  return absl::OkStatus();
+}
+
+void KahanSumInc(double inc, double* sum, double* c) {
+  const double t = *sum + inc;
+  if (std::isinf(t)) {
+    *c = 0;
+  } else if (std::fabs(*sum) >= std::fabs(inc)) {
+    *c += (*sum - t) + inc;
+  } else {
+    *c += (inc - t) + *sum;
+  }
+  *sum = t;
+}
+
+double Quantile(double q, std::vector<double>* values) {
+  if (values->empty() || std::isnan(q)) return std::nan("");
+  if (q < 0) return -INFINITY;
+  if (q > 1) return INFINITY;
+  std::sort(values->begin(), values->end(), [](double a, double b) {
+    if (std::isnan(a)) return !std::isnan(b);
+    return a < b;
+  });
+  const double n = static_cast<double>(values->size());
+  const double rank = q * (n - 1);
+  const double lower = std::max(0.0, std::floor(rank));
+  const double upper = std::min(n - 1, lower + 1);
+  const double weight = rank - std::floor(rank);
+  return (*values)[static_cast<size_t>(lower)] * (1 - weight) +
+         (*values)[static_cast<size_t>(upper)] * weight;
+}
+
+std::string AnnotationPosition(const QueryContext& ctx, PositionRange pos) {
+  if (ctx.query.empty() || pos.start < 0 || static_cast<size_t>(pos.start) > ctx.query.size()) {
+    return "";
+  }
+  int line = 1;
+  int last_break = -1;
+  for (int i = 0; i < pos.start; ++i) {
+    if (ctx.query[i] == '\n') {
+      last_break = i;
+      ++line;
+    }
+  }
+  return util::StrCat(" (", line, ":", pos.start - last_break, ")");
+}
+
+std::string FormatFloatShortest(double f) {
+  if (std::isnan(f)) return "NaN";
+  if (std::isinf(f)) return f > 0 ? "+Inf" : "-Inf";
+  char buf[512];
+  auto res = std::to_chars(buf, buf + sizeof(buf), f, std::chars_format::fixed);
+  return std::string(buf, res.ptr);
+}
+
+std::span<const FPoint> WindowSlider::Next(int64_t ts, int64_t range_ms) {
+  // Steps only move forward, except with `@` where ts is constant: both keep the indexes valid.
+  if (hi_ > 0 && points_[hi_ - 1].t > ts) {
+    lo_ = 0;
+    hi_ = 0;
+  }
+  while (hi_ < points_.size() && points_[hi_].t <= ts) ++hi_;
+  if (lo_ > hi_) lo_ = hi_;
+  while (lo_ < hi_ && points_[lo_].t <= ts - range_ms) ++lo_;
+  return points_.subspan(lo_, hi_ - lo_);
+}
+
+Evaluator::Evaluator(QueryContext* ctx, int64_t start, int64_t end, int64_t interval)
+    : ctx_(ctx), start_(start), end_(end), interval_(interval) {
+  num_steps_ = interval_ > 0 ? static_cast<size_t>((end_ - start_) / interval_) + 1 : 1;
+}
+
+absl::Status Evaluator::CheckDeadline() const {
+  if (absl::Now() > ctx_->deadline) {
+    return absl::DeadlineExceededError("query timed out in expression evaluation");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Evaluator::AddSamples(int64_t n) {
+  ctx_->samples += n;
+  if (ctx_->samples > ctx_->options.max_samples) {
+    return absl::ResourceExhaustedError(
+        "query processing would load too many samples into memory in query execution");
+  }
+  return absl::OkStatus();
+}
+
+std::optional<int64_t> Evaluator::ResolveAt(std::optional<int64_t> ts, AtModifier m) const {
+  if (ts) return ts;
+  if (m == AtModifier::kStart) return ctx_->query_start;
+  if (m == AtModifier::kEnd) return ctx_->query_end;
+  return std::nullopt;
+}
+
+absl::StatusOr<StepValue> Evaluator::Eval(const Expr& e) {
+  RETURN_IF_ERROR(CheckDeadline());
+  switch (e.kind()) {
+    case ExprKind::kNumberLiteral: {
+      StepValue out;
+      out.type = ValueType::kScalar;
+      out.scalars.assign(num_steps_, As<NumberLiteral>(e).value);
+      return out;
+    }
+    case ExprKind::kStringLiteral: {
+      StepValue out;
+      out.type = ValueType::kString;
+      out.str = As<StringLiteral>(e).value;
+      return out;
+    }
+    case ExprKind::kParen:
+      return Eval(*As<ParenExpr>(e).expr);
+    case ExprKind::kUnary:
+      return EvalUnary(As<UnaryExpr>(e));
+    case ExprKind::kVectorSelector:
+      return EvalVectorSelector(As<VectorSelector>(e), /*keep_sample_time=*/false);
+    case ExprKind::kMatrixSelector:
+    case ExprKind::kSubquery:
+      return EvalMatrixResult(e);
+    case ExprKind::kBinary:
+      return EvalBinary(As<BinaryExpr>(e));
+    case ExprKind::kAggregate:
+      return EvalAggregate(As<AggregateExpr>(e));
+    case ExprKind::kCall:
+      return EvalCall(As<Call>(e));
+  }
+  return absl::InternalError("unknown expression kind");
+}
+
+absl::StatusOr<StepValue> Evaluator::EvalUnary(const UnaryExpr& u) {
+  ASSIGN_OR_RETURN(StepValue v, Eval(*u.expr));
+  if (u.op == UnaryOp::kAdd) return v;
+  if (v.type == ValueType::kScalar) {
+    for (double& s : v.scalars) s = -s;
+    return v;
+  }
+  for (Vector& vec : v.vectors) {
+    for (VectorSample& s : vec) {
+      s.v = -s.v;
+      s.labels = DropMetricName(s.labels);
+    }
+    RETURN_IF_ERROR(CheckDuplicateLabelsets(vec));
+  }
+  return v;
+}
+
+absl::StatusOr<std::vector<RangeSeries>> Evaluator::Select(const VectorSelector& vs, int64_t mint,
+                                                           int64_t maxt, bool drop_stale,
+                                                           std::string_view func) {
+  std::vector<RangeSeries> out;
+  if (mint > maxt) return out;
+  ASSIGN_OR_RETURN(auto querier, ctx_->storage->NewQuerier(mint, maxt));
+  tsdb::SelectHints hints;
+  hints.start = mint;
+  hints.end = maxt;
+  hints.step = interval_;
+  hints.func = std::string(func);
+  std::unique_ptr<tsdb::SeriesSet> set = querier->Select(vs.matchers, &hints);
+  int64_t loaded = 0;
+  while (set->Next()) {
+    RETURN_IF_ERROR(CheckDeadline());
+    const tsdb::Series& s = set->At();
+    RangeSeries rs;
+    rs.labels = s.labels();
+    std::unique_ptr<tsdb::SeriesIterator> it = s.Iterator();
+    if (it->Seek(mint)) {
+      do {
+        if (it->t() > maxt) break;
+        if (drop_stale && model::IsStaleNaN(it->v())) continue;
+        rs.points.push_back(FPoint{it->t(), it->v()});
+      } while (it->Next());
+    }
+    RETURN_IF_ERROR(it->status());
+    loaded += static_cast<int64_t>(rs.points.size());
+    if (loaded > 4096) {
+      RETURN_IF_ERROR(AddSamples(loaded));
+      loaded = 0;
+    }
+    if (!rs.points.empty()) out.push_back(std::move(rs));
+  }
+  RETURN_IF_ERROR(set->status());
+  RETURN_IF_ERROR(AddSamples(loaded));
+  return out;
+}
+
+absl::StatusOr<StepValue> Evaluator::EvalVectorSelector(const VectorSelector& vs,
+                                                        bool keep_sample_time) {
+  const std::optional<int64_t> at = ResolveAt(vs.timestamp_ms, vs.start_or_end);
+  const int64_t offset = vs.original_offset_ms;
+  const int64_t lookback = ctx_->options.lookback_delta_ms;
+  const int64_t first = (at ? *at : start_) - offset;
+  const int64_t last = (at ? *at : StepTime(num_steps_ - 1)) - offset;
+  ASSIGN_OR_RETURN(std::vector<RangeSeries> series,
+                   Select(vs, first - lookback + 1, last, /*drop_stale=*/false, ""));
+  StepValue out;
+  out.type = ValueType::kVector;
+  out.vectors.resize(num_steps_);
+  for (const RangeSeries& rs : series) {
+    size_t idx = 0;  // first point after the current eval time
+    for (size_t i = 0; i < num_steps_; ++i) {
+      const int64_t ts = (at ? *at : StepTime(i)) - offset;
+      if (idx > 0 && rs.points[idx - 1].t > ts) idx = 0;
+      while (idx < rs.points.size() && rs.points[idx].t <= ts) ++idx;
+      if (idx == 0) continue;
+      const FPoint& p = rs.points[idx - 1];
+      if (p.t <= ts - lookback || model::IsStaleNaN(p.v)) continue;
+      out.vectors[i].push_back(VectorSample{rs.labels, keep_sample_time ? p.t : StepTime(i), p.v});
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<RangeInput> Evaluator::EvalRangeInput(const Expr& expr, std::string_view func) {
+  const Expr& e = UnwrapParens(expr);
+  RangeInput in;
+  if (e.kind() == ExprKind::kMatrixSelector) {
+    const auto& ms = As<MatrixSelector>(e);
+    const VectorSelector& vs = *ms.vector_selector;
+    in.range_ms = ms.range_ms;
+    in.offset_ms = vs.original_offset_ms;
+    in.at = ResolveAt(vs.timestamp_ms, vs.start_or_end);
+    const int64_t first = in.EvalTime(start_);
+    const int64_t last = in.EvalTime(StepTime(num_steps_ - 1));
+    ASSIGN_OR_RETURN(in.series,
+                     Select(vs, first - in.range_ms + 1, last, /*drop_stale=*/true, func));
+    return in;
+  }
+  if (e.kind() != ExprKind::kSubquery) {
+    return absl::InternalError("expected a range vector argument");
+  }
+  const auto& sq = As<SubqueryExpr>(e);
+  in.range_ms = sq.range_ms;
+  in.offset_ms = sq.original_offset_ms;
+  in.at = ResolveAt(sq.timestamp_ms, sq.start_or_end);
+  const int64_t step = sq.step_ms > 0 ? sq.step_ms : kDefaultSubqueryStepMs;
+  const int64_t first = in.EvalTime(start_) - in.range_ms;
+  const int64_t last = in.EvalTime(StepTime(num_steps_ - 1));
+  int64_t inner_start = step * (first / step);
+  if (inner_start <= first) inner_start += step;
+  if (inner_start > last) return in;
+  Evaluator inner(ctx_, inner_start, last, step);
+  ASSIGN_OR_RETURN(StepValue v, inner.Eval(*sq.expr));
+  if (v.type == ValueType::kScalar) {
+    RangeSeries rs;
+    for (size_t i = 0; i < inner.num_steps(); ++i) {
+      rs.points.push_back(FPoint{inner.StepTime(i), v.scalars[i]});
+    }
+    in.series.push_back(std::move(rs));
+    return in;
+  }
+  std::map<model::Labels, std::vector<FPoint>> by_labels;
+  for (size_t i = 0; i < inner.num_steps(); ++i) {
+    for (VectorSample& s : v.vectors[i]) {
+      by_labels[s.labels].push_back(FPoint{inner.StepTime(i), s.v});
+    }
+  }
+  for (auto& [labels, points] : by_labels) {
+    in.series.push_back(RangeSeries{labels, std::move(points)});
+  }
+  return in;
+}
+
+absl::StatusOr<StepValue> Evaluator::EvalMatrixResult(const Expr& e) {
+  ASSIGN_OR_RETURN(RangeInput in, EvalRangeInput(e, ""));
+  StepValue out;
+  out.type = ValueType::kMatrix;
+  const int64_t ts = in.EvalTime(StepTime(num_steps_ - 1));
+  for (RangeSeries& rs : in.series) {
+    WindowSlider slider(rs.points);
+    std::span<const FPoint> w = slider.Next(ts, in.range_ms);
+    if (w.empty()) continue;
+    out.matrix.push_back(Series{rs.labels, std::vector<FPoint>(w.begin(), w.end())});
+  }
+  return out;
+}
+
+}  // namespace sextant::promql::internal

@@ -1,0 +1,197 @@
+// histogram_quantile and histogram_fraction over classic `le` buckets (quantile.go:
+// BucketQuantile, coalesceBuckets, ensureMonotonicAndIgnoreSmallDeltas, BucketFraction).
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "promql/evaluator.h"
+#include "util/status_macros.h"
+#include "util/strings.h"
+
+namespace sextant::promql::internal {
+
+namespace {
+
+struct Bucket {
+  double upper = 0;
+  double count = 0;
+};
+
+constexpr double kSmallDeltaTolerance = 1e-12;
+
+bool AlmostEqual(double a, double b, double epsilon) {
+  if (std::isnan(a) && std::isnan(b)) return true;
+  if (a == b) return true;
+  constexpr double kMinNormal = 2.2250738585072014e-308;
+  const double abs_sum = std::fabs(a) + std::fabs(b);
+  const double diff = std::fabs(a - b);
+  if (a == 0 || b == 0 || abs_sum < kMinNormal) return diff < epsilon * kMinNormal;
+  return diff / std::min(abs_sum, 1.7976931348623157e308) < epsilon;
+}
+
+// Sorts, merges equal bounds and forces monotonic counts; false when there is no +Inf bucket.
+bool PrepareBuckets(std::vector<Bucket>* buckets) {
+  std::vector<Bucket>& b = *buckets;
+  std::stable_sort(b.begin(), b.end(),
+                   [](const Bucket& x, const Bucket& y) { return x.upper < y.upper; });
+  if (b.empty() || !std::isinf(b.back().upper) || b.back().upper < 0) return false;
+  size_t i = 0;
+  Bucket last = b[0];
+  for (size_t j = 1; j < b.size(); ++j) {
+    if (b[j].upper == last.upper) {
+      last.count += b[j].count;
+    } else {
+      b[i++] = last;
+      last = b[j];
+    }
+  }
+  b[i] = last;
+  b.resize(i + 1);
+  double prev = b[0].count;
+  for (size_t k = 1; k < b.size(); ++k) {
+    const double curr = b[k].count;
+    if (curr == prev) continue;
+    if (AlmostEqual(prev, curr, kSmallDeltaTolerance) || curr < prev) {
+      b[k].count = prev;
+      continue;
+    }
+    prev = curr;
+  }
+  return true;
+}
+
+double BucketQuantile(double q, std::vector<Bucket> b) {
+  if (std::isnan(q)) return std::nan("");
+  if (q < 0) return -INFINITY;
+  if (q > 1) return INFINITY;
+  if (!PrepareBuckets(&b) || b.size() < 2) return std::nan("");
+  const double observations = b.back().count;
+  if (observations == 0) return std::nan("");
+  double rank = q * observations;
+  size_t idx = 0;
+  while (idx < b.size() - 1 && b[idx].count < rank) ++idx;
+  if (idx == b.size() - 1) return b[b.size() - 2].upper;
+  if (idx == 0 && b[0].upper <= 0) return b[0].upper;
+  double start = 0;
+  const double end = b[idx].upper;
+  double count = b[idx].count;
+  if (idx > 0) {
+    start = b[idx - 1].upper;
+    count -= b[idx - 1].count;
+    rank -= b[idx - 1].count;
+  }
+  return start + (end - start) * (rank / count);
+}
+
+double BucketFraction(double lower, double upper, std::vector<Bucket> b) {
+  std::stable_sort(b.begin(), b.end(),
+                   [](const Bucket& x, const Bucket& y) { return x.upper < y.upper; });
+  if (b.empty() || !std::isinf(b.back().upper) || b.back().upper < 0) return std::nan("");
+  size_t n = 0;
+  Bucket last = b[0];
+  for (size_t j = 1; j < b.size(); ++j) {
+    if (b[j].upper == last.upper) {
+      last.count += b[j].count;
+    } else {
+      b[n++] = last;
+      last = b[j];
+    }
+  }
+  b[n] = last;
+  b.resize(n + 1);
+  const double count = b.back().count;
+  if (count == 0 || std::isnan(lower) || std::isnan(upper)) return std::nan("");
+  if (lower >= upper) return 0;
+  double rank = 0, lower_rank = 0, upper_rank = 0;
+  bool lower_set = false, upper_set = false;
+  // Positive-only buckets start at 0; otherwise the first bucket reaches down to -Inf.
+  double lower_bound = b[0].upper <= 0 ? -INFINITY : 0;
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (i > 0) lower_bound = b[i - 1].upper;
+    const double upper_bound = b[i].upper;
+    auto interpolate = [&](double v) {
+      return rank + (b[i].count - rank) * (v - lower_bound) / (upper_bound - lower_bound);
+    };
+    if (!lower_set && lower_bound >= lower) {
+      lower_rank = rank;
+      lower_set = true;
+    }
+    if (!upper_set && lower_bound >= upper) {
+      upper_rank = rank;
+      upper_set = true;
+    }
+    if (lower_set && upper_set) break;
+    if (!lower_set && lower_bound < lower && upper_bound > lower) {
+      lower_rank = interpolate(lower);
+      lower_set = true;
+    }
+    if (!upper_set && lower_bound < upper && upper_bound > upper) {
+      upper_rank = interpolate(upper);
+      upper_set = true;
+    }
+    if (lower_set && upper_set) break;
+    rank = b[i].count;  // classic bucket counts are cumulative
+  }
+  if (!lower_set || lower_rank > count) lower_rank = count;
+  if (!upper_set || upper_rank > count) upper_rank = count;
+  return (upper_rank - lower_rank) / count;
+}
+
+// Go's strconv.ParseFloat for bucket bounds (accepts +Inf, Inf, NaN, decimal and exponent).
+bool ParseBound(std::string_view s, double* out) {
+  if (s.empty()) return false;
+  const std::string str(s);
+  char* end = nullptr;
+  *out = std::strtod(str.c_str(), &end);
+  return end == str.c_str() + str.size();
+}
+
+}  // namespace
+
+absl::StatusOr<StepValue> Evaluator::EvalHistogramQuantile(const Call& c) {
+  const bool fraction = c.func->name == "histogram_fraction";
+  ASSIGN_OR_RETURN(StepValue q, Eval(*c.args[0]));
+  StepValue upper;
+  if (fraction) {
+    ASSIGN_OR_RETURN(upper, Eval(*c.args[1]));
+  }
+  ASSIGN_OR_RETURN(StepValue in, Eval(*c.args[fraction ? 2 : 1]));
+  StepValue out;
+  out.type = ValueType::kVector;
+  out.vectors.resize(num_steps_);
+  for (size_t i = 0; i < num_steps_; ++i) {
+    struct Group {
+      model::Labels labels;
+      std::vector<Bucket> buckets;
+    };
+    std::vector<Group> groups;
+    absl::flat_hash_map<std::string, size_t> index;
+    for (const VectorSample& s : in.vectors[i]) {
+      double upper = 0;
+      if (!ParseBound(s.labels.Get("le"), &upper)) {
+        ctx_->warnings.insert(util::StrCat(
+            "PromQL warning: bucket label \"le\" is missing or has a malformed value of \"",
+            s.labels.Get("le"), "\" for metric name \"", s.labels.MetricName(), "\""));
+        continue;
+      }
+      model::LabelsBuilder b(s.labels);
+      b.Del("le");
+      b.Del(model::kMetricNameLabel);
+      model::Labels l = b.Build();
+      auto [it, inserted] = index.emplace(std::string(l.bytes()), groups.size());
+      if (inserted) groups.push_back(Group{std::move(l), {}});
+      groups[it->second].buckets.push_back(Bucket{upper, s.v});
+    }
+    for (Group& g : groups) {
+      const double v = fraction ? BucketFraction(q.scalars[i], upper.scalars[i], g.buckets)
+                                : BucketQuantile(q.scalars[i], g.buckets);
+      out.vectors[i].push_back(VectorSample{std::move(g.labels), StepTime(i), v});
+    }
+  }
+  return out;
+}
+
+}  // namespace sextant::promql::internal

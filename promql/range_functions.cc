@@ -1,0 +1,285 @@
+// Functions over range vectors (functions.go: extrapolatedRate, instantValue, linearRegression,
+// the *_over_time family, changes, resets, absent_over_time).
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <string_view>
+
+#include "promql/evaluator.h"
+#include "util/status_macros.h"
+#include "util/strings.h"
+
+namespace sextant::promql::internal {
+
+namespace {
+
+struct RangeArgs {
+  int64_t ts = 0;  // the window's end (after `@` and offset)
+  int64_t range_ms = 0;
+  double param = 0;  // quantile_over_time's q, predict_linear's duration
+};
+
+using RangeFn = std::optional<double> (*)(std::span<const FPoint>, const RangeArgs&);
+
+std::optional<double> ExtrapolatedRate(std::span<const FPoint> s, const RangeArgs& a,
+                                       bool is_counter, bool is_rate) {
+  if (s.size() < 2) return std::nullopt;
+  const double range_start = static_cast<double>(a.ts - a.range_ms);
+  const double range_end = static_cast<double>(a.ts);
+  double result = s.back().v - s.front().v;
+  if (is_counter) {
+    double prev = s.front().v;
+    for (size_t i = 1; i < s.size(); ++i) {
+      if (s[i].v < prev) result += prev;
+      prev = s[i].v;
+    }
+  }
+  double to_start = (static_cast<double>(s.front().t) - range_start) / 1000;
+  double to_end = (range_end - static_cast<double>(s.back().t)) / 1000;
+  const double sampled = static_cast<double>(s.back().t - s.front().t) / 1000;
+  const double avg_between = sampled / static_cast<double>(s.size() - 1);
+  const double threshold = avg_between * 1.1;
+  double interval = sampled;
+  if (to_start >= threshold) to_start = avg_between / 2;
+  if (is_counter && result > 0 && s.front().v >= 0) {
+    const double to_zero = sampled * (s.front().v / result);
+    if (to_zero < to_start) to_start = to_zero;
+  }
+  interval += to_start;
+  if (to_end >= threshold) to_end = avg_between / 2;
+  interval += to_end;
+  double factor = interval / sampled;
+  if (is_rate) factor /= static_cast<double>(a.range_ms) / 1000;
+  return result * factor;
+}
+
+std::optional<double> InstantValue(std::span<const FPoint> s, bool is_rate) {
+  if (s.size() < 2) return std::nullopt;
+  const FPoint& last = s[s.size() - 1];
+  const FPoint& prev = s[s.size() - 2];
+  double v = (is_rate && last.v < prev.v) ? last.v : last.v - prev.v;
+  const int64_t interval = last.t - prev.t;
+  if (interval == 0) return std::nullopt;
+  if (is_rate) v /= static_cast<double>(interval) / 1000;
+  return v;
+}
+
+// Least squares fit of the points, x in seconds relative to `intercept_time`.
+std::pair<double, double> LinearRegression(std::span<const FPoint> s, int64_t intercept_time) {
+  double n = 0, sum_x = 0, c_x = 0, sum_y = 0, c_y = 0, sum_xy = 0, c_xy = 0, sum_x2 = 0, c_x2 = 0;
+  const double init_y = s[0].v;
+  bool const_y = true;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (const_y && i > 0 && s[i].v != init_y) const_y = false;
+    n += 1;
+    const double x = static_cast<double>(s[i].t - intercept_time) / 1e3;
+    KahanSumInc(x, &sum_x, &c_x);
+    KahanSumInc(s[i].v, &sum_y, &c_y);
+    KahanSumInc(x * s[i].v, &sum_xy, &c_xy);
+    KahanSumInc(x * x, &sum_x2, &c_x2);
+  }
+  if (const_y) {
+    if (std::isinf(init_y)) return {std::nan(""), std::nan("")};
+    return {0, init_y};
+  }
+  sum_x += c_x;
+  sum_y += c_y;
+  sum_xy += c_xy;
+  sum_x2 += c_x2;
+  const double cov_xy = sum_xy - sum_x * sum_y / n;
+  const double var_x = sum_x2 - sum_x * sum_x / n;
+  const double slope = cov_xy / var_x;
+  return {slope, sum_y / n - slope * sum_x / n};
+}
+
+std::optional<double> AvgOverTime(std::span<const FPoint> s, const RangeArgs&) {
+  double sum = s[0].v, count = 1, mean = 0, c = 0;
+  bool incremental = false;
+  for (size_t i = 1; i < s.size(); ++i) {
+    count = static_cast<double>(i + 1);
+    if (!incremental) {
+      double ns = sum, nc = c;
+      KahanSumInc(s[i].v, &ns, &nc);
+      if (!std::isinf(ns)) {
+        sum = ns;
+        c = nc;
+        continue;
+      }
+      incremental = true;
+      mean = sum / (count - 1);
+      c /= count - 1;
+    }
+    const double q = (count - 1) / count;
+    mean *= q;
+    c *= q;
+    KahanSumInc(s[i].v / count, &mean, &c);
+  }
+  if (incremental) return mean + c;
+  return sum / count + c / count;
+}
+
+std::optional<double> StdvarOverTime(std::span<const FPoint> s) {
+  double count = 0, mean = 0, c_mean = 0, aux = 0, c_aux = 0;
+  for (const FPoint& p : s) {
+    count++;
+    const double delta = p.v - (mean + c_mean);
+    KahanSumInc(delta / count, &mean, &c_mean);
+    KahanSumInc(delta * (p.v - (mean + c_mean)), &aux, &c_aux);
+  }
+  return (aux + c_aux) / count;
+}
+
+RangeFn LookupRangeFn(std::string_view name) {
+  struct Entry {
+    std::string_view name;
+    RangeFn fn;
+  };
+  static const Entry kTable[] = {
+      {"rate", [](auto s, const auto& a) { return ExtrapolatedRate(s, a, true, true); }},
+      {"increase", [](auto s, const auto& a) { return ExtrapolatedRate(s, a, true, false); }},
+      {"delta", [](auto s, const auto& a) { return ExtrapolatedRate(s, a, false, false); }},
+      {"irate", [](auto s, const auto&) { return InstantValue(s, true); }},
+      {"idelta", [](auto s, const auto&) { return InstantValue(s, false); }},
+      {"deriv",
+       [](auto s, const auto&) -> std::optional<double> {
+         if (s.size() < 2) return std::nullopt;
+         return LinearRegression(s, s[0].t).first;
+       }},
+      {"predict_linear",
+       [](auto s, const auto& a) -> std::optional<double> {
+         if (s.size() < 2) return std::nullopt;
+         auto [slope, intercept] = LinearRegression(s, a.ts);
+         return slope * a.param + intercept;
+       }},
+      {"changes",
+       [](auto s, const auto&) -> std::optional<double> {
+         double n = 0;
+         for (size_t i = 1; i < s.size(); ++i) {
+           const double p = s[i - 1].v, c = s[i].v;
+           if (c != p && !(std::isnan(c) && std::isnan(p))) n++;
+         }
+         return n;
+       }},
+      {"resets",
+       [](auto s, const auto&) -> std::optional<double> {
+         double n = 0;
+         for (size_t i = 1; i < s.size(); ++i) n += s[i].v < s[i - 1].v ? 1 : 0;
+         return n;
+       }},
+      {"avg_over_time", AvgOverTime},
+      {"sum_over_time",
+       [](auto s, const auto&) -> std::optional<double> {
+         double sum = 0, c = 0;
+         for (const FPoint& p : s) KahanSumInc(p.v, &sum, &c);
+         return sum + c;
+       }},
+      {"count_over_time",
+       [](auto s, const auto&) -> std::optional<double> { return static_cast<double>(s.size()); }},
+      {"min_over_time",
+       [](auto s, const auto&) -> std::optional<double> {
+         double m = s[0].v;
+         for (const FPoint& p : s) {
+           if (p.v < m || std::isnan(m)) m = p.v;
+         }
+         return m;
+       }},
+      {"max_over_time",
+       [](auto s, const auto&) -> std::optional<double> {
+         double m = s[0].v;
+         for (const FPoint& p : s) {
+           if (p.v > m || std::isnan(m)) m = p.v;
+         }
+         return m;
+       }},
+      {"last_over_time", [](auto s, const auto&) -> std::optional<double> { return s.back().v; }},
+      {"present_over_time", [](auto, const auto&) -> std::optional<double> { return 1; }},
+      {"quantile_over_time",
+       [](auto s, const auto& a) -> std::optional<double> {
+         std::vector<double> values;
+         for (const FPoint& p : s) values.push_back(p.v);
+         return Quantile(a.param, &values);
+       }},
+      {"stdvar_over_time", [](auto s, const auto&) { return StdvarOverTime(s); }},
+      {"stddev_over_time",
+       [](auto s, const auto&) -> std::optional<double> { return std::sqrt(*StdvarOverTime(s)); }},
+  };
+  for (const Entry& e : kTable) {
+    if (e.name == name) return e.fn;
+  }
+  return nullptr;
+}
+
+bool IsCounterName(std::string_view name) {
+  for (std::string_view suffix : {"_total", "_sum", "_count", "_bucket"}) {
+    if (name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// absent()'s and absent_over_time()'s labels: the equality matchers of a plain selector.
+model::Labels AbsentLabels(const Expr& arg);
+
+absl::StatusOr<StepValue> Evaluator::EvalRangeFunction(const Call& c) {
+  const std::string_view name = c.func->name;
+  // The range argument is the first, except for quantile_over_time and predict_linear's scalar.
+  const size_t range_arg = name == "quantile_over_time" ? 1 : 0;
+  StepValue param;
+  if (c.args.size() > 1) {
+    ASSIGN_OR_RETURN(param, Eval(*c.args[range_arg == 1 ? 0 : 1]));
+  }
+  ASSIGN_OR_RETURN(RangeInput in, EvalRangeInput(*c.args[range_arg], name));
+  StepValue out;
+  out.type = ValueType::kVector;
+  out.vectors.resize(num_steps_);
+  if (name == "absent_over_time") {
+    std::vector<WindowSlider> sliders;
+    for (const RangeSeries& rs : in.series) sliders.emplace_back(rs.points);
+    const model::Labels labels = AbsentLabels(*c.args[0]);
+    for (size_t i = 0; i < num_steps_; ++i) {
+      bool any = false;
+      for (WindowSlider& s : sliders) any |= !s.Next(in.EvalTime(StepTime(i)), in.range_ms).empty();
+      if (!any) out.vectors[i].push_back(VectorSample{labels, StepTime(i), 1});
+    }
+    return out;
+  }
+  const RangeFn fn = LookupRangeFn(name);
+  if (fn == nullptr) {
+    return absl::UnimplementedError(util::StrCat("function \"", name, "\" is not supported"));
+  }
+  const bool keep_name = name == "last_over_time";
+  const bool counter_fn = name == "rate" || name == "increase";
+  for (const RangeSeries& rs : in.series) {
+    RETURN_IF_ERROR(CheckDeadline());
+    const model::Labels labels = keep_name ? rs.labels : DropMetricName(rs.labels);
+    WindowSlider slider(rs.points);
+    bool produced = false;
+    for (size_t i = 0; i < num_steps_; ++i) {
+      RangeArgs args;
+      args.ts = in.EvalTime(StepTime(i));
+      args.range_ms = in.range_ms;
+      if (param.type == ValueType::kScalar) args.param = param.scalars[i];
+      std::span<const FPoint> w = slider.Next(args.ts, in.range_ms);
+      if (w.empty()) continue;
+      std::optional<double> v = fn(w, args);
+      if (!v) continue;
+      produced = true;
+      out.vectors[i].push_back(VectorSample{labels, StepTime(i), *v});
+    }
+    std::string_view metric = rs.labels.MetricName();
+    if (produced && counter_fn && !metric.empty() && !IsCounterName(metric)) {
+      ctx_->infos.insert(
+          util::StrCat("PromQL info: metric might not be a counter, name does not end in "
+                       "_total/_sum/_count/_bucket: \"",
+                       metric, "\"", AnnotationPosition(*ctx_, c.args[0]->pos_range)));
+    }
+  }
+  for (const Vector& v : out.vectors) RETURN_IF_ERROR(CheckDuplicateLabelsets(v));
+  return out;
+}
+
+}  // namespace sextant::promql::internal
