@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -90,7 +91,8 @@ void AddToGroup(AggregateOp op, Group& g, const VectorSample& s, bool first, int
         break;
       case AggregateOp::kStddev:
       case AggregateOp::kStdvar:
-        g.value = 0;
+        // As Prometheus 3.x: a NaN or infinite sample makes the group's deviation NaN.
+        g.value = std::isfinite(s.v) ? 0 : std::numeric_limits<double>::quiet_NaN();
         break;
       case AggregateOp::kQuantile:
         g.values.push_back(s.v);
@@ -144,6 +146,10 @@ void AddToGroup(AggregateOp op, Group& g, const VectorSample& s, bool first, int
     case AggregateOp::kStddev:
     case AggregateOp::kStdvar: {
       g.count++;
+      if (!std::isfinite(s.v)) {
+        g.value = std::numeric_limits<double>::quiet_NaN();
+        break;
+      }
       const double delta = s.v - g.mean;
       g.mean += delta / g.count;
       g.value += delta * (s.v - g.mean);

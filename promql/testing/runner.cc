@@ -12,6 +12,7 @@
 
 #include "model/regex.h"
 #include "model/sample.h"
+#include "promql/parser.h"
 #include "re2/re2.h"
 #include "tsdb/mem_storage.h"
 #include "util/strings.h"
@@ -292,15 +293,43 @@ bool AlmostEqual(double a, double b) {
   return diff / std::min(abs_sum, std::numeric_limits<double>::max()) < kEpsilon;
 }
 
+namespace {
+
+// Whether any vector selector of `expr` selects one of `series` (series the runner does not load:
+// native histograms). Such an eval depends on data out of scope, even when its selector names no
+// such metric (`{job="api-server"}`). False when the expression does not parse: the eval runs and
+// reports the parse error.
+bool SelectsAny(std::string_view expr, const std::vector<model::Labels>& series) {
+  if (series.empty()) return false;
+  absl::StatusOr<std::unique_ptr<Expr>> parsed = ParseExpr(expr);
+  if (!parsed.ok()) return false;
+  std::vector<const Expr*> stack = {parsed->get()};
+  while (!stack.empty()) {
+    const Expr* e = stack.back();
+    stack.pop_back();
+    if (const auto* vs = DynCast<VectorSelector>(e)) {
+      for (const model::Labels& labels : series) {
+        if (tsdb::MatchesAll(labels, vs->matchers)) return true;
+      }
+    }
+    for (const Expr* child : Children(*e)) stack.push_back(child);
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<EvalReport> ScriptRunner::Run(const Script& script) {
   std::vector<EvalReport> reports;
   auto storage = std::make_unique<tsdb::MemStorage>();
   std::set<std::string> native_names;  // metrics loaded as native histograms since the last clear
+  std::vector<model::Labels> native_series;  // and their label sets
   std::string load_error;
   for (const Command& command : script.commands) {
     if (std::holds_alternative<ClearCommand>(command)) {
       storage = std::make_unique<tsdb::MemStorage>();
       native_names.clear();
+      native_series.clear();
       load_error.clear();
       continue;
     }
@@ -313,6 +342,7 @@ std::vector<EvalReport> ScriptRunner::Run(const Script& script) {
         if (last[s.labels] != k) continue;
         if (s.native_histogram) {
           native_names.insert(std::string(s.labels.MetricName()));
+          native_series.push_back(s.labels);
           continue;
         }
         if (load->with_nhcb) {
@@ -333,9 +363,11 @@ std::vector<EvalReport> ScriptRunner::Run(const Script& script) {
     }
     const EvalCommand& ev = std::get<EvalCommand>(command);
     EvalReport report{.file = script.file, .line = ev.line, .expr = ev.expr};
-    const bool native = ev.ExpectsNativeHistograms() ||
-                        std::any_of(native_names.begin(), native_names.end(),
-                                    [&](const std::string& n) { return MentionsName(ev.expr, n); });
+    const bool native =
+        ev.ExpectsNativeHistograms() ||
+        std::any_of(native_names.begin(), native_names.end(),
+                    [&](const std::string& n) { return MentionsName(ev.expr, n); }) ||
+        SelectsAny(ev.expr, native_series);
     if (native) {
       report.outcome = EvalReport::Outcome::kSkipped;
       report.message = "native histograms";

@@ -12,7 +12,8 @@
 // Annotations are compared with the prefixes "PromQL warning: " / "PromQL info: " that Prometheus's
 // messages carry; the runner adds them to an engine annotation that lacks them.
 //
-// Skips, counted and never silent: an eval over native histograms (it expects `{{...}}`, or its
+// Skips, counted and never silent: an eval over native histograms (it expects `{{...}}`, its
+// selectors match a series loaded as a native histogram, or its
 // expression names a metric loaded as a native histogram or by load_with_nhcb), which the
 // engine does not support.
 //
