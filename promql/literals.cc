@@ -11,6 +11,7 @@
 #include "model/duration.h"
 #include "util/go_format.h"
 #include "util/strings.h"
+#include "util/utf8.h"
 
 namespace sextant::promql {
 namespace {
@@ -62,24 +63,6 @@ bool ParseGoInt(std::string_view text, int64_t* out) {
   }
   *out = static_cast<int64_t>(v);
   return true;
-}
-
-void AppendUtf8(std::string* out, uint32_t r) {
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
 }
 
 // Go's %#U of the character starting at s[0]: "U+0071 'q'" (or "U+000A" when not printable).
@@ -209,7 +192,7 @@ absl::StatusOr<std::string> UnquoteString(std::string_view text) {
     }
     if (e == 'u' || e == 'U') {
       if (v > 0x10FFFF || (v >= 0xD800 && v < 0xE000)) return invalid();
-      AppendUtf8(&out, v);
+      util::AppendUtf8(&out, v);
     } else {
       if (v > 255) return invalid();
       out.push_back(static_cast<char>(v));

@@ -7,6 +7,7 @@
 #include "util/go_format.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
+#include "util/utf8.h"
 
 namespace sextant::tool {
 namespace {
@@ -22,24 +23,6 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-void AppendUtf8(std::string* out, uint32_t r) {
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
 }
 
 // Go's %q of a single character: 'x'.
@@ -251,7 +234,7 @@ class SelectorParser {
         if (v > 0x10FFFF || (v >= 0xD800 && v < 0xE000)) {
           return Error(begin, "escape sequence is invalid Unicode code point");
         }
-        AppendUtf8(out, v);
+        util::AppendUtf8(out, v);
       }
     }
   }
