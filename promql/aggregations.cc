@@ -236,6 +236,7 @@ absl::StatusOr<StepValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
       continue;
     }
     double p = param.type == ValueType::kScalar ? param.scalars[i] : 0;
+    if (a.op == AggregateOp::kQuantile) WarnIfInvalidQuantile(ctx_, p);
     int64_t k = 0;
     if (a.op == AggregateOp::kTopK || a.op == AggregateOp::kBottomK) {
       if (std::isnan(p) || std::fabs(p) > 9.2e18) {

@@ -162,6 +162,34 @@ TEST_F(EngineTest, RateOnNonCounterGivesInfo) {
   EXPECT_TRUE(r->infos.empty());
 }
 
+TEST_F(EngineTest, InvalidQuantileGivesWarning) {
+  Load(storage_, L({{"__name__", "m"}, {"i", "a"}}), 1, 1, 10, kMin);
+  for (std::string_view q :
+       {"quantile(2, m)", "quantile_over_time(-1, m[5m])", "histogram_quantile(NaN, m)"}) {
+    auto r = engine_.InstantQuery(storage_, q, 10 * kMin);
+    ASSERT_TRUE(r.ok()) << q << ": " << r.status();
+    ASSERT_EQ(r->warnings.size(), 1u) << q;
+    EXPECT_THAT(r->warnings[0],
+                ::testing::StartsWith("PromQL warning: quantile value should be between 0 and 1"))
+        << q;
+  }
+  auto ok = engine_.InstantQuery(storage_, "quantile(0.5, m)", 10 * kMin);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(ok->warnings.empty());
+}
+
+TEST_F(EngineTest, SortInRangeQueryGivesWarning) {
+  Load(storage_, L({{"__name__", "m"}}), 1, 1, 10, kMin);
+  auto range = engine_.RangeQuery(storage_, "sort(m)", kMin, 2 * kMin, kMin);
+  ASSERT_TRUE(range.ok()) << range.status();
+  EXPECT_THAT(range->warnings,
+              ::testing::ElementsAre("PromQL warning: sort is ineffective for range queries since "
+                                     "results are always ordered by labels"));
+  auto instant = engine_.InstantQuery(storage_, "sort(m)", kMin);
+  ASSERT_TRUE(instant.ok());
+  EXPECT_TRUE(instant->warnings.empty());
+}
+
 TEST_F(EngineTest, OverTimeFunctions) {
   Load(storage_, L({{"__name__", "m"}}), 1, 1, 4, kMin);  // 1 2 3 4 5
   const int64_t t = 4 * kMin;

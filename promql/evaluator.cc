@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "model/sample.h"
+#include "util/go_format.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
 
@@ -70,6 +71,12 @@ double Quantile(double q, std::vector<double>* values) {
   const double weight = rank - std::floor(rank);
   return (*values)[static_cast<size_t>(lower)] * (1 - weight) +
          (*values)[static_cast<size_t>(upper)] * weight;
+}
+
+void WarnIfInvalidQuantile(QueryContext* ctx, double q) {
+  if (q >= 0 && q <= 1) return;  // false for NaN too
+  ctx->warnings.insert(util::StrCat(
+      "PromQL warning: quantile value should be between 0 and 1, got ", util::FormatFloatGo(q)));
 }
 
 std::string AnnotationPosition(const QueryContext& ctx, PositionRange pos) {

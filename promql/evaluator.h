@@ -126,6 +126,8 @@ void KahanSumInc(double inc, double* sum, double* c);
 double Quantile(double q, std::vector<double>* values);
 // " (line:col)" of `pos` in ctx.query as Prometheus appends to annotations; "" without a query.
 std::string AnnotationPosition(const QueryContext& ctx, PositionRange pos);
+// Adds Prometheus's warning for a quantile outside [0, 1] (or NaN) to ctx.
+void WarnIfInvalidQuantile(QueryContext* ctx, double q);
 // Go's strconv.FormatFloat(f, 'f', -1, 64).
 std::string FormatFloatShortest(double f);
 

@@ -201,6 +201,11 @@ absl::StatusOr<StepValue> Evaluator::EvalCall(const Call& c) {
   }
   if (name == "sort" || name == "sort_desc") {
     const bool desc = name == "sort_desc";
+    if (ctx_->query_start != ctx_->query_end) {
+      ctx_->warnings.insert(
+          "PromQL warning: sort is ineffective for range queries since results are always "
+          "ordered by labels");
+    }
     for (size_t i = 0; i < num_steps_; ++i) {
       out.vectors[i] = std::move(args[0].vectors[i]);
       std::stable_sort(out.vectors[i].begin(), out.vectors[i].end(),

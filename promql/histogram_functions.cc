@@ -185,6 +185,7 @@ absl::StatusOr<StepValue> Evaluator::EvalHistogramQuantile(const Call& c) {
       if (inserted) groups.push_back(Group{std::move(l), {}});
       groups[it->second].buckets.push_back(Bucket{upper, s.v});
     }
+    if (!fraction) WarnIfInvalidQuantile(ctx_, q.scalars[i]);
     for (Group& g : groups) {
       const double v = fraction ? BucketFraction(q.scalars[i], upper.scalars[i], g.buckets)
                                 : BucketQuantile(q.scalars[i], g.buckets);

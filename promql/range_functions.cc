@@ -265,6 +265,7 @@ absl::StatusOr<StepValue> Evaluator::EvalRangeFunction(const Call& c) {
       if (param.type == ValueType::kScalar) args.param = param.scalars[i];
       std::span<const FPoint> w = slider.Next(args.ts, in.range_ms);
       if (w.empty()) continue;
+      if (name == "quantile_over_time") WarnIfInvalidQuantile(ctx_, args.param);
       std::optional<double> v = fn(w, args);
       if (!v) continue;
       produced = true;
