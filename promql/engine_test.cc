@@ -164,8 +164,9 @@ TEST_F(EngineTest, RateOnNonCounterGivesInfo) {
 
 TEST_F(EngineTest, InvalidQuantileGivesWarning) {
   Load(storage_, L({{"__name__", "m"}, {"i", "a"}}), 1, 1, 10, kMin);
+  Load(storage_, L({{"__name__", "h_bucket"}, {"le", "+Inf"}}), 1, 1, 10, kMin);
   for (std::string_view q :
-       {"quantile(2, m)", "quantile_over_time(-1, m[5m])", "histogram_quantile(NaN, m)"}) {
+       {"quantile(2, m)", "quantile_over_time(-1, m[5m])", "histogram_quantile(NaN, h_bucket)"}) {
     auto r = engine_.InstantQuery(storage_, q, 10 * kMin);
     ASSERT_TRUE(r.ok()) << q << ": " << r.status();
     ASSERT_EQ(r->warnings.size(), 1u) << q;
