@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "promql/evaluator.h"
+#include "util/go_format.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
 
@@ -239,8 +240,11 @@ absl::StatusOr<StepValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
     if (a.op == AggregateOp::kQuantile) WarnIfInvalidQuantile(ctx_, p);
     int64_t k = 0;
     if (a.op == AggregateOp::kTopK || a.op == AggregateOp::kBottomK) {
-      if (std::isnan(p) || std::fabs(p) > 9.2e18) {
-        return absl::InvalidArgumentError(util::StrCat("scalar value ", p, " overflows int64"));
+      // Prometheus's messages (aggregators.test checks the NaN one).
+      if (std::isnan(p)) return absl::InvalidArgumentError("Parameter value is NaN");
+      if (std::fabs(p) > 9.2e18) {
+        return absl::InvalidArgumentError(
+            util::StrCat("Scalar value ", util::FormatFloatGo(p), " overflows int64"));
       }
       k = static_cast<int64_t>(p);
       if (k < 1) continue;
