@@ -127,6 +127,14 @@ absl::StatusOr<Vector> VectorBinop(BinaryOp op, Vector lhs, Vector rhs, const Ve
     auto it = right.find(sig);
     if (it == right.end()) continue;
     const VectorSample& rs = *it->second;
+    auto [mit, first] = matched.try_emplace(sig);
+    // One-to-one: a second left series for the same signature is an error even when the
+    // comparison below would filter either away (Prometheus 3.x checks before filtering).
+    if (m.card == VectorMatchCardinality::kOneToOne && !first) {
+      return absl::InvalidArgumentError(
+          "multiple matches for labels: many-to-one matching must be explicit "
+          "(group_left/group_right)");
+    }
     double fl = ls.v;
     double fr = rs.v;
     if (m.card == VectorMatchCardinality::kOneToMany) std::swap(fl, fr);
@@ -138,14 +146,7 @@ absl::StatusOr<Vector> VectorBinop(BinaryOp op, Vector lhs, Vector rhs, const Ve
     }
     model::Labels metric = ResultMetric(ls.labels, rs.labels, op, m, signer);
     if (return_bool) metric = DropMetricName(metric);
-    auto [mit, first] = matched.try_emplace(sig);
-    if (m.card == VectorMatchCardinality::kOneToOne) {
-      if (!first) {
-        return absl::InvalidArgumentError(
-            "multiple matches for labels: many-to-one matching must be explicit "
-            "(group_left/group_right)");
-      }
-    } else if (!mit->second.insert(metric.Hash()).second) {
+    if (m.card != VectorMatchCardinality::kOneToOne && !mit->second.insert(metric.Hash()).second) {
       return absl::InvalidArgumentError(
           "multiple matches for labels: grouping labels must ensure unique matches");
     }
