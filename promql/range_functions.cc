@@ -15,7 +15,8 @@ namespace sextant::promql::internal {
 namespace {
 
 struct RangeArgs {
-  int64_t ts = 0;  // the window's end (after `@` and offset)
+  int64_t ts = 0;       // the window's end (after `@` and offset)
+  int64_t step_ts = 0;  // the evaluation time itself (predict_linear's intercept time)
   int64_t range_ms = 0;
   double param = 0;  // quantile_over_time's q, predict_linear's duration
 };
@@ -149,7 +150,9 @@ RangeFn LookupRangeFn(std::string_view name) {
       {"predict_linear",
        [](auto s, const auto& a) -> std::optional<double> {
          if (s.size() < 2) return std::nullopt;
-         auto [slope, intercept] = LinearRegression(s, a.ts);
+         // Prometheus regresses around the evaluation time, not the `@` time, so
+         // `predict_linear(x[r] @ t0, d)` still predicts d seconds after each step.
+         auto [slope, intercept] = LinearRegression(s, a.step_ts);
          return slope * a.param + intercept;
        }},
       {"changes",
@@ -261,6 +264,7 @@ absl::StatusOr<StepValue> Evaluator::EvalRangeFunction(const Call& c) {
     for (size_t i = 0; i < num_steps_; ++i) {
       RangeArgs args;
       args.ts = in.EvalTime(StepTime(i));
+      args.step_ts = StepTime(i);
       args.range_ms = in.range_ms;
       if (param.type == ValueType::kScalar) args.param = param.scalars[i];
       std::span<const FPoint> w = slider.Next(args.ts, in.range_ms);
