@@ -33,7 +33,8 @@ bool AlmostEqual(double a, double b, double epsilon) {
 }
 
 // Sorts, merges equal bounds and forces monotonic counts; false when there is no +Inf bucket.
-bool PrepareBuckets(std::vector<Bucket>* buckets) {
+// *forced tells whether a count had to be raised (not merely a tiny delta smoothed).
+bool PrepareBuckets(std::vector<Bucket>* buckets, bool* forced) {
   std::vector<Bucket>& b = *buckets;
   std::stable_sort(b.begin(), b.end(),
                    [](const Bucket& x, const Bucket& y) { return x.upper < y.upper; });
@@ -54,7 +55,12 @@ bool PrepareBuckets(std::vector<Bucket>* buckets) {
   for (size_t k = 1; k < b.size(); ++k) {
     const double curr = b[k].count;
     if (curr == prev) continue;
-    if (AlmostEqual(prev, curr, kSmallDeltaTolerance) || curr < prev) {
+    if (AlmostEqual(prev, curr, kSmallDeltaTolerance)) {
+      b[k].count = prev;
+      continue;
+    }
+    if (curr < prev) {
+      *forced = true;
       b[k].count = prev;
       continue;
     }
@@ -63,11 +69,11 @@ bool PrepareBuckets(std::vector<Bucket>* buckets) {
   return true;
 }
 
-double BucketQuantile(double q, std::vector<Bucket> b) {
+double BucketQuantile(double q, std::vector<Bucket> b, bool* forced) {
   if (std::isnan(q)) return std::nan("");
   if (q < 0) return -INFINITY;
   if (q > 1) return INFINITY;
-  if (!PrepareBuckets(&b) || b.size() < 2) return std::nan("");
+  if (!PrepareBuckets(&b, forced) || b.size() < 2) return std::nan("");
   const double observations = b.back().count;
   if (observations == 0) return std::nan("");
   double rank = q * observations;
@@ -166,6 +172,7 @@ absl::StatusOr<StepValue> Evaluator::EvalHistogramQuantile(const Call& c) {
     struct Group {
       model::Labels labels;
       std::vector<Bucket> buckets;
+      std::string metric_name;  // of the buckets, for annotations
     };
     std::vector<Group> groups;
     absl::flat_hash_map<std::string, size_t> index;
@@ -182,13 +189,21 @@ absl::StatusOr<StepValue> Evaluator::EvalHistogramQuantile(const Call& c) {
       b.Del(model::kMetricNameLabel);
       model::Labels l = b.Build();
       auto [it, inserted] = index.emplace(std::string(l.bytes()), groups.size());
-      if (inserted) groups.push_back(Group{std::move(l), {}});
+      if (inserted) groups.push_back(Group{std::move(l), {}, std::string(s.labels.MetricName())});
       groups[it->second].buckets.push_back(Bucket{upper, s.v});
     }
     if (!fraction) WarnIfInvalidQuantile(ctx_, q.scalars[i]);
     for (Group& g : groups) {
+      bool forced = false;
       const double v = fraction ? BucketFraction(q.scalars[i], upper.scalars[i], g.buckets)
-                                : BucketQuantile(q.scalars[i], g.buckets);
+                                : BucketQuantile(q.scalars[i], g.buckets, &forced);
+      if (forced) {
+        ctx_->infos.insert(util::StrCat(
+            "PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see "
+            "https://prometheus.io/docs/prometheus/latest/querying/functions/"
+            "#histogram_quantile) for metric name \"",
+            g.metric_name, "\"", AnnotationPosition(*ctx_, c.args[1]->pos_range)));
+      }
       out.vectors[i].push_back(VectorSample{std::move(g.labels), StepTime(i), v});
     }
   }
