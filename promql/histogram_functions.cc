@@ -130,12 +130,15 @@ double BucketFraction(double lower, double upper, std::vector<Bucket> b) {
       upper_set = true;
     }
     if (lower_set && upper_set) break;
+    // A bucket reaching down to -Inf has no width to interpolate in: a cut inside it counts
+    // none of its observations as between the cuts (histograms.test, negative buckets).
+    const bool infinite_width = std::isinf(lower_bound);
     if (!lower_set && lower_bound < lower && upper_bound > lower) {
-      lower_rank = interpolate(lower);
+      lower_rank = infinite_width ? b[i].count : interpolate(lower);
       lower_set = true;
     }
     if (!upper_set && lower_bound < upper && upper_bound > upper) {
-      upper_rank = interpolate(upper);
+      upper_rank = infinite_width ? rank : interpolate(upper);
       upper_set = true;
     }
     if (lower_set && upper_set) break;
@@ -143,7 +146,7 @@ double BucketFraction(double lower, double upper, std::vector<Bucket> b) {
   }
   if (!lower_set || lower_rank > count) lower_rank = count;
   if (!upper_set || upper_rank > count) upper_rank = count;
-  return (upper_rank - lower_rank) / count;
+  return std::max(0.0, upper_rank - lower_rank) / count;
 }
 
 // Go's strconv.ParseFloat for bucket bounds (accepts +Inf, Inf, NaN, decimal and exponent).
