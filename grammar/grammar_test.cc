@@ -279,6 +279,8 @@ std::vector<EvalLine> ReadEvalLines(const std::filesystem::path& dir) {
 }
 
 // Files Prometheus marks experimental (README.md of the scripts): their syntax is experimental
+// (promql/testing/script.h's IsCoreScript holds the same split for the modules above grammar/,
+// which this test may not depend on)
 // too, and the grammar does not cover all of it. Their expressions are parsed and counted, and the
 // ones that fail are listed, but they do not fail this test.
 //   duration_expression.test: duration arithmetic in `[...]` and after `offset` (`[26m+4m]`,

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "promql/printer.h"
+#include "promql/testing/script.h"
 #include "util/strings.h"
 
 namespace sextant::promql {
@@ -32,7 +33,7 @@ struct FormatCase {
   const char* want;
 };
 
-class ValidQuery : public testing::TestWithParam<FormatCase> {};
+class ValidQuery : public ::testing::TestWithParam<FormatCase> {};
 
 TEST_P(ValidQuery, FormatsCanonically) {
   absl::StatusOr<std::unique_ptr<Expr>> e = ParseExpr(GetParam().input);
@@ -42,7 +43,7 @@ TEST_P(ValidQuery, FormatsCanonically) {
 
 INSTANTIATE_TEST_SUITE_P(
     Parser, ValidQuery,
-    testing::Values(
+    ::testing::Values(
         // Numbers (parse_test.go: literals).
         FormatCase{"1", "1"}, FormatCase{"+Inf", "+Inf"}, FormatCase{"-Inf", "-Inf"},
         FormatCase{"inf", "+Inf"}, FormatCase{"NaN", "NaN"}, FormatCase{"nAN", "NaN"},
@@ -198,7 +199,7 @@ struct ErrorCase {
   const char* error;
 };
 
-class InvalidQuery : public testing::TestWithParam<ErrorCase> {};
+class InvalidQuery : public ::testing::TestWithParam<ErrorCase> {};
 
 TEST_P(InvalidQuery, FailsWithPrometheusMessage) {
   absl::StatusOr<std::unique_ptr<Expr>> e = ParseExpr(GetParam().input);
@@ -209,7 +210,7 @@ TEST_P(InvalidQuery, FailsWithPrometheusMessage) {
 
 INSTANTIATE_TEST_SUITE_P(
     Parser, InvalidQuery,
-    testing::Values(
+    ::testing::Values(
         // Lexer-level problems.
         ErrorCase{"", "1:1: parse error: no expression found in input"},
         ErrorCase{"# just a comment\n\n", "1:1: parse error: no expression found in input"},
@@ -519,7 +520,7 @@ TEST(Parser, DeepNestingIsACleanError) {
   q += std::string(20000, ')');
   absl::StatusOr<std::unique_ptr<Expr>> e = ParseExpr(q);
   ASSERT_FALSE(e.ok());
-  EXPECT_THAT(Describe(e.status()), testing::HasSubstr("maximum depth"));
+  EXPECT_THAT(Describe(e.status()), ::testing::HasSubstr("maximum depth"));
   std::string u(20000, '-');
   EXPECT_FALSE(ParseExpr(u + "1").ok());
 }
@@ -532,7 +533,7 @@ TEST(Parser, LongOperatorChainsParseUpToTheLimit) {
   q += " or a";
   e = ParseExpr(q);
   ASSERT_FALSE(e.ok());
-  EXPECT_THAT(Describe(e.status()), testing::HasSubstr("maximum of 2000 operators"));
+  EXPECT_THAT(Describe(e.status()), ::testing::HasSubstr("maximum of 2000 operators"));
 }
 
 TEST(Parser, LongPostfixChainsAreACleanError) {
@@ -576,10 +577,9 @@ struct EvalLine {
   std::string fail_msg;  // `expect fail msg: ...`, empty when none
 };
 
+// The eval commands of every script, read with the script parser the conformance test uses.
+namespace scripts = ::sextant::promql::testing;
 std::vector<EvalLine> ReadEvalLines(const std::filesystem::path& dir) {
-  static const std::regex kEval(
-      R"(^\s*(eval|eval_fail)\s+(instant\s+at\s+\S+|range\s+from\s+\S+\s+to\s+\S+\s+step\s+\S+)\s+(.*\S)\s*$)");
-  static const std::regex kFailMsg(R"(^\s*expect fail\s+msg:\s*(.*\S)\s*$)");
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() == ".test") files.push_back(entry.path());
@@ -587,38 +587,18 @@ std::vector<EvalLine> ReadEvalLines(const std::filesystem::path& dir) {
   std::sort(files.begin(), files.end());
   std::vector<EvalLine> evals;
   for (const auto& path : files) {
-    std::ifstream in(path);
-    std::string line;
-    int number = 0;
-    bool open = false;
-    while (std::getline(in, line)) {
-      ++number;
-      std::smatch m;
-      if (std::regex_match(line, m, kEval)) {
-        evals.push_back(
-            {path.filename().string(), number, m[3].str(), m[1].str() == "eval_fail", ""});
-        open = true;
-      } else if (open && line.find("expect fail") != std::string::npos) {
-        evals.back().expect_fail = true;
-        if (std::regex_match(line, m, kFailMsg)) evals.back().fail_msg = m[1].str();
-      } else if (line.find_first_not_of(" \t") == std::string::npos) {
-        open = false;
-      }
+    absl::StatusOr<scripts::Script> script = scripts::ReadScript(path.string());
+    EXPECT_TRUE(script.ok()) << script.status();
+    if (!script.ok()) continue;
+    for (const scripts::Command& command : script->commands) {
+      const auto* ev = std::get_if<scripts::EvalCommand>(&command);
+      if (ev == nullptr) continue;
+      evals.push_back({path.filename().string(), ev->line, ev->expr, ev->IsFail(),
+                       scripts::ExpectedFailMessage(*ev).value_or("")});
     }
   }
   return evals;
 }
-
-// Files Prometheus marks experimental (the scripts' README.md); as in grammar_test.cc.
-const std::set<std::string> kExperimentalFiles = {"duration_expression.test",
-                                                  "extended_vectors.test",
-                                                  "fill-modifier.test",
-                                                  "info.test",
-                                                  "limit.test",
-                                                  "name_label_dropping.test",
-                                                  "start_timestamps.test",
-                                                  "type_and_unit.test",
-                                                  "native_histograms.test"};
 
 // Experimental functions Prometheus's runner enables but Sextant's function table does not have
 // (yet); core scripts use some of them.
@@ -660,7 +640,7 @@ TEST(PrometheusScripts, EveryCoreEvalExpressionParses) {
   std::ostringstream skipped;
   for (const EvalLine& e : evals) {
     absl::StatusOr<std::unique_ptr<Expr>> r = ParseExpr(e.expr);
-    if (kExperimentalFiles.count(e.file) > 0) {
+    if (!scripts::IsCoreScript(e.file)) {
       ++experimental_files;
       experimental_files_parsed += r.ok() ? 1 : 0;
       continue;
@@ -680,7 +660,7 @@ TEST(PrometheusScripts, EveryCoreEvalExpressionParses) {
     if (e.expect_fail && !e.fail_msg.empty()) {
       // The script expects this query to fail; when it fails at parse time, the message must
       // be the expected one.
-      EXPECT_THAT(msg, testing::HasSubstr(e.fail_msg)) << e.file << ":" << e.line;
+      EXPECT_THAT(msg, ::testing::HasSubstr(e.fail_msg)) << e.file << ":" << e.line;
       ++expected_parse_failures;
       continue;
     }

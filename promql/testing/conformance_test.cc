@@ -25,10 +25,6 @@
 namespace sextant::promql::testing {
 namespace {
 
-constexpr std::array<std::string_view, 12> kCoreFiles = {
-    "aggregators", "at_modifier",   "collision", "functions", "histograms", "literals",
-    "operators",   "range_queries", "selectors", "staleness", "subquery",   "trig_functions"};
-
 // Experimental PromQL in Prometheus (functions, modifiers, duration expressions).
 constexpr std::array<std::string_view, 20> kExperimentalWords = {"sort_by_label",
                                                                  "min_of",
@@ -121,7 +117,7 @@ TEST(PromqlConformance, RunsPrometheusScripts) {
   std::vector<std::string> unexpected;
   for (const std::filesystem::path& path : files) {
     const std::string name = path.stem().string();
-    const bool core = std::find(kCoreFiles.begin(), kCoreFiles.end(), name) != kCoreFiles.end();
+    const bool core = IsCoreScript(name);
     absl::StatusOr<Script> script = ReadScript(path.string());
     if (!script.ok()) {
       ADD_FAILURE() << script.status();

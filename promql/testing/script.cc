@@ -333,4 +333,23 @@ absl::StatusOr<Script> ReadScript(const std::string& path) {
   return ParseScript(path, buf.str());
 }
 
+bool IsCoreScript(std::string_view name) {
+  static constexpr std::string_view kCore[] = {
+      "aggregators", "at_modifier",   "collision", "functions", "histograms", "literals",
+      "operators",   "range_queries", "selectors", "staleness", "subquery",   "trig_functions"};
+  if (name.ends_with(".test")) name.remove_suffix(5);
+  for (std::string_view core : kCore) {
+    if (name == core) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> ExpectedFailMessage(const EvalCommand& ev) {
+  if (ev.expected_fail_message) return ev.expected_fail_message;
+  for (const Expectation& e : ev.expectations) {
+    if (e.kind == ExpectKind::kFail && e.match == Expectation::Match::kMessage) return e.text;
+  }
+  return std::nullopt;
+}
+
 }  // namespace sextant::promql::testing

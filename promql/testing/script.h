@@ -103,4 +103,13 @@ absl::StatusOr<Script> ParseScript(std::string_view file, std::string_view text)
 // Reads and parses a file. Errors: NotFound / InvalidArgument as above.
 absl::StatusOr<Script> ReadScript(const std::string& path);
 
+// Whether a script of ../shared/promql-tests is core (in scope, its README says) rather than
+// experimental or about native histograms. `name` is the file name, with or without `.test`.
+// The one list of core scripts for the parser and conformance tests.
+bool IsCoreScript(std::string_view name);
+
+// The expected error message of an eval that expects one (`expect fail msg: ...` or the old
+// `eval_fail` form), or nullopt.
+std::optional<std::string> ExpectedFailMessage(const EvalCommand& ev);
+
 }  // namespace sextant::promql::testing
