@@ -124,10 +124,6 @@ MemSeries* Head::FindOrCreateForAppend(const model::Labels& labels) {
 
 bool Head::HasSeries(SeriesRef ref) const { return GetByRef(ref) != nullptr; }
 
-model::Labels Head::SeriesLabels(SeriesRef ref) const {
-  auto s = GetByRef(ref);
-  return s == nullptr ? model::Labels() : symbols_.Resolve(s->label_ids());
-}
 
 std::vector<std::shared_ptr<MemSeries>> Head::AllSeries() const {
   std::vector<std::shared_ptr<MemSeries>> out;

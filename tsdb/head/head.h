@@ -132,8 +132,6 @@ class Head final : public Storage {
   size_t Truncate(int64_t mint);
   // Whether the series `ref` is still in the head (for WAL checkpoints).
   bool HasSeries(SeriesRef ref) const;
-  // The series' labels; empty when `ref` is unknown.
-  model::Labels SeriesLabels(SeriesRef ref) const;
 
   // Chunks (open and closed) of all series, for prometheus_tsdb_head_chunks.
   size_t num_chunks() const;

@@ -135,11 +135,5 @@ size_t MemSeries::num_chunks() const {
   return closed_.size() + (open_.has_value() ? 1 : 0);
 }
 
-size_t MemSeries::chunk_bytes() const {
-  util::SpinLockHolder lock(&mu_);
-  size_t n = open_.has_value() ? open_->size_bytes() : 0;
-  for (const auto& c : closed_) n += c->bytes().size();
-  return n;
-}
 
 }  // namespace sextant::tsdb::head

@@ -86,7 +86,6 @@ class MemSeries {
   int64_t min_time() const;
   int64_t max_time() const;
   size_t num_chunks() const;
-  size_t chunk_bytes() const;
 
   // Whether the series record has reached the WAL.
   std::atomic<bool> logged{false};

@@ -200,12 +200,5 @@ std::vector<std::string> MemPostings::LabelValues(std::string_view name) const {
   return out;
 }
 
-void MemPostings::ForEachPair(
-    const std::function<void(std::string_view, std::string_view, size_t)>& fn) const {
-  util::ReaderMutexLock lock(&mu_);
-  for (const auto& [name, values] : index_) {
-    for (const auto& [value, list] : values) fn(name, value, list.size());
-  }
-}
 
 }  // namespace sextant::tsdb::index

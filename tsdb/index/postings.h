@@ -66,9 +66,6 @@ class MemPostings final : public PostingsReader {
   std::vector<std::string> LabelNames() const;
   std::vector<std::string> LabelValues(std::string_view name) const;
 
-  // For /api/v1/status/tsdb: calls fn(name, value, postings count) for every pair.
-  void ForEachPair(const std::function<void(std::string_view, std::string_view, size_t)>& fn) const;
-
  private:
   using Values = std::map<std::string, PostingsList, std::less<>>;
   static void Insert(PostingsList* list, Ref ref);
