@@ -23,3 +23,8 @@ if(SEXTANT_SANITIZE)
                       -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${SEXTANT_SANITIZE})
 endif()
+# Fuzzer builds instrument every library for coverage, so that a fuzzer linking the parser or
+# the engine as libraries explores their code, not only its own entry point.
+if(SEXTANT_BUILD_FUZZERS AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

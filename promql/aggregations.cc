@@ -216,7 +216,7 @@ absl::StatusOr<StepValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
   out.type = ValueType::kVector;
   out.vectors.resize(num_steps_);
   for (size_t i = 0; i < num_steps_; ++i) {
-    RETURN_IF_ERROR(CheckDeadline());
+    RETURN_IF_ERROR(CheckInterrupt());
     const Vector& vec = in.vectors[i];
     const int64_t t = StepTime(i);
     if (a.op == AggregateOp::kCountValues) {

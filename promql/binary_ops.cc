@@ -195,7 +195,7 @@ absl::StatusOr<StepValue> Evaluator::EvalBinary(const BinaryExpr& b) {
   if (lhs.type == ValueType::kVector && rhs.type == ValueType::kVector) {
     const VectorMatching m = b.matching.value_or(VectorMatching{});
     for (size_t i = 0; i < num_steps_; ++i) {
-      RETURN_IF_ERROR(CheckDeadline());
+      RETURN_IF_ERROR(CheckInterrupt());
       if (IsSetOp(b.op)) {
         out.vectors[i] = SetOp(b.op, std::move(lhs.vectors[i]), std::move(rhs.vectors[i]), m);
         continue;

@@ -16,7 +16,8 @@ struct Engine::Impl {
   explicit Impl(EngineOptions o)
       : options(o), slots(std::max<std::ptrdiff_t>(1, o.max_concurrency)) {}
   absl::StatusOr<QueryResult> Run(tsdb::Storage& storage, const Expr& expr, int64_t start,
-                                  int64_t end, int64_t step, std::string_view query);
+                                  int64_t end, int64_t step, std::string_view query,
+                                  const QueryOptions& opts);
 
   EngineOptions options;
   // Queries beyond max_concurrency wait here (a queue, not a rejection).
@@ -27,41 +28,56 @@ Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>(options)) {
 Engine::~Engine() = default;
 
 absl::StatusOr<QueryResult> Engine::InstantQuery(tsdb::Storage& storage, std::string_view query,
-                                                 int64_t t) {
+                                                 int64_t t, const QueryOptions& opts) {
   ASSIGN_OR_RETURN(std::unique_ptr<Expr> expr, ParseExpr(query));
-  return impl_->Run(storage, *expr, t, t, 0, query);
+  return impl_->Run(storage, *expr, t, t, 0, query, opts);
 }
 
 absl::StatusOr<QueryResult> Engine::RangeQuery(tsdb::Storage& storage, std::string_view query,
-                                               int64_t start, int64_t end, int64_t step) {
+                                               int64_t start, int64_t end, int64_t step,
+                                               const QueryOptions& opts) {
   ASSIGN_OR_RETURN(std::unique_ptr<Expr> expr, ParseExpr(query));
   if (step <= 0) {
     return absl::InvalidArgumentError(
         "zero or negative query resolution step widths are not accepted");
   }
   if (end < start) return absl::InvalidArgumentError("end timestamp must not be before start time");
-  return impl_->Run(storage, *expr, start, end, step, query);
+  return impl_->Run(storage, *expr, start, end, step, query, opts);
 }
 
 absl::StatusOr<QueryResult> Engine::Evaluate(tsdb::Storage& storage, const Expr& expr,
-                                             int64_t start, int64_t end, int64_t step) {
-  return impl_->Run(storage, expr, start, end, step, "");
+                                             int64_t start, int64_t end, int64_t step,
+                                             const QueryOptions& opts) {
+  return impl_->Run(storage, expr, start, end, step, "", opts);
 }
+
+const EngineOptions& Engine::options() const { return impl_->options; }
 
 absl::StatusOr<QueryResult> Engine::Impl::Run(tsdb::Storage& storage, const Expr& expr,
                                               int64_t start, int64_t end, int64_t step,
-                                              std::string_view query) {
+                                              std::string_view query, const QueryOptions& opts) {
   const bool instant = step == 0;
   if (!instant && expr.Type() != ValueType::kScalar && expr.Type() != ValueType::kVector) {
     return absl::InvalidArgumentError(
         util::StrCat("invalid expression type \"", DocumentedType(expr.Type()),
                      "\" for range query, must be Scalar or instant Vector"));
   }
-  const absl::Time deadline = absl::Now() + options.timeout;
+  if (opts.lookback_delta_ms && *opts.lookback_delta_ms <= 0) {
+    return absl::InvalidArgumentError("lookback delta must be positive");
+  }
+  const absl::Duration timeout =
+      opts.timeout ? std::min(*opts.timeout, options.timeout) : options.timeout;
+  const absl::Time deadline = absl::Now() + timeout;
+  // Wait for a slot in slices, so that a cancelled query leaves the queue.
   const auto steady_deadline =
-      std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(options.timeout);
-  if (!slots.try_acquire_until(steady_deadline)) {
-    return absl::DeadlineExceededError("query timed out in query queue");
+      std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(timeout);
+  while (!slots.try_acquire_for(std::chrono::milliseconds(50))) {
+    if (opts.cancel != nullptr && opts.cancel->load(std::memory_order_relaxed)) {
+      return absl::CancelledError("query was canceled in query queue");
+    }
+    if (std::chrono::steady_clock::now() >= steady_deadline) {
+      return absl::DeadlineExceededError("query timed out in query queue");
+    }
   }
   struct Release {
     std::counting_semaphore<>* s;
@@ -71,11 +87,17 @@ absl::StatusOr<QueryResult> Engine::Impl::Run(tsdb::Storage& storage, const Expr
   internal::QueryContext ctx;
   ctx.storage = &storage;
   ctx.options = options;
+  if (opts.lookback_delta_ms) ctx.options.lookback_delta_ms = *opts.lookback_delta_ms;
   ctx.deadline = deadline;
+  ctx.cancel = opts.cancel;
   ctx.query_start = start;
   ctx.query_end = end;
   ctx.query = query;
   internal::Evaluator ev(&ctx, start, end, step);
+  if (static_cast<int64_t>(ev.num_steps()) > ctx.options.max_samples) {
+    return absl::ResourceExhaustedError(
+        "query processing would load too many samples into memory in query execution");
+  }
   ASSIGN_OR_RETURN(internal::StepValue v, ev.Eval(expr));
 
   QueryResult result;

@@ -10,8 +10,10 @@
 //
 // Thread-safety: an Engine may run many queries at once; each query is independent.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -29,6 +31,18 @@ struct EngineOptions {
   int max_concurrency = 20;                   // --query.max-concurrency
 };
 
+// Per-query settings: the HTTP API's `timeout` and `lookback_delta` parameters, and a flag to
+// cancel a running query (a client that went away, a server shutting down).
+struct QueryOptions {
+  // Shortens the engine's --query.timeout for this query; a longer value does not extend it.
+  std::optional<absl::Duration> timeout;
+  // Replaces the engine's lookback delta for this query; must be positive.
+  std::optional<int64_t> lookback_delta_ms;
+  // When set to true while the query runs, the query stops with Cancelled ("query was canceled
+  // in expression evaluation"). Must outlive the call.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
 class Engine {
  public:
   explicit Engine(EngineOptions options);
@@ -41,20 +55,23 @@ class Engine {
   // Errors, with Prometheus's messages: InvalidArgument for parse and type errors (the
   // parser's), ResourceExhausted for "query processing would load too many samples into
   // memory in query execution", DeadlineExceeded for a timeout ("query timed out in ..."),
-  // Cancelled when cancelled, and the storage's errors.
+  // Cancelled when cancelled through QueryOptions::cancel, and the storage's errors.
   absl::StatusOr<QueryResult> InstantQuery(tsdb::Storage& storage, std::string_view query,
-                                           int64_t t);
+                                           int64_t t, const QueryOptions& opts = {});
 
   // Evaluates `query` at start, start + step, ..., up to end (ms; step > 0). The result is a
   // Matrix (a Scalar-typed query gives one series without labels). Errors as InstantQuery, plus
   // InvalidArgument for a query whose type is not scalar or instant vector ("invalid expression
   // type \"range vector\" for range query, must be Scalar or instant Vector").
   absl::StatusOr<QueryResult> RangeQuery(tsdb::Storage& storage, std::string_view query,
-                                         int64_t start, int64_t end, int64_t step);
+                                         int64_t start, int64_t end, int64_t step,
+                                         const QueryOptions& opts = {});
 
   // The same on an already parsed expression.
   absl::StatusOr<QueryResult> Evaluate(tsdb::Storage& storage, const Expr& expr, int64_t start,
-                                       int64_t end, int64_t step);
+                                       int64_t end, int64_t step, const QueryOptions& opts = {});
+
+  const EngineOptions& options() const;
 
  private:
   struct Impl;

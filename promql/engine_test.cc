@@ -539,3 +539,111 @@ TEST(EngineLimits, ConcurrencyQueues) {
 
 }  // namespace
 }  // namespace sextant::promql
+
+namespace sextant::promql {
+namespace {
+
+// Enough data that a subquery over it runs for seconds, so a cancel or a short timeout lands
+// while it is evaluating. Loaded once for the suite.
+class EngineCancel : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    storage_ = new tsdb::MemStorage;
+    for (int s = 0; s < 20; ++s) {
+      const std::string v = std::to_string(s);
+      Load(*storage_, L({{"__name__", "m"}, {"s", v}}), 0, 1, 20000, 1000);
+    }
+  }
+  static void TearDownTestSuite() {
+    delete storage_;
+    storage_ = nullptr;
+  }
+  static constexpr std::string_view kHeavyQuery = "sum_over_time(sum(rate(m[1m]))[5h:50ms])";
+  static constexpr int64_t kHeavyAt = 20000 * 1000;
+  static tsdb::MemStorage* storage_;
+};
+tsdb::MemStorage* EngineCancel::storage_ = nullptr;
+
+TEST_F(EngineCancel, CancelFlagStopsARunningQuery) {
+  Engine engine(EngineOptions{});
+  std::atomic<bool> cancel{false};
+  QueryOptions opts;
+  opts.cancel = &cancel;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    cancel = true;
+  });
+  auto r = engine.InstantQuery(*storage_, kHeavyQuery, kHeavyAt, opts);
+  canceller.join();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(r.status().message(), "query was canceled in expression evaluation");
+  // The engine is still usable afterwards.
+  cancel = false;
+  EXPECT_TRUE(engine.InstantQuery(*storage_, "sum(m)", 1000, opts).ok());
+}
+
+TEST_F(EngineCancel, PerQueryTimeoutStopsARunningQuery) {
+  Engine engine(EngineOptions{});
+  QueryOptions opts;
+  opts.timeout = absl::Milliseconds(50);
+  auto r = engine.InstantQuery(*storage_, kHeavyQuery, kHeavyAt, opts);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(r.status().message(), "query timed out in expression evaluation");
+}
+
+TEST_F(EngineCancel, CancelledWhileQueued) {
+  EngineOptions eo;
+  eo.max_concurrency = 1;
+  Engine engine(eo);
+  std::atomic<bool> cancel_first{false};
+  QueryOptions first;
+  first.cancel = &cancel_first;
+  std::thread running([&] { (void)engine.InstantQuery(*storage_, kHeavyQuery, kHeavyAt, first); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::atomic<bool> cancel_second{true};
+  QueryOptions second;
+  second.cancel = &cancel_second;
+  auto r = engine.InstantQuery(*storage_, "m", 1000, second);
+  cancel_first = true;
+  running.join();
+  // Either it was refused in the queue, or (if the first query had not taken its slot yet) it
+  // ran and was cancelled in evaluation; never a result.
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kCancelled);
+}
+
+TEST(EngineOptionsPerQuery, LookbackDelta) {
+  tsdb::MemStorage storage;
+  ASSERT_TRUE(storage.Add(L({{"__name__", "m"}}), 0, 7).ok());
+  Engine engine(EngineOptions{});
+  auto r = engine.InstantQuery(storage, "m", 6 * kMin);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(std::get<Vector>(r->value).empty());
+  QueryOptions opts;
+  opts.lookback_delta_ms = 10 * kMin;
+  r = engine.InstantQuery(storage, "m", 6 * kMin, opts);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(std::get<Vector>(r->value).size(), 1u);
+  EXPECT_EQ(std::get<Vector>(r->value)[0].v, 7);
+  opts.lookback_delta_ms = -1;
+  EXPECT_EQ(engine.InstantQuery(storage, "m", 6 * kMin, opts).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(EngineLimits, HugeSubqueryFailsCleanly) {
+  tsdb::MemStorage storage;
+  ASSERT_TRUE(storage.Add(L({{"__name__", "m"}}), 0, 1).ok());
+  Engine engine(EngineOptions{});
+  // 31.5 billion inner steps: refused before anything is allocated.
+  auto r = engine.InstantQuery(storage, "count_over_time(m[365d:1ms])", 0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+  r = engine.RangeQuery(storage, "m", 0, 365LL * 24 * 3600 * 1000, 1);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+}
+
+}  // namespace
+}  // namespace sextant::promql

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "model/sample.h"
@@ -119,20 +120,84 @@ Evaluator::Evaluator(QueryContext* ctx, int64_t start, int64_t end, int64_t inte
   num_steps_ = interval_ > 0 ? static_cast<size_t>((end_ - start_) / interval_) + 1 : 1;
 }
 
-absl::Status Evaluator::CheckDeadline() const {
-  if (absl::Now() > ctx_->deadline) {
+absl::Status QueryContext::CheckInterrupt() const {
+  if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+    return absl::CancelledError("query was canceled in expression evaluation");
+  }
+  if (absl::Now() > deadline) {
     return absl::DeadlineExceededError("query timed out in expression evaluation");
   }
   return absl::OkStatus();
 }
 
-absl::Status Evaluator::AddSamples(int64_t n) {
-  ctx_->samples += n;
-  if (ctx_->samples > ctx_->options.max_samples) {
+absl::Status QueryContext::Charge(int64_t n) {
+  samples += n;
+  if (samples > options.max_samples) {
     return absl::ResourceExhaustedError(
         "query processing would load too many samples into memory in query execution");
   }
   return absl::OkStatus();
+}
+
+absl::Status Evaluator::CheckInterrupt() const { return ctx_->CheckInterrupt(); }
+
+absl::Status Evaluator::AddSamples(int64_t n) { return ctx_->Charge(n); }
+
+SeriesCursor::SeriesCursor(QueryContext* ctx, std::unique_ptr<tsdb::Querier> querier,
+                           std::unique_ptr<tsdb::SeriesSet> set, int64_t mint, int64_t maxt,
+                           bool drop_stale)
+    : ctx_(ctx),
+      querier_(std::move(querier)),
+      set_(std::move(set)),
+      mint_(mint),
+      maxt_(maxt),
+      drop_stale_(drop_stale) {}
+
+SeriesCursor& SeriesCursor::operator=(SeriesCursor&& other) noexcept {
+  if (this == &other) return *this;
+  if (ctx_ != nullptr) ctx_->samples -= held_;
+  ctx_ = std::exchange(other.ctx_, nullptr);
+  querier_ = std::move(other.querier_);
+  set_ = std::move(other.set_);
+  mint_ = other.mint_;
+  maxt_ = other.maxt_;
+  drop_stale_ = other.drop_stale_;
+  buf_ = std::move(other.buf_);
+  held_ = std::exchange(other.held_, 0);
+  series_ = std::move(other.series_);
+  pos_ = std::exchange(other.pos_, 0);
+  return *this;
+}
+
+SeriesCursor::~SeriesCursor() {
+  if (ctx_ != nullptr) ctx_->samples -= held_;
+}
+
+absl::StatusOr<const RangeSeries*> SeriesCursor::Next() {
+  if (set_ == nullptr) return pos_ < series_.size() ? &series_[pos_++] : nullptr;
+  ctx_->samples -= held_;
+  held_ = 0;
+  while (set_->Next()) {
+    RETURN_IF_ERROR(ctx_->CheckInterrupt());
+    const tsdb::Series& s = set_->At();
+    buf_.points.clear();
+    std::unique_ptr<tsdb::SeriesIterator> it = s.Iterator();
+    if (it->Seek(mint_)) {
+      do {
+        if (it->t() > maxt_) break;
+        if (drop_stale_ && model::IsStaleNaN(it->v())) continue;
+        buf_.points.push_back(FPoint{it->t(), it->v()});
+      } while (it->Next());
+    }
+    RETURN_IF_ERROR(it->status());
+    if (buf_.points.empty()) continue;
+    held_ = static_cast<int64_t>(buf_.points.size());
+    RETURN_IF_ERROR(ctx_->Charge(held_));
+    buf_.labels = s.labels();
+    return &buf_;
+  }
+  RETURN_IF_ERROR(set_->status());
+  return nullptr;
 }
 
 std::optional<int64_t> Evaluator::ResolveAt(std::optional<int64_t> ts, AtModifier m) const {
@@ -143,7 +208,7 @@ std::optional<int64_t> Evaluator::ResolveAt(std::optional<int64_t> ts, AtModifie
 }
 
 absl::StatusOr<StepValue> Evaluator::Eval(const Expr& e) {
-  RETURN_IF_ERROR(CheckDeadline());
+  RETURN_IF_ERROR(CheckInterrupt());
   switch (e.kind()) {
     case ExprKind::kNumberLiteral: {
       StepValue out;
@@ -193,11 +258,9 @@ absl::StatusOr<StepValue> Evaluator::EvalUnary(const UnaryExpr& u) {
   return v;
 }
 
-absl::StatusOr<std::vector<RangeSeries>> Evaluator::Select(const VectorSelector& vs, int64_t mint,
-                                                           int64_t maxt, bool drop_stale,
-                                                           std::string_view func) {
-  std::vector<RangeSeries> out;
-  if (mint > maxt) return out;
+absl::StatusOr<SeriesCursor> Evaluator::Select(const VectorSelector& vs, int64_t mint, int64_t maxt,
+                                               bool drop_stale, std::string_view func) {
+  if (mint > maxt) return SeriesCursor();
   ASSIGN_OR_RETURN(auto querier, ctx_->storage->NewQuerier(mint, maxt));
   tsdb::SelectHints hints;
   hints.start = mint;
@@ -205,31 +268,7 @@ absl::StatusOr<std::vector<RangeSeries>> Evaluator::Select(const VectorSelector&
   hints.step = interval_;
   hints.func = std::string(func);
   std::unique_ptr<tsdb::SeriesSet> set = querier->Select(vs.matchers, &hints);
-  int64_t loaded = 0;
-  while (set->Next()) {
-    RETURN_IF_ERROR(CheckDeadline());
-    const tsdb::Series& s = set->At();
-    RangeSeries rs;
-    rs.labels = s.labels();
-    std::unique_ptr<tsdb::SeriesIterator> it = s.Iterator();
-    if (it->Seek(mint)) {
-      do {
-        if (it->t() > maxt) break;
-        if (drop_stale && model::IsStaleNaN(it->v())) continue;
-        rs.points.push_back(FPoint{it->t(), it->v()});
-      } while (it->Next());
-    }
-    RETURN_IF_ERROR(it->status());
-    loaded += static_cast<int64_t>(rs.points.size());
-    if (loaded > 4096) {
-      RETURN_IF_ERROR(AddSamples(loaded));
-      loaded = 0;
-    }
-    if (!rs.points.empty()) out.push_back(std::move(rs));
-  }
-  RETURN_IF_ERROR(set->status());
-  RETURN_IF_ERROR(AddSamples(loaded));
-  return out;
+  return SeriesCursor(ctx_, std::move(querier), std::move(set), mint, maxt, drop_stale);
 }
 
 absl::StatusOr<StepValue> Evaluator::EvalVectorSelector(const VectorSelector& vs,
@@ -239,12 +278,16 @@ absl::StatusOr<StepValue> Evaluator::EvalVectorSelector(const VectorSelector& vs
   const int64_t lookback = ctx_->options.lookback_delta_ms;
   const int64_t first = (at ? *at : start_) - offset;
   const int64_t last = (at ? *at : StepTime(num_steps_ - 1)) - offset;
-  ASSIGN_OR_RETURN(std::vector<RangeSeries> series,
+  ASSIGN_OR_RETURN(SeriesCursor series,
                    Select(vs, first - lookback + 1, last, /*drop_stale=*/false, ""));
   StepValue out;
   out.type = ValueType::kVector;
   out.vectors.resize(num_steps_);
-  for (const RangeSeries& rs : series) {
+  while (true) {
+    ASSIGN_OR_RETURN(const RangeSeries* next, series.Next());
+    if (next == nullptr) break;
+    const RangeSeries& rs = *next;
+    int64_t emitted = 0;
     size_t idx = 0;  // first point after the current eval time
     for (size_t i = 0; i < num_steps_; ++i) {
       const int64_t ts = (at ? *at : StepTime(i)) - offset;
@@ -254,7 +297,9 @@ absl::StatusOr<StepValue> Evaluator::EvalVectorSelector(const VectorSelector& vs
       const FPoint& p = rs.points[idx - 1];
       if (p.t <= ts - lookback || model::IsStaleNaN(p.v)) continue;
       out.vectors[i].push_back(VectorSample{rs.labels, keep_sample_time ? p.t : StepTime(i), p.v});
+      ++emitted;
     }
+    RETURN_IF_ERROR(AddSamples(emitted));
   }
   return out;
 }
@@ -288,24 +333,29 @@ absl::StatusOr<RangeInput> Evaluator::EvalRangeInput(const Expr& expr, std::stri
   if (inner_start <= first) inner_start += step;
   if (inner_start > last) return in;
   Evaluator inner(ctx_, inner_start, last, step);
+  // The steps themselves take memory: charge them before evaluating, so that a subquery with
+  // millions of steps fails cleanly instead of exhausting memory.
+  RETURN_IF_ERROR(AddSamples(static_cast<int64_t>(inner.num_steps())));
   ASSIGN_OR_RETURN(StepValue v, inner.Eval(*sq.expr));
+  std::vector<RangeSeries> series;
   if (v.type == ValueType::kScalar) {
     RangeSeries rs;
     for (size_t i = 0; i < inner.num_steps(); ++i) {
       rs.points.push_back(FPoint{inner.StepTime(i), v.scalars[i]});
     }
-    in.series.push_back(std::move(rs));
-    return in;
-  }
-  std::map<model::Labels, std::vector<FPoint>> by_labels;
-  for (size_t i = 0; i < inner.num_steps(); ++i) {
-    for (VectorSample& s : v.vectors[i]) {
-      by_labels[s.labels].push_back(FPoint{inner.StepTime(i), s.v});
+    series.push_back(std::move(rs));
+  } else {
+    std::map<model::Labels, std::vector<FPoint>> by_labels;
+    for (size_t i = 0; i < inner.num_steps(); ++i) {
+      for (VectorSample& s : v.vectors[i]) {
+        by_labels[s.labels].push_back(FPoint{inner.StepTime(i), s.v});
+      }
+    }
+    for (auto& [labels, points] : by_labels) {
+      series.push_back(RangeSeries{labels, std::move(points)});
     }
   }
-  for (auto& [labels, points] : by_labels) {
-    in.series.push_back(RangeSeries{labels, std::move(points)});
-  }
+  in.series = SeriesCursor(std::move(series));
   return in;
 }
 
@@ -314,7 +364,10 @@ absl::StatusOr<StepValue> Evaluator::EvalMatrixResult(const Expr& e) {
   StepValue out;
   out.type = ValueType::kMatrix;
   const int64_t ts = in.EvalTime(StepTime(num_steps_ - 1));
-  for (RangeSeries& rs : in.series) {
+  while (true) {
+    ASSIGN_OR_RETURN(const RangeSeries* next, in.series.Next());
+    if (next == nullptr) break;
+    const RangeSeries& rs = *next;
     WindowSlider slider(rs.points);
     std::span<const FPoint> w = slider.Next(ts, in.range_ms);
     if (w.empty()) continue;

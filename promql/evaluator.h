@@ -9,7 +9,9 @@
 //
 // Not thread-safe: one Evaluator (and its children) per query.
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -31,12 +33,20 @@ struct QueryContext {
   tsdb::Storage* storage = nullptr;
   EngineOptions options;
   absl::Time deadline = absl::InfiniteFuture();
-  int64_t query_start = 0;  // what start() and end() of `@` resolve to
+  const std::atomic<bool>* cancel = nullptr;  // QueryOptions::cancel
+  int64_t query_start = 0;                    // what start() and end() of `@` resolve to
   int64_t query_end = 0;
   std::string_view query;  // the query text, for annotation positions; empty when unknown
-  int64_t samples = 0;     // samples loaded so far, checked against max_samples
+  // Samples the query holds: raw samples of the series being read, plus every sample of the
+  // results computed so far. Checked against max_samples (Prometheus's peak-samples limit).
+  int64_t samples = 0;
   std::set<std::string> warnings;
   std::set<std::string> infos;
+
+  // Adds `n` held samples (negative releases); ResourceExhausted beyond max_samples.
+  absl::Status Charge(int64_t n);
+  // Cancelled or DeadlineExceeded when the query must stop.
+  absl::Status CheckInterrupt() const;
 };
 
 // The value of an expression at every step.
@@ -54,10 +64,43 @@ struct RangeSeries {
   std::vector<FPoint> points;
 };
 
+// The series of a selector or a range-vector argument, one at a time. A selector's series are
+// read from storage as they are asked for, into a buffer reused for the next one, so a query
+// holds the raw samples of one series at a time (charged to QueryContext::samples while held);
+// a subquery's series are its evaluated output, held whole.
+class SeriesCursor {
+ public:
+  SeriesCursor() = default;
+  // Reads the series `matchers` select in [mint, maxt] from `querier` (taking ownership).
+  SeriesCursor(QueryContext* ctx, std::unique_ptr<tsdb::Querier> querier,
+               std::unique_ptr<tsdb::SeriesSet> set, int64_t mint, int64_t maxt, bool drop_stale);
+  // Walks series already in memory.
+  explicit SeriesCursor(std::vector<RangeSeries> series) : series_(std::move(series)) {}
+  SeriesCursor(SeriesCursor&& other) noexcept { *this = std::move(other); }
+  SeriesCursor& operator=(SeriesCursor&& other) noexcept;
+  ~SeriesCursor();
+
+  // The next series with at least one point, or nullptr after the last; valid until the next
+  // call. Errors: the storage's, Cancelled/DeadlineExceeded, ResourceExhausted.
+  absl::StatusOr<const RangeSeries*> Next();
+
+ private:
+  QueryContext* ctx_ = nullptr;  // set when streaming from storage
+  std::unique_ptr<tsdb::Querier> querier_;
+  std::unique_ptr<tsdb::SeriesSet> set_;
+  int64_t mint_ = 0;
+  int64_t maxt_ = 0;
+  bool drop_stale_ = false;
+  RangeSeries buf_;
+  int64_t held_ = 0;  // samples of buf_ charged to ctx_
+  std::vector<RangeSeries> series_;
+  size_t pos_ = 0;
+};
+
 // A range-vector argument: its series plus how a step maps to its window (ts - range, ts],
 // ts = (at ? *at : step) - offset.
 struct RangeInput {
-  std::vector<RangeSeries> series;
+  SeriesCursor series;
   int64_t range_ms = 0;
   int64_t offset_ms = 0;
   std::optional<int64_t> at;
@@ -86,14 +129,14 @@ class Evaluator {
   int64_t StepTime(size_t i) const { return start_ + static_cast<int64_t>(i) * interval_; }
 
  private:
-  absl::Status CheckDeadline() const;
+  // Stops the query when it was cancelled or ran past its deadline.
+  absl::Status CheckInterrupt() const;
   absl::Status AddSamples(int64_t n);
   std::optional<int64_t> ResolveAt(std::optional<int64_t> ts, AtModifier m) const;
 
   absl::StatusOr<StepValue> EvalVectorSelector(const VectorSelector& vs, bool keep_sample_time);
-  absl::StatusOr<std::vector<RangeSeries>> Select(const VectorSelector& vs, int64_t mint,
-                                                  int64_t maxt, bool drop_stale,
-                                                  std::string_view func);
+  absl::StatusOr<SeriesCursor> Select(const VectorSelector& vs, int64_t mint, int64_t maxt,
+                                      bool drop_stale, std::string_view func);
   // A matrix selector or subquery (parentheses unwrapped) as a range input.
   absl::StatusOr<RangeInput> EvalRangeInput(const Expr& e, std::string_view func);
   absl::StatusOr<StepValue> EvalMatrixResult(const Expr& e);

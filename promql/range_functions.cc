@@ -240,13 +240,18 @@ absl::StatusOr<StepValue> Evaluator::EvalRangeFunction(const Call& c) {
   out.type = ValueType::kVector;
   out.vectors.resize(num_steps_);
   if (name == "absent_over_time") {
-    std::vector<WindowSlider> sliders;
-    for (const RangeSeries& rs : in.series) sliders.emplace_back(rs.points);
+    std::vector<bool> present(num_steps_, false);
+    while (true) {
+      ASSIGN_OR_RETURN(const RangeSeries* next, in.series.Next());
+      if (next == nullptr) break;
+      WindowSlider slider(next->points);
+      for (size_t i = 0; i < num_steps_; ++i) {
+        if (!slider.Next(in.EvalTime(StepTime(i)), in.range_ms).empty()) present[i] = true;
+      }
+    }
     const model::Labels labels = AbsentLabels(*c.args[0]);
     for (size_t i = 0; i < num_steps_; ++i) {
-      bool any = false;
-      for (WindowSlider& s : sliders) any |= !s.Next(in.EvalTime(StepTime(i)), in.range_ms).empty();
-      if (!any) out.vectors[i].push_back(VectorSample{labels, StepTime(i), 1});
+      if (!present[i]) out.vectors[i].push_back(VectorSample{labels, StepTime(i), 1});
     }
     return out;
   }
@@ -256,11 +261,14 @@ absl::StatusOr<StepValue> Evaluator::EvalRangeFunction(const Call& c) {
   }
   const bool keep_name = name == "last_over_time";
   const bool counter_fn = name == "rate" || name == "increase";
-  for (const RangeSeries& rs : in.series) {
-    RETURN_IF_ERROR(CheckDeadline());
+  while (true) {
+    ASSIGN_OR_RETURN(const RangeSeries* next, in.series.Next());
+    if (next == nullptr) break;
+    const RangeSeries& rs = *next;
     const model::Labels labels = keep_name ? rs.labels : DropMetricName(rs.labels);
     WindowSlider slider(rs.points);
     bool produced = false;
+    int64_t emitted = 0;
     for (size_t i = 0; i < num_steps_; ++i) {
       RangeArgs args;
       args.ts = in.EvalTime(StepTime(i));
@@ -274,7 +282,9 @@ absl::StatusOr<StepValue> Evaluator::EvalRangeFunction(const Call& c) {
       if (!v) continue;
       produced = true;
       out.vectors[i].push_back(VectorSample{labels, StepTime(i), *v});
+      ++emitted;
     }
+    RETURN_IF_ERROR(AddSamples(emitted));
     std::string_view metric = rs.labels.MetricName();
     if (produced && counter_fn && !metric.empty() && !IsCounterName(metric)) {
       ctx_->infos.insert(

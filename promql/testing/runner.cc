@@ -13,6 +13,7 @@
 #include "model/regex.h"
 #include "model/sample.h"
 #include "promql/parser.h"
+#include "promql/printer.h"
 #include "re2/re2.h"
 #include "tsdb/mem_storage.h"
 #include "util/strings.h"
@@ -225,12 +226,11 @@ std::string CompareResult(const EvalCommand& ev, const QueryResult& r) {
 
 // Runs an instant eval again as a range query around its time and compares the middle step.
 std::string CheckRangeMode(Engine& engine, tsdb::Storage& storage, const EvalCommand& ev,
-                           const QueryResult& instant) {
+                           std::string_view expr, int64_t t, const QueryResult& instant) {
   static const RE2 kContextFuncs(R"((start|end|range|step)\(\))");
-  if (ev.exclude_from_range_check || RE2::PartialMatch(ev.expr, kContextFuncs)) return {};
-  const int64_t t = ev.eval_time_ms;
+  if (ev.exclude_from_range_check || RE2::PartialMatch(expr, kContextFuncs)) return {};
   absl::StatusOr<QueryResult> r =
-      engine.RangeQuery(storage, ev.expr, t - kMinute, t + kMinute, kMinute);
+      engine.RangeQuery(storage, expr, t - kMinute, t + kMinute, kMinute);
   if (!r.ok()) return util::StrCat("range mode: error: ", util::FromAbsl(r.status().message()));
   if (ev.IsOrdered()) return {};
   const Matrix* m = std::get_if<Matrix>(&r->value);
@@ -253,6 +253,70 @@ std::string CheckRangeMode(Engine& engine, tsdb::Storage& storage, const EvalCom
   }
   std::string err = CompareResult(ev, as_instant);
   return err.empty() ? err : util::StrCat("range mode: ", err);
+}
+
+// One instant query of an eval (its own, or an @ variant): error, annotations, result, and the
+// same query in range mode. "" when it matches.
+std::string RunInstantCase(Engine& engine, tsdb::Storage& storage, const EvalCommand& ev,
+                           std::string_view expr, int64_t t) {
+  absl::StatusOr<QueryResult> r = engine.InstantQuery(storage, expr, t);
+  if (!r.ok()) {
+    const std::string msg(util::FromAbsl(r.status().message()));
+    return ev.IsFail() ? CheckFailure(ev, msg) : util::StrCat("error evaluating query: ", msg);
+  }
+  if (ev.IsFail()) return "expected an error but got none";
+  std::string err = CheckAnnotations(ev, *r);
+  if (err.empty()) err = CompareResult(ev, *r);
+  if (err.empty()) err = CheckRangeMode(engine, storage, ev, expr, t, *r);
+  return err;
+}
+
+// Functions whose result depends on the evaluation time even when their arguments do not
+// (Prometheus's AtModifierUnsafeFunctions).
+bool IsAtModifierUnsafe(std::string_view name) {
+  static constexpr std::string_view kUnsafe[] = {
+      "days_in_month", "day_of_month", "day_of_week",    "day_of_year", "hour",     "minute",
+      "month",         "year",         "predict_linear", "time",        "timestamp"};
+  return std::find(std::begin(kUnsafe), std::end(kUnsafe), name) != std::end(kUnsafe);
+}
+
+// Sets `@ t` on every selector and subquery of `e` that has none, not descending into
+// subqueries (their inner selectors keep their own times). False when `e` calls a function
+// whose result depends on the evaluation time.
+bool PinToTime(Expr& e, int64_t t) {
+  switch (e.kind()) {
+    case ExprKind::kVectorSelector: {
+      auto& vs = As<VectorSelector>(e);
+      if (!vs.timestamp_ms && vs.start_or_end == AtModifier::kNone) vs.timestamp_ms = t;
+      return true;
+    }
+    case ExprKind::kMatrixSelector:
+      return PinToTime(*As<MatrixSelector>(e).vector_selector, t);
+    case ExprKind::kSubquery: {
+      auto& sq = As<SubqueryExpr>(e);
+      if (!sq.timestamp_ms && sq.start_or_end == AtModifier::kNone) sq.timestamp_ms = t;
+      return true;
+    }
+    case ExprKind::kCall:
+      if (IsAtModifierUnsafe(As<Call>(e).func->name)) return false;
+      break;
+    default:
+      break;
+  }
+  bool safe = true;
+  for (const Expr* child : Children(e)) safe = PinToTime(const_cast<Expr&>(*child), t) && safe;
+  return safe;
+}
+
+// Prometheus's runner also evaluates an instant eval with `@ <eval time>` added to every
+// selector, at other times (a step-invariant query must give the same result anywhere).
+// Returns the rewritten query and its evaluation times; none when the rewrite does not apply.
+std::pair<std::string, std::vector<int64_t>> AtModifierVariants(std::string_view expr, int64_t t) {
+  absl::StatusOr<std::unique_ptr<Expr>> parsed = ParseExpr(expr);
+  if (!parsed.ok() || !PinToTime(**parsed, t)) return {};
+  std::vector<int64_t> times = {-10 * t, 0, t / 5, t, 10 * t};
+  if (t == 0) times = {-1000, 0, 1000};
+  return {Format(**parsed), std::move(times)};
 }
 
 bool IsIdentChar(char c) {
@@ -319,6 +383,18 @@ bool SelectsAny(std::string_view expr, const std::vector<model::Labels>& series)
 
 }  // namespace
 
+std::string ScriptRunner::RunRange(tsdb::Storage& storage, const EvalCommand& ev) {
+  absl::StatusOr<QueryResult> r =
+      engine_.RangeQuery(storage, ev.expr, ev.start_ms, ev.end_ms, ev.step_ms);
+  if (!r.ok()) {
+    const std::string msg(util::FromAbsl(r.status().message()));
+    return ev.IsFail() ? CheckFailure(ev, msg) : util::StrCat("error evaluating query: ", msg);
+  }
+  if (ev.IsFail()) return "expected an error but got none";
+  std::string err = CheckAnnotations(ev, *r);
+  return err.empty() ? CompareResult(ev, *r) : err;
+}
+
 std::vector<EvalReport> ScriptRunner::Run(const Script& script) {
   std::vector<EvalReport> reports;
   auto storage = std::make_unique<tsdb::MemStorage>();
@@ -376,18 +452,17 @@ std::vector<EvalReport> ScriptRunner::Run(const Script& script) {
     }
     std::string err = load_error;
     if (err.empty()) {
-      absl::StatusOr<QueryResult> r =
-          ev.is_range ? engine_.RangeQuery(*storage, ev.expr, ev.start_ms, ev.end_ms, ev.step_ms)
-                      : engine_.InstantQuery(*storage, ev.expr, ev.eval_time_ms);
-      if (!r.ok()) {
-        const std::string msg(util::FromAbsl(r.status().message()));
-        err = ev.IsFail() ? CheckFailure(ev, msg) : util::StrCat("error evaluating query: ", msg);
-      } else if (ev.IsFail()) {
-        err = "expected an error but got none";
-      } else {
-        err = CheckAnnotations(ev, *r);
-        if (err.empty()) err = CompareResult(ev, *r);
-        if (err.empty() && !ev.is_range) err = CheckRangeMode(engine_, *storage, ev, *r);
+      err = ev.is_range ? RunRange(*storage, ev)
+                        : RunInstantCase(engine_, *storage, ev, ev.expr, ev.eval_time_ms);
+      if (err.empty() && !ev.is_range) {
+        auto [pinned, times] = AtModifierVariants(ev.expr, ev.eval_time_ms);
+        for (int64_t t : times) {
+          err = RunInstantCase(engine_, *storage, ev, pinned, t);
+          if (!err.empty()) {
+            err = util::StrCat("as `", pinned, "` at ", t, "ms: ", err);
+            break;
+          }
+        }
       }
     }
     report.outcome = err.empty() ? EvalReport::Outcome::kPassed : EvalReport::Outcome::kFailed;

@@ -6,8 +6,10 @@
 // marker), label sets exact, order only for eval_ordered / `expect ordered`, expected errors by
 // message or RE2 regex (unanchored), warnings and infos against the expect lines. An instant eval
 // is also run as a range query from t-1m to t+1m step 1m and its point at t compared, unless it
-// expects a string or a range vector or uses start()/end()/range()/step(). (Prometheus also reruns
-// instant evals with `@` added to every selector; this runner does not.)
+// expects a string or a range vector or uses start()/end()/range()/step(). Like Prometheus's, it
+// also reruns an instant eval with `@ <eval time>` added to every selector and subquery that has
+// none, at the times -10t, 0, t/5, t and 10t (-1s, 0, 1s when t = 0), unless the query calls a
+// function whose result depends on the evaluation time (time(), timestamp(), hour(), ...).
 //
 // Annotations are compared with the prefixes "PromQL warning: " / "PromQL info: " that Prometheus's
 // messages carry; the runner adds them to an engine annotation that lacks them.
@@ -24,6 +26,7 @@
 
 #include "promql/engine.h"
 #include "promql/testing/script.h"
+#include "tsdb/storage.h"
 
 namespace sextant::promql::testing {
 
@@ -46,6 +49,8 @@ class ScriptRunner {
   std::vector<EvalReport> Run(const Script& script);
 
  private:
+  std::string RunRange(tsdb::Storage& storage, const EvalCommand& ev);
+
   Engine& engine_;
 };
 
