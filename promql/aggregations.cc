@@ -215,6 +215,8 @@ absl::StatusOr<StepValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
   StepValue out;
   out.type = ValueType::kVector;
   out.vectors.resize(num_steps_);
+  // A group's output labels by its signature, built once for all steps.
+  absl::flat_hash_map<uint64_t, model::Labels> group_labels;
   for (size_t i = 0; i < num_steps_; ++i) {
     RETURN_IF_ERROR(CheckInterrupt());
     const Vector& vec = in.vectors[i];
@@ -258,7 +260,9 @@ absl::StatusOr<StepValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
       if (inserted) {
         groups.emplace_back();
         if (a.op != AggregateOp::kTopK && a.op != AggregateOp::kBottomK) {
-          groups.back().labels = GroupLabels(s.labels, a, grouping);
+          auto [cached, added] = group_labels.try_emplace(sig);
+          if (added) cached->second = GroupLabels(s.labels, a, grouping);
+          groups.back().labels = cached->second;
         }
       }
       AddToGroup(a.op, groups[it->second], s, inserted, k);

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <map>
+#include <deque>
+#include <iterator>
 #include <semaphore>
 
+#include "absl/container/flat_hash_map.h"
 #include "promql/evaluator.h"
 #include "promql/parser.h"
 #include "util/status_macros.h"
@@ -122,13 +124,24 @@ absl::StatusOr<QueryResult> Engine::Impl::Run(tsdb::Storage& storage, const Expr
       s.points.push_back(FPoint{ev.StepTime(i), v.scalars[i]});
     result.value = Matrix{std::move(s)};
   } else {
-    std::map<model::Labels, std::vector<FPoint>> by_labels;
+    // Series by their label bytes; a deque keeps the keys' storage in place as it grows.
+    std::deque<Series> series;
+    absl::flat_hash_map<std::string_view, size_t> index;
     for (size_t i = 0; i < ev.num_steps(); ++i) {
-      for (VectorSample& s : v.vectors[i])
-        by_labels[std::move(s.labels)].push_back(FPoint{s.t, s.v});
+      for (VectorSample& s : v.vectors[i]) {
+        auto it = index.find(s.labels.bytes());
+        if (it == index.end()) {
+          series.push_back(Series{std::move(s.labels), {}});
+          series.back().points.reserve(ev.num_steps() - i);
+          it = index.emplace(series.back().labels.bytes(), series.size() - 1).first;
+        }
+        series[it->second].points.push_back(FPoint{s.t, s.v});
+      }
     }
-    Matrix m;
-    for (auto& [labels, points] : by_labels) m.push_back(Series{labels, std::move(points)});
+    index.clear();
+    Matrix m(std::make_move_iterator(series.begin()), std::make_move_iterator(series.end()));
+    std::sort(m.begin(), m.end(),
+              [](const Series& a, const Series& b) { return a.labels < b.labels; });
     result.value = std::move(m);
   }
   result.warnings.assign(ctx.warnings.begin(), ctx.warnings.end());

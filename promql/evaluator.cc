@@ -45,18 +45,6 @@ absl::Status CheckDuplicateLabelsets(const Vector& v) {
   return absl::OkStatus();
 }
 
-void KahanSumInc(double inc, double* sum, double* c) {
-  const double t = *sum + inc;
-  if (std::isinf(t)) {
-    *c = 0;
-  } else if (std::fabs(*sum) >= std::fabs(inc)) {
-    *c += (*sum - t) + inc;
-  } else {
-    *c += (inc - t) + *sum;
-  }
-  *sum = t;
-}
-
 double Quantile(double q, std::vector<double>* values) {
   if (values->empty() || std::isnan(q)) return std::nan("");
   if (q < 0) return -INFINITY;

@@ -10,6 +10,7 @@
 // Not thread-safe: one Evaluator (and its children) per query.
 
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -163,8 +164,19 @@ class Evaluator {
 model::Labels DropMetricName(const model::Labels& l);
 // Error when two samples of `v` have the same labels (Prometheus's rangeEval check).
 absl::Status CheckDuplicateLabelsets(const Vector& v);
-// Kahan-Neumaier summation step (Prometheus's kahanSumInc).
-void KahanSumInc(double inc, double* sum, double* c);
+// Kahan-Neumaier summation step (Prometheus's kahanSumInc). Inline: it is the inner loop of the
+// *_over_time functions and of sum/avg.
+inline void KahanSumInc(double inc, double* sum, double* c) {
+  const double t = *sum + inc;
+  if (std::isinf(t)) {
+    *c = 0;
+  } else if (std::fabs(*sum) >= std::fabs(inc)) {
+    *c += (*sum - t) + inc;
+  } else {
+    *c += (inc - t) + *sum;
+  }
+  *sum = t;
+}
 // Prometheus's quantile over values (sorted in place).
 double Quantile(double q, std::vector<double>* values);
 // " (line:col)" of `pos` in ctx.query as Prometheus appends to annotations; "" without a query.

@@ -171,32 +171,50 @@ absl::StatusOr<StepValue> Evaluator::EvalHistogramQuantile(const Call& c) {
   StepValue out;
   out.type = ValueType::kVector;
   out.vectors.resize(num_steps_);
+  // What each input series contributes, worked out once per label set rather than per step.
+  struct SeriesInfo {
+    bool ok = false;  // has a valid `le`
+    double upper = 0;
+    size_t group = 0;
+  };
+  struct Group {
+    model::Labels labels;     // without `le` and the metric name
+    std::string metric_name;  // of the buckets, for annotations
+    std::vector<Bucket> buckets;
+  };
+  absl::flat_hash_map<std::string_view, SeriesInfo> infos;  // keys view into `in`
+  absl::flat_hash_map<std::string, size_t> group_index;
+  std::vector<Group> groups;
+  std::vector<size_t> touched;  // groups with buckets at this step, in order of appearance
   for (size_t i = 0; i < num_steps_; ++i) {
-    struct Group {
-      model::Labels labels;
-      std::vector<Bucket> buckets;
-      std::string metric_name;  // of the buckets, for annotations
-    };
-    std::vector<Group> groups;
-    absl::flat_hash_map<std::string, size_t> index;
     for (const VectorSample& s : in.vectors[i]) {
-      double upper = 0;
-      if (!ParseBound(s.labels.Get("le"), &upper)) {
+      auto [it, inserted] = infos.try_emplace(s.labels.bytes());
+      SeriesInfo& info = it->second;
+      if (inserted) {
+        info.ok = ParseBound(s.labels.Get("le"), &info.upper);
+        if (info.ok) {
+          model::LabelsBuilder b(s.labels);
+          b.Del("le");
+          b.Del(model::kMetricNameLabel);
+          model::Labels l = b.Build();
+          auto [g, added] = group_index.emplace(std::string(l.bytes()), groups.size());
+          if (added) groups.push_back(Group{std::move(l), std::string(s.labels.MetricName()), {}});
+          info.group = g->second;
+        }
+      }
+      if (!info.ok) {
         ctx_->warnings.insert(util::StrCat(
             "PromQL warning: bucket label \"le\" is missing or has a malformed value of \"",
             s.labels.Get("le"), "\" for metric name \"", s.labels.MetricName(), "\""));
         continue;
       }
-      model::LabelsBuilder b(s.labels);
-      b.Del("le");
-      b.Del(model::kMetricNameLabel);
-      model::Labels l = b.Build();
-      auto [it, inserted] = index.emplace(std::string(l.bytes()), groups.size());
-      if (inserted) groups.push_back(Group{std::move(l), {}, std::string(s.labels.MetricName())});
-      groups[it->second].buckets.push_back(Bucket{upper, s.v});
+      Group& g = groups[info.group];
+      if (g.buckets.empty()) touched.push_back(info.group);
+      g.buckets.push_back(Bucket{info.upper, s.v});
     }
     if (!fraction) WarnIfInvalidQuantile(ctx_, q.scalars[i]);
-    for (Group& g : groups) {
+    for (size_t gi : touched) {
+      Group& g = groups[gi];
       bool forced = false;
       const double v = fraction ? BucketFraction(q.scalars[i], upper.scalars[i], g.buckets)
                                 : BucketQuantile(q.scalars[i], g.buckets, &forced);
@@ -207,8 +225,10 @@ absl::StatusOr<StepValue> Evaluator::EvalHistogramQuantile(const Call& c) {
             "#histogram_quantile) for metric name \"",
             g.metric_name, "\"", AnnotationPosition(*ctx_, c.args[1]->pos_range)));
       }
-      out.vectors[i].push_back(VectorSample{std::move(g.labels), StepTime(i), v});
+      out.vectors[i].push_back(VectorSample{g.labels, StepTime(i), v});
+      g.buckets.clear();
     }
+    touched.clear();
   }
   return out;
 }

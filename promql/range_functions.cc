@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_set.h"
 #include "promql/evaluator.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
@@ -261,6 +262,8 @@ absl::StatusOr<StepValue> Evaluator::EvalRangeFunction(const Call& c) {
   }
   const bool keep_name = name == "last_over_time";
   const bool counter_fn = name == "rate" || name == "increase";
+  absl::flat_hash_set<std::string> output_labels;
+  size_t produced_series = 0;
   while (true) {
     ASSIGN_OR_RETURN(const RangeSeries* next, in.series.Next());
     if (next == nullptr) break;
@@ -285,6 +288,10 @@ absl::StatusOr<StepValue> Evaluator::EvalRangeFunction(const Call& c) {
       ++emitted;
     }
     RETURN_IF_ERROR(AddSamples(emitted));
+    if (produced) {
+      ++produced_series;
+      output_labels.insert(std::string(labels.bytes()));
+    }
     std::string_view metric = rs.labels.MetricName();
     if (produced && counter_fn && !metric.empty() && !IsCounterName(metric)) {
       ctx_->infos.insert(
@@ -293,7 +300,11 @@ absl::StatusOr<StepValue> Evaluator::EvalRangeFunction(const Call& c) {
                        metric, "\"", AnnotationPosition(*ctx_, c.args[0]->pos_range)));
     }
   }
-  for (const Vector& v : out.vectors) RETURN_IF_ERROR(CheckDuplicateLabelsets(v));
+  // A series has the same labels at every step, so distinct labels across series rule out
+  // duplicates at any step; only when two series collide (their names dropped) check each step.
+  if (output_labels.size() != produced_series) {
+    for (const Vector& v : out.vectors) RETURN_IF_ERROR(CheckDuplicateLabelsets(v));
+  }
   return out;
 }
 
