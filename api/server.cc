@@ -7,6 +7,8 @@
 #include <httplib.h>
 
 #include "api/envelope.h"
+#include "api/query_api.h"
+#include "api/remote/remote.h"
 #include "api/status_handlers.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -96,21 +98,25 @@ class ApiServer::Routes {
  public:
   explicit Routes(ApiServer* s) : s_(s) {}
 
-  void Add(std::string_view method, const std::string& path, Handler handler) {
+  // `path` is an httplib pattern (a regex); `handler_label` names it in the metrics.
+  void Add(std::string_view method, const std::string& path, Handler handler,
+           std::string handler_label = "") {
+    if (handler_label.empty()) handler_label = path;
     // Routes is a short-lived builder: handlers capture the server, never `this`.
-    Handler wrapped = [s = s_, path, handler = std::move(handler)](const Request& req,
-                                                                   Response& res) {
+    Handler wrapped = [s = s_, handler_label, handler = std::move(handler)](const Request& req,
+                                                                            Response& res) {
       const absl::Time start = absl::Now();
       handler(req, res);
       if (res.status < 0) res.status = 200;
-      s->requests_->With({std::to_string(res.status), path})->Inc();
-      s->durations_->With({path})->Observe(absl::ToDoubleSeconds(absl::Now() - start));
+      s->requests_->With({std::to_string(res.status), handler_label})->Inc();
+      s->durations_->With({handler_label})->Observe(absl::ToDoubleSeconds(absl::Now() - start));
     };
     httplib::Server& http = *s_->http_;
     const std::string full = s_->options_.route_prefix + path;
     if (method == "GET") http.Get(full, wrapped);  // httplib serves HEAD through GET routes
     if (method == "POST") http.Post(full, wrapped);
     if (method == "PUT") http.Put(full, wrapped);
+    if (method == "DELETE") http.Delete(full, wrapped);
   }
 
   void AddAll() {
@@ -144,9 +150,97 @@ class ApiServer::Routes {
     AddStatus("/api/v1/status/config", [&hooks] { return ConfigJson(hooks.config_yaml()); });
     AddStatus("/api/v1/status/runtimeinfo",
               [&hooks] { return RuntimeInfoJson(hooks.runtime_info()); });
+    AddQueryApi();
   }
 
  private:
+  using ApiFn = std::function<ApiResult(const Params&)>;
+
+  static Params ParamsOf(const Request& req) {
+    Params p;
+    for (const auto& [k, v] : req.params) p.emplace(k, v);
+    return p;
+  }
+
+  static void Send(Response& res, ApiResult r) {
+    res.status = r.status;
+    if (r.status == 204) return;
+    if (r.content_type == remote::kReadContentType) {
+      res.set_header("Content-Encoding", remote::kReadContentEncoding);
+    }
+    res.set_content(std::move(r.body), r.content_type);
+  }
+
+  using QueryFn = std::function<ApiResult(const QueryApi&, const Request&)>;
+
+  // A route served by the QueryApi once the server is ready; 503 before.
+  void AddReady(std::initializer_list<std::string_view> methods, const std::string& path,
+                QueryFn fn, std::string handler_label = "") {
+    Handler h = [s = s_, fn = std::move(fn)](const Request& req, Response& res) {
+      const QueryApi* api = s->query_api_.load();
+      if (api == nullptr) {
+        Text(res, 503, "Service Unavailable");
+        return;
+      }
+      Send(res, fn(*api, req));
+    };
+    for (std::string_view m : methods) Add(m, path, h, handler_label);
+  }
+
+  // `methods` is a list like {"GET", "POST"}.
+  void AddApi(std::initializer_list<std::string_view> methods, const std::string& path,
+              std::function<ApiResult(const QueryApi*, const Params&)> fn) {
+    AddReady(methods, path, [fn = std::move(fn)](const QueryApi& api, const Request& req) {
+      return fn(&api, ParamsOf(req));
+    });
+  }
+
+  void AddQueryApi() {
+    AddApi({"GET", "POST"}, "/api/v1/query",
+           [](const QueryApi* a, const Params& p) { return a->Query(p); });
+    AddApi({"GET", "POST"}, "/api/v1/query_range",
+           [](const QueryApi* a, const Params& p) { return a->QueryRange(p); });
+    AddApi({"GET", "POST"}, "/api/v1/format_query",
+           [](const QueryApi* a, const Params& p) { return a->FormatQuery(p); });
+    AddApi({"GET", "POST"}, "/api/v1/series",
+           [](const QueryApi* a, const Params& p) { return a->Series(p); });
+    AddApi({"GET", "POST"}, "/api/v1/labels",
+           [](const QueryApi* a, const Params& p) { return a->LabelNames(p); });
+    AddReady(
+        {"GET"}, R"(/api/v1/label/([^/]+)/values)",
+        [](const QueryApi& a, const Request& req) {
+          return a.LabelValues(req.matches[1].str(), ParamsOf(req));
+        },
+        "/api/v1/label/:name/values");
+    AddApi({"GET", "POST"}, "/api/v1/query_exemplars",
+           [](const QueryApi* a, const Params& p) { return a->QueryExemplars(p); });
+    AddApi({"GET"}, "/api/v1/status/tsdb",
+           [](const QueryApi* a, const Params& p) { return a->TsdbStatus(p); });
+    AddApi({"GET"}, "/api/v1/metadata",
+           [](const QueryApi*, const Params&) { return QueryApi::EmptyMetadata(); });
+    AddApi({"GET"}, "/api/v1/targets",
+           [](const QueryApi*, const Params&) { return QueryApi::EmptyTargets(); });
+    AddApi({"GET"}, "/api/v1/targets/metadata",
+           [](const QueryApi*, const Params&) { return QueryApi::EmptyTargetsMetadata(); });
+    AddApi({"GET"}, "/api/v1/scrape_pools",
+           [](const QueryApi*, const Params&) { return QueryApi::EmptyScrapePools(); });
+    AddApi({"GET"}, "/api/v1/rules",
+           [](const QueryApi*, const Params&) { return QueryApi::EmptyRules(); });
+    AddApi({"GET"}, "/api/v1/alerts",
+           [](const QueryApi*, const Params&) { return QueryApi::EmptyAlerts(); });
+    AddApi({"POST", "PUT"}, "/api/v1/admin/tsdb/delete_series",
+           [](const QueryApi* a, const Params& p) { return a->AdminDeleteSeries(p); });
+    AddApi({"POST", "PUT"}, "/api/v1/admin/tsdb/clean_tombstones",
+           [](const QueryApi* a, const Params& p) { return a->AdminCleanTombstones(p); });
+    AddApi({"POST", "PUT"}, "/api/v1/admin/tsdb/snapshot",
+           [](const QueryApi* a, const Params& p) { return a->AdminSnapshot(p); });
+    AddApi({"GET"}, "/federate", [](const QueryApi* a, const Params& p) { return a->Federate(p); });
+    AddReady({"POST"}, "/api/v1/write",
+             [](const QueryApi& a, const Request& req) { return a.RemoteWrite(req.body); });
+    AddReady({"POST"}, "/api/v1/read",
+             [](const QueryApi& a, const Request& req) { return a.RemoteRead(req.body); });
+  }
+
   // Prometheus answers GET and POST alike on the status endpoints (Grafana POSTs buildinfo).
   void AddStatus(const std::string& path, std::function<std::string()> data) {
     Handler h = [data = std::move(data)](const Request&, Response& res) { Json(res, data()); };

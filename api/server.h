@@ -31,6 +31,8 @@ class Server;
 
 namespace sextant::api {
 
+class QueryApi;
+
 struct ServerOptions {
   std::string listen_address = "0.0.0.0:9090";  // host:port; ":9090" listens on all interfaces
   bool enable_lifecycle = false;                // POST/PUT /-/reload and /-/quit
@@ -70,7 +72,13 @@ class ApiServer {
   // Binds the listen address and starts serving on a background thread.
   // Errors: InvalidArgument for a malformed address, Unavailable when it cannot be bound.
   absl::Status Start();
-  void SetReady() { ready_.store(true); }
+  // Marks the server ready: /-/ready answers 200, and the query, metadata, admin and federation
+  // endpoints (api/query_api.h) are served by `query_api` (which must outlive the server).
+  // Until then they answer 503 "Service Unavailable", as Prometheus's do during startup.
+  void SetReady(const QueryApi* query_api = nullptr) {
+    query_api_.store(query_api);
+    ready_.store(true);
+  }
   // Stops accepting connections and waits for in-flight requests. Idempotent.
   void Stop();
   // The bound port (useful with port 0); valid after Start().
@@ -88,6 +96,7 @@ class ApiServer {
   std::thread thread_;
   std::atomic<bool> listen_returned_{false};  // the listen loop has ended (stopped or failed)
   std::atomic<bool> ready_{false};
+  std::atomic<const QueryApi*> query_api_{nullptr};
   int port_ = 0;
 };
 

@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "api/query_api.h"
 #include "nlohmann/json.hpp"
+#include "promql/engine.h"
+#include "tsdb/mem_storage.h"
 
 namespace sextant::api {
 namespace {
@@ -188,6 +191,58 @@ TEST(ApiServerStart, PortInUseIsAnError) {
   options.listen_address = "127.0.0.1:" + std::to_string(first.port());
   ApiServer second(options, {}, &r2);
   EXPECT_EQ(second.Start().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(ApiServerTest, QueryEndpointsServeOnceReady) {
+  StartServer(false);
+  tsdb::MemStorage storage;
+  ASSERT_TRUE(
+      storage.Add(model::Labels::FromPairs({{"__name__", "up"}, {"job", "a b"}}), 1000, 1).ok());
+  promql::Engine engine{promql::EngineOptions{}};
+  QueryApi api(QueryApiOptions{}, &storage, &engine, nullptr);
+
+  // During startup (WAL replay) the API answers 503, as Prometheus's.
+  EXPECT_EQ(client_->Get("/api/v1/query?query=up")->status, 503);
+  server_->SetReady(&api);
+
+  // Grafana's health check: a form POST; URL and body parameters are merged.
+  auto res =
+      client_->Post("/api/v1/query?time=4", "query=1%2B1", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, R"({"status":"success","data":{"resultType":"scalar","result":[4,"2"]}})");
+  EXPECT_THAT(res->get_header_value("Content-Type"), HasSubstr("application/json"));
+
+  res = client_->Get("/api/v1/query_range?query=up&start=1&end=1&step=1m0s");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(nlohmann::json::parse(res->body)["data"]["result"][0]["values"][0][1], "1");
+  EXPECT_EQ(GetJson("/api/v1/label/job/values")["data"][0], "a b");
+  EXPECT_EQ(GetJson("/api/v1/label/__name__/values")["data"][0], "up");
+  EXPECT_EQ(GetJson("/api/v1/series?match%5B%5D=up")["data"].size(), 1u);
+  EXPECT_EQ(GetJson("/api/v1/rules")["data"]["groups"], nlohmann::json::array());
+
+  res = client_->Get("/api/v1/query?query=rate(up)");
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(nlohmann::json::parse(res->body)["errorType"], "bad_data");
+  EXPECT_EQ(client_->Post("/api/v1/admin/tsdb/snapshot")->status, 503);
+  EXPECT_EQ(client_->Get("/federate?match[]=up")->status, 200);
+
+  // Compressed when the client accepts gzip.
+  httplib::Headers gzip = {{"Accept-Encoding", "gzip"}};
+  res = client_->Get("/api/v1/labels", gzip);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->get_header_value("Content-Encoding"), "gzip");
+
+  // Requests are counted per handler and code.
+  const std::string metrics = client_->Get("/metrics")->body;
+  EXPECT_THAT(
+      metrics,
+      HasSubstr("prometheus_http_requests_total{code=\"200\",handler=\"/api/v1/query\"} 1"));
+  EXPECT_THAT(
+      metrics,
+      HasSubstr(
+          "prometheus_http_requests_total{code=\"200\",handler=\"/api/v1/label/:name/values\"} 2"));
+  server_->Stop();
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ absl::StatusOr<QueryResult> Engine::RangeQuery(tsdb::Storage& storage, std::stri
 absl::StatusOr<QueryResult> Engine::Evaluate(tsdb::Storage& storage, const Expr& expr,
                                              int64_t start, int64_t end, int64_t step,
                                              const QueryOptions& opts) {
-  return impl_->Run(storage, expr, start, end, step, "", opts);
+  return impl_->Run(storage, expr, start, end, step, opts.query_text, opts);
 }
 
 const EngineOptions& Engine::options() const { return impl_->options; }
@@ -146,6 +146,8 @@ absl::StatusOr<QueryResult> Engine::Impl::Run(tsdb::Storage& storage, const Expr
   }
   result.warnings.assign(ctx.warnings.begin(), ctx.warnings.end());
   result.infos.assign(ctx.infos.begin(), ctx.infos.end());
+  result.stats.total_samples = ctx.total_samples;
+  result.stats.peak_samples = ctx.peak_samples;
   return result;
 }
 

@@ -41,6 +41,8 @@ struct QueryOptions {
   // When set to true while the query runs, the query stops with Cancelled ("query was canceled
   // in expression evaluation"). Must outlive the call.
   const std::atomic<bool>* cancel = nullptr;
+  // The query's text, for the positions in annotations when evaluating a parsed expression.
+  std::string_view query_text;
 };
 
 class Engine {

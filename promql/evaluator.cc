@@ -120,6 +120,7 @@ absl::Status QueryContext::CheckInterrupt() const {
 
 absl::Status QueryContext::Charge(int64_t n) {
   samples += n;
+  peak_samples = std::max(peak_samples, samples);
   if (samples > options.max_samples) {
     return absl::ResourceExhaustedError(
         "query processing would load too many samples into memory in query execution");
@@ -180,6 +181,7 @@ absl::StatusOr<const RangeSeries*> SeriesCursor::Next() {
     RETURN_IF_ERROR(it->status());
     if (buf_.points.empty()) continue;
     held_ = static_cast<int64_t>(buf_.points.size());
+    ctx_->total_samples += held_;
     RETURN_IF_ERROR(ctx_->Charge(held_));
     buf_.labels = s.labels();
     return &buf_;

@@ -41,6 +41,8 @@ struct QueryContext {
   // Samples the query holds: raw samples of the series being read, plus every sample of the
   // results computed so far. Checked against max_samples (Prometheus's peak-samples limit).
   int64_t samples = 0;
+  int64_t peak_samples = 0;
+  int64_t total_samples = 0;  // raw samples read from storage
   std::set<std::string> warnings;
   std::set<std::string> infos;
 

@@ -47,10 +47,17 @@ using Matrix = std::vector<Series>;
 
 // What a query returns: the value (its type is type()), plus Prometheus's annotations, which the
 // HTTP API passes on as "warnings" and "infos" (e.g. a rate() on a metric not ending in _total).
+// What a query cost, for the API's `stats` parameter.
+struct QueryStats {
+  int64_t total_samples = 0;  // raw samples read from storage
+  int64_t peak_samples = 0;   // most samples held at once (what max_samples limits)
+};
+
 struct QueryResult {
   std::variant<Scalar, String, Vector, Matrix> value;
   std::vector<std::string> warnings;
   std::vector<std::string> infos;
+  QueryStats stats;
 
   ValueType type() const {
     switch (value.index()) {

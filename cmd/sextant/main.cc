@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/query_api.h"
 #include "api/server.h"
 #include "config/byte_size.h"
 #include "config/default_config.h"
@@ -19,6 +20,7 @@
 #include "config/marshal.h"
 #include "config/reloader.h"
 #include "model/duration.h"
+#include "promql/engine.h"
 #include "tsdb/db.h"
 #include "util/build_info.h"
 #include "util/log.h"
@@ -152,7 +154,20 @@ int Run(const config::Flags& flags) {
     server.Stop();
     return 1;
   }
-  server.SetReady();
+  promql::EngineOptions engine_options;
+  engine_options.lookback_delta_ms = absl::ToInt64Milliseconds(flags.query_lookback_delta);
+  engine_options.timeout = flags.query_timeout;
+  engine_options.max_samples = flags.query_max_samples;
+  engine_options.max_concurrency = static_cast<int>(flags.query_max_concurrency);
+  promql::Engine engine(engine_options);
+  api::QueryApiOptions query_options;
+  query_options.enable_admin = flags.web_enable_admin_api;
+  query_options.enable_remote_write = flags.web_enable_remote_write_receiver;
+  query_options.external_labels = [&reloader] {
+    return reloader.current()->global.external_labels;
+  };
+  api::QueryApi query_api(query_options, db->get(), &engine, db->get());
+  server.SetReady(&query_api);
   kLog.Info("Server is ready to receive web requests.");
 
   for (;;) {

@@ -200,5 +200,21 @@ std::vector<std::string> MemPostings::LabelValues(std::string_view name) const {
   return out;
 }
 
+PostingsStats MemPostings::Stats(std::string_view metric_label) const {
+  util::ReaderMutexLock lock(&mu_);
+  PostingsStats out;
+  for (const auto& [name, values] : index_) {
+    uint64_t bytes = 0;
+    for (const auto& [value, list] : values) {
+      ++out.num_label_pairs;
+      bytes += value.size() * list.size();
+      out.series_by_label_pair.emplace_back(name + "=" + value, list.size());
+      if (name == metric_label) out.series_by_metric_name.emplace_back(value, list.size());
+    }
+    out.values_by_label_name.emplace_back(name, values.size());
+    out.bytes_by_label_name.emplace_back(name, bytes);
+  }
+  return out;
+}
 
 }  // namespace sextant::tsdb::index

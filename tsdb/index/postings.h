@@ -45,6 +45,16 @@ class PostingsReader {
 PostingsList PostingsForMatchers(const PostingsReader& reader,
                                  std::span<const model::Matcher> matchers);
 
+// Cardinality statistics of the postings (Prometheus's index.PostingsStats), for
+// /api/v1/status/tsdb. Each list holds every entry; the caller sorts and cuts.
+struct PostingsStats {
+  uint64_t num_label_pairs = 0;
+  std::vector<std::pair<std::string, uint64_t>> series_by_metric_name;  // value -> series
+  std::vector<std::pair<std::string, uint64_t>> values_by_label_name;   // name -> values
+  std::vector<std::pair<std::string, uint64_t>> bytes_by_label_name;    // name -> value bytes
+  std::vector<std::pair<std::string, uint64_t>> series_by_label_pair;   // "n=v" -> series
+};
+
 // The head's in-memory postings. Thread-safe: adds and deletes take a write lock, reads a read
 // lock and return copies.
 class MemPostings final : public PostingsReader {
@@ -65,6 +75,10 @@ class MemPostings final : public PostingsReader {
   // Sorted label names, and the sorted values of one name.
   std::vector<std::string> LabelNames() const;
   std::vector<std::string> LabelValues(std::string_view name) const;
+
+  // Counts over every name and value; `metric_label` names the label whose values are metric
+  // names (`__name__`). Memory per label name is the value bytes times their series.
+  PostingsStats Stats(std::string_view metric_label) const;
 
  private:
   using Values = std::map<std::string, PostingsList, std::less<>>;

@@ -1,0 +1,65 @@
+#include "api/json_output.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "util/go_format.h"
+
+namespace sextant::api {
+
+void AppendJsonString(std::string* out, std::string_view s) { out->append(util::QuoteJson(s)); }
+
+void AppendTimestamp(std::string* out, int64_t ms) {
+  uint64_t abs = ms < 0 ? 0 - static_cast<uint64_t>(ms) : static_cast<uint64_t>(ms);
+  if (ms < 0) out->push_back('-');
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof(buf), abs / 1000);
+  out->append(buf, r.ptr);
+  const uint64_t frac = abs % 1000;
+  if (frac != 0) {
+    out->push_back('.');
+    out->push_back(static_cast<char>('0' + frac / 100));
+    out->push_back(static_cast<char>('0' + frac / 10 % 10));
+    out->push_back(static_cast<char>('0' + frac % 10));
+  }
+}
+
+void AppendSampleValue(std::string* out, double v) {
+  out->push_back('"');
+  if (std::isnan(v)) {
+    out->append("NaN");
+  } else if (std::isinf(v)) {
+    out->append(v > 0 ? "+Inf" : "-Inf");
+  } else {
+    const double abs = std::fabs(v);
+    const bool exponent = abs != 0 && (abs < 1e-6 || abs >= 1e21);
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof(buf), v,
+                           exponent ? std::chars_format::scientific : std::chars_format::fixed);
+    out->append(buf, r.ptr);
+  }
+  out->push_back('"');
+}
+
+void AppendLabelsObject(std::string* out, const model::Labels& labels) {
+  out->push_back('{');
+  bool first = true;
+  for (const model::Label& l : labels) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(out, l.name);
+    out->push_back(':');
+    AppendJsonString(out, l.value);
+  }
+  out->push_back('}');
+}
+
+void AppendPoint(std::string* out, int64_t ms, double v) {
+  out->push_back('[');
+  AppendTimestamp(out, ms);
+  out->push_back(',');
+  AppendSampleValue(out, v);
+  out->push_back(']');
+}
+
+}  // namespace sextant::api

@@ -1,0 +1,32 @@
+#pragma once
+
+// Appending Prometheus's API JSON to a string: no DOM, so large results are written straight
+// into the response buffer.
+//
+// Formats as Prometheus's jsonutil: timestamps as JSON numbers of seconds with the milliseconds
+// as three decimals ("1700000000.5" is written 1700000000.500, a whole second without any);
+// sample values as JSON strings formatted like Go's strconv.FormatFloat(v, 'f', -1, 64), in
+// exponent form ('e') below 1e-6 or from 1e21 in magnitude, "NaN", "+Inf", "-Inf".
+//
+// Thread-safety: the functions are pure.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "model/labels.h"
+
+namespace sextant::api {
+
+// A JSON string literal.
+void AppendJsonString(std::string* out, std::string_view s);
+// Milliseconds as seconds: 1500 -> 1.500, -1 -> -0.001, 3000 -> 3.
+void AppendTimestamp(std::string* out, int64_t ms);
+// A sample value as a quoted string: "1", "0.5", "1e-07", "+Inf", "NaN".
+void AppendSampleValue(std::string* out, double v);
+// {"name":"value",...} in label order.
+void AppendLabelsObject(std::string* out, const model::Labels& labels);
+// [t,"v"]
+void AppendPoint(std::string* out, int64_t ms, double v);
+
+}  // namespace sextant::api

@@ -1,0 +1,109 @@
+#pragma once
+
+// QueryApi: the handlers behind Prometheus's /api/v1 query and metadata endpoints, as plain
+// functions of the request parameters, so they are testable without HTTP. ApiServer routes
+// requests to them.
+//
+//   /api/v1/query, /api/v1/query_range      PromQL through the engine
+//   /api/v1/series, /labels, /label/<n>/values   series and label metadata from the storage
+//   /api/v1/format_query                    the canonical form of a query
+//   /api/v1/query_exemplars                 validated, always empty (exemplars are not stored)
+//   /api/v1/status/tsdb                     head statistics and top cardinality
+//   /api/v1/admin/tsdb/*                    delete_series, clean_tombstones, snapshot
+//   /federate                               the latest samples of matching series, text format
+//   /api/v1/write, /api/v1/read             remote write receiver and remote read
+// plus the valid empty answers Grafana decodes for endpoints whose data other modules will
+// provide (metadata, targets, scrape pools, rules, alerts).
+//
+// Every answer has Prometheus's envelope, error types and status codes (api/envelope.h).
+//
+// Thread-safety: all handlers may run concurrently; the storage and engine must be thread-safe.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "api/params.h"
+#include "model/labels.h"
+#include "promql/engine.h"
+#include "tsdb/storage.h"
+
+namespace sextant::tsdb {
+class DB;
+}
+
+namespace sextant::api {
+
+// An HTTP answer.
+struct ApiResult {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+};
+
+struct QueryApiOptions {
+  // Points a range query may return per series (Prometheus's fixed 11,000).
+  int64_t max_points_per_series = 11'000;
+  bool enable_admin = false;                      // --web.enable-admin-api
+  bool enable_remote_write = false;               // --web.enable-remote-write-receiver
+  int64_t remote_read_sample_limit = 50'000'000;  // --storage.remote.read-sample-limit
+  // The config's external labels, added by /federate (a getter: they change on reload).
+  std::function<model::Labels()> external_labels;
+  // The clock for a query without `time` (ms); tests fix it.
+  std::function<int64_t()> now;
+};
+
+class QueryApi {
+ public:
+  // `storage` and `engine` must outlive the API. `db` (may be null) backs the admin and
+  // status/tsdb endpoints.
+  QueryApi(QueryApiOptions options, tsdb::Storage* storage, promql::Engine* engine, tsdb::DB* db);
+
+  ApiResult Query(const Params& p) const;
+  ApiResult QueryRange(const Params& p) const;
+  ApiResult FormatQuery(const Params& p) const;
+  ApiResult Series(const Params& p) const;
+  ApiResult LabelNames(const Params& p) const;
+  // `name` as it appears in the path (U__ escapes are decoded here).
+  ApiResult LabelValues(std::string_view name, const Params& p) const;
+  ApiResult QueryExemplars(const Params& p) const;
+  ApiResult TsdbStatus(const Params& p) const;
+  ApiResult AdminDeleteSeries(const Params& p) const;
+  ApiResult AdminCleanTombstones(const Params& p) const;
+  ApiResult AdminSnapshot(const Params& p) const;
+  ApiResult Federate(const Params& p) const;
+  // Remote write 1.0 (snappy protobuf body; only with enable_remote_write) and sampled remote
+  // read (api/remote/remote.h).
+  ApiResult RemoteWrite(std::string_view body) const;
+  ApiResult RemoteRead(std::string_view body) const;
+
+  // Valid empty answers until scraping and rules provide data.
+  static ApiResult EmptyMetadata();
+  static ApiResult EmptyTargets();
+  static ApiResult EmptyTargetsMetadata();
+  static ApiResult EmptyScrapePools();
+  static ApiResult EmptyRules();
+  static ApiResult EmptyAlerts();
+
+ private:
+  int64_t Now() const;
+  ApiResult RunQuery(const Params& p, bool range) const;
+
+  const QueryApiOptions options_;
+  tsdb::Storage* const storage_;
+  promql::Engine* const engine_;
+  tsdb::DB* const db_;
+};
+
+// The API's error answer for a status: InvalidArgument is bad_data (400), Cancelled canceled
+// (499), DeadlineExceeded timeout (503), ResourceExhausted and other query failures execution
+// (422), Unavailable unavailable (503), NotFound not_found (404), everything else internal (500).
+ApiResult ErrorResult(const absl::Status& status);
+
+// Decodes a label name from a URL path: `U__` starts Prometheus's escaping (`__` is `_`,
+// `_<hex>_` a Unicode code point); other names are returned as they are.
+// Errors: InvalidArgument for a malformed escape.
+absl::StatusOr<std::string> UnescapeLabelName(std::string_view name);
+
+}  // namespace sextant::api

@@ -1,0 +1,411 @@
+#include "api/remote/remote.h"
+
+#include <algorithm>
+#include <climits>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include <google/protobuf/arena.h>
+#include <snappy.h>
+
+#include "api/remote/prompb/remote.pb.h"
+#include "api/remote/prompb/types.pb.h"
+#include "model/timestamp.h"
+#include "util/log.h"
+#include "util/status_macros.h"
+#include "util/strings.h"
+
+namespace sextant::api::remote {
+namespace {
+
+using util::StrCat;
+using util::ToAbsl;
+
+const util::Logger kLog("remote");
+
+absl::Status BadRequest(std::string_view message) {
+  return absl::InvalidArgumentError(ToAbsl(message));
+}
+
+// Decodes a snappy block-format body, refusing oversized output before allocating it.
+absl::StatusOr<std::string> Decompress(std::string_view body, std::string_view what) {
+  size_t length = 0;
+  if (!snappy::GetUncompressedLength(body.data(), body.size(), &length)) {
+    return BadRequest(StrCat("decoding ", what, ": snappy: corrupt input"));
+  }
+  if (length > kMaxDecompressedBytes) {
+    return BadRequest(StrCat("decoding ", what, ": decompressed size ", length,
+                             " bytes exceeds the limit of ", kMaxDecompressedBytes, " bytes"));
+  }
+  std::string out;
+  if (!snappy::Uncompress(body.data(), body.size(), &out)) {
+    return BadRequest(StrCat("decoding ", what, ": snappy: corrupt input"));
+  }
+  return out;
+}
+
+template <typename Message>
+absl::Status ParseMessage(std::string_view data, std::string_view what, Message* message) {
+  // Decompress() bounds the size far below INT_MAX, the most protobuf parses at once.
+  if (data.size() > static_cast<size_t>(INT_MAX) ||
+      !message->ParseFromArray(data.data(), static_cast<int>(data.size()))) {
+    return BadRequest(StrCat("decoding ", what, ": not a valid ", message->GetTypeName(),
+                             " protobuf (truncated or malformed)"));
+  }
+  return absl::OkStatus();
+}
+
+std::string Compress(const std::string& data) {
+  std::string out;
+  snappy::Compress(data.data(), data.size(), &out);
+  return out;
+}
+
+// Go's utf8.ValidString: well-formed UTF-8 without surrogates, overlong forms or code points
+// above U+10FFFF.
+bool IsValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int n;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;  // overlong
+      if (c == 0xED) hi = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;  // overlong
+      if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+    } else {
+      return false;
+    }
+    if (end - p <= n) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (int i = 2; i <= n; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+// Renders a series' labels as received (unsorted, possibly invalid) for log messages.
+std::string RawLabelsString(const prometheus::TimeSeries& ts) {
+  std::string out = "{";
+  for (int i = 0; i < ts.labels_size(); ++i) {
+    if (i > 0) out += ", ";
+    util::StrAppend(&out, ts.labels(i).name(), "=\"", ts.labels(i).value(), "\"");
+  }
+  out += "}";
+  return out;
+}
+
+// The series' label set under the rules in remote.h, or the reason it is invalid. `scratch` is
+// reused across series; the returned Labels owns its data.
+std::optional<model::Labels> ToLabels(const prometheus::TimeSeries& ts,
+                                      std::vector<model::Label>* scratch, std::string* reason) {
+  scratch->clear();
+  for (const prometheus::Label& l : ts.labels()) {
+    if (l.name().empty()) {
+      *reason = "empty label name";
+      return std::nullopt;
+    }
+    if (!IsValidUtf8(l.name()) || !IsValidUtf8(l.value())) {
+      *reason = "label name or value is not valid UTF-8";
+      return std::nullopt;
+    }
+    scratch->push_back({l.name(), l.value()});
+  }
+  std::sort(scratch->begin(), scratch->end(),
+            [](const model::Label& a, const model::Label& b) { return a.name < b.name; });
+  auto dup = std::adjacent_find(
+      scratch->begin(), scratch->end(),
+      [](const model::Label& a, const model::Label& b) { return a.name == b.name; });
+  if (dup != scratch->end()) {
+    *reason = StrCat("duplicate label name \"", dup->name, "\"");
+    return std::nullopt;
+  }
+  std::erase_if(*scratch, [](const model::Label& l) { return l.value.empty(); });
+  const bool has_name = std::any_of(scratch->begin(), scratch->end(), [](const model::Label& l) {
+    return l.name == model::kMetricNameLabel;
+  });
+  if (!has_name) {
+    *reason = "missing or empty __name__ label";
+    return std::nullopt;
+  }
+  return model::Labels::FromSorted(*scratch);
+}
+
+bool IsSampleRejection(tsdb::AppendError kind) {
+  return kind == tsdb::AppendError::kOutOfOrder || kind == tsdb::AppendError::kDuplicate ||
+         kind == tsdb::AppendError::kOutOfBounds;
+}
+
+// Append() behind Prometheus 3.x's timeLimitAppender: samples too far ahead are out of bounds.
+absl::StatusOr<tsdb::SeriesRef> AppendSample(tsdb::Appender& app, tsdb::SeriesRef ref,
+                                             const model::Labels& labels,
+                                             const prometheus::Sample& s, int64_t max_t) {
+  if (s.timestamp() > max_t) return tsdb::MakeAppendError(tsdb::AppendError::kOutOfBounds);
+  return app.Append(ref, labels, s.timestamp(), s.value());
+}
+
+// Appends every valid series' samples; on error the caller rolls back.
+absl::Status AppendAll(const prometheus::WriteRequest& req, int64_t max_t, tsdb::Appender& app,
+                       WriteStats* st) {
+  std::vector<model::Label> scratch;
+  std::string reason;
+  for (const prometheus::TimeSeries& ts : req.timeseries()) {
+    st->exemplars_ignored += ts.exemplars_size();
+    st->histograms_ignored += ts.histograms_size();
+    std::optional<model::Labels> labels = ToLabels(ts, &scratch, &reason);
+    if (!labels) {
+      kLog.Warn("Invalid metric names or labels",
+                {{"got", RawLabelsString(ts)}, {"reason", reason}});
+      ++st->series_invalid_labels;
+      st->samples_invalid_labels += ts.samples_size();
+      continue;
+    }
+    ++st->series;
+    tsdb::SeriesRef ref = 0;
+    for (const prometheus::Sample& s : ts.samples()) {
+      absl::StatusOr<tsdb::SeriesRef> appended = AppendSample(app, ref, *labels, s, max_t);
+      if (!appended.ok()) {
+        if (IsSampleRejection(tsdb::AppendErrorOf(appended.status()))) {
+          kLog.Error("Out of order sample from remote write", {{"err", appended.status()},
+                                                               {"series", labels->ToString()},
+                                                               {"timestamp", s.timestamp()}});
+        }
+        return appended.status();
+      }
+      ref = *appended;
+      ++st->samples;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<model::MatchType> ToMatchType(int type) {
+  switch (type) {
+    case prometheus::LabelMatcher::EQ:
+      return model::MatchType::kEqual;
+    case prometheus::LabelMatcher::NEQ:
+      return model::MatchType::kNotEqual;
+    case prometheus::LabelMatcher::RE:
+      return model::MatchType::kRegexMatch;
+    case prometheus::LabelMatcher::NRE:
+      return model::MatchType::kRegexNoMatch;
+    default:
+      return BadRequest(StrCat("invalid matcher type ", type));
+  }
+}
+
+absl::StatusOr<std::vector<model::Matcher>> ToMatchers(const prometheus::Query& query) {
+  std::vector<model::Matcher> out;
+  out.reserve(query.matchers_size());
+  for (const prometheus::LabelMatcher& m : query.matchers()) {
+    ASSIGN_OR_RETURN(model::MatchType type, ToMatchType(m.type()));
+    absl::StatusOr<model::Matcher> matcher = model::Matcher::Create(type, m.name(), m.value());
+    if (!matcher.ok()) {
+      return BadRequest(StrCat("invalid matcher ", m.name(), model::MatchTypeString(type), "\"",
+                               m.value(), "\": ", util::FromAbsl(matcher.status().message())));
+    }
+    out.push_back(*std::move(matcher));
+  }
+  return out;
+}
+
+// Prometheus's NegotiateResponseType, except that a streamed-only request is answered with
+// samples too (see remote.h): only a list naming no known type is refused.
+absl::Status CheckResponseTypes(const prometheus::ReadRequest& req) {
+  if (req.accepted_response_types_size() == 0) return absl::OkStatus();
+  std::string listed;
+  for (int type : req.accepted_response_types()) {
+    if (type == prometheus::ReadRequest::SAMPLES ||
+        type == prometheus::ReadRequest::STREAMED_XOR_CHUNKS) {
+      return absl::OkStatus();
+    }
+    util::StrAppend(&listed, listed.empty() ? "" : " ", type);
+  }
+  return BadRequest(StrCat("server does not support any of the requested response types: [", listed,
+                           "]; supported: [SAMPLES STREAMED_XOR_CHUNKS]"));
+}
+
+// Fills `out` with the series and samples `query` selects, at most `max_samples` (0: no limit).
+absl::Status RunQuery(const prometheus::Query& query, tsdb::Storage& storage, int64_t max_samples,
+                      prometheus::QueryResult* out) {
+  ASSIGN_OR_RETURN(std::vector<model::Matcher> matchers, ToMatchers(query));
+  const int64_t start = query.start_timestamp_ms();
+  const int64_t end = query.end_timestamp_ms();
+  // Prometheus's TSDB selects nothing without matchers or over an empty range.
+  if (matchers.empty() || start > end) return absl::OkStatus();
+
+  tsdb::SelectHints hints;
+  if (query.has_hints()) {
+    hints.start = query.hints().start_ms();
+    hints.end = query.hints().end_ms();
+    hints.step = query.hints().step_ms();
+    hints.func = query.hints().func();
+  } else {
+    hints.start = start;
+    hints.end = end;
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<tsdb::Querier> querier, storage.NewQuerier(start, end));
+  std::unique_ptr<tsdb::SeriesSet> set = querier->Select(matchers, &hints);
+  int64_t samples = 0;
+  while (set->Next()) {
+    const tsdb::Series& series = set->At();
+    prometheus::TimeSeries* ts = out->add_timeseries();
+    for (const model::Label& l : series.labels()) {
+      prometheus::Label* label = ts->add_labels();
+      label->set_name(l.name.data(), l.name.size());
+      label->set_value(l.value.data(), l.value.size());
+    }
+    std::unique_ptr<tsdb::SeriesIterator> it = series.Iterator();
+    while (it->Next()) {
+      if (it->t() < start || it->t() > end) continue;  // the querier's range is the contract
+      if (max_samples > 0 && ++samples > max_samples) {
+        return absl::ResourceExhaustedError(
+            ToAbsl(StrCat("exceeded sample limit (", max_samples, ")")));
+      }
+      prometheus::Sample* s = ts->add_samples();
+      s->set_timestamp(it->t());
+      s->set_value(it->v());
+    }
+    RETURN_IF_ERROR(it->status());
+  }
+  return set->status();
+}
+
+prometheus::LabelMatcher::Type ToProtoMatchType(model::MatchType type) {
+  switch (type) {
+    case model::MatchType::kEqual:
+      return prometheus::LabelMatcher::EQ;
+    case model::MatchType::kNotEqual:
+      return prometheus::LabelMatcher::NEQ;
+    case model::MatchType::kRegexMatch:
+      return prometheus::LabelMatcher::RE;
+    case model::MatchType::kRegexNoMatch:
+      return prometheus::LabelMatcher::NRE;
+  }
+  return prometheus::LabelMatcher::EQ;  // unreachable: the switch covers every MatchType
+}
+
+}  // namespace
+
+absl::Status Write(std::string_view body, tsdb::Storage& storage, WriteStats* stats) {
+  ASSIGN_OR_RETURN(std::string raw, Decompress(body, "remote write request"));
+  google::protobuf::Arena arena;
+  auto* req = google::protobuf::Arena::CreateMessage<prometheus::WriteRequest>(&arena);
+  RETURN_IF_ERROR(ParseMessage(raw, "remote write request", req));
+
+  WriteStats st;
+  st.metadata_ignored = req->metadata_size();
+  const int64_t max_t = model::NowTimestamp() + kMaxAheadMs;
+  std::unique_ptr<tsdb::Appender> app = storage.NewAppender();
+  if (absl::Status status = AppendAll(*req, max_t, *app, &st); !status.ok()) {
+    app->Rollback();
+    return status;
+  }
+  RETURN_IF_ERROR(app->Commit());
+  if (stats != nullptr) *stats = st;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Read(std::string_view body, tsdb::Storage& storage,
+                                 int64_t max_samples) {
+  ASSIGN_OR_RETURN(std::string raw, Decompress(body, "remote read request"));
+  google::protobuf::Arena arena;
+  auto* req = google::protobuf::Arena::CreateMessage<prometheus::ReadRequest>(&arena);
+  RETURN_IF_ERROR(ParseMessage(raw, "remote read request", req));
+  RETURN_IF_ERROR(CheckResponseTypes(*req));
+
+  auto* resp = google::protobuf::Arena::CreateMessage<prometheus::ReadResponse>(&arena);
+  for (const prometheus::Query& query : req->queries()) {
+    RETURN_IF_ERROR(RunQuery(query, storage, max_samples, resp->add_results()));
+  }
+  std::string serialized;
+  if (resp->ByteSizeLong() > static_cast<size_t>(INT_MAX) ||
+      !resp->SerializeToString(&serialized)) {
+    return absl::ResourceExhaustedError("remote read response exceeds 2 GiB; lower the limit");
+  }
+  return Compress(serialized);
+}
+
+std::string EncodeWriteRequest(const std::vector<SeriesSamples>& series) {
+  prometheus::WriteRequest req;
+  for (const auto& [labels, samples] : series) {
+    prometheus::TimeSeries* ts = req.add_timeseries();
+    for (const model::Label& l : labels) {
+      prometheus::Label* label = ts->add_labels();
+      label->set_name(l.name.data(), l.name.size());
+      label->set_value(l.value.data(), l.value.size());
+    }
+    for (const auto& [t, v] : samples) {
+      prometheus::Sample* s = ts->add_samples();
+      s->set_timestamp(t);
+      s->set_value(v);
+    }
+  }
+  return Compress(req.SerializeAsString());
+}
+
+std::string EncodeReadRequest(const std::vector<ReadQuery>& queries,
+                              const std::vector<ResponseType>& accepted) {
+  prometheus::ReadRequest req;
+  for (const ReadQuery& q : queries) {
+    prometheus::Query* query = req.add_queries();
+    query->set_start_timestamp_ms(q.start_ms);
+    query->set_end_timestamp_ms(q.end_ms);
+    for (const ReadQuery::MatcherSpec& m : q.matchers) {
+      prometheus::LabelMatcher* matcher = query->add_matchers();
+      matcher->set_type(ToProtoMatchType(m.type));
+      matcher->set_name(m.name);
+      matcher->set_value(m.value);
+    }
+  }
+  for (ResponseType type : accepted) {
+    req.add_accepted_response_types(static_cast<prometheus::ReadRequest::ResponseType>(type));
+  }
+  return Compress(req.SerializeAsString());
+}
+
+absl::StatusOr<std::vector<std::vector<ReadSeries>>> DecodeReadResponse(
+    std::string_view snappy_body) {
+  ASSIGN_OR_RETURN(std::string raw, Decompress(snappy_body, "remote read response"));
+  prometheus::ReadResponse resp;
+  RETURN_IF_ERROR(ParseMessage(raw, "remote read response", &resp));
+  std::vector<std::vector<ReadSeries>> out;
+  out.reserve(resp.results_size());
+  for (const prometheus::QueryResult& result : resp.results()) {
+    std::vector<ReadSeries>& series = out.emplace_back();
+    for (const prometheus::TimeSeries& ts : result.timeseries()) {
+      std::vector<std::pair<std::string, std::string>> pairs;
+      for (const prometheus::Label& l : ts.labels()) pairs.emplace_back(l.name(), l.value());
+      std::sort(pairs.begin(), pairs.end());
+      for (size_t i = 1; i < pairs.size(); ++i) {
+        if (pairs[i].first == pairs[i - 1].first) {
+          return BadRequest(
+              StrCat("remote read response: duplicate label name \"", pairs[i].first, "\""));
+        }
+      }
+      ReadSeries& s = series.emplace_back();
+      s.labels = model::Labels::FromPairs(pairs);
+      s.samples.reserve(ts.samples_size());
+      for (const prometheus::Sample& sample : ts.samples()) {
+        s.samples.push_back({sample.timestamp(), sample.value()});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace sextant::api::remote
