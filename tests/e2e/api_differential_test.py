@@ -151,6 +151,64 @@ def normalize(body):
     return j
 
 
+def grafana_sequence(base):
+    """Grafana's Prometheus datasource, replayed: the shapes it decodes."""
+    bad = []
+
+    def check(cond, what):
+        if not cond:
+            bad.append(f"grafana: {what}")
+
+    # Health check: POST query=1+1&time=4, then buildinfo by GET and by POST with an empty body.
+    status, body = get(base, "/api/v1/query", {"query": "1+1", "time": "4"}, "POST")
+    check(status == 200 and json.loads(body)["data"] == {"resultType": "scalar", "result": [4, "2"]},
+          f"health query: {status} {body}")
+    for method in ("GET", "POST"):
+        req = urllib.request.Request(base + "/api/v1/status/buildinfo", data=b"" if method == "POST" else None,
+                                     method=method)
+        with urllib.request.urlopen(req) as r:
+            version = json.loads(r.read())["data"]["version"]
+        parts = version.split("-")[0].split(".")
+        check(len(parts) == 3 and all(p.isdigit() for p in parts), f"buildinfo version {version!r} not semver")
+    # A panel: form POST, float seconds aligned to the step, a 1m0s duration.
+    start, end = T0 + 600, T0 + 1800
+    status, body = get(base, "/api/v1/query_range",
+                       {"query": "sum by (job) (rate(http_requests_total[1m0s]))",
+                        "start": f"{start:.3f}", "end": f"{end:.3f}", "step": "60"}, "POST")
+    j = json.loads(body)
+    ok = status == 200 and j["data"]["resultType"] == "matrix" and len(j["data"]["result"]) == 2
+    for series in j.get("data", {}).get("result", []):
+        for ts, value in series["values"]:
+            ok = ok and isinstance(ts, (int, float)) and isinstance(value, str)
+    check(ok, f"panel query_range: {status} {body[:300]}")
+    # The metric browser.
+    rng = {"start": str(T0), "end": str(T0 + 3600)}
+    status, body = get(base, "/api/v1/label/__name__/values", {**rng, "limit": "40000"})
+    check(status == 200 and "gpu_utilization" in json.loads(body)["data"], f"__name__ values: {body[:200]}")
+    status, body = get(base, "/api/v1/labels", {**rng, "match[]": "gpu_utilization", "limit": "40000"}, "POST")
+    check(status == 200 and json.loads(body)["data"] == ["__name__", "gpu", "instance"], f"labels: {body}")
+    status, body = get(base, "/api/v1/series", {**rng, "match[]": "gpu_utilization", "limit": "40000"}, "POST")
+    check(status == 200 and len(json.loads(body)["data"]) == 3, f"series: {body[:200]}")
+    status, body = get(base, "/api/v1/metadata", {"limit": "1000"})
+    check(status == 200 and isinstance(json.loads(body)["data"], dict), f"metadata: {body}")
+    # Exemplar probe with odd milliseconds.
+    status, body = get(base, "/api/v1/query_exemplars",
+                       {"query": "gpu_utilization", "start": f"{T0}.123", "end": f"{T0 + 60}.456"})
+    check(status == 200 and json.loads(body)["data"] == [], f"exemplars: {body}")
+    # Rule and alert views decode typed structs.
+    for path, key in (("/api/v1/rules", "groups"), ("/api/v1/alerts", "alerts")):
+        req = urllib.request.Request(base + path)
+        with urllib.request.urlopen(req) as r:
+            ctype = r.headers.get("Content-Type", "")
+            data = json.loads(r.read())["data"]
+        check("json" in ctype and data.get(key) == [], f"{path}: {ctype} {data}")
+    # A failed POST is retried as GET on 400/405: both answer alike.
+    p_status, _ = get(base, "/api/v1/query", {"query": "sum("}, "POST")
+    g_status, _ = get(base, "/api/v1/query", {"query": "sum("}, "GET")
+    check(p_status == g_status == 400, f"bad query POST {p_status} GET {g_status}")
+    return bad
+
+
 def main():
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
@@ -290,6 +348,8 @@ remote_read:
                 outs.append((r.returncode, sorted(r.stdout.splitlines()), r.stderr))
             if outs[0][0] != 0 or outs[0][:2] != outs[1][:2]:
                 failures.append(f"promtool query {args}: sextant {outs[0]} != prometheus {outs[1]}")
+
+        failures += grafana_sequence(sbase)
 
         # Remote write: Prometheus scrapes itself every second and writes into Sextant.
         deadline = time.time() + 30
