@@ -162,6 +162,9 @@ void AppendResult(std::string* out, const promql::QueryResult& r, int64_t limit,
         n = static_cast<size_t>(limit);
         warnings->push_back(kTruncatedWarning);
       }
+      size_t points = 0;
+      for (size_t i = 0; i < n; ++i) points += m[i].points.size();
+      out->reserve(out->size() + points * 32 + n * 128);
       out->append("matrix\",\"result\":[");
       for (size_t i = 0; i < n; ++i) {
         if (i > 0) out->push_back(',');

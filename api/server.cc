@@ -168,7 +168,9 @@ class ApiServer::Routes {
     if (r.content_type == remote::kReadContentType) {
       res.set_header("Content-Encoding", remote::kReadContentEncoding);
     }
-    res.set_content(std::move(r.body), r.content_type);
+    // Moved in, not copied as set_content would: query results can be megabytes.
+    res.body = std::move(r.body);
+    res.set_header("Content-Type", r.content_type);
   }
 
   using QueryFn = std::function<ApiResult(const QueryApi&, const Request&)>;
