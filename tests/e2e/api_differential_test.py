@@ -363,6 +363,30 @@ remote_read:
             time.sleep(0.5)
         if not written or written[0]["metric"].get("cluster") != "diff":
             failures.append(f"remote write: up{{job=\"prometheus\"}} not in Sextant: {written}")
+        else:
+            # Federation of what was remote-written: the same series (the external label comes
+            # with the samples into Sextant and is added by Prometheus's federation).
+            def federated(base):
+                status, body = get(base, "/federate", {"match[]": 'up{job="prometheus"}'})
+                lines = [l for l in body.splitlines() if l and not l.startswith("#")]
+                # Label order aside: Prometheus appends external labels after a series' own.
+                series = []
+                for l in lines:
+                    head = l.rsplit(" ", 2)[0]
+                    name, _, rest = head.partition("{")
+                    series.append((name, tuple(sorted(rest.rstrip("}").split(",")))))
+                return status, sorted(series), body
+            s_fed, p_fed = federated(sbase), federated(pbase)
+            if s_fed[0] != 200 or s_fed[:2] != p_fed[:2]:
+                failures.append(f"federate: sextant {s_fed} != prometheus {p_fed}")
+        # A body that is not snappy-compressed protobuf: 400 with a reason, nothing written.
+        req = urllib.request.Request(sbase + "/api/v1/write", data=b"not snappy", method="POST")
+        try:
+            urllib.request.urlopen(req)
+            failures.append("remote write of garbage was accepted")
+        except urllib.error.HTTPError as e:
+            if e.code != 400 or not e.read().strip():
+                failures.append(f"remote write of garbage: {e.code}")
         # Remote read: a series only Sextant holds, queried through Prometheus.
         status, body = get(pbase, "/api/v1/query", {"query": "only_in_sextant", "time": t(1807)})
         result = json.loads(body)["data"]["result"] if status == 200 else body
