@@ -1,12 +1,17 @@
-// Benchmarks of the exposition parsers: bytes and samples per second of the OpenMetrics parser
-// on a node_exporter-like page with timestamps (what backfill reads) and on one with escapes and
-// exemplars.
+// Benchmarks of the exposition parsers: bytes and samples per second (ns/sample is the inverse
+// of items_per_second) of the OpenMetrics parser on a node_exporter-like page with timestamps
+// (what backfill reads) and on one with escapes and exemplars, and of the text 0.0.4 parser on
+// the real pages of ../shared/datasets (node_exporter 1.5, alltypes.237mfs) that the scrape goal
+// (at most 100 ns/sample) is stated on.
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <benchmark/benchmark.h>
 
 #include "scrape/parser/openmetrics_parser.h"
+#include "scrape/parser/text_parser.h"
 
 namespace sextant::scrape {
 namespace {
@@ -33,10 +38,22 @@ std::string Escaped(int lines) {
   return out + "# EOF\n";
 }
 
+std::string Dataset(const char* name) {
+  std::ifstream in(std::string(SEXTANT_DATASETS_DIR) + "/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+template <typename Parser = OpenMetricsParser>
 void Run(benchmark::State& state, const std::string& input) {
+  if (input.empty()) {
+    state.SkipWithError("dataset missing");
+    return;
+  }
   int64_t samples = 0;
   for (auto _ : state) {
-    OpenMetricsParser p(input);
+    Parser p(input);
     for (Entry e = p.Next(); e != Entry::kEof && e != Entry::kError; e = p.Next()) {
       if (e == Entry::kSeries) {
         benchmark::DoNotOptimize(p.labels().data());
@@ -55,6 +72,16 @@ void BM_OpenMetricsParser_EscapesAndExemplars(benchmark::State& state) {
   Run(state, Escaped(10000));
 }
 BENCHMARK(BM_OpenMetricsParser_EscapesAndExemplars);
+
+void BM_TextParser_NodeExporter(benchmark::State& state) {
+  Run<TextParser>(state, Dataset("node_exporter-1.5.metrics.txt"));
+}
+BENCHMARK(BM_TextParser_NodeExporter);
+
+void BM_TextParser_AllTypes237(benchmark::State& state) {
+  Run<TextParser>(state, Dataset("alltypes.237mfs.prom.txt"));
+}
+BENCHMARK(BM_TextParser_AllTypes237);
 
 }  // namespace
 }  // namespace sextant::scrape
