@@ -8,10 +8,12 @@
 #include "api/envelope.h"
 #include "api/json_output.h"
 #include "api/remote/remote.h"
+#include "model/duration.h"
 #include "model/sample.h"
 #include "model/timestamp.h"
 #include "promql/parser.h"
 #include "promql/printer.h"
+#include "scrape/manager.h"
 #include "tsdb/db.h"
 #include "util/go_format.h"
 #include "util/status_macros.h"
@@ -260,8 +262,8 @@ absl::StatusOr<std::string> UnescapeLabelName(std::string_view name) {
 }
 
 QueryApi::QueryApi(QueryApiOptions options, tsdb::Storage* storage, promql::Engine* engine,
-                   tsdb::DB* db)
-    : options_(std::move(options)), storage_(storage), engine_(engine), db_(db) {}
+                   tsdb::DB* db, const scrape::ScrapeManager* scrape)
+    : options_(std::move(options)), storage_(storage), engine_(engine), db_(db), scrape_(scrape) {}
 
 int64_t QueryApi::Now() const { return options_.now ? options_.now() : model::NowTimestamp(); }
 
@@ -667,12 +669,171 @@ ApiResult QueryApi::RemoteRead(std::string_view body) const {
   return r;
 }
 
-ApiResult QueryApi::EmptyMetadata() { return Success("{}"); }
-ApiResult QueryApi::EmptyTargets() {
-  return Success("{\"activeTargets\":[],\"droppedTargets\":[],\"droppedTargetCounts\":{}}");
+namespace {
+
+// Go's zero time for a target never scraped, RFC3339 otherwise.
+std::string ScrapeTime(absl::Time t) {
+  return t == absl::UnixEpoch() ? "0001-01-01T00:00:00Z" : model::FormatRfc3339(t);
 }
-ApiResult QueryApi::EmptyTargetsMetadata() { return Success("[]"); }
-ApiResult QueryApi::EmptyScrapePools() { return Success("{\"scrapePools\":[]}"); }
+
+}  // namespace
+
+ApiResult QueryApi::Targets(const Params& p) const {
+  const std::string_view state = Param(p, "state").value_or("");
+  const bool any = state.empty() || state == "any";
+  std::vector<scrape::TargetStatus> active;
+  std::vector<scrape::DroppedTargetStatus> dropped;
+  if (scrape_ != nullptr) {
+    if (any || state == "active") active = scrape_->ActiveTargets();
+    dropped = scrape_->DroppedTargets();
+  }
+  std::map<std::string, int64_t> dropped_counts;
+  for (const auto& d : dropped) ++dropped_counts[d.scrape_pool];
+  if (!(any || state == "dropped")) dropped.clear();
+  std::sort(active.begin(), active.end(), [](const auto& a, const auto& b) {
+    return a.scrape_pool != b.scrape_pool ? a.scrape_pool < b.scrape_pool : a.labels < b.labels;
+  });
+  std::string data = "{\"activeTargets\":[";
+  for (size_t i = 0; i < active.size(); ++i) {
+    const scrape::TargetStatus& t = active[i];
+    if (i > 0) data.push_back(',');
+    data.append("{\"discoveredLabels\":");
+    AppendLabelsObject(&data, t.discovered_labels);
+    data.append(",\"labels\":");
+    AppendLabelsObject(&data, t.labels);
+    data.append(",\"scrapePool\":");
+    AppendJsonString(&data, t.scrape_pool);
+    data.append(",\"scrapeUrl\":");
+    AppendJsonString(&data, t.scrape_url);
+    data.append(",\"globalUrl\":");
+    AppendJsonString(&data, t.global_url);
+    data.append(",\"lastError\":");
+    AppendJsonString(&data, t.last_error);
+    data.append(",\"lastScrape\":");
+    AppendJsonString(&data, ScrapeTime(t.last_scrape));
+    util::StrAppend(&data,
+                    ",\"lastScrapeDuration\":", absl::ToDoubleSeconds(t.last_scrape_duration),
+                    ",\"health\":");
+    AppendJsonString(&data, t.health);
+    data.append(",\"scrapeInterval\":");
+    AppendJsonString(&data, model::DurationToString(t.interval));
+    data.append(",\"scrapeTimeout\":");
+    AppendJsonString(&data, model::DurationToString(t.timeout));
+    data.push_back('}');
+  }
+  data.append("],\"droppedTargets\":[");
+  for (size_t i = 0; i < dropped.size(); ++i) {
+    if (i > 0) data.push_back(',');
+    data.append("{\"discoveredLabels\":");
+    AppendLabelsObject(&data, dropped[i].discovered_labels);
+    data.append(",\"scrapePool\":");
+    AppendJsonString(&data, dropped[i].scrape_pool);
+    data.push_back('}');
+  }
+  data.append("],\"droppedTargetCounts\":{");
+  bool first = true;
+  for (const auto& [pool, n] : dropped_counts) {
+    if (!first) data.push_back(',');
+    first = false;
+    AppendJsonString(&data, pool);
+    util::StrAppend(&data, ":", n);
+  }
+  data.append("}}");
+  return Success(data);
+}
+
+ApiResult QueryApi::ScrapePools(const Params&) const {
+  std::vector<std::string> pools;
+  if (scrape_ != nullptr) pools = scrape_->ScrapePools();
+  std::string data = "{\"scrapePools\":";
+  AppendStringArray(&data, pools);
+  data.push_back('}');
+  return Success(data);
+}
+
+ApiResult QueryApi::Metadata(const Params& p) const {
+  absl::StatusOr<int64_t> limit = LimitParam(p);
+  if (!limit.ok()) return BadData(limit.status());
+  int64_t per_metric = 0;
+  if (auto v = Param(p, "limit_per_metric"); v && !v->empty()) {
+    Params q;
+    q.emplace("limit", std::string(*v));
+    absl::StatusOr<int64_t> n = LimitParam(q);
+    if (!n.ok()) return BadData(InvalidParam("limit_per_metric", "invalid limit"));
+    per_metric = *n;
+  }
+  const std::string_view metric = Param(p, "metric").value_or("");
+  // Distinct metadata per metric name across all targets.
+  std::map<std::string, std::vector<scrape::MetricMetadata>> by_name;
+  if (scrape_ != nullptr) {
+    for (const scrape::TargetStatus& t : scrape_->ActiveTargets()) {
+      for (const auto& [name, md] : t.metadata) {
+        if (!metric.empty() && name != metric) continue;
+        std::vector<scrape::MetricMetadata>& list = by_name[name];
+        if (std::find(list.begin(), list.end(), md) == list.end()) list.push_back(md);
+      }
+    }
+  }
+  std::string data = "{";
+  int64_t n = 0;
+  for (const auto& [name, list] : by_name) {
+    if (*limit > 0 && n >= *limit) break;
+    if (n++ > 0) data.push_back(',');
+    AppendJsonString(&data, name);
+    data.append(":[");
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (per_metric > 0 && static_cast<int64_t>(i) >= per_metric) break;
+      if (i > 0) data.push_back(',');
+      data.append("{\"type\":");
+      AppendJsonString(&data, list[i].type);
+      data.append(",\"help\":");
+      AppendJsonString(&data, list[i].help);
+      data.append(",\"unit\":");
+      AppendJsonString(&data, list[i].unit);
+      data.push_back('}');
+    }
+    data.push_back(']');
+  }
+  data.push_back('}');
+  return Success(data);
+}
+
+ApiResult QueryApi::TargetsMetadata(const Params& p) const {
+  absl::StatusOr<int64_t> limit = LimitParam(p);
+  if (!limit.ok()) return BadData(limit.status());
+  const std::string_view metric = Param(p, "metric").value_or("");
+  std::vector<model::Matcher> match_target;
+  if (auto mt = Param(p, "match_target"); mt && !mt->empty()) {
+    absl::StatusOr<std::vector<model::Matcher>> m = ParseSelector(*mt);
+    if (!m.ok()) return BadData(m.status());
+    match_target = *std::move(m);
+  }
+  std::string data = "[";
+  int64_t n = 0;
+  if (scrape_ != nullptr) {
+    for (const scrape::TargetStatus& t : scrape_->ActiveTargets()) {
+      if (!tsdb::MatchesAll(t.labels, match_target)) continue;
+      for (const auto& [name, md] : t.metadata) {
+        if (!metric.empty() && name != metric) continue;
+        if (*limit > 0 && n >= *limit) break;
+        if (n++ > 0) data.push_back(',');
+        data.append("{\"target\":");
+        AppendLabelsObject(&data, t.labels);
+        data.append(",\"metric\":");
+        AppendJsonString(&data, name);
+        data.append(",\"type\":");
+        AppendJsonString(&data, md.type);
+        data.append(",\"help\":");
+        AppendJsonString(&data, md.help);
+        data.append(",\"unit\":");
+        AppendJsonString(&data, md.unit);
+        data.push_back('}');
+      }
+    }
+  }
+  data.push_back(']');
+  return Success(data);
+}
 ApiResult QueryApi::EmptyRules() { return Success("{\"groups\":[]}"); }
 ApiResult QueryApi::EmptyAlerts() { return Success("{\"alerts\":[]}"); }
 

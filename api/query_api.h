@@ -32,6 +32,9 @@
 namespace sextant::tsdb {
 class DB;
 }
+namespace sextant::scrape {
+class ScrapeManager;
+}
 
 namespace sextant::api {
 
@@ -58,7 +61,8 @@ class QueryApi {
  public:
   // `storage` and `engine` must outlive the API. `db` (may be null) backs the admin and
   // status/tsdb endpoints.
-  QueryApi(QueryApiOptions options, tsdb::Storage* storage, promql::Engine* engine, tsdb::DB* db);
+  QueryApi(QueryApiOptions options, tsdb::Storage* storage, promql::Engine* engine, tsdb::DB* db,
+           const scrape::ScrapeManager* scrape = nullptr);
 
   ApiResult Query(const Params& p) const;
   ApiResult QueryRange(const Params& p) const;
@@ -78,11 +82,13 @@ class QueryApi {
   ApiResult RemoteWrite(std::string_view body) const;
   ApiResult RemoteRead(std::string_view body) const;
 
-  // Valid empty answers until scraping and rules provide data.
-  static ApiResult EmptyMetadata();
-  static ApiResult EmptyTargets();
-  static ApiResult EmptyTargetsMetadata();
-  static ApiResult EmptyScrapePools();
+  // Scrape data (valid empty answers without a scrape manager).
+  ApiResult Targets(const Params& p) const;
+  ApiResult TargetsMetadata(const Params& p) const;
+  ApiResult Metadata(const Params& p) const;
+  ApiResult ScrapePools(const Params& p) const;
+
+  // Valid empty answers until rules provide data.
   static ApiResult EmptyRules();
   static ApiResult EmptyAlerts();
 
@@ -94,6 +100,7 @@ class QueryApi {
   tsdb::Storage* const storage_;
   promql::Engine* const engine_;
   tsdb::DB* const db_;
+  const scrape::ScrapeManager* const scrape_;
 };
 
 // The API's error answer for a status: InvalidArgument is bad_data (400), Cancelled canceled

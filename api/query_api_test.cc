@@ -273,8 +273,12 @@ TEST_F(QueryApiTest, FormatQueryAndExemplars) {
 TEST_F(QueryApiTest, EmptyShapesGrafanaDecodes) {
   EXPECT_EQ(Parse(QueryApi::EmptyRules())["data"], Json::parse(R"({"groups":[]})"));
   EXPECT_EQ(Parse(QueryApi::EmptyAlerts())["data"], Json::parse(R"({"alerts":[]})"));
-  EXPECT_EQ(Parse(QueryApi::EmptyMetadata())["data"], Json::object());
-  EXPECT_EQ(Parse(QueryApi::EmptyTargets())["data"]["activeTargets"], Json::array());
+  QueryApi api = MakeApi();
+  EXPECT_EQ(Parse(api.Metadata(P({})))["data"], Json::object());
+  EXPECT_EQ(Parse(api.Targets(P({})))["data"],
+            Json::parse(R"({"activeTargets":[],"droppedTargets":[],"droppedTargetCounts":{}})"));
+  EXPECT_EQ(Parse(api.ScrapePools(P({})))["data"], Json::parse(R"({"scrapePools":[]})"));
+  EXPECT_EQ(Parse(api.TargetsMetadata(P({})))["data"], Json::array());
 }
 
 TEST_F(QueryApiTest, Federate) {

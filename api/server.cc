@@ -219,13 +219,13 @@ class ApiServer::Routes {
     AddApi({"GET"}, "/api/v1/status/tsdb",
            [](const QueryApi* a, const Params& p) { return a->TsdbStatus(p); });
     AddApi({"GET"}, "/api/v1/metadata",
-           [](const QueryApi*, const Params&) { return QueryApi::EmptyMetadata(); });
+           [](const QueryApi* a, const Params& p) { return a->Metadata(p); });
     AddApi({"GET"}, "/api/v1/targets",
-           [](const QueryApi*, const Params&) { return QueryApi::EmptyTargets(); });
+           [](const QueryApi* a, const Params& p) { return a->Targets(p); });
     AddApi({"GET"}, "/api/v1/targets/metadata",
-           [](const QueryApi*, const Params&) { return QueryApi::EmptyTargetsMetadata(); });
+           [](const QueryApi* a, const Params& p) { return a->TargetsMetadata(p); });
     AddApi({"GET"}, "/api/v1/scrape_pools",
-           [](const QueryApi*, const Params&) { return QueryApi::EmptyScrapePools(); });
+           [](const QueryApi* a, const Params& p) { return a->ScrapePools(p); });
     AddApi({"GET"}, "/api/v1/rules",
            [](const QueryApi*, const Params&) { return QueryApi::EmptyRules(); });
     AddApi({"GET"}, "/api/v1/alerts",

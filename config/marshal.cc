@@ -17,8 +17,11 @@ void Duration(YAML::Emitter& out, const char* key, absl::Duration d) {
 void OptString(YAML::Emitter& out, const char* key, const std::string& v) {
   if (!v.empty()) out << YAML::Key << key << YAML::Value << v;
 }
+// Set while ScrapeConfigFingerprint renders: secrets in clear, so a changed password counts.
+thread_local bool reveal_secrets = false;
+
 void OptSecret(YAML::Emitter& out, const char* key, const Secret& s) {
-  if (!s.empty()) out << YAML::Key << key << YAML::Value << kSecret;
+  if (!s.empty()) out << YAML::Key << key << YAML::Value << (reveal_secrets ? s.value : kSecret);
 }
 void OptUint(YAML::Emitter& out, const char* key, uint64_t v) {
   if (v != 0) out << YAML::Key << key << YAML::Value << v;
@@ -269,6 +272,14 @@ std::string ConfigToYaml(const Config& config) {
   }
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
+}
+
+std::string ScrapeConfigFingerprint(const ScrapeConfig& config) {
+  reveal_secrets = true;
+  YAML::Emitter out;
+  Scrape(out, config);
+  reveal_secrets = false;
+  return out.c_str();
 }
 
 }  // namespace sextant::config

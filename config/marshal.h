@@ -11,4 +11,8 @@ namespace sextant::config {
 
 std::string ConfigToYaml(const Config& config);
 
+// The whole of one scrape config as text, secrets included: equal exactly when the configs are,
+// so a reload can tell which scrape pools changed. Never shown to users.
+std::string ScrapeConfigFingerprint(const ScrapeConfig& config);
+
 }  // namespace sextant::config

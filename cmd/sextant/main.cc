@@ -1,6 +1,7 @@
 // sextant: the server. Wiring only: flags, logging, config, storage directory, HTTP server,
 // signals. Each piece lives in its module; see docs/ARCHITECTURE.md.
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -21,6 +22,7 @@
 #include "config/reloader.h"
 #include "model/duration.h"
 #include "promql/engine.h"
+#include "scrape/manager.h"
 #include "tsdb/db.h"
 #include "util/build_info.h"
 #include "util/log.h"
@@ -111,6 +113,12 @@ int Run(const config::Flags& flags) {
   config::ConfigReloader reloader(flags.config_file,
                                   config::DefaultConfigYaml(flags.web_listen_address, route_prefix),
                                   &registry);
+  // The scrape manager starts once the storage is open; reloads reach it from then on.
+  std::atomic<scrape::ScrapeManager*> scrape_manager{nullptr};
+  reloader.Subscribe("scrape", [&scrape_manager](const config::Config& c) {
+    scrape::ScrapeManager* m = scrape_manager.load();
+    return m == nullptr ? absl::OkStatus() : m->ApplyConfig(c);
+  });
   if (absl::Status s = reloader.Reload(); !s.ok()) {
     kLog.Error("Error loading config",
                {{"file", flags.config_file.empty() ? config::kDefaultConfigName
@@ -166,7 +174,15 @@ int Run(const config::Flags& flags) {
   query_options.external_labels = [&reloader] {
     return reloader.current()->global.external_labels;
   };
-  api::QueryApi query_api(query_options, db->get(), &engine, db->get());
+  scrape::ManagerOptions scrape_options;
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) == 0) scrape_options.hostname = host;
+  scrape::ScrapeManager scraper(db->get(), &registry, scrape_options);
+  api::QueryApi query_api(query_options, db->get(), &engine, db->get(), &scraper);
+  scrape_manager.store(&scraper);
+  if (absl::Status s = scraper.ApplyConfig(*reloader.current()); !s.ok()) {
+    kLog.Error("Error applying the scrape config", {{"err", s}});
+  }
   server.SetReady(&query_api);
   kLog.Info("Server is ready to receive web requests.");
 
@@ -182,6 +198,8 @@ int Run(const config::Flags& flags) {
     break;
   }
   server.Stop();
+  scrape_manager.store(nullptr);
+  scraper.Stop();
   if (absl::Status s = (*db)->Close(); !s.ok()) {
     kLog.Error("Error stopping storage", {{"err", s}});
   }

@@ -1,0 +1,513 @@
+#include "scrape/manager.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <glob.h>
+#include <sys/stat.h>
+
+#include "config/marshal.h"
+#include "model/label_names.h"
+#include "model/timestamp.h"
+#include "scrape/fetcher.h"
+#include "scrape/target.h"
+#include "util/log.h"
+#include "util/strings.h"
+#include "yaml-cpp/yaml.h"
+
+namespace sextant::scrape {
+namespace {
+
+const util::Logger kLog("scrape");
+
+// The start of a target's first scrape: a fixed offset into the interval, from its hash.
+absl::Time FirstScrape(absl::Time now, absl::Duration interval, uint64_t hash) {
+  const int64_t iv = absl::ToInt64Nanoseconds(interval);
+  const int64_t n = absl::ToUnixNanos(now);
+  const int64_t base = iv - n % iv;
+  int64_t next = base + static_cast<int64_t>(hash % static_cast<uint64_t>(iv));
+  if (next > iv) next -= iv;
+  return now + absl::Nanoseconds(next);
+}
+
+// Reads one file_sd file (JSON or YAML: a list of {targets: [...], labels: {...}}).
+absl::StatusOr<std::vector<config::TargetGroup>> ReadTargetFile(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(
+        util::StrCat("error reading file \"", path, "\": ", e.what()));
+  }
+  std::vector<config::TargetGroup> groups;
+  if (root.IsNull()) return groups;
+  if (!root.IsSequence()) {
+    return absl::InvalidArgumentError(
+        util::StrCat("error reading file \"", path, "\": expected a list of target groups"));
+  }
+  for (const YAML::Node& g : root) {
+    config::TargetGroup tg;
+    if (!g.IsMap()) {
+      return absl::InvalidArgumentError(
+          util::StrCat("error reading file \"", path, "\": a target group must be a map"));
+    }
+    if (const YAML::Node t = g["targets"]; t && t.IsSequence()) {
+      for (const YAML::Node& a : t) tg.targets.push_back(a.as<std::string>(""));
+    }
+    std::vector<std::pair<std::string, std::string>> pairs = {{"__meta_filepath", path}};
+    if (const YAML::Node l = g["labels"]; l && l.IsMap()) {
+      for (const auto& kv : l) {
+        const std::string name = kv.first.as<std::string>("");
+        if (!model::IsValidLabelName(name)) {
+          return absl::InvalidArgumentError(util::StrCat("error reading file \"", path, "\": \"",
+                                                         name, "\" is not a valid label name"));
+        }
+        pairs.emplace_back(name, kv.second.as<std::string>(""));
+      }
+    }
+    tg.labels = model::Labels::FromPairs(pairs);
+    groups.push_back(std::move(tg));
+  }
+  return groups;
+}
+
+std::vector<std::string> Glob(const std::string& pattern) {
+  std::vector<std::string> out;
+  glob_t g{};
+  if (glob(pattern.c_str(), 0, nullptr, &g) == 0) {
+    for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+  }
+  globfree(&g);
+  return out;
+}
+
+int64_t MtimeNs(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return -1;
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+std::string GlobalUrl(const std::string& url, const std::string& hostname) {
+  if (hostname.empty()) return url;
+  for (std::string_view local : {"localhost", "127.0.0.1"}) {
+    const size_t p = url.find(util::StrCat("://", local));
+    if (p == std::string::npos) continue;
+    const size_t host_start = p + 3;
+    const size_t host_end = host_start + local.size();
+    if (host_end < url.size() && url[host_end] != ':' && url[host_end] != '/') continue;
+    return util::StrCat(url.substr(0, host_start), hostname, url.substr(host_end));
+  }
+  return url;
+}
+
+}  // namespace
+
+struct ScrapeManager::Metrics {
+  explicit Metrics(util::Registry* r)
+      : pools_total(r->NewCounter("prometheus_target_scrape_pools_total",
+                                  "Total number of scrape pool creation attempts.")),
+        pool_reloads(r->NewCounter("prometheus_target_scrape_pool_reloads_total",
+                                   "Total number of scrape pool reloads.")),
+        sample_limit(r->NewCounter("prometheus_target_scrapes_exceeded_sample_limit_total",
+                                   "Total number of scrapes that hit the sample limit and were "
+                                   "rejected.")),
+        out_of_order(r->NewCounter("prometheus_target_scrapes_sample_out_of_order_total",
+                                   "Total number of samples rejected due to not being out of the "
+                                   "expected order.")),
+        duplicates(r->NewCounter("prometheus_target_scrapes_sample_duplicate_timestamp_total",
+                                 "Total number of samples rejected due to duplicate timestamps "
+                                 "but different values.")),
+        out_of_bounds(r->NewCounter("prometheus_target_scrapes_sample_out_of_bounds_total",
+                                    "Total number of samples rejected due to timestamp falling "
+                                    "outside of the time bounds.")),
+        discovered(r->NewGaugeFamily("prometheus_sd_discovered_targets",
+                                     "Current number of discovered targets.", {"config", "name"})),
+        pool_targets(r->NewGaugeFamily("prometheus_target_scrape_pool_targets",
+                                       "Current number of targets in this scrape pool.",
+                                       {"scrape_job"})),
+        scrape_duration(r->NewHistogramFamily(
+            "prometheus_target_scrape_duration_seconds",
+            "Duration of scrapes (fetch and append) per scrape job.", {"scrape_job"},
+            {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10})) {}
+  util::Counter* pools_total;
+  util::Counter* pool_reloads;
+  util::Counter* sample_limit;
+  util::Counter* out_of_order;
+  util::Counter* duplicates;
+  util::Counter* out_of_bounds;
+  util::Family<util::Gauge>* discovered;
+  util::Family<util::Gauge>* pool_targets;
+  util::Family<util::Histogram>* scrape_duration;
+};
+
+// One target's scrape loop: a thread that scrapes every interval until stopped.
+class ScrapeManager::Loop {
+ public:
+  Loop(Target target, const config::ScrapeConfig& cfg, std::shared_ptr<TargetCache> cache,
+       PageAppender* appender, Metrics* metrics, std::string global_url)
+      : target_(std::move(target)),
+        public_labels_(target_.PublicLabels()),
+        job_(cfg.job_name),
+        fetcher_(target_.url, cfg),
+        cache_(std::move(cache)),
+        appender_(appender),
+        metrics_(metrics) {
+    status_.discovered_labels = target_.discovered;
+    status_.labels = public_labels_;
+    status_.scrape_pool = cfg.job_name;
+    status_.scrape_url = target_.url;
+    status_.global_url = std::move(global_url);
+    status_.interval = target_.interval;
+    status_.timeout = target_.timeout;
+    thread_ = std::thread([this] { Run(); });
+  }
+
+  ~Loop() { Stop(); }
+
+  // Stops the thread; with `stale`, writes stale markers for the target's series.
+  void Stop(bool stale = false) {
+    {
+      std::lock_guard<std::mutex> l(stop_mu_);
+      stopping_ = true;
+    }
+    stop_cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    if (stale && !marked_stale_) {
+      marked_stale_ = true;
+      (void)appender_->MarkStale(*cache_, public_labels_, model::NowTimestamp());
+    }
+  }
+
+  TargetStatus Status() const {
+    util::ReaderMutexLock lock(&status_mu_);
+    TargetStatus s = status_;
+    s.metadata = cache_->Metadata();
+    return s;
+  }
+
+  const Target& target() const { return target_; }
+  std::shared_ptr<TargetCache> cache() const { return cache_; }
+
+ private:
+  // Waits until `t`; false when stopped meanwhile.
+  bool SleepUntil(absl::Time t) {
+    std::unique_lock<std::mutex> l(stop_mu_);
+    return !stop_cv_.wait_until(l, absl::ToChronoTime(t), [this] { return stopping_; });
+  }
+
+  void Run() {
+    absl::Time scheduled = FirstScrape(absl::Now(), target_.interval, target_.Hash());
+    const absl::Duration tolerance = std::min(target_.interval / 100, absl::Milliseconds(2));
+    while (SleepUntil(scheduled)) {
+      const absl::Time start = absl::Now();
+      // Timestamps on the schedule's grid when the scrape starts close enough to it.
+      const absl::Time ts = start - scheduled <= tolerance ? scheduled : start;
+      FetchResult f = fetcher_.Fetch(target_.timeout);
+      const absl::Duration took = absl::Now() - start;
+      ScrapeReport r = appender_->Append(*cache_, public_labels_, f.body, f.content_type,
+                                         model::FromTime(ts), took, f.status);
+      metrics_->scrape_duration->With({job_})->Observe(absl::ToDoubleSeconds(absl::Now() - start));
+      if (r.sample_limit_exceeded) metrics_->sample_limit->Inc();
+      if (r.out_of_order > 0) metrics_->out_of_order->Inc(static_cast<double>(r.out_of_order));
+      if (r.duplicates > 0) metrics_->duplicates->Inc(static_cast<double>(r.duplicates));
+      if (r.out_of_bounds > 0) metrics_->out_of_bounds->Inc(static_cast<double>(r.out_of_bounds));
+      {
+        util::MutexLock lock(&status_mu_);
+        status_.last_scrape = start;
+        status_.last_scrape_duration = took;
+        status_.health = r.error.ok() ? "up" : "down";
+        status_.last_error = r.error.ok() ? "" : std::string(util::FromAbsl(r.error.message()));
+      }
+      scheduled += target_.interval;
+      const absl::Time now = absl::Now();
+      while (scheduled < now) scheduled += target_.interval;  // skip missed ticks
+    }
+  }
+
+  const Target target_;
+  const model::Labels public_labels_;
+  const std::string job_;
+  Fetcher fetcher_;
+  std::shared_ptr<TargetCache> cache_;
+  PageAppender* const appender_;
+  Metrics* const metrics_;
+  mutable util::Mutex status_mu_;
+  TargetStatus status_ ABSL_GUARDED_BY(status_mu_);
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  bool marked_stale_ = false;
+  std::thread thread_;
+};
+
+// One job: its targets from static and file discovery, and their loops.
+class ScrapeManager::Pool {
+ public:
+  Pool(const config::ScrapeConfig& cfg, tsdb::Storage* storage, Metrics* metrics,
+       const ManagerOptions& options)
+      : storage_(storage), metrics_(metrics), options_(options) {
+    Configure(cfg, {});
+    if (!cfg_.sd.file_sd_configs.empty()) {
+      sd_thread_ = std::thread([this] { WatchFiles(); });
+    }
+  }
+
+  ~Pool() { Shutdown(/*stale=*/false); }
+
+  const std::string& fingerprint() const { return fingerprint_; }
+
+  // A changed job config: loops restart with it, keeping each remaining target's series state.
+  void Reload(const config::ScrapeConfig& cfg) {
+    StopWatcher();
+    Caches caches;
+    {
+      util::MutexLock lock(&mu_);
+      for (auto& [hash, loop] : loops_) {
+        loop->Stop(/*stale=*/false);
+        caches[hash] = {loop->target().PublicLabels(), loop->cache()};
+      }
+      loops_.clear();
+    }
+    Configure(cfg, std::move(caches));
+    if (!cfg_.sd.file_sd_configs.empty()) {
+      std::lock_guard<std::mutex> l(watch_mu_);
+      watch_stop_ = false;
+      sd_thread_ = std::thread([this] { WatchFiles(); });
+    }
+  }
+
+  // Stops everything; with `stale`, the targets' series get stale markers (a removed job).
+  void Shutdown(bool stale) {
+    StopWatcher();
+    util::MutexLock lock(&mu_);
+    for (auto& [hash, loop] : loops_) loop->Stop(stale);
+    loops_.clear();
+  }
+
+  void AppendStatus(std::vector<TargetStatus>* active,
+                    std::vector<DroppedTargetStatus>* dropped) const {
+    util::ReaderMutexLock lock(&mu_);
+    for (const auto& [hash, loop] : loops_) active->push_back(loop->Status());
+    for (const DroppedTarget& d : dropped_) {
+      dropped->push_back(DroppedTargetStatus{cfg_.job_name, d.discovered});
+    }
+  }
+
+ private:
+  // Series state of the targets of a reloaded pool: public labels and cache, by target hash.
+  using Caches = std::map<uint64_t, std::pair<model::Labels, std::shared_ptr<TargetCache>>>;
+
+  void Configure(const config::ScrapeConfig& cfg, Caches caches) {
+    cfg_ = cfg;
+    fingerprint_ = config::ScrapeConfigFingerprint(cfg);
+    ScrapeSettings s;
+    s.honor_labels = cfg.honor_labels;
+    s.honor_timestamps = cfg.honor_timestamps;
+    s.limits = cfg.limits;
+    s.metric_relabel_configs = cfg.metric_relabel_configs;
+    s.fallback_protocol = cfg.fallback_scrape_protocol;
+    appender_ = std::make_unique<PageAppender>(storage_, std::move(s));
+    file_groups_.clear();
+    file_mtimes_.clear();
+    ReadFiles();
+    Sync(std::move(caches));
+  }
+
+  // Re-reads every file_sd file; true when something changed. A file that fails to parse keeps
+  // its previous targets.
+  bool ReadFiles() {
+    bool changed = false;
+    std::set<std::string> seen;
+    for (const config::FileSdConfig& f : cfg_.sd.file_sd_configs) {
+      for (const std::string& pattern : f.files) {
+        for (const std::string& path : Glob(pattern)) {
+          seen.insert(path);
+          const int64_t mtime = MtimeNs(path);
+          auto it = file_mtimes_.find(path);
+          if (it != file_mtimes_.end() && it->second == mtime) continue;
+          file_mtimes_[path] = mtime;
+          absl::StatusOr<std::vector<config::TargetGroup>> groups = ReadTargetFile(path);
+          if (!groups.ok()) {
+            kLog.Error("Error reading file", {{"path", path}, {"err", groups.status()}});
+            continue;
+          }
+          file_groups_[path] = *std::move(groups);
+          changed = true;
+        }
+      }
+    }
+    for (auto it = file_groups_.begin(); it != file_groups_.end();) {
+      if (!seen.contains(it->first)) {
+        file_mtimes_.erase(it->first);
+        it = file_groups_.erase(it);
+        changed = true;
+      } else {
+        ++it;
+      }
+    }
+    return changed;
+  }
+
+  void WatchFiles() {
+    absl::Time last_full = absl::Now();
+    absl::Duration refresh = absl::InfiniteDuration();
+    for (const config::FileSdConfig& f : cfg_.sd.file_sd_configs) {
+      refresh = std::min(refresh, f.refresh_interval);
+    }
+    while (true) {
+      {
+        std::unique_lock<std::mutex> l(watch_mu_);
+        if (watch_cv_.wait_for(l, absl::ToChronoNanoseconds(options_.file_check_period),
+                               [this] { return watch_stop_; })) {
+          return;
+        }
+      }
+      if (absl::Now() - last_full >= refresh) {
+        file_mtimes_.clear();  // re-read everything
+        last_full = absl::Now();
+      }
+      if (ReadFiles()) Sync({});
+    }
+  }
+
+  void StopWatcher() {
+    {
+      std::lock_guard<std::mutex> l(watch_mu_);
+      watch_stop_ = true;
+    }
+    watch_cv_.notify_all();
+    if (sd_thread_.joinable()) sd_thread_.join();
+  }
+
+  // Starts loops for new targets, stops (with stale markers) the ones that went away.
+  void Sync(Caches caches) {
+    std::vector<config::TargetGroup> groups = cfg_.sd.static_configs;
+    for (const auto& [path, g] : file_groups_) groups.insert(groups.end(), g.begin(), g.end());
+    PoolTargets targets = MakeTargets(cfg_, groups);
+    for (const std::string& e : targets.errors) {
+      kLog.Error("Creating target failed", {{"scrape_pool", cfg_.job_name}, {"err", e}});
+    }
+    metrics_->discovered->With({cfg_.job_name, "scrape"})
+        ->Set(static_cast<double>(targets.active.size() + targets.dropped.size()));
+    metrics_->pool_targets->With({cfg_.job_name})->Set(static_cast<double>(targets.active.size()));
+
+    std::vector<std::unique_ptr<Loop>> gone;
+    {
+      util::MutexLock lock(&mu_);
+      std::map<uint64_t, std::unique_ptr<Loop>> next;
+      for (Target& t : targets.active) {
+        const uint64_t hash = t.Hash();
+        if (auto it = loops_.find(hash); it != loops_.end()) {
+          next[hash] = std::move(it->second);
+          loops_.erase(it);
+          continue;
+        }
+        std::shared_ptr<TargetCache> cache;
+        if (auto c = caches.find(hash); c != caches.end()) {
+          cache = c->second.second;
+          caches.erase(c);
+        } else {
+          cache = std::make_shared<TargetCache>();
+        }
+        const std::string global = GlobalUrl(t.url, options_.hostname);
+        next[hash] =
+            std::make_unique<Loop>(std::move(t), cfg_, cache, appender_.get(), metrics_, global);
+      }
+      for (auto& [hash, loop] : loops_) gone.push_back(std::move(loop));
+      loops_ = std::move(next);
+      dropped_ = std::move(targets.dropped);
+    }
+    for (auto& loop : gone) loop->Stop(/*stale=*/true);
+    // Targets of a reloaded pool that are gone: their series end.
+    for (auto& [hash, entry] : caches) {
+      (void)appender_->MarkStale(*entry.second, entry.first, model::NowTimestamp());
+    }
+  }
+
+  tsdb::Storage* const storage_;
+  Metrics* const metrics_;
+  const ManagerOptions options_;
+  config::ScrapeConfig cfg_;
+  std::string fingerprint_;
+  std::unique_ptr<PageAppender> appender_;
+  std::map<std::string, std::vector<config::TargetGroup>> file_groups_;
+  std::map<std::string, int64_t> file_mtimes_;
+  mutable util::Mutex mu_;
+  std::map<uint64_t, std::unique_ptr<Loop>> loops_ ABSL_GUARDED_BY(mu_);
+  std::vector<DroppedTarget> dropped_ ABSL_GUARDED_BY(mu_);
+  std::thread sd_thread_;
+  std::mutex watch_mu_;
+  std::condition_variable watch_cv_;
+  bool watch_stop_ = false;
+};
+
+ScrapeManager::ScrapeManager(tsdb::Storage* storage, util::Registry* registry,
+                             ManagerOptions options)
+    : storage_(storage),
+      registry_(registry),
+      options_(std::move(options)),
+      metrics_(std::make_unique<Metrics>(registry)) {}
+
+ScrapeManager::~ScrapeManager() { Stop(); }
+
+absl::Status ScrapeManager::ApplyConfig(const config::Config& cfg) {
+  util::MutexLock lock(&mu_);
+  std::set<std::string> names;
+  for (const config::ScrapeConfig& sc : cfg.scrape_configs) {
+    names.insert(sc.job_name);
+    auto it = pools_.find(sc.job_name);
+    if (it == pools_.end()) {
+      metrics_->pools_total->Inc();
+      pools_[sc.job_name] = std::make_unique<Pool>(sc, storage_, metrics_.get(), options_);
+      continue;
+    }
+    if (it->second->fingerprint() == config::ScrapeConfigFingerprint(sc)) continue;
+    metrics_->pool_reloads->Inc();
+    it->second->Reload(sc);
+  }
+  for (auto it = pools_.begin(); it != pools_.end();) {
+    if (names.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    it->second->Shutdown(/*stale=*/true);
+    metrics_->pool_targets->With({it->first})->Set(0);
+    metrics_->discovered->With({it->first, "scrape"})->Set(0);
+    it = pools_.erase(it);
+  }
+  return absl::OkStatus();
+}
+
+void ScrapeManager::Stop() {
+  util::MutexLock lock(&mu_);
+  for (auto& [name, pool] : pools_) pool->Shutdown(/*stale=*/false);
+  pools_.clear();
+}
+
+std::vector<TargetStatus> ScrapeManager::ActiveTargets() const {
+  std::vector<TargetStatus> active;
+  std::vector<DroppedTargetStatus> dropped;
+  util::ReaderMutexLock lock(&mu_);
+  for (const auto& [name, pool] : pools_) pool->AppendStatus(&active, &dropped);
+  return active;
+}
+
+std::vector<DroppedTargetStatus> ScrapeManager::DroppedTargets() const {
+  std::vector<TargetStatus> active;
+  std::vector<DroppedTargetStatus> dropped;
+  util::ReaderMutexLock lock(&mu_);
+  for (const auto& [name, pool] : pools_) pool->AppendStatus(&active, &dropped);
+  return dropped;
+}
+
+std::vector<std::string> ScrapeManager::ScrapePools() const {
+  std::vector<std::string> out;
+  util::ReaderMutexLock lock(&mu_);
+  for (const auto& [name, pool] : pools_) out.push_back(name);
+  return out;
+}
+
+}  // namespace sextant::scrape

@@ -1,0 +1,98 @@
+#pragma once
+
+// ScrapeManager: runs every scrape job of the config, as Prometheus's scrape.Manager.
+//
+// One pool per job, one loop (a thread) per target. A loop starts at an offset into its
+// interval derived from the target's hash, so scrapes spread out instead of firing together,
+// then scrapes every interval with the target's timeout. The timestamp of a scrape is its
+// scheduled time when the scrape starts within min(interval/100, 2ms) of it (Prometheus's
+// alignment, so timestamps sit on a grid and chunks compress well), else the real start time.
+//
+// Targets come from static_configs and file_sd_configs (JSON or YAML files, globs; re-read when
+// a file changes, checked every 5s, and every refresh_interval).
+//
+// ApplyConfig (reload): pools whose job config did not change keep running undisturbed (their
+// targets still follow their file_sd files); changed pools restart their loops (targets that
+// remain keep their series state, so nothing goes stale); removed pools and targets that
+// disappear stop and get stale markers.
+//
+// Thread-safety: all methods may be called from any thread.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "config/config.h"
+#include "model/labels.h"
+#include "scrape/page_appender.h"
+#include "tsdb/storage.h"
+#include "util/metrics.h"
+#include "util/mutex.h"
+
+namespace sextant::scrape {
+
+// One active target as /api/v1/targets shows it.
+struct TargetStatus {
+  model::Labels discovered_labels;
+  model::Labels labels;  // public labels (no `__` prefix)
+  std::string scrape_pool;
+  std::string scrape_url;
+  std::string global_url;
+  std::string last_error;
+  absl::Time last_scrape = absl::UnixEpoch();  // UnixEpoch before the first scrape
+  absl::Duration last_scrape_duration;
+  std::string health = "unknown";  // "up", "down", "unknown"
+  absl::Duration interval;
+  absl::Duration timeout;
+  std::map<std::string, MetricMetadata> metadata;
+};
+
+struct DroppedTargetStatus {
+  std::string scrape_pool;
+  model::Labels discovered_labels;
+};
+
+struct ManagerOptions {
+  // The machine's hostname: a target's globalUrl is its scrape URL with a `localhost` or
+  // `127.0.0.1` host replaced by it, as Prometheus does.
+  std::string hostname;
+  // How often file_sd files are checked for changes.
+  absl::Duration file_check_period = absl::Seconds(5);
+};
+
+class ScrapeManager {
+ public:
+  // `storage` and `registry` must outlive the manager.
+  ScrapeManager(tsdb::Storage* storage, util::Registry* registry, ManagerOptions options = {});
+  ~ScrapeManager();
+  ScrapeManager(const ScrapeManager&) = delete;
+  ScrapeManager& operator=(const ScrapeManager&) = delete;
+
+  // Starts, restarts or stops pools to match `cfg`. Never fails on a target's error (those are
+  // logged and shown per target); errors only for an unusable config.
+  absl::Status ApplyConfig(const config::Config& cfg);
+
+  // Stops every loop without stale markers (a shutdown: the series resume after restart).
+  void Stop();
+
+  std::vector<TargetStatus> ActiveTargets() const;
+  std::vector<DroppedTargetStatus> DroppedTargets() const;
+  std::vector<std::string> ScrapePools() const;  // sorted
+
+ private:
+  class Loop;
+  class Pool;
+
+  tsdb::Storage* const storage_;
+  util::Registry* const registry_;
+  const ManagerOptions options_;
+  struct Metrics;
+  std::unique_ptr<Metrics> metrics_;
+  mutable util::Mutex mu_;
+  std::map<std::string, std::unique_ptr<Pool>> pools_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sextant::scrape

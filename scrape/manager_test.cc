@@ -1,0 +1,193 @@
+#include "scrape/manager.h"
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <httplib.h>
+#include <unistd.h>
+
+#include "config/loader.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "model/sample.h"
+#include "tsdb/mem_storage.h"
+#include "tsdb/testing.h"
+
+namespace sextant::scrape {
+namespace {
+
+// A target: serves `page` (changeable) on /metrics, or a 500 when `fail`.
+class FakeTarget {
+ public:
+  FakeTarget() {
+    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      ++hits_;
+      if (fail_) {
+        res.status = 500;
+        return;
+      }
+      std::lock_guard<std::mutex> l(mu_);
+      res.set_content(page_, "text/plain; version=0.0.4");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~FakeTarget() {
+    server_.stop();
+    thread_.join();
+  }
+  void SetPage(std::string p) {
+    std::lock_guard<std::mutex> l(mu_);
+    page_ = std::move(p);
+  }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::atomic<bool> fail_{false};
+  std::atomic<int> hits_{0};
+
+ private:
+  httplib::Server server_;
+  std::mutex mu_;
+  std::string page_ = "a 1\nb 2\n";
+  int port_ = 0;
+  std::thread thread_;
+};
+
+config::Config Cfg(const std::string& jobs) {
+  absl::StatusOr<config::Config> c = config::LoadConfig(
+      "global: {scrape_interval: 100ms, scrape_timeout: 80ms}\n"
+      "scrape_configs:\n" +
+          jobs,
+      "");
+  EXPECT_TRUE(c.ok()) << c.status();
+  return *c;
+}
+
+std::vector<model::Sample> Samples(tsdb::MemStorage& s, std::string_view name,
+                                   std::string_view instance) {
+  auto m1 = model::Matcher::Create(model::MatchType::kEqual, "__name__", name);
+  auto m2 = model::Matcher::Create(model::MatchType::kEqual, "instance", instance);
+  auto got = tsdb::testing::SelectAll(s, 0, INT64_MAX / 2, {*m1, *m2});
+  return got.empty() ? std::vector<model::Sample>{} : got[0].second;
+}
+
+template <typename F>
+bool Eventually(F f, absl::Duration within = absl::Seconds(10)) {
+  const absl::Time end = absl::Now() + within;
+  while (absl::Now() < end) {
+    if (f()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return f();
+}
+
+TEST(ScrapeManager, ScrapesStaticTargetsAndReportsThem) {
+  FakeTarget target;
+  tsdb::MemStorage storage;
+  util::Registry registry;
+  ScrapeManager m(&storage, &registry);
+  ASSERT_TRUE(m.ApplyConfig(Cfg("  - job_name: app\n    static_configs: [{targets: ['" +
+                                target.address() + "'], labels: {env: test}}]\n"))
+                  .ok());
+  ASSERT_TRUE(Eventually([&] { return Samples(storage, "a", target.address()).size() >= 3; }));
+  auto up = Samples(storage, "up", target.address());
+  ASSERT_FALSE(up.empty());
+  EXPECT_EQ(up.back().v, 1);
+  // Timestamps sit on the 100ms grid of the schedule (when a scrape starts within 1ms of it,
+  // which most do even on a busy machine).
+  ASSERT_TRUE(Eventually([&] { return Samples(storage, "a", target.address()).size() >= 6; }));
+  auto a = Samples(storage, "a", target.address());
+  int on_grid = 0;
+  for (size_t i = 1; i < a.size(); ++i) on_grid += (a[i].t - a[i - 1].t) % 100 == 0 ? 1 : 0;
+  EXPECT_GE(on_grid, 1);
+
+  std::vector<TargetStatus> targets = m.ActiveTargets();
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0].health, "up");
+  EXPECT_EQ(targets[0].scrape_pool, "app");
+  EXPECT_EQ(targets[0].scrape_url, "http://" + target.address() + "/metrics");
+  EXPECT_EQ(targets[0].labels.Get("env"), "test");
+  EXPECT_EQ(targets[0].labels.Get("job"), "app");
+  EXPECT_EQ(m.ScrapePools(), std::vector<std::string>{"app"});
+
+  // A failing target: up 0, its series go stale, lastError says why.
+  target.fail_ = true;
+  ASSERT_TRUE(Eventually([&] {
+    auto t = m.ActiveTargets();
+    return !t.empty() && t[0].health == "down";
+  }));
+  EXPECT_EQ(m.ActiveTargets()[0].last_error,
+            "server returned HTTP status 500 Internal Server Error");
+  EXPECT_TRUE(model::IsStaleNaN(Samples(storage, "a", target.address()).back().v));
+  EXPECT_EQ(Samples(storage, "up", target.address()).back().v, 0);
+  m.Stop();
+}
+
+TEST(ScrapeManager, ReloadKeepsUnchangedJobsAndStalesRemovedOnes) {
+  FakeTarget t1, t2;
+  tsdb::MemStorage storage;
+  util::Registry registry;
+  ScrapeManager m(&storage, &registry);
+  const std::string job1 =
+      "  - job_name: one\n    static_configs: [{targets: ['" + t1.address() + "']}]\n";
+  const std::string job2 =
+      "  - job_name: two\n    static_configs: [{targets: ['" + t2.address() + "']}]\n";
+  ASSERT_TRUE(m.ApplyConfig(Cfg(job1 + job2)).ok());
+  ASSERT_TRUE(Eventually([&] {
+    return !Samples(storage, "a", t1.address()).empty() &&
+           !Samples(storage, "a", t2.address()).empty();
+  }));
+  // Same job one, job two removed.
+  ASSERT_TRUE(m.ApplyConfig(Cfg(job1)).ok());
+  EXPECT_TRUE(model::IsStaleNaN(Samples(storage, "a", t2.address()).back().v));
+  EXPECT_TRUE(model::IsStaleNaN(Samples(storage, "up", t2.address()).back().v));
+  const int hits = t1.hits_;
+  ASSERT_TRUE(Eventually([&] { return t1.hits_ > hits + 2; }));
+  // Job one never went stale.
+  for (const model::Sample& s : Samples(storage, "a", t1.address())) {
+    EXPECT_FALSE(model::IsStaleNaN(s.v));
+  }
+  EXPECT_EQ(m.ScrapePools(), std::vector<std::string>{"one"});
+  m.Stop();
+}
+
+TEST(ScrapeManager, FileDiscoveryFollowsTheFile) {
+  FakeTarget t1, t2;
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("file_sd_" + std::to_string(::getpid()))).string();
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& content) {
+    std::ofstream(dir + "/targets.tmp") << content;
+    std::filesystem::rename(dir + "/targets.tmp", dir + "/targets.json");
+  };
+  write("[{\"targets\": [\"" + t1.address() + "\"], \"labels\": {\"team\": \"ml\"}}]");
+  tsdb::MemStorage storage;
+  util::Registry registry;
+  ManagerOptions o;
+  o.file_check_period = absl::Milliseconds(50);
+  ScrapeManager m(&storage, &registry, o);
+  ASSERT_TRUE(m.ApplyConfig(Cfg("  - job_name: files\n    file_sd_configs: [{files: ['" + dir +
+                                "/*.json']}]\n"))
+                  .ok());
+  ASSERT_TRUE(Eventually([&] { return !Samples(storage, "a", t1.address()).empty(); }));
+  EXPECT_EQ(m.ActiveTargets()[0].labels.Get("team"), "ml");
+  EXPECT_EQ(m.ActiveTargets()[0].discovered_labels.Get("__meta_filepath"), dir + "/targets.json");
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a distinct mtime
+  write("[{\"targets\": [\"" + t2.address() + "\"]}]");
+  ASSERT_TRUE(Eventually([&] { return !Samples(storage, "a", t2.address()).empty(); }));
+  ASSERT_TRUE(
+      Eventually([&] { return model::IsStaleNaN(Samples(storage, "a", t1.address()).back().v); }));
+  // A broken file keeps the targets it had.
+  write("this is not json [");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(m.ActiveTargets().size(), 1u);
+  EXPECT_EQ(m.ActiveTargets()[0].labels.Get("instance"), t2.address());
+  m.Stop();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace sextant::scrape
