@@ -1,6 +1,7 @@
 #include "scrape/page_appender.h"
 
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "model/sample.h"
@@ -12,11 +13,6 @@
 
 namespace sextant::scrape {
 namespace {
-
-uint64_t HashOf(const model::Labels& l) {
-  const std::string_view b = l.bytes();
-  return XXH3_64bits(b.data(), b.size());
-}
 
 // Merges the target's labels into a scraped series' labels (Prometheus's mutateSampleLabels).
 void MergeTargetLabels(model::LabelsBuilder* b, const model::Labels& scraped,
@@ -81,33 +77,45 @@ absl::StatusOr<std::string_view> ParserFor(std::string_view content_type,
 
 std::map<std::string, MetricMetadata> TargetCache::Metadata() const {
   util::ReaderMutexLock lock(&metadata_mu_);
-  return metadata_;
+  return std::map<std::string, MetricMetadata>(metadata_.begin(), metadata_.end());
 }
 
 PageAppender::PageAppender(tsdb::Storage* storage, ScrapeSettings settings)
     : storage_(storage), settings_(std::move(settings)) {}
 
+namespace {
+
+constexpr std::string_view kSyntheticNames[5] = {"up", "scrape_duration_seconds",
+                                                 "scrape_samples_scraped",
+                                                 "scrape_samples_post_metric_relabeling",
+                                                 "scrape_series_added"};
+
+bool HasLimits(const config::ScrapeLimits& l) {
+  return l.label_limit > 0 || l.label_name_length_limit > 0 || l.label_value_length_limit > 0;
+}
+
+}  // namespace
+
 template <typename Parser>
 absl::Status PageAppender::AppendPage(Parser& parser, TargetCache& cache,
                                       const model::Labels& target_labels, int64_t t,
                                       tsdb::Appender& app, ScrapeReport* report,
-                                      absl::flat_hash_map<uint64_t, model::Labels>* current,
-                                      std::map<std::string, MetricMetadata>* metadata) {
+                                      std::vector<MetaLine>* meta) {
   const uint64_t iteration = cache.iteration_;
+  const bool check_limits = HasLimits(settings_.limits);
   std::string scratch;
   for (Entry e = parser.Next(); e != Entry::kEof; e = parser.Next()) {
     switch (e) {
       case Entry::kError:
         return parser.status();
       case Entry::kType:
-        (*metadata)[std::string(parser.meta_name())].type =
-            std::string(MetricTypeName(parser.metric_type()));
+        meta->push_back({parser.meta_name(), e, MetricTypeName(parser.metric_type())});
         continue;
       case Entry::kHelp:
-        (*metadata)[std::string(parser.meta_name())].help = std::string(parser.help());
+        meta->push_back({parser.meta_name(), e, parser.help()});
         continue;
       case Entry::kUnit:
-        (*metadata)[std::string(parser.meta_name())].unit = std::string(parser.unit());
+        meta->push_back({parser.meta_name(), e, parser.unit()});
         continue;
       case Entry::kSeries:
         break;
@@ -115,15 +123,13 @@ absl::Status PageAppender::AppendPage(Parser& parser, TargetCache& cache,
         continue;
     }
     ++report->scraped;
-    auto [it, inserted] = cache.series_.try_emplace(std::string(parser.series()));
-    TargetCache::Entry& entry = it->second;
-    if (inserted) {
-      // Build the series' labels once; later scrapes of the same text reuse them.
+    auto it = cache.series_.find(util::ToAbsl(parser.series()));
+    if (it == cache.series_.end()) {
+      // A new series: build its labels once; later scrapes of the same text reuse them.
       model::LabelsBuilder scraped_b;
       scraped_b.Set(model::kMetricNameLabel, parser.metric_name());
       for (const model::Label& l : parser.labels()) {
         if (!scraped_b.Get(l.name).empty()) {
-          cache.series_.erase(it);
           return absl::InvalidArgumentError(
               util::StrCat("label name \"", l.name, "\" is not unique"));
         }
@@ -132,24 +138,26 @@ absl::Status PageAppender::AppendPage(Parser& parser, TargetCache& cache,
       const model::Labels scraped = scraped_b.Build();
       model::LabelsBuilder b(scraped);
       MergeTargetLabels(&b, scraped, target_labels, settings_.honor_labels);
+      TargetCache::Entry entry;
       std::optional<model::Labels> final_labels =
           Relabel(b.Build(), settings_.metric_relabel_configs);
-      if (final_labels && !final_labels->empty()) {
-        entry.labels = *std::move(final_labels);
-        entry.hash = HashOf(entry.labels);
-      }
+      if (final_labels && !final_labels->empty()) entry.labels = *std::move(final_labels);
+      it = cache.series_.emplace(std::string(parser.series()), std::move(entry)).first;
+      if (!it->second.labels.empty()) ++report->series_added;
     }
+    TargetCache::Entry& entry = it->second;
+    if (entry.seen == iteration) continue;  // the same series twice on one page
     entry.seen = iteration;
     if (entry.labels.empty()) continue;  // dropped by metric relabelling
-    if (absl::Status s = CheckLabelLimits(entry.labels, settings_.limits); !s.ok()) return s;
+    if (check_limits) {
+      if (absl::Status s = CheckLabelLimits(entry.labels, settings_.limits); !s.ok()) return s;
+    }
     ++report->post_relabel;
     if (settings_.limits.sample_limit > 0 &&
         static_cast<uint64_t>(report->post_relabel) > settings_.limits.sample_limit) {
       report->sample_limit_exceeded = true;
       return absl::ResourceExhaustedError("sample limit exceeded");
     }
-    if (!current->try_emplace(entry.hash, entry.labels).second) continue;  // duplicate series
-    if (!cache.previous_.contains(entry.hash)) ++report->series_added;
     const std::optional<int64_t> ts = parser.timestamp();
     const int64_t sample_t = settings_.honor_timestamps && ts ? *ts : t;
     absl::StatusOr<tsdb::SeriesRef> ref =
@@ -175,70 +183,92 @@ absl::Status PageAppender::AppendPage(Parser& parser, TargetCache& cache,
   return absl::OkStatus();
 }
 
+void PageAppender::AppendSynthetic(TargetCache& cache, const model::Labels& target_labels,
+                                   int64_t t, tsdb::Appender& app, const double values[5]) {
+  if (!(cache.synthetic_for_ == target_labels) || cache.synthetic_labels_[0].empty()) {
+    cache.synthetic_for_ = target_labels;
+    for (size_t i = 0; i < 5; ++i) {
+      model::LabelsBuilder b(target_labels);
+      b.Set(model::kMetricNameLabel, kSyntheticNames[i]);
+      cache.synthetic_labels_[i] = b.Build();
+      cache.synthetic_refs_[i] = 0;
+    }
+  }
+  for (size_t i = 0; i < 5; ++i) {
+    absl::StatusOr<tsdb::SeriesRef> r =
+        app.Append(cache.synthetic_refs_[i], cache.synthetic_labels_[i], t, values[i]);
+    if (r.ok()) cache.synthetic_refs_[i] = *r;
+  }
+}
+
 ScrapeReport PageAppender::Append(TargetCache& cache, const model::Labels& target_labels,
                                   std::string_view body, std::string_view content_type, int64_t t,
                                   absl::Duration duration, const absl::Status& fetch_error) {
   ScrapeReport report;
   report.error = fetch_error;
   ++cache.iteration_;
-  absl::flat_hash_map<uint64_t, model::Labels> current;
-  std::map<std::string, MetricMetadata> metadata;
-
+  std::vector<MetaLine> meta;
+  std::unique_ptr<tsdb::Appender> app = storage_->NewAppender();
   if (report.error.ok()) {
-    std::unique_ptr<tsdb::Appender> app = storage_->NewAppender();
     absl::StatusOr<std::string_view> kind = ParserFor(content_type, settings_.fallback_protocol);
     absl::Status s = kind.status();
     if (s.ok() && *kind == "openmetrics") {
       OpenMetricsParser p(body);
-      s = AppendPage(p, cache, target_labels, t, *app, &report, &current, &metadata);
+      s = AppendPage(p, cache, target_labels, t, *app, &report, &meta);
     } else if (s.ok()) {
       TextParser p(body);
-      s = AppendPage(p, cache, target_labels, t, *app, &report, &current, &metadata);
+      s = AppendPage(p, cache, target_labels, t, *app, &report, &meta);
     }
-    if (s.ok()) s = app->Commit();
     if (!s.ok()) {
       app->Rollback();
+      app = storage_->NewAppender();
       report.error = s;
-      current.clear();
       report.series_added = 0;
       report.out_of_order = report.duplicates = report.out_of_bounds = 0;
     }
   }
-  if (report.error.ok()) {
-    // Forget cached series this scrape did not contain.
-    for (auto it = cache.series_.begin(); it != cache.series_.end();) {
-      if (it->second.seen != cache.iteration_) {
-        cache.series_.erase(it++);
+  // Series of the last successful scrape missing from this one (all of them after a failure)
+  // get a stale marker; entries the page did not contain are forgotten.
+  const bool ok = report.error.ok();
+  for (auto it = cache.series_.begin(); it != cache.series_.end();) {
+    TargetCache::Entry& e = it->second;
+    const bool present = ok && e.seen == cache.iteration_;
+    if (!present && e.live) {
+      if (app->Append(e.ref, e.labels, t, model::StaleNaN()).ok()) ++report.stale_markers;
+    }
+    e.live = present && !e.labels.empty();
+    if (ok && !present) {
+      cache.series_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+  if (ok) {
+    // Metadata: updated in place, so a steady page allocates nothing.
+    util::MutexLock lock(&cache.metadata_mu_);
+    std::set<std::string_view> seen;
+    for (const MetaLine& m : meta) {
+      auto md = cache.metadata_.find(m.name);
+      if (md == cache.metadata_.end()) md = cache.metadata_.emplace(std::string(m.name), MetricMetadata{}).first;
+      std::string& field = m.kind == Entry::kType ? md->second.type
+                           : m.kind == Entry::kHelp ? md->second.help
+                                                    : md->second.unit;
+      if (field != m.text) field.assign(m.text);
+      seen.insert(md->first);
+    }
+    for (auto md = cache.metadata_.begin(); md != cache.metadata_.end();) {
+      if (!seen.contains(md->first)) {
+        md = cache.metadata_.erase(md);
       } else {
-        ++it;
+        ++md;
       }
     }
-    util::MutexLock lock(&cache.metadata_mu_);
-    cache.metadata_ = std::move(metadata);
   }
-
-  // Stale markers for what disappeared, then the report's own series.
-  std::unique_ptr<tsdb::Appender> app = storage_->NewAppender();
-  for (const auto& [hash, labels] : cache.previous_) {
-    if (current.contains(hash)) continue;
-    if (app->Append(0, labels, t, model::StaleNaN()).ok()) ++report.stale_markers;
-  }
-  cache.previous_ = std::move(current);
-  const std::pair<std::string_view, double> synthetic[] = {
-      {"up", report.error.ok() ? 1 : 0},
-      {"scrape_duration_seconds", absl::ToDoubleSeconds(duration)},
-      {"scrape_samples_scraped", static_cast<double>(report.scraped)},
-      {"scrape_samples_post_metric_relabeling", static_cast<double>(report.post_relabel)},
-      {"scrape_series_added", static_cast<double>(report.series_added)},
-  };
-  for (const auto& [name, value] : synthetic) {
-    model::LabelsBuilder b(target_labels);
-    b.Set(model::kMetricNameLabel, name);
-    const model::Labels labels = b.Build();
-    tsdb::SeriesRef& ref = cache.synthetic_refs_[HashOf(labels)];
-    absl::StatusOr<tsdb::SeriesRef> r = app->Append(ref, labels, t, value);
-    if (r.ok()) ref = *r;
-  }
+  const double values[5] = {ok ? 1.0 : 0.0, absl::ToDoubleSeconds(duration),
+                            static_cast<double>(report.scraped),
+                            static_cast<double>(report.post_relabel),
+                            static_cast<double>(report.series_added)};
+  AppendSynthetic(cache, target_labels, t, *app, values);
   if (absl::Status s = app->Commit(); !s.ok() && report.error.ok()) report.error = s;
   return report;
 }
@@ -246,16 +276,13 @@ ScrapeReport PageAppender::Append(TargetCache& cache, const model::Labels& targe
 absl::Status PageAppender::MarkStale(TargetCache& cache, const model::Labels& target_labels,
                                      int64_t t) {
   std::unique_ptr<tsdb::Appender> app = storage_->NewAppender();
-  for (const auto& [hash, labels] : cache.previous_) {
-    (void)app->Append(0, labels, t, model::StaleNaN());
+  for (auto& [text, e] : cache.series_) {
+    if (e.live) (void)app->Append(e.ref, e.labels, t, model::StaleNaN());
+    e.live = false;
   }
-  for (std::string_view name : {"up", "scrape_duration_seconds", "scrape_samples_scraped",
-                                "scrape_samples_post_metric_relabeling", "scrape_series_added"}) {
-    model::LabelsBuilder b(target_labels);
-    b.Set(model::kMetricNameLabel, name);
-    (void)app->Append(0, b.Build(), t, model::StaleNaN());
-  }
-  cache.previous_.clear();
+  const double stale[5] = {model::StaleNaN(), model::StaleNaN(), model::StaleNaN(),
+                           model::StaleNaN(), model::StaleNaN()};
+  AppendSynthetic(cache, target_labels, t, *app, stale);
   return app->Commit();
 }
 

@@ -40,6 +40,7 @@
 #include "absl/time/time.h"
 #include "config/config.h"
 #include "model/labels.h"
+#include "scrape/parser/entry.h"
 #include "tsdb/storage.h"
 #include "util/mutex.h"
 
@@ -83,15 +84,17 @@ class TargetCache {
   struct Entry {
     tsdb::SeriesRef ref = 0;
     model::Labels labels;  // final labels; empty when metric relabelling drops the series
-    uint64_t hash = 0;     // of `labels`
     uint64_t seen = 0;     // the scrape iteration that last met it
+    bool live = false;     // in the last successful scrape (a stale marker is due if it goes)
   };
-  absl::flat_hash_map<std::string, Entry> series_;         // by raw series text
-  absl::flat_hash_map<uint64_t, model::Labels> previous_;  // final labels of the last scrape
-  absl::flat_hash_map<uint64_t, tsdb::SeriesRef> synthetic_refs_;
+  // By raw series text (heterogeneous lookup: a steady page allocates nothing here).
+  absl::flat_hash_map<std::string, Entry> series_;
+  std::vector<tsdb::SeriesRef> synthetic_refs_ = std::vector<tsdb::SeriesRef>(5, 0);
+  std::vector<model::Labels> synthetic_labels_ = std::vector<model::Labels>(5);
+  model::Labels synthetic_for_;  // the target labels the synthetic refs belong to
   uint64_t iteration_ = 0;
   mutable util::Mutex metadata_mu_;
-  std::map<std::string, MetricMetadata> metadata_ ABSL_GUARDED_BY(metadata_mu_);
+  std::map<std::string, MetricMetadata, std::less<>> metadata_ ABSL_GUARDED_BY(metadata_mu_);
 };
 
 class PageAppender {
@@ -112,11 +115,19 @@ class PageAppender {
   absl::Status MarkStale(TargetCache& cache, const model::Labels& target_labels, int64_t t);
 
  private:
+  // One metadata line of the page (views into the body).
+  struct MetaLine {
+    std::string_view name;
+    Entry kind;
+    std::string_view text;  // the type name, help or unit
+  };
+
   template <typename Parser>
   absl::Status AppendPage(Parser& parser, TargetCache& cache, const model::Labels& target_labels,
                           int64_t t, tsdb::Appender& app, ScrapeReport* report,
-                          absl::flat_hash_map<uint64_t, model::Labels>* current,
-                          std::map<std::string, MetricMetadata>* metadata);
+                          std::vector<MetaLine>* meta);
+  void AppendSynthetic(TargetCache& cache, const model::Labels& target_labels, int64_t t,
+                       tsdb::Appender& app, const double values[5]);
 
   tsdb::Storage* const storage_;
   const ScrapeSettings settings_;
