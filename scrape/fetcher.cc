@@ -140,6 +140,7 @@ FetchResult Fetcher::Fetch(absl::Duration timeout) {
     return r;
   }
 
+  r.body.reserve(last_body_size_ + last_body_size_ / 8);  // pages change little
   const uint64_t limit = cfg_.limits.body_size_limit;
   bool too_big = false;
   const absl::Time deadline = absl::Now() + timeout;
@@ -174,6 +175,7 @@ FetchResult Fetcher::Fetch(absl::Duration timeout) {
     r.status = absl::UnavailableError(
         util::StrCat("server returned HTTP status ", res->status, " ", StatusText(res->status)));
   }
+  if (r.status.ok()) last_body_size_ = r.body.size();
   if (!r.status.ok()) {
     r.body.clear();
     client_->stop();  // a fresh connection next time

@@ -51,6 +51,7 @@ class Fetcher {
   std::string accept_;
   std::unique_ptr<httplib::Client> client_;
   absl::Status init_error_;
+  size_t last_body_size_ = 0;
 };
 
 }  // namespace sextant::scrape

@@ -1,7 +1,8 @@
 #include "scrape/page_appender.h"
 
+#include <algorithm>
+#include <cstring>
 #include <optional>
-#include <set>
 #include <utility>
 
 #include "model/sample.h"
@@ -85,10 +86,9 @@ PageAppender::PageAppender(tsdb::Storage* storage, ScrapeSettings settings)
 
 namespace {
 
-constexpr std::string_view kSyntheticNames[5] = {"up", "scrape_duration_seconds",
-                                                 "scrape_samples_scraped",
-                                                 "scrape_samples_post_metric_relabeling",
-                                                 "scrape_series_added"};
+constexpr std::string_view kSyntheticNames[5] = {
+    "up", "scrape_duration_seconds", "scrape_samples_scraped",
+    "scrape_samples_post_metric_relabeling", "scrape_series_added"};
 
 bool HasLimits(const config::ScrapeLimits& l) {
   return l.label_limit > 0 || l.label_name_length_limit > 0 || l.label_value_length_limit > 0;
@@ -122,9 +122,22 @@ absl::Status PageAppender::AppendPage(Parser& parser, TargetCache& cache,
       case Entry::kEof:
         continue;
     }
-    ++report->scraped;
-    auto it = cache.series_.find(util::ToAbsl(parser.series()));
-    if (it == cache.series_.end()) {
+    const std::string_view text = parser.series();
+    const size_t pos = static_cast<size_t>(report->scraped++);
+    TargetCache::Entry* found = nullptr;
+    if (pos < cache.order_.size()) {
+      const TargetCache::OrderItem& o = cache.order_[pos];
+      if (o.size == text.size() &&
+          std::memcmp(cache.order_texts_.data() + o.offset, text.data(), text.size()) == 0) {
+        found = o.entry;
+      }
+    }
+    if (found == nullptr) {
+      if (auto it = cache.series_.find(util::ToAbsl(text)); it != cache.series_.end()) {
+        found = &it->second;
+      }
+    }
+    if (found == nullptr) {
       // A new series: build its labels once; later scrapes of the same text reuse them.
       model::LabelsBuilder scraped_b;
       scraped_b.Set(model::kMetricNameLabel, parser.metric_name());
@@ -142,10 +155,13 @@ absl::Status PageAppender::AppendPage(Parser& parser, TargetCache& cache,
       std::optional<model::Labels> final_labels =
           Relabel(b.Build(), settings_.metric_relabel_configs);
       if (final_labels && !final_labels->empty()) entry.labels = *std::move(final_labels);
-      it = cache.series_.emplace(std::string(parser.series()), std::move(entry)).first;
-      if (!it->second.labels.empty()) ++report->series_added;
+      found = &cache.series_.emplace(std::string(text), std::move(entry)).first->second;
+      if (!found->labels.empty()) ++report->series_added;
     }
-    TargetCache::Entry& entry = it->second;
+    cache.next_order_.push_back({static_cast<uint32_t>(cache.next_texts_.size()),
+                                 static_cast<uint32_t>(text.size()), found});
+    cache.next_texts_.append(text);
+    TargetCache::Entry& entry = *found;
     if (entry.seen == iteration) continue;  // the same series twice on one page
     entry.seen = iteration;
     if (entry.labels.empty()) continue;  // dropped by metric relabelling
@@ -208,6 +224,8 @@ ScrapeReport PageAppender::Append(TargetCache& cache, const model::Labels& targe
   report.error = fetch_error;
   ++cache.iteration_;
   std::vector<MetaLine> meta;
+  cache.next_order_.clear();
+  cache.next_texts_.clear();
   std::unique_ptr<tsdb::Appender> app = storage_->NewAppender();
   if (report.error.ok()) {
     absl::StatusOr<std::string_view> kind = ParserFor(content_type, settings_.fallback_protocol);
@@ -244,30 +262,40 @@ ScrapeReport PageAppender::Append(TargetCache& cache, const model::Labels& targe
     }
   }
   if (ok) {
+    // Every entry in next_order_ was seen, so none of them was erased above.
+    std::swap(cache.order_, cache.next_order_);
+    std::swap(cache.order_texts_, cache.next_texts_);
+  } else {
+    // order_ may point at nothing that was erased: failures erase no entries.
+    cache.next_order_.clear();
+  }
+  if (ok) {
     // Metadata: updated in place, so a steady page allocates nothing.
     util::MutexLock lock(&cache.metadata_mu_);
-    std::set<std::string_view> seen;
+    std::vector<std::string_view> seen;
+    seen.reserve(meta.size());
     for (const MetaLine& m : meta) {
       auto md = cache.metadata_.find(m.name);
-      if (md == cache.metadata_.end()) md = cache.metadata_.emplace(std::string(m.name), MetricMetadata{}).first;
-      std::string& field = m.kind == Entry::kType ? md->second.type
+      if (md == cache.metadata_.end())
+        md = cache.metadata_.emplace(std::string(m.name), MetricMetadata{}).first;
+      std::string& field = m.kind == Entry::kType   ? md->second.type
                            : m.kind == Entry::kHelp ? md->second.help
                                                     : md->second.unit;
       if (field != m.text) field.assign(m.text);
-      seen.insert(md->first);
+      seen.push_back(md->first);
     }
+    std::sort(seen.begin(), seen.end());
     for (auto md = cache.metadata_.begin(); md != cache.metadata_.end();) {
-      if (!seen.contains(md->first)) {
+      if (!std::binary_search(seen.begin(), seen.end(), std::string_view(md->first))) {
         md = cache.metadata_.erase(md);
       } else {
         ++md;
       }
     }
   }
-  const double values[5] = {ok ? 1.0 : 0.0, absl::ToDoubleSeconds(duration),
-                            static_cast<double>(report.scraped),
-                            static_cast<double>(report.post_relabel),
-                            static_cast<double>(report.series_added)};
+  const double values[5] = {
+      ok ? 1.0 : 0.0, absl::ToDoubleSeconds(duration), static_cast<double>(report.scraped),
+      static_cast<double>(report.post_relabel), static_cast<double>(report.series_added)};
   AppendSynthetic(cache, target_labels, t, *app, values);
   if (absl::Status s = app->Commit(); !s.ok() && report.error.ok()) report.error = s;
   return report;

@@ -35,7 +35,7 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "config/config.h"
@@ -87,8 +87,21 @@ class TargetCache {
     uint64_t seen = 0;     // the scrape iteration that last met it
     bool live = false;     // in the last successful scrape (a stale marker is due if it goes)
   };
-  // By raw series text (heterogeneous lookup: a steady page allocates nothing here).
-  absl::flat_hash_map<std::string, Entry> series_;
+  // By raw series text (heterogeneous lookup: a steady page allocates nothing here). Nodes, so
+  // the pointers in order_ stay valid while their entries live.
+  absl::node_hash_map<std::string, Entry> series_;
+  // The last successful page's series in page order: their texts side by side in one buffer
+  // and their entries. A steady page repeats it, so most samples are found by comparing with
+  // the next text in this buffer (sequential memory) instead of probing the hash map.
+  struct OrderItem {
+    uint32_t offset;
+    uint32_t size;
+    Entry* entry;
+  };
+  std::vector<OrderItem> order_;
+  std::string order_texts_;
+  std::vector<OrderItem> next_order_;  // being built by the current scrape
+  std::string next_texts_;
   std::vector<tsdb::SeriesRef> synthetic_refs_ = std::vector<tsdb::SeriesRef>(5, 0);
   std::vector<model::Labels> synthetic_labels_ = std::vector<model::Labels>(5);
   model::Labels synthetic_for_;  // the target labels the synthetic refs belong to
