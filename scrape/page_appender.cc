@@ -245,28 +245,42 @@ ScrapeReport PageAppender::Append(TargetCache& cache, const model::Labels& targe
       report.out_of_order = report.duplicates = report.out_of_bounds = 0;
     }
   }
-  // Series of the last successful scrape missing from this one (all of them after a failure)
-  // get a stale marker; entries the page did not contain are forgotten.
+  // Series of the last successful scrape (order_) missing from this one, all of them after a
+  // failure, get a stale marker; entries the page did not contain are forgotten. Walking
+  // order_ rather than the whole map keeps this sequential.
   const bool ok = report.error.ok();
-  for (auto it = cache.series_.begin(); it != cache.series_.end();) {
-    TargetCache::Entry& e = it->second;
+  std::vector<std::string_view> gone;
+  for (const TargetCache::OrderItem& o : cache.order_) {
+    TargetCache::Entry& e = *o.entry;
     const bool present = ok && e.seen == cache.iteration_;
-    if (!present && e.live) {
+    if (present) continue;
+    if (e.live) {
       if (app->Append(e.ref, e.labels, t, model::StaleNaN()).ok()) ++report.stale_markers;
+      e.live = false;
     }
-    e.live = present && !e.labels.empty();
-    if (ok && !present) {
-      cache.series_.erase(it++);
-    } else {
-      ++it;
-    }
+    if (ok) gone.emplace_back(cache.order_texts_.data() + o.offset, o.size);
   }
   if (ok) {
+    for (const TargetCache::OrderItem& o : cache.next_order_)
+      o.entry->live = !o.entry->labels.empty();
+    for (std::string_view text : gone) cache.series_.erase(util::ToAbsl(text));
+    if (cache.had_failure_) {
+      // Entries a failed scrape added and this one lacks are in no order_: sweep once.
+      for (auto it = cache.series_.begin(); it != cache.series_.end();) {
+        if (it->second.seen != cache.iteration_) {
+          cache.series_.erase(it++);
+        } else {
+          ++it;
+        }
+      }
+      cache.had_failure_ = false;
+    }
     // Every entry in next_order_ was seen, so none of them was erased above.
     std::swap(cache.order_, cache.next_order_);
     std::swap(cache.order_texts_, cache.next_texts_);
   } else {
-    // order_ may point at nothing that was erased: failures erase no entries.
+    // Failures erase nothing, so order_ stays valid; new entries wait for the next sweep.
+    cache.had_failure_ = true;
     cache.next_order_.clear();
   }
   if (ok) {
@@ -304,7 +318,8 @@ ScrapeReport PageAppender::Append(TargetCache& cache, const model::Labels& targe
 absl::Status PageAppender::MarkStale(TargetCache& cache, const model::Labels& target_labels,
                                      int64_t t) {
   std::unique_ptr<tsdb::Appender> app = storage_->NewAppender();
-  for (auto& [text, e] : cache.series_) {
+  for (const TargetCache::OrderItem& o : cache.order_) {
+    TargetCache::Entry& e = *o.entry;
     if (e.live) (void)app->Append(e.ref, e.labels, t, model::StaleNaN());
     e.live = false;
   }

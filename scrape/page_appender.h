@@ -106,6 +106,7 @@ class TargetCache {
   std::vector<model::Labels> synthetic_labels_ = std::vector<model::Labels>(5);
   model::Labels synthetic_for_;  // the target labels the synthetic refs belong to
   uint64_t iteration_ = 0;
+  bool had_failure_ = false;  // a failed scrape since the last sweep of series_
   mutable util::Mutex metadata_mu_;
   std::map<std::string, MetricMetadata, std::less<>> metadata_ ABSL_GUARDED_BY(metadata_mu_);
 };

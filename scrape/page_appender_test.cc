@@ -105,6 +105,24 @@ TEST_F(PageAppenderTest, MalformedPageAppendsNothingOfItAndUpIsZero) {
   EXPECT_EQ(Last("{__name__=\"up\", instance=\"h:1\", job=\"app\"}"), 0);
 }
 
+TEST_F(PageAppenderTest, RecoversAfterAFailedPage) {
+  PageAppender a(&storage_, ScrapeSettings{});
+  ASSERT_TRUE(Scrape(a, "a 1\nb 1\n", 1000).error.ok());
+  ASSERT_FALSE(Scrape(a, "a 2\nz 9\nb{ 3\n", 2000).error.ok());  // z seen on a failed page
+  ScrapeReport r = Scrape(a, "a 3\nb 3\n", 3000);
+  ASSERT_TRUE(r.error.ok());
+  EXPECT_EQ(r.series_added, 0);   // a and b were kept through the failure
+  EXPECT_EQ(r.stale_markers, 0);  // already marked stale by the failure
+  EXPECT_EQ(Last("{__name__=\"b\", instance=\"h:1\", job=\"app\"}"), 3);
+  // z was never stored and is forgotten: when it really appears, it is a new series.
+  EXPECT_EQ(All().count("{__name__=\"z\", instance=\"h:1\", job=\"app\"}"), 0u);
+  EXPECT_EQ(Scrape(a, "a 4\nb 4\nz 5\n", 4000).series_added, 1);
+  // And a series that goes away is stale once.
+  r = Scrape(a, "a 5\nz 6\n", 5000);
+  EXPECT_EQ(r.stale_markers, 1);
+  EXPECT_EQ(Scrape(a, "a 6\nz 7\n", 6000).stale_markers, 0);
+}
+
 TEST_F(PageAppenderTest, FetchErrorMakesEverythingStale) {
   PageAppender a(&storage_, ScrapeSettings{});
   ASSERT_TRUE(Scrape(a, "a 1\n", 1000).error.ok());
