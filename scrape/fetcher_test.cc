@@ -1,0 +1,135 @@
+#include "scrape/fetcher.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <httplib.h>
+#include <unistd.h>
+
+#include "config/loader.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace sextant::scrape {
+namespace {
+
+using ::testing::HasSubstr;
+
+config::ScrapeConfig Job(const std::string& extra) {
+  absl::StatusOr<config::Config> c = config::LoadConfig(
+      "scrape_configs:\n  - job_name: j\n    static_configs: [{targets: ['x:1']}]\n" + extra, "");
+  EXPECT_TRUE(c.ok()) << c.status();
+  return c->scrape_configs.at(0);
+}
+
+// Runs `server` on a free port until destroyed.
+class Running {
+ public:
+  explicit Running(httplib::Server* s) : s_(s) {
+    port_ = s_->bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { s_->listen_after_bind(); });
+    while (!s_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~Running() {
+    s_->stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  httplib::Server* s_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST(Fetcher, SendsPrometheusHeadersAndAuth) {
+  httplib::Server server;
+  httplib::Headers seen;
+  server.Get("/metrics", [&](const httplib::Request& req, httplib::Response& res) {
+    seen = req.headers;
+    res.set_content("a 1\n", "text/plain; version=0.0.4");
+  });
+  Running r(&server);
+  const std::string url = "http://127.0.0.1:" + std::to_string(r.port()) + "/metrics";
+
+  Fetcher basic(url, Job("    basic_auth: {username: u, password: p}\n"));
+  FetchResult f = basic.Fetch(absl::Seconds(5));
+  ASSERT_TRUE(f.status.ok()) << f.status;
+  EXPECT_EQ(f.body, "a 1\n");
+  EXPECT_EQ(f.content_type, "text/plain; version=0.0.4");
+  auto header = [&](const char* name) {
+    auto it = seen.find(name);
+    return it == seen.end() ? std::string() : it->second;
+  };
+  EXPECT_EQ(header("Authorization"), "Basic dTpw");
+  EXPECT_THAT(header("Accept"), HasSubstr("application/openmetrics-text;version=1.0.0;q=0.5"));
+  EXPECT_THAT(header("Accept"), HasSubstr("text/plain;version=0.0.4;q=0.2"));
+  EXPECT_EQ(header("X-Prometheus-Scrape-Timeout-Seconds"), "5");
+  EXPECT_THAT(header("Accept-Encoding"), HasSubstr("gzip"));
+
+  const std::string token_file = ::testing::TempDir() + "/token_" + std::to_string(::getpid());
+  std::ofstream(token_file) << "s3cret\n";
+  Fetcher bearer(url, Job("    authorization: {credentials_file: " + token_file + "}\n"));
+  ASSERT_TRUE(bearer.Fetch(absl::Seconds(5)).status.ok());
+  EXPECT_EQ(header("Authorization"), "Bearer s3cret");
+  std::filesystem::remove(token_file);
+  FetchResult missing = bearer.Fetch(absl::Seconds(5));
+  EXPECT_FALSE(missing.status.ok());
+}
+
+TEST(Fetcher, ErrorsAsPrometheus) {
+  httplib::Server server;
+  server.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(1000, 'x'), "text/plain");
+  });
+  server.Get("/missing", [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
+  server.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    res.set_content("a 1\n", "text/plain");
+  });
+  Running r(&server);
+  const std::string base = "http://127.0.0.1:" + std::to_string(r.port());
+  EXPECT_EQ(Fetcher(base + "/missing", Job("")).Fetch(absl::Seconds(5)).status.message(),
+            "server returned HTTP status 404 Not Found");
+  EXPECT_EQ(Fetcher(base + "/metrics", Job("    body_size_limit: 100B\n"))
+                .Fetch(absl::Seconds(5))
+                .status.message(),
+            "body size limit exceeded");
+  FetchResult slow = Fetcher(base + "/slow", Job("")).Fetch(absl::Milliseconds(100));
+  EXPECT_THAT(std::string(slow.status.message()), HasSubstr("context deadline exceeded"));
+  FetchResult refused = Fetcher("http://127.0.0.1:1/metrics", Job("")).Fetch(absl::Seconds(1));
+  EXPECT_FALSE(refused.status.ok());
+}
+
+TEST(Fetcher, Tls) {
+  const std::string dir = ::testing::TempDir() + "/tls_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+      dir + "/key.pem -out " + dir + "/cert.pem >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "openssl not available";
+  httplib::SSLServer server((dir + "/cert.pem").c_str(), (dir + "/key.pem").c_str());
+  server.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("a 1\n", "text/plain; version=0.0.4");
+  });
+  Running r(&server);
+  const std::string url = "https://127.0.0.1:" + std::to_string(r.port()) + "/metrics";
+  // Unknown CA: refused.
+  EXPECT_FALSE(Fetcher(url, Job("    scheme: https\n")).Fetch(absl::Seconds(5)).status.ok());
+  // With the CA file, or told to skip verification: scraped.
+  FetchResult f =
+      Fetcher(url, Job("    scheme: https\n    tls_config: {ca_file: " + dir + "/cert.pem}\n"))
+          .Fetch(absl::Seconds(5));
+  EXPECT_TRUE(f.status.ok()) << f.status;
+  EXPECT_EQ(f.body, "a 1\n");
+  EXPECT_TRUE(Fetcher(url, Job("    scheme: https\n    tls_config: {insecure_skip_verify: true}\n"))
+                  .Fetch(absl::Seconds(5))
+                  .status.ok());
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace sextant::scrape
