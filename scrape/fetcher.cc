@@ -1,9 +1,13 @@
 #include "scrape/fetcher.h"
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netdb.h>
+#include <netinet/in.h>
 
 #include "util/build_info.h"
 #include "util/strings.h"
@@ -85,11 +89,39 @@ Fetcher::Fetcher(std::string url, const config::ScrapeConfig& cfg)
   const std::string base = url_.substr(0, path_start);
   path_ = path_start == std::string::npos ? "/" : url_.substr(path_start);
   const config::TlsConfig& tls = cfg.http.tls_config;
-  if (!tls.cert_file.empty() || !tls.key_file.empty()) {
-    client_ = std::make_unique<httplib::Client>(base, tls.cert_file, tls.key_file);
-  } else {
-    client_ = std::make_unique<httplib::Client>(base);
+  // tls_config.server_name: connect to the target's address, but present and verify the
+  // server name (SNI and certificate check) instead of the address.
+  std::string connect_base = base;
+  std::map<std::string, std::string> addr_map;
+  const size_t host_start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  std::string hostport = base.substr(host_start);
+  if (!tls.server_name.empty() && url_.starts_with("https://")) {
+    const size_t colon = hostport.rfind(':');
+    const std::string host = colon == std::string::npos ? hostport : hostport.substr(0, colon);
+    const std::string port = colon == std::string::npos ? "443" : hostport.substr(colon + 1);
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) == 0 && res != nullptr) {
+      char ip[INET6_ADDRSTRLEN] = {};
+      const void* a =
+          res->ai_family == AF_INET
+              ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr)
+              : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr);
+      inet_ntop(res->ai_family, a, ip, sizeof(ip));
+      freeaddrinfo(res);
+      addr_map[tls.server_name] = ip;
+      connect_base = util::StrCat("https://", tls.server_name, ":", port);
+      host_header_ = hostport;
+    }
   }
+  if (!tls.cert_file.empty() || !tls.key_file.empty()) {
+    client_ = std::make_unique<httplib::Client>(connect_base, tls.cert_file, tls.key_file);
+  } else {
+    client_ = std::make_unique<httplib::Client>(connect_base);
+  }
+  if (!addr_map.empty()) client_->set_hostname_addr_map(addr_map);
   if (!client_->is_valid()) {
     init_error_ = absl::InvalidArgumentError(util::StrCat("invalid scrape URL ", url_));
   }
@@ -119,6 +151,7 @@ FetchResult Fetcher::Fetch(absl::Duration timeout) {
       {"X-Prometheus-Scrape-Timeout-Seconds", util::StrCat(absl::ToDoubleSeconds(timeout))},
   };
   if (cfg_.enable_compression) headers.emplace("Accept-Encoding", "gzip");
+  if (!host_header_.empty()) headers.emplace("Host", host_header_);
   absl::Status secret_error;
   if (cfg_.http.basic_auth) {
     const config::BasicAuth& b = *cfg_.http.basic_auth;

@@ -4,7 +4,8 @@
 // the `Accept` header negotiating OpenMetrics and the text format, `Accept-Encoding: gzip`
 // (unless `enable_compression: false`), `User-Agent`, `X-Prometheus-Scrape-Timeout-Seconds`;
 // `basic_auth`, `authorization` (credentials or `_file`, read at every scrape), `tls_config`
-// (CA file, client certificate, `insecure_skip_verify`); the body decompressed and bounded by
+// (CA file, client certificate, `insecure_skip_verify`, `server_name`); the body decompressed
+// and bounded by
 // `body_size_limit`. The connection is kept alive between scrapes.
 //
 // Errors (the target's lastError), as Prometheus words them: `server returned HTTP status 500
@@ -52,6 +53,7 @@ class Fetcher {
   std::unique_ptr<httplib::Client> client_;
   absl::Status init_error_;
   size_t last_body_size_ = 0;
+  std::string host_header_;  // the target's host:port when tls_config.server_name replaces it
 };
 
 }  // namespace sextant::scrape

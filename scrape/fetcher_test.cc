@@ -128,6 +128,45 @@ TEST(Fetcher, Tls) {
   EXPECT_TRUE(Fetcher(url, Job("    scheme: https\n    tls_config: {insecure_skip_verify: true}\n"))
                   .Fetch(absl::Seconds(5))
                   .status.ok());
+
+  // A server that wants a client certificate (the same self-signed one serves as its CA).
+  httplib::SSLServer mtls((dir + "/cert.pem").c_str(), (dir + "/key.pem").c_str(),
+                          (dir + "/cert.pem").c_str());
+  mtls.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("b 2\n", "text/plain; version=0.0.4");
+  });
+  Running m(&mtls);
+  const std::string murl = "https://127.0.0.1:" + std::to_string(m.port()) + "/metrics";
+  const std::string tls = "    scheme: https\n    tls_config: {ca_file: " + dir + "/cert.pem";
+  EXPECT_FALSE(Fetcher(murl, Job(tls + "}\n")).Fetch(absl::Seconds(5)).status.ok());
+  FetchResult with_cert = Fetcher(murl, Job(tls + ", cert_file: " + dir +
+                                            "/cert.pem, key_file: " + dir + "/key.pem}\n"))
+                              .Fetch(absl::Seconds(5));
+  EXPECT_TRUE(with_cert.status.ok()) << with_cert.status;
+  EXPECT_EQ(with_cert.body, "b 2\n");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Fetcher, TlsServerName) {
+  const std::string dir = ::testing::TempDir() + "/tls_sn_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=metrics.test "
+      "-addext subjectAltName=DNS:metrics.test -keyout " +
+      dir + "/key.pem -out " + dir + "/cert.pem >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "openssl not available";
+  httplib::SSLServer server((dir + "/cert.pem").c_str(), (dir + "/key.pem").c_str());
+  server.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("c 3\n", "text/plain; version=0.0.4");
+  });
+  Running r(&server);
+  const std::string url = "https://127.0.0.1:" + std::to_string(r.port()) + "/metrics";
+  const std::string tls = "    scheme: https\n    tls_config: {ca_file: " + dir + "/cert.pem";
+  // The certificate is for metrics.test, not 127.0.0.1.
+  EXPECT_FALSE(Fetcher(url, Job(tls + "}\n")).Fetch(absl::Seconds(5)).status.ok());
+  FetchResult f = Fetcher(url, Job(tls + ", server_name: metrics.test}\n")).Fetch(absl::Seconds(5));
+  EXPECT_TRUE(f.status.ok()) << f.status;
+  EXPECT_EQ(f.body, "c 3\n");
   std::filesystem::remove_all(dir);
 }
 

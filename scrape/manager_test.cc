@@ -111,6 +111,14 @@ TEST(ScrapeManager, ScrapesStaticTargetsAndReportsThem) {
   EXPECT_EQ(targets[0].labels.Get("env"), "test");
   EXPECT_EQ(targets[0].labels.Get("job"), "app");
   EXPECT_EQ(m.ScrapePools(), std::vector<std::string>{"app"});
+  const std::string self = registry.WriteText();
+  EXPECT_THAT(self,
+              ::testing::HasSubstr("# TYPE prometheus_target_interval_length_seconds summary"));
+  EXPECT_THAT(
+      self, ::testing::HasSubstr(
+                "prometheus_target_interval_length_seconds{interval=\"100ms\",quantile=\"0.5\"}"));
+  EXPECT_THAT(self,
+              ::testing::HasSubstr("prometheus_target_scrape_pool_targets{scrape_job=\"app\"} 1"));
 
   // A failing target: up 0, its series go stale, lastError says why.
   target.fail_ = true;

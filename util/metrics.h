@@ -76,7 +76,7 @@ std::vector<double> DefaultBuckets();
 // `count` buckets starting at `start`, each `factor` times the previous.
 std::vector<double> ExponentialBuckets(double start, double factor, int count);
 
-enum class MetricType { kCounter, kGauge, kHistogram, kUntyped };
+enum class MetricType { kCounter, kGauge, kHistogram, kSummary, kUntyped };
 
 // A metric family keyed by label values, in the order of the label names given at creation.
 template <typename Metric>
