@@ -124,7 +124,6 @@ MemSeries* Head::FindOrCreateForAppend(const model::Labels& labels) {
 
 bool Head::HasSeries(SeriesRef ref) const { return GetByRef(ref) != nullptr; }
 
-
 std::vector<std::shared_ptr<MemSeries>> Head::AllSeries() const {
   std::vector<std::shared_ptr<MemSeries>> out;
   out.reserve(num_series());

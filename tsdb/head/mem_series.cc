@@ -135,5 +135,4 @@ size_t MemSeries::num_chunks() const {
   return closed_.size() + (open_.has_value() ? 1 : 0);
 }
 
-
 }  // namespace sextant::tsdb::head
