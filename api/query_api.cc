@@ -211,6 +211,25 @@ std::string StatsArray(std::vector<std::pair<std::string, uint64_t>> v, size_t l
   return out;
 }
 
+// The parameters the metadata endpoints share: start and end (defaulting to all time),
+// limit and the match[] selectors.
+struct MetadataRequest {
+  int64_t start = kApiMinTime;
+  int64_t end = kApiMaxTime;
+  int64_t limit = 0;
+  std::vector<std::vector<model::Matcher>> sets;
+};
+
+// Errors: InvalidArgument with Prometheus's messages (answered as bad_data).
+absl::StatusOr<MetadataRequest> ParseMetadataRequest(const Params& p) {
+  MetadataRequest r;
+  ASSIGN_OR_RETURN(r.start, TimeParam(p, "start", kApiMinTime));
+  ASSIGN_OR_RETURN(r.end, TimeParam(p, "end", kApiMaxTime));
+  ASSIGN_OR_RETURN(r.limit, LimitParam(p));
+  ASSIGN_OR_RETURN(r.sets, MatcherSets(p));
+  return r;
+}
+
 }  // namespace
 
 ApiResult ErrorResult(const absl::Status& status) {
@@ -364,22 +383,15 @@ ApiResult QueryApi::Series(const Params& p) const {
   if (ParamAll(p, "match[]").empty()) {
     return Error(ErrorType::kBadData, "no match[] parameter provided");
   }
-  absl::StatusOr<int64_t> start = TimeParam(p, "start", kApiMinTime);
-  if (!start.ok()) return BadData(start.status());
-  absl::StatusOr<int64_t> end = TimeParam(p, "end", kApiMaxTime);
-  if (!end.ok()) return BadData(end.status());
-  absl::StatusOr<int64_t> limit = LimitParam(p);
-  if (!limit.ok()) return BadData(limit.status());
-  absl::StatusOr<std::vector<std::vector<model::Matcher>>> sets = MatcherSets(p);
-  if (!sets.ok()) return BadData(sets.status());
-
-  absl::StatusOr<std::unique_ptr<tsdb::Querier>> q = storage_->NewQuerier(*start, *end);
+  absl::StatusOr<MetadataRequest> req = ParseMetadataRequest(p);
+  if (!req.ok()) return BadData(req.status());
+  absl::StatusOr<std::unique_ptr<tsdb::Querier>> q = storage_->NewQuerier(req->start, req->end);
   if (!q.ok()) return ExecutionError(q.status());
   std::set<model::Labels> found;
-  for (const std::vector<model::Matcher>& set : *sets) {
+  for (const std::vector<model::Matcher>& set : req->sets) {
     tsdb::SelectHints hints;
-    hints.start = *start;
-    hints.end = *end;
+    hints.start = req->start;
+    hints.end = req->end;
     hints.func = "series";
     std::unique_ptr<tsdb::SeriesSet> ss = (*q)->Select(set, &hints);
     while (ss->Next()) found.insert(ss->At().labels());
@@ -387,7 +399,7 @@ ApiResult QueryApi::Series(const Params& p) const {
   }
   std::vector<model::Labels> series(found.begin(), found.end());
   std::vector<std::string> warnings;
-  Truncate(&series, *limit, &warnings);
+  Truncate(&series, req->limit, &warnings);
   std::string data = "[";
   for (size_t i = 0; i < series.size(); ++i) {
     if (i > 0) data.push_back(',');
@@ -397,30 +409,32 @@ ApiResult QueryApi::Series(const Params& p) const {
   return Success(data, warnings);
 }
 
-ApiResult QueryApi::LabelNames(const Params& p) const {
-  absl::StatusOr<int64_t> start = TimeParam(p, "start", kApiMinTime);
-  if (!start.ok()) return BadData(start.status());
-  absl::StatusOr<int64_t> end = TimeParam(p, "end", kApiMaxTime);
-  if (!end.ok()) return BadData(end.status());
-  absl::StatusOr<int64_t> limit = LimitParam(p);
-  if (!limit.ok()) return BadData(limit.status());
-  absl::StatusOr<std::vector<std::vector<model::Matcher>>> sets = MatcherSets(p);
-  if (!sets.ok()) return BadData(sets.status());
-  absl::StatusOr<std::unique_ptr<tsdb::Querier>> q = storage_->NewQuerier(*start, *end);
+ApiResult QueryApi::LabelStrings(
+    const Params& p, const std::function<absl::StatusOr<std::vector<std::string>>(
+                         tsdb::Querier&, const std::vector<model::Matcher>&)>& list) const {
+  absl::StatusOr<MetadataRequest> req = ParseMetadataRequest(p);
+  if (!req.ok()) return BadData(req.status());
+  absl::StatusOr<std::unique_ptr<tsdb::Querier>> q = storage_->NewQuerier(req->start, req->end);
   if (!q.ok()) return ExecutionError(q.status());
-  if (sets->empty()) sets->emplace_back();
-  std::set<std::string> names;
-  for (const std::vector<model::Matcher>& set : *sets) {
-    absl::StatusOr<std::vector<std::string>> n = (*q)->LabelNames(set);
-    if (!n.ok()) return ExecutionError(n.status());
-    names.insert(n->begin(), n->end());
+  if (req->sets.empty()) req->sets.emplace_back();
+  std::set<std::string> all;
+  for (const std::vector<model::Matcher>& set : req->sets) {
+    absl::StatusOr<std::vector<std::string>> got = list(**q, set);
+    if (!got.ok()) return ExecutionError(got.status());
+    all.insert(got->begin(), got->end());
   }
-  std::vector<std::string> out(names.begin(), names.end());
+  std::vector<std::string> out(all.begin(), all.end());
   std::vector<std::string> warnings;
-  Truncate(&out, *limit, &warnings);
+  Truncate(&out, req->limit, &warnings);
   std::string data;
   AppendStringArray(&data, out);
   return Success(data, warnings);
+}
+
+ApiResult QueryApi::LabelNames(const Params& p) const {
+  return LabelStrings(p, [](tsdb::Querier& q, const std::vector<model::Matcher>& set) {
+    return q.LabelNames(set);
+  });
 }
 
 ApiResult QueryApi::LabelValues(std::string_view raw_name, const Params& p) const {
@@ -429,29 +443,9 @@ ApiResult QueryApi::LabelValues(std::string_view raw_name, const Params& p) cons
   if (name->empty() || !util::IsValidUtf8(*name)) {
     return Error(ErrorType::kBadData, util::StrCat("invalid label name: \"", *name, "\""));
   }
-  absl::StatusOr<int64_t> start = TimeParam(p, "start", kApiMinTime);
-  if (!start.ok()) return BadData(start.status());
-  absl::StatusOr<int64_t> end = TimeParam(p, "end", kApiMaxTime);
-  if (!end.ok()) return BadData(end.status());
-  absl::StatusOr<int64_t> limit = LimitParam(p);
-  if (!limit.ok()) return BadData(limit.status());
-  absl::StatusOr<std::vector<std::vector<model::Matcher>>> sets = MatcherSets(p);
-  if (!sets.ok()) return BadData(sets.status());
-  absl::StatusOr<std::unique_ptr<tsdb::Querier>> q = storage_->NewQuerier(*start, *end);
-  if (!q.ok()) return ExecutionError(q.status());
-  if (sets->empty()) sets->emplace_back();
-  std::set<std::string> values;
-  for (const std::vector<model::Matcher>& set : *sets) {
-    absl::StatusOr<std::vector<std::string>> v = (*q)->LabelValues(*name, set);
-    if (!v.ok()) return ExecutionError(v.status());
-    values.insert(v->begin(), v->end());
-  }
-  std::vector<std::string> out(values.begin(), values.end());
-  std::vector<std::string> warnings;
-  Truncate(&out, *limit, &warnings);
-  std::string data;
-  AppendStringArray(&data, out);
-  return Success(data, warnings);
+  return LabelStrings(p, [&name](tsdb::Querier& q, const std::vector<model::Matcher>& set) {
+    return q.LabelValues(*name, set);
+  });
 }
 
 ApiResult QueryApi::QueryExemplars(const Params& p) const {
@@ -501,15 +495,11 @@ ApiResult QueryApi::AdminDeleteSeries(const Params& p) const {
   if (ParamAll(p, "match[]").empty()) {
     return Error(ErrorType::kBadData, "no match[] parameter provided");
   }
-  absl::StatusOr<int64_t> start = TimeParam(p, "start", kApiMinTime);
-  if (!start.ok()) return BadData(start.status());
-  absl::StatusOr<int64_t> end = TimeParam(p, "end", kApiMaxTime);
-  if (!end.ok()) return BadData(end.status());
-  absl::StatusOr<std::vector<std::vector<model::Matcher>>> sets = MatcherSets(p);
-  if (!sets.ok()) return BadData(sets.status());
+  absl::StatusOr<MetadataRequest> req = ParseMetadataRequest(p);
+  if (!req.ok()) return BadData(req.status());
   if (db_ == nullptr) return Error(ErrorType::kUnavailable, "TSDB not ready");
-  for (const std::vector<model::Matcher>& set : *sets) {
-    if (absl::Status s = db_->Delete(*start, *end, set); !s.ok()) {
+  for (const std::vector<model::Matcher>& set : req->sets) {
+    if (absl::Status s = db_->Delete(req->start, req->end, set); !s.ok()) {
       return Error(ErrorType::kInternal, util::FromAbsl(s.message()));
     }
   }

@@ -23,6 +23,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/params.h"
 #include "model/labels.h"
@@ -94,6 +95,11 @@ class QueryApi {
 
  private:
   int64_t Now() const;
+  // /labels and /label/<name>/values: the sorted union of `list` over the match[] sets (one
+  // empty set without match[]), with limit.
+  ApiResult LabelStrings(const Params& p,
+                         const std::function<absl::StatusOr<std::vector<std::string>>(
+                             tsdb::Querier&, const std::vector<model::Matcher>&)>& list) const;
   ApiResult RunQuery(const Params& p, bool range) const;
 
   const QueryApiOptions options_;

@@ -10,6 +10,7 @@
 
 #include "gtest/gtest.h"
 #include "scrape/parser/dataset_test_util.h"
+#include "scrape/parser/fuzz_mutate.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
@@ -20,46 +21,12 @@ int FuzzOne(const std::string& input) {
   return LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()), input.size());
 }
 
-// One random edit: flip, insert or delete bytes (biased towards the format's own characters),
-// duplicate a line, cut the input short, or splice in a piece of the format.
 std::string Mutate(std::string s, std::mt19937_64& rng) {
   static constexpr char kInteresting[] = "{}=,\"\\# \n\t\r_:.eE+-0123456789NaInf";
   static const std::string kPieces[] = {
       "# HELP ",        "# TYPE ", "{\"a.b\"", "\"=\"",    "\\n", std::string(1, '\0'),
       " 1700000000000", " NaN",    ",}",       "untyped\n"};
-  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % (n == 0 ? 1 : n)); };
-  const int edits = 1 + static_cast<int>(rng() % 4);
-  for (int i = 0; i < edits; ++i) {
-    const size_t pos = pick(s.size() + 1);
-    switch (rng() % 7) {
-      case 0:
-        if (!s.empty()) s[pick(s.size())] = static_cast<char>(rng());
-        break;
-      case 1:
-        s.insert(pos, 1, kInteresting[pick(sizeof(kInteresting) - 1)]);
-        break;
-      case 2:
-        if (pos < s.size()) s.erase(pos, 1 + pick(4));
-        break;
-      case 3:
-        if (!s.empty()) s[pick(s.size())] = kInteresting[pick(sizeof(kInteresting) - 1)];
-        break;
-      case 4: {  // duplicate a line
-        const size_t begin = s.rfind('\n', pos == 0 ? 0 : pos - 1);
-        const size_t from = begin == std::string::npos ? 0 : begin + 1;
-        const size_t end = s.find('\n', from);
-        if (end != std::string::npos) s.insert(from, s.substr(from, end - from + 1));
-        break;
-      }
-      case 5:
-        s.resize(pos);
-        break;
-      default:
-        s.insert(pos, kPieces[pick(std::size(kPieces))]);
-        break;
-    }
-  }
-  return s;
+  return testing::MutatePage(std::move(s), rng, kInteresting, kPieces);
 }
 
 TEST(TextFuzz, SurvivesRandomMutationsForASecond) {
