@@ -1,5 +1,7 @@
 #include "scrape/fetcher.h"
 
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -8,6 +10,7 @@
 #include <httplib.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include "util/build_info.h"
 #include "util/strings.h"
@@ -116,8 +119,15 @@ Fetcher::Fetcher(std::string url, const config::ScrapeConfig& cfg)
       host_header_ = hostport;
     }
   }
-  if (!tls.cert_file.empty() || !tls.key_file.empty()) {
-    client_ = std::make_unique<httplib::Client>(connect_base, tls.cert_file, tls.key_file);
+  // Inline PEM (`ca`, `cert`, `key`) goes to private temporary files, which httplib reads.
+  std::string ca_file = tls.ca_file;
+  std::string cert_file = tls.cert_file;
+  std::string key_file = tls.key_file;
+  if (!tls.ca.empty()) ca_file = WriteTemp(tls.ca);
+  if (!tls.cert.empty()) cert_file = WriteTemp(tls.cert);
+  if (!tls.key.empty()) key_file = WriteTemp(tls.key.value);
+  if (!cert_file.empty() || !key_file.empty()) {
+    client_ = std::make_unique<httplib::Client>(connect_base, cert_file, key_file);
   } else {
     client_ = std::make_unique<httplib::Client>(connect_base);
   }
@@ -128,11 +138,31 @@ Fetcher::Fetcher(std::string url, const config::ScrapeConfig& cfg)
   client_->set_keep_alive(true);
   client_->set_follow_location(cfg.http.follow_redirects);
   client_->set_decompress(true);
-  if (!tls.ca_file.empty()) client_->set_ca_cert_path(tls.ca_file.c_str());
+  if (!ca_file.empty()) client_->set_ca_cert_path(ca_file.c_str());
   if (tls.insecure_skip_verify) client_->enable_server_certificate_verification(false);
 }
 
-Fetcher::~Fetcher() = default;
+Fetcher::~Fetcher() {
+  for (const std::string& f : temp_files_) std::remove(f.c_str());
+}
+
+std::string Fetcher::WriteTemp(const std::string& content) {
+  std::string path = (std::filesystem::temp_directory_path() / "sextant-tls-XXXXXX").string();
+  const int fd = mkstemp(path.data());  // mode 0600
+  if (fd < 0) {
+    init_error_ = absl::InternalError("cannot write a temporary file for tls_config");
+    return {};
+  }
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  temp_files_.push_back(path);
+  return path;
+}
 
 FetchResult Fetcher::Fetch(absl::Duration timeout) {
   FetchResult r;

@@ -4,7 +4,8 @@
 // the `Accept` header negotiating OpenMetrics and the text format, `Accept-Encoding: gzip`
 // (unless `enable_compression: false`), `User-Agent`, `X-Prometheus-Scrape-Timeout-Seconds`;
 // `basic_auth`, `authorization` (credentials or `_file`, read at every scrape), `tls_config`
-// (CA file, client certificate, `insecure_skip_verify`, `server_name`); the body decompressed
+// (`ca`/`ca_file`, client certificate and key inline or as files, `insecure_skip_verify`,
+// `server_name`); the body decompressed
 // and bounded by
 // `body_size_limit`. The connection is kept alive between scrapes.
 //
@@ -15,6 +16,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -46,6 +48,8 @@ class Fetcher {
   static std::string AcceptHeader(const std::vector<std::string>& protocols);
 
  private:
+  std::string WriteTemp(const std::string& content);
+
   const std::string url_;
   std::string path_;  // path and query
   const config::ScrapeConfig cfg_;
@@ -53,7 +57,10 @@ class Fetcher {
   std::unique_ptr<httplib::Client> client_;
   absl::Status init_error_;
   size_t last_body_size_ = 0;
-  std::string host_header_;  // the target's host:port when tls_config.server_name replaces it
+  std::string host_header_;
+  std::vector<std::string>
+      temp_files_;  // inline tls_config PEM, removed with the fetcher  // the target's host:port
+                    // when tls_config.server_name replaces it
 };
 
 }  // namespace sextant::scrape

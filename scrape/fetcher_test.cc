@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <httplib.h>
@@ -128,6 +129,15 @@ TEST(Fetcher, Tls) {
   EXPECT_TRUE(Fetcher(url, Job("    scheme: https\n    tls_config: {insecure_skip_verify: true}\n"))
                   .Fetch(absl::Seconds(5))
                   .status.ok());
+  // The CA given inline.
+  std::ifstream pem_in(dir + "/cert.pem");
+  std::string pem((std::istreambuf_iterator<char>(pem_in)), std::istreambuf_iterator<char>());
+  std::string escaped;
+  for (char c : pem) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
+  FetchResult inline_ca =
+      Fetcher(url, Job("    scheme: https\n    tls_config: {ca: \"" + escaped + "\"}\n"))
+          .Fetch(absl::Seconds(5));
+  EXPECT_TRUE(inline_ca.status.ok()) << inline_ca.status;
 
   // A server that wants a client certificate (the same self-signed one serves as its CA).
   httplib::SSLServer mtls((dir + "/cert.pem").c_str(), (dir + "/key.pem").c_str(),
