@@ -57,15 +57,15 @@ absl::StatusOr<absl::Duration> ParseApiDuration(std::string_view text) {
   return *d;
 }
 
-absl::StatusOr<int64_t> LimitParam(const Params& params) {
-  const std::optional<std::string_view> v = Param(params, "limit");
+absl::StatusOr<int64_t> LimitParam(const Params& params, std::string_view name) {
+  const std::optional<std::string_view> v = Param(params, name);
   if (!v || v->empty()) return 0;
   int64_t limit = 0;
   const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), limit);
   if (ec != std::errc() || ptr != v->data() + v->size()) {
-    return InvalidParam("limit", util::StrCat("cannot parse \"", *v, "\" to a valid limit"));
+    return InvalidParam(name, util::StrCat("cannot parse \"", *v, "\" to a valid limit"));
   }
-  if (limit < 0) return InvalidParam("limit", "limit must be non-negative");
+  if (limit < 0) return InvalidParam(name, "limit must be non-negative");
   return limit;
 }
 

@@ -33,9 +33,9 @@ absl::StatusOr<int64_t> TimeParam(const Params& params, std::string_view name, i
 // Errors: InvalidArgument `cannot parse "<v>" to a valid duration`.
 absl::StatusOr<absl::Duration> ParseApiDuration(std::string_view text);
 
-// `limit`: absent or empty is 0 (no limit). Errors: InvalidArgument
-// `invalid parameter "limit": ...`.
-absl::StatusOr<int64_t> LimitParam(const Params& params);
+// A limit parameter (`limit`, `limit_per_metric`): absent or empty is 0 (no limit).
+// Errors: InvalidArgument `invalid parameter "<name>": ...`.
+absl::StatusOr<int64_t> LimitParam(const Params& params, std::string_view name = "limit");
 
 // Wraps a parameter error as Prometheus's invalidParamError does.
 absl::Status InvalidParam(std::string_view name, std::string_view message);

@@ -661,6 +661,16 @@ ApiResult QueryApi::RemoteRead(std::string_view body) const {
 
 namespace {
 
+// "type":..,"help":..,"unit":.. of one metric's metadata.
+void AppendMetadataFields(std::string* out, const scrape::MetricMetadata& md) {
+  out->append("\"type\":");
+  AppendJsonString(out, md.type);
+  out->append(",\"help\":");
+  AppendJsonString(out, md.help);
+  out->append(",\"unit\":");
+  AppendJsonString(out, md.unit);
+}
+
 // Go's zero time for a target never scraped, RFC3339 otherwise.
 std::string ScrapeTime(absl::Time t) {
   return t == absl::UnixEpoch() ? "0001-01-01T00:00:00Z" : model::FormatRfc3339(t);
@@ -744,19 +754,13 @@ ApiResult QueryApi::ScrapePools(const Params&) const {
 ApiResult QueryApi::Metadata(const Params& p) const {
   absl::StatusOr<int64_t> limit = LimitParam(p);
   if (!limit.ok()) return BadData(limit.status());
-  int64_t per_metric = 0;
-  if (auto v = Param(p, "limit_per_metric"); v && !v->empty()) {
-    Params q;
-    q.emplace("limit", std::string(*v));
-    absl::StatusOr<int64_t> n = LimitParam(q);
-    if (!n.ok()) return BadData(InvalidParam("limit_per_metric", "invalid limit"));
-    per_metric = *n;
-  }
+  absl::StatusOr<int64_t> per_metric = LimitParam(p, "limit_per_metric");
+  if (!per_metric.ok()) return BadData(per_metric.status());
   const std::string_view metric = Param(p, "metric").value_or("");
   // Distinct metadata per metric name across all targets.
   std::map<std::string, std::vector<scrape::MetricMetadata>> by_name;
   if (scrape_ != nullptr) {
-    for (const scrape::TargetStatus& t : scrape_->ActiveTargets()) {
+    for (const scrape::TargetStatus& t : scrape_->ActiveTargets(/*with_metadata=*/true)) {
       for (const auto& [name, md] : t.metadata) {
         if (!metric.empty() && name != metric) continue;
         std::vector<scrape::MetricMetadata>& list = by_name[name];
@@ -772,14 +776,10 @@ ApiResult QueryApi::Metadata(const Params& p) const {
     AppendJsonString(&data, name);
     data.append(":[");
     for (size_t i = 0; i < list.size(); ++i) {
-      if (per_metric > 0 && static_cast<int64_t>(i) >= per_metric) break;
+      if (*per_metric > 0 && static_cast<int64_t>(i) >= *per_metric) break;
       if (i > 0) data.push_back(',');
-      data.append("{\"type\":");
-      AppendJsonString(&data, list[i].type);
-      data.append(",\"help\":");
-      AppendJsonString(&data, list[i].help);
-      data.append(",\"unit\":");
-      AppendJsonString(&data, list[i].unit);
+      data.push_back('{');
+      AppendMetadataFields(&data, list[i]);
       data.push_back('}');
     }
     data.push_back(']');
@@ -801,7 +801,7 @@ ApiResult QueryApi::TargetsMetadata(const Params& p) const {
   std::string data = "[";
   int64_t n = 0;
   if (scrape_ != nullptr) {
-    for (const scrape::TargetStatus& t : scrape_->ActiveTargets()) {
+    for (const scrape::TargetStatus& t : scrape_->ActiveTargets(/*with_metadata=*/true)) {
       if (!tsdb::MatchesAll(t.labels, match_target)) continue;
       for (const auto& [name, md] : t.metadata) {
         if (!metric.empty() && name != metric) continue;
@@ -811,12 +811,8 @@ ApiResult QueryApi::TargetsMetadata(const Params& p) const {
         AppendLabelsObject(&data, t.labels);
         data.append(",\"metric\":");
         AppendJsonString(&data, name);
-        data.append(",\"type\":");
-        AppendJsonString(&data, md.type);
-        data.append(",\"help\":");
-        AppendJsonString(&data, md.help);
-        data.append(",\"unit\":");
-        AppendJsonString(&data, md.unit);
+        data.push_back(',');
+        AppendMetadataFields(&data, md);
         data.push_back('}');
       }
     }

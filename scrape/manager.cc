@@ -234,10 +234,10 @@ class ScrapeManager::Loop {
     }
   }
 
-  TargetStatus Status() const {
+  TargetStatus Status(bool with_metadata) const {
     util::ReaderMutexLock lock(&status_mu_);
     TargetStatus s = status_;
-    s.metadata = cache_->Metadata();
+    if (with_metadata) s.metadata = cache_->Metadata();
     return s;
   }
 
@@ -346,10 +346,13 @@ class ScrapeManager::Pool {
     loops_.clear();
   }
 
-  void AppendStatus(std::vector<TargetStatus>* active,
-                    std::vector<DroppedTargetStatus>* dropped) const {
+  void AppendActive(std::vector<TargetStatus>* active, bool with_metadata) const {
     util::ReaderMutexLock lock(&mu_);
-    for (const auto& [hash, loop] : loops_) active->push_back(loop->Status());
+    for (const auto& [hash, loop] : loops_) active->push_back(loop->Status(with_metadata));
+  }
+
+  void AppendDropped(std::vector<DroppedTargetStatus>* dropped) const {
+    util::ReaderMutexLock lock(&mu_);
     for (const DroppedTarget& d : dropped_) {
       dropped->push_back(DroppedTargetStatus{cfg_.job_name, d.discovered});
     }
@@ -506,7 +509,6 @@ class ScrapeManager::Pool {
 ScrapeManager::ScrapeManager(tsdb::Storage* storage, util::Registry* registry,
                              ManagerOptions options)
     : storage_(storage),
-      registry_(registry),
       options_(std::move(options)),
       metrics_(std::make_unique<Metrics>(registry)) {}
 
@@ -546,19 +548,17 @@ void ScrapeManager::Stop() {
   pools_.clear();
 }
 
-std::vector<TargetStatus> ScrapeManager::ActiveTargets() const {
+std::vector<TargetStatus> ScrapeManager::ActiveTargets(bool with_metadata) const {
   std::vector<TargetStatus> active;
-  std::vector<DroppedTargetStatus> dropped;
   util::ReaderMutexLock lock(&mu_);
-  for (const auto& [name, pool] : pools_) pool->AppendStatus(&active, &dropped);
+  for (const auto& [name, pool] : pools_) pool->AppendActive(&active, with_metadata);
   return active;
 }
 
 std::vector<DroppedTargetStatus> ScrapeManager::DroppedTargets() const {
-  std::vector<TargetStatus> active;
   std::vector<DroppedTargetStatus> dropped;
   util::ReaderMutexLock lock(&mu_);
-  for (const auto& [name, pool] : pools_) pool->AppendStatus(&active, &dropped);
+  for (const auto& [name, pool] : pools_) pool->AppendDropped(&dropped);
   return dropped;
 }
 

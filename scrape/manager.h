@@ -47,7 +47,7 @@ struct TargetStatus {
   std::string health = "unknown";  // "up", "down", "unknown"
   absl::Duration interval;
   absl::Duration timeout;
-  std::map<std::string, MetricMetadata> metadata;
+  std::map<std::string, MetricMetadata> metadata;  // only when asked for (ActiveTargets)
 };
 
 struct DroppedTargetStatus {
@@ -78,7 +78,9 @@ class ScrapeManager {
   // Stops every loop without stale markers (a shutdown: the series resume after restart).
   void Stop();
 
-  std::vector<TargetStatus> ActiveTargets() const;
+  // The active targets; their `metadata` is filled only with `with_metadata` (a copy per
+  // target, so the targets list itself does not pay for it).
+  std::vector<TargetStatus> ActiveTargets(bool with_metadata = false) const;
   std::vector<DroppedTargetStatus> DroppedTargets() const;
   std::vector<std::string> ScrapePools() const;  // sorted
 
@@ -87,7 +89,6 @@ class ScrapeManager {
   class Pool;
 
   tsdb::Storage* const storage_;
-  util::Registry* const registry_;
   const ManagerOptions options_;
   struct Metrics;
   std::unique_ptr<Metrics> metrics_;

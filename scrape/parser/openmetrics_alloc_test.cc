@@ -1,26 +1,12 @@
 // The parser's hot path does not allocate: after the first few samples have sized its buffers,
 // parsing more samples (escaped label values included) makes no heap allocation. Counted by
-// replacing the global operator new for this test binary.
+// alloc_counter.cc.
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 
 #include "gtest/gtest.h"
+#include "scrape/parser/alloc_counter.h"
 #include "scrape/parser/openmetrics_parser.h"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace sextant::scrape {
 namespace {
@@ -37,7 +23,7 @@ TEST(OpenMetricsParser, NoAllocationPerSampleAfterWarmUp) {
   OpenMetricsParser p(input);
   ASSERT_EQ(p.Next(), Entry::kType);
   for (int i = 0; i < 10; ++i) ASSERT_EQ(p.Next(), Entry::kSeries) << p.status();
-  const long before = g_allocations.load();
+  const long before = testing::AllocationCount();
   int samples = 0;
   double sum = 0;
   Entry e;
@@ -45,7 +31,7 @@ TEST(OpenMetricsParser, NoAllocationPerSampleAfterWarmUp) {
     ++samples;
     sum += p.value() + static_cast<double>(p.labels().size());
   }
-  const long allocations = g_allocations.load() - before;
+  const long allocations = testing::AllocationCount() - before;
   ASSERT_EQ(e, Entry::kEof) << p.status();
   EXPECT_EQ(samples, 990);
   EXPECT_GT(sum, 0);

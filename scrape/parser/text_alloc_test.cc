@@ -1,27 +1,12 @@
 // The text parser's hot path does not allocate: after the first few samples have sized its
 // buffers, parsing more samples (escaped label values, quoted names, HELP texts with escapes and
-// comments included) makes no heap allocation. Counted by replacing the global operator new for
-// this test binary.
+// comments included) makes no heap allocation. Counted by alloc_counter.cc.
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 
 #include "gtest/gtest.h"
+#include "scrape/parser/alloc_counter.h"
 #include "scrape/parser/text_parser.h"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace sextant::scrape {
 namespace {
@@ -37,7 +22,7 @@ TEST(TextParser, NoAllocationPerEntryAfterWarmUp) {
   TextParser p(input);
   ASSERT_EQ(p.Next(), Entry::kType);
   for (int i = 0; i < 10; ++i) ASSERT_NE(p.Next(), Entry::kError) << p.status();
-  const long before = g_allocations.load();
+  const long before = testing::AllocationCount();
   int samples = 0;
   double sum = 0;
   Entry e;
@@ -46,7 +31,7 @@ TEST(TextParser, NoAllocationPerEntryAfterWarmUp) {
     ++samples;
     sum += static_cast<double>(p.labels().size() + p.metric_name().size());
   }
-  const long allocations = g_allocations.load() - before;
+  const long allocations = testing::AllocationCount() - before;
   ASSERT_EQ(e, Entry::kEof) << p.status();
   EXPECT_GT(samples, 1900);
   EXPECT_GT(sum, 0);
