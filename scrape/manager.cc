@@ -7,18 +7,14 @@
 #include <set>
 #include <thread>
 
-#include <glob.h>
-#include <sys/stat.h>
-
 #include "config/marshal.h"
+#include "discovery/manager.h"
 #include "model/duration.h"
-#include "model/label_names.h"
 #include "model/timestamp.h"
 #include "scrape/fetcher.h"
 #include "scrape/target.h"
 #include "util/log.h"
 #include "util/strings.h"
-#include "yaml-cpp/yaml.h"
 
 namespace sextant::scrape {
 namespace {
@@ -33,63 +29,6 @@ absl::Time FirstScrape(absl::Time now, absl::Duration interval, uint64_t hash) {
   int64_t next = base + static_cast<int64_t>(hash % static_cast<uint64_t>(iv));
   if (next > iv) next -= iv;
   return now + absl::Nanoseconds(next);
-}
-
-// Reads one file_sd file (JSON or YAML: a list of {targets: [...], labels: {...}}).
-absl::StatusOr<std::vector<config::TargetGroup>> ReadTargetFile(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(
-        util::StrCat("error reading file \"", path, "\": ", e.what()));
-  }
-  std::vector<config::TargetGroup> groups;
-  if (root.IsNull()) return groups;
-  if (!root.IsSequence()) {
-    return absl::InvalidArgumentError(
-        util::StrCat("error reading file \"", path, "\": expected a list of target groups"));
-  }
-  for (const YAML::Node& g : root) {
-    config::TargetGroup tg;
-    if (!g.IsMap()) {
-      return absl::InvalidArgumentError(
-          util::StrCat("error reading file \"", path, "\": a target group must be a map"));
-    }
-    if (const YAML::Node t = g["targets"]; t && t.IsSequence()) {
-      for (const YAML::Node& a : t) tg.targets.push_back(a.as<std::string>(""));
-    }
-    std::vector<std::pair<std::string, std::string>> pairs = {{"__meta_filepath", path}};
-    if (const YAML::Node l = g["labels"]; l && l.IsMap()) {
-      for (const auto& kv : l) {
-        const std::string name = kv.first.as<std::string>("");
-        if (!model::IsValidLabelName(name)) {
-          return absl::InvalidArgumentError(util::StrCat("error reading file \"", path, "\": \"",
-                                                         name, "\" is not a valid label name"));
-        }
-        pairs.emplace_back(name, kv.second.as<std::string>(""));
-      }
-    }
-    tg.labels = model::Labels::FromPairs(pairs);
-    groups.push_back(std::move(tg));
-  }
-  return groups;
-}
-
-std::vector<std::string> Glob(const std::string& pattern) {
-  std::vector<std::string> out;
-  glob_t g{};
-  if (glob(pattern.c_str(), 0, nullptr, &g) == 0) {
-    for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
-  }
-  globfree(&g);
-  return out;
-}
-
-int64_t MtimeNs(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return -1;
-  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
 
 std::string GlobalUrl(const std::string& url, const std::string& hostname) {
@@ -309,9 +248,6 @@ class ScrapeManager::Pool {
        const ManagerOptions& options)
       : storage_(storage), metrics_(metrics), options_(options) {
     Configure(cfg, {});
-    if (!cfg_.sd.file_sd_configs.empty()) {
-      sd_thread_ = std::thread([this] { WatchFiles(); });
-    }
   }
 
   ~Pool() { Shutdown(/*stale=*/false); }
@@ -331,11 +267,6 @@ class ScrapeManager::Pool {
       loops_.clear();
     }
     Configure(cfg, std::move(caches));
-    if (!cfg_.sd.file_sd_configs.empty()) {
-      std::lock_guard<std::mutex> l(watch_mu_);
-      watch_stop_ = false;
-      sd_thread_ = std::thread([this] { WatchFiles(); });
-    }
   }
 
   // Stops everything; with `stale`, the targets' series get stale markers (a removed job).
@@ -372,82 +303,18 @@ class ScrapeManager::Pool {
     s.metric_relabel_configs = cfg.metric_relabel_configs;
     s.fallback_protocol = cfg.fallback_scrape_protocol;
     appender_ = std::make_unique<PageAppender>(storage_, std::move(s));
-    file_groups_.clear();
-    file_mtimes_.clear();
-    ReadFiles();
-    Sync(std::move(caches));
+    sd_ = std::make_unique<discovery::DiscoveryManager>(
+        cfg_.sd, discovery::DiscoveryOptions{.check_period = options_.file_check_period});
+    Sync(sd_->Groups(), std::move(caches));
+    // Changes come from the discovery's watcher thread; StopWatcher() ends it before the pool
+    // changes or goes away.
+    sd_->Start([this](std::vector<discovery::TargetGroup> groups) { Sync(groups, {}); });
   }
 
-  // Re-reads every file_sd file; true when something changed. A file that fails to parse keeps
-  // its previous targets.
-  bool ReadFiles() {
-    bool changed = false;
-    std::set<std::string> seen;
-    for (const config::FileSdConfig& f : cfg_.sd.file_sd_configs) {
-      for (const std::string& pattern : f.files) {
-        for (const std::string& path : Glob(pattern)) {
-          seen.insert(path);
-          const int64_t mtime = MtimeNs(path);
-          auto it = file_mtimes_.find(path);
-          if (it != file_mtimes_.end() && it->second == mtime) continue;
-          file_mtimes_[path] = mtime;
-          absl::StatusOr<std::vector<config::TargetGroup>> groups = ReadTargetFile(path);
-          if (!groups.ok()) {
-            kLog.Error("Error reading file", {{"path", path}, {"err", groups.status()}});
-            continue;
-          }
-          file_groups_[path] = *std::move(groups);
-          changed = true;
-        }
-      }
-    }
-    for (auto it = file_groups_.begin(); it != file_groups_.end();) {
-      if (!seen.contains(it->first)) {
-        file_mtimes_.erase(it->first);
-        it = file_groups_.erase(it);
-        changed = true;
-      } else {
-        ++it;
-      }
-    }
-    return changed;
-  }
-
-  void WatchFiles() {
-    absl::Time last_full = absl::Now();
-    absl::Duration refresh = absl::InfiniteDuration();
-    for (const config::FileSdConfig& f : cfg_.sd.file_sd_configs) {
-      refresh = std::min(refresh, f.refresh_interval);
-    }
-    while (true) {
-      {
-        std::unique_lock<std::mutex> l(watch_mu_);
-        if (watch_cv_.wait_for(l, absl::ToChronoNanoseconds(options_.file_check_period),
-                               [this] { return watch_stop_; })) {
-          return;
-        }
-      }
-      if (absl::Now() - last_full >= refresh) {
-        file_mtimes_.clear();  // re-read everything
-        last_full = absl::Now();
-      }
-      if (ReadFiles()) Sync({});
-    }
-  }
-
-  void StopWatcher() {
-    {
-      std::lock_guard<std::mutex> l(watch_mu_);
-      watch_stop_ = true;
-    }
-    watch_cv_.notify_all();
-    if (sd_thread_.joinable()) sd_thread_.join();
-  }
+  void StopWatcher() { sd_.reset(); }
 
   // Starts loops for new targets, stops (with stale markers) the ones that went away.
-  void Sync(Caches caches) {
-    std::vector<config::TargetGroup> groups = cfg_.sd.static_configs;
-    for (const auto& [path, g] : file_groups_) groups.insert(groups.end(), g.begin(), g.end());
+  void Sync(const std::vector<discovery::TargetGroup>& groups, Caches caches) {
     PoolTargets targets = MakeTargets(cfg_, groups);
     for (const std::string& e : targets.errors) {
       kLog.Error("Creating target failed", {{"scrape_pool", cfg_.job_name}, {"err", e}});
@@ -495,15 +362,10 @@ class ScrapeManager::Pool {
   config::ScrapeConfig cfg_;
   std::string fingerprint_;
   std::unique_ptr<PageAppender> appender_;
-  std::map<std::string, std::vector<config::TargetGroup>> file_groups_;
-  std::map<std::string, int64_t> file_mtimes_;
+  std::unique_ptr<discovery::DiscoveryManager> sd_;
   mutable util::Mutex mu_;
   std::map<uint64_t, std::unique_ptr<Loop>> loops_ ABSL_GUARDED_BY(mu_);
   std::vector<DroppedTarget> dropped_ ABSL_GUARDED_BY(mu_);
-  std::thread sd_thread_;
-  std::mutex watch_mu_;
-  std::condition_variable watch_cv_;
-  bool watch_stop_ = false;
 };
 
 ScrapeManager::ScrapeManager(tsdb::Storage* storage, util::Registry* registry,

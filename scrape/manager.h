@@ -8,8 +8,9 @@
 // scheduled time when the scrape starts within min(interval/100, 2ms) of it (Prometheus's
 // alignment, so timestamps sit on a grid and chunks compress well), else the real start time.
 //
-// Targets come from static_configs and file_sd_configs (JSON or YAML files, globs; re-read when
-// a file changes, checked every 5s, and every refresh_interval).
+// Targets come from static_configs and file_sd_configs through discovery::DiscoveryManager
+// (JSON or YAML files, globs; re-read when a file changes, checked every 5s, and every
+// refresh_interval).
 //
 // ApplyConfig (reload): pools whose job config did not change keep running undisturbed (their
 // targets still follow their file_sd files); changed pools restart their loops (targets that

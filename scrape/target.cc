@@ -145,16 +145,15 @@ absl::StatusOr<std::optional<Target>> MakeTarget(const config::ScrapeConfig& cfg
 }
 
 PoolTargets MakeTargets(const config::ScrapeConfig& cfg,
-                        const std::vector<config::TargetGroup>& groups) {
+                        const std::vector<discovery::TargetGroup>& groups) {
   PoolTargets out;
-  for (const config::TargetGroup& g : groups) {
-    for (const std::string& address : g.targets) {
-      const model::Labels own = model::Labels::FromPairs({{kAddress, address}});
+  for (const discovery::TargetGroup& g : groups) {
+    for (const model::Labels& own : g.targets) {
       model::Labels discovered;
       absl::StatusOr<std::optional<Target>> t = MakeTarget(cfg, own, g.labels, &discovered);
       if (!t.ok()) {
-        out.errors.push_back(
-            util::StrCat("instance ", address, ": ", util::FromAbsl(t.status().message())));
+        out.errors.push_back(util::StrCat("instance ", own.Get(kAddress), ": ",
+                                          util::FromAbsl(t.status().message())));
       } else if (!t->has_value()) {
         out.dropped.push_back(DroppedTarget{std::move(discovered)});
       } else {
@@ -169,6 +168,16 @@ PoolTargets MakeTargets(const config::ScrapeConfig& cfg,
                   [](const Target& a, const Target& b) { return a.labels == b.labels; }),
       out.active.end());
   return out;
+}
+
+PoolTargets MakeTargets(const config::ScrapeConfig& cfg,
+                        const std::vector<config::TargetGroup>& groups) {
+  std::vector<discovery::TargetGroup> converted;
+  converted.reserve(groups.size());
+  for (size_t i = 0; i < groups.size(); ++i) {
+    converted.push_back(discovery::FromConfig(groups[i], std::to_string(i)));
+  }
+  return MakeTargets(cfg, converted);
 }
 
 }  // namespace sextant::scrape

@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "config/config.h"
+#include "discovery/target_group.h"
 #include "model/labels.h"
 
 namespace sextant::scrape {
@@ -53,7 +54,10 @@ struct PoolTargets {
   std::vector<std::string> errors;  // targets that could not be made, as Prometheus logs them
 };
 
-// The targets of one scrape config from its target groups (static_configs and file_sd).
+// The targets of one scrape config from its discovered target groups (discovery/).
+PoolTargets MakeTargets(const config::ScrapeConfig& cfg,
+                        const std::vector<discovery::TargetGroup>& groups);
+// The same from static_configs entries.
 PoolTargets MakeTargets(const config::ScrapeConfig& cfg,
                         const std::vector<config::TargetGroup>& groups);
 
