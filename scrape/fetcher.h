@@ -5,8 +5,7 @@
 // (unless `enable_compression: false`), `User-Agent`, `X-Prometheus-Scrape-Timeout-Seconds`;
 // `basic_auth`, `authorization` (credentials or `_file`, read at every scrape), `tls_config`
 // (`ca`/`ca_file`, client certificate and key inline or as files, `insecure_skip_verify`,
-// `server_name`); the body decompressed
-// and bounded by
+// `server_name`) as set up by scrape/http_client.h; the body decompressed and bounded by
 // `body_size_limit`. The connection is kept alive between scrapes.
 //
 // Errors (the target's lastError), as Prometheus words them: `server returned HTTP status 500
@@ -22,11 +21,9 @@
 #include "absl/time/time.h"
 #include "config/config.h"
 
-namespace httplib {
-class Client;
-}
-
 namespace sextant::scrape {
+
+class HttpClient;
 
 struct FetchResult {
   absl::Status status;
@@ -48,19 +45,13 @@ class Fetcher {
   static std::string AcceptHeader(const std::vector<std::string>& protocols);
 
  private:
-  std::string WriteTemp(const std::string& content);
-
   const std::string url_;
   std::string path_;  // path and query
   const config::ScrapeConfig cfg_;
   std::string accept_;
-  std::unique_ptr<httplib::Client> client_;
+  std::unique_ptr<HttpClient> client_;  // scrape/http_client.h: auth and TLS
   absl::Status init_error_;
   size_t last_body_size_ = 0;
-  std::string host_header_;
-  std::vector<std::string>
-      temp_files_;  // inline tls_config PEM, removed with the fetcher  // the target's host:port
-                    // when tls_config.server_name replaces it
 };
 
 }  // namespace sextant::scrape

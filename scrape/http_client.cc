@@ -1,0 +1,177 @@
+#include "scrape/http_client.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include "util/strings.h"
+
+namespace sextant::scrape {
+namespace {
+
+std::string ReadTrimmed(const std::string& path, absl::Status* error) {
+  std::ifstream in(path);
+  if (!in) {
+    *error = absl::FailedPreconditionError(util::StrCat("unable to read file ", path));
+    return {};
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// The first address `host` resolves to, as text; "" when it does not resolve.
+std::string Resolve(const std::string& host, const std::string& port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || res == nullptr) return "";
+  char ip[INET6_ADDRSTRLEN] = {};
+  const void* a =
+      res->ai_family == AF_INET
+          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr)
+          : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr);
+  inet_ntop(res->ai_family, a, ip, sizeof(ip));
+  freeaddrinfo(res);
+  return ip;
+}
+
+}  // namespace
+
+std::string_view HttpStatusText(int code) {
+  switch (code) {
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 413:
+      return "Request Entity Too Large";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "";
+  }
+}
+
+HttpClient::HttpClient(std::string_view base_url, const config::HttpClientConfig& cfg) : cfg_(cfg) {
+  const std::string base(base_url);
+  const config::TlsConfig& tls = cfg.tls_config;
+  // tls_config.server_name: connect to the URL's address, but present and verify the server
+  // name (SNI and certificate check) instead of the address.
+  std::string connect_base = base;
+  std::map<std::string, std::string> addr_map;
+  const size_t scheme_end = base.find("://");
+  const std::string hostport = base.substr(scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  if (!tls.server_name.empty() && base.starts_with("https://")) {
+    const size_t colon = hostport.rfind(':');
+    const std::string host = colon == std::string::npos ? hostport : hostport.substr(0, colon);
+    const std::string port = colon == std::string::npos ? "443" : hostport.substr(colon + 1);
+    if (std::string ip = Resolve(host, port); !ip.empty()) {
+      addr_map[tls.server_name] = std::move(ip);
+      connect_base = util::StrCat("https://", tls.server_name, ":", port);
+      host_header_ = hostport;
+    }
+  }
+  // Inline PEM (`ca`, `cert`, `key`) goes to private temporary files, which httplib reads.
+  std::string ca_file = tls.ca_file;
+  std::string cert_file = tls.cert_file;
+  std::string key_file = tls.key_file;
+  if (!tls.ca.empty()) ca_file = WriteTemp(tls.ca);
+  if (!tls.cert.empty()) cert_file = WriteTemp(tls.cert);
+  if (!tls.key.empty()) key_file = WriteTemp(tls.key.value);
+  if (!cert_file.empty() || !key_file.empty()) {
+    client_ = std::make_unique<httplib::Client>(connect_base, cert_file, key_file);
+  } else {
+    client_ = std::make_unique<httplib::Client>(connect_base);
+  }
+  if (!addr_map.empty()) client_->set_hostname_addr_map(addr_map);
+  if (init_status_.ok() && !client_->is_valid()) {
+    init_status_ = absl::InvalidArgumentError(util::StrCat("invalid URL ", base));
+  }
+  client_->set_keep_alive(true);
+  client_->set_follow_location(cfg.follow_redirects);
+  client_->set_decompress(true);
+  if (!ca_file.empty()) client_->set_ca_cert_path(ca_file.c_str());
+  if (tls.insecure_skip_verify) client_->enable_server_certificate_verification(false);
+}
+
+HttpClient::~HttpClient() {
+  for (const std::string& f : temp_files_) std::remove(f.c_str());
+}
+
+std::string HttpClient::WriteTemp(const std::string& content) {
+  std::string path = (std::filesystem::temp_directory_path() / "sextant-tls-XXXXXX").string();
+  const int fd = mkstemp(path.data());  // mode 0600
+  if (fd < 0) {
+    init_status_ = absl::InternalError("cannot write a temporary file for tls_config");
+    return {};
+  }
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  temp_files_.push_back(path);
+  return path;
+}
+
+void HttpClient::SetTimeout(absl::Duration timeout) {
+  const int64_t us = absl::ToInt64Microseconds(timeout);
+  client_->set_connection_timeout(us / 1'000'000, us % 1'000'000);
+  client_->set_read_timeout(us / 1'000'000, us % 1'000'000);
+  client_->set_write_timeout(us / 1'000'000, us % 1'000'000);
+}
+
+absl::Status HttpClient::PrepareRequest(httplib::Headers* headers) {
+  if (!host_header_.empty()) headers->emplace("Host", host_header_);
+  absl::Status error;
+  if (cfg_.basic_auth) {
+    const config::BasicAuth& b = *cfg_.basic_auth;
+    const std::string user =
+        b.username_file.empty() ? b.username : ReadTrimmed(b.username_file, &error);
+    const std::string pass =
+        b.password_file.empty() ? b.password.value : ReadTrimmed(b.password_file, &error);
+    client_->set_basic_auth(user.c_str(), pass.c_str());
+  }
+  if (cfg_.authorization) {
+    const config::Authorization& a = *cfg_.authorization;
+    const std::string cred =
+        a.credentials_file.empty() ? a.credentials.value : ReadTrimmed(a.credentials_file, &error);
+    headers->emplace("Authorization", util::StrCat(a.type, " ", cred));
+  }
+  return error;
+}
+
+}  // namespace sextant::scrape
