@@ -13,7 +13,12 @@
 // manager re-sends firing alerts every resend delay); it never blocks Send().
 //
 // Alertmanagers are discovered from each entry's static_configs and file_sd_configs (the
-// discovery module), then `relabel_configs` with `__alerts_path__`, `__scheme__`, `__address__`.
+// discovery module), then `relabel_configs` with `__alerts_path__`, `__scheme__`, `__address__`
+// (rules/notifier/alertmanager_set.h).
+//
+// A batch that no Alertmanager of some entry accepted counts as dropped, as in Prometheus
+// (prometheus_notifications_dropped_total also counts failed batches). The metrics are listed in
+// rules/notifier/notifier_metrics.h.
 //
 // Thread-safety: all methods may be called from any thread.
 
@@ -29,19 +34,26 @@
 
 namespace sextant::rules {
 
-// One alert as Alertmanager's v2 API receives it (postableAlert).
+// One alert as Alertmanager's v2 API receives it (postableAlert). The JSON body is described in
+// docs/format/alertmanager.md (rules/notifier/alert_json.h writes it).
 struct NotifierAlert {
   model::Labels labels;
   model::Labels annotations;
-  absl::Time starts_at = absl::InfinitePast();  // InfinitePast: omitted
-  absl::Time ends_at = absl::InfinitePast();    // InfinitePast: omitted
+  // InfinitePast: not set. Prometheus sends Go's zero time then ("0001-01-01T00:00:00.000Z"),
+  // which Alertmanager reads as unset; so does Sextant.
+  absl::Time starts_at = absl::InfinitePast();
+  absl::Time ends_at = absl::InfinitePast();
   std::string generator_url;
 };
 
 struct NotifierOptions {
-  int queue_capacity = 10000;        // --alertmanager.notification-queue-capacity
-  bool drain_on_shutdown = true;     // --alertmanager.drain-notification-queue-on-shutdown
+  int queue_capacity = 10000;     // --alertmanager.notification-queue-capacity
+  bool drain_on_shutdown = true;  // --alertmanager.drain-notification-queue-on-shutdown
+  // The product in the User-Agent header: "<user_agent>/<version>" (Prometheus sends
+  // "Prometheus/<version>").
   std::string user_agent = "Sextant";
+  // How often file_sd_configs files of Alertmanagers are checked for changes.
+  absl::Duration sd_check_period = absl::Seconds(5);
 };
 
 // One Alertmanager as /api/v1/alertmanagers shows it.
