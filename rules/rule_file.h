@@ -18,12 +18,23 @@
 //
 // LoadRuleFile validates as Prometheus's rulefmt.Parse + Validate do, with its messages, and
 // reports every error it finds (promtool prints them all), each with the file's line and column
-// where Prometheus gives one.
+// where Prometheus gives one. The cases and promtool's verdicts on them are in rules/testdata/
+// (verdicts.tsv: promtool 2.42's; expectations.tsv: Sextant's, with the reason where it differs).
+//
+// Decoding follows Go's yaml.v3 with KnownFields (strict), as Prometheus does:
+//   - unknown fields, repeated keys and type errors are collected into one error
+//     `yaml: unmarshal errors:\n  line 3: field foo not found in type rulefmt.RuleGroup\n  ...`
+//     (2.42's type names: rulefmt.RuleGroups, rulefmt.RuleGroup, rulefmt.RuleNode);
+//   - a duration that does not parse stops decoding with that error alone
+//     (`not a valid duration string: "1.5h"`);
+//   - YAML syntax errors read `yaml: line N: <yaml-cpp's message>` (Go's wording differs).
+// Only when decoding succeeds are the groups validated (Prometheus's order: per group the name
+// checks, the group labels, then each rule's checks in order; labels and annotations by name).
+// Names follow the legacy scheme (model/label_names.h), as everywhere in Sextant.
 //
 // A RuleFile is a plain value.
 
-#include <map>
-#include <memory>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,7 +59,8 @@ struct RuleNode {
 
 struct RuleGroup {
   std::string name;
-  std::optional<absl::Duration> interval;  // unset: the global evaluation_interval
+  std::optional<absl::Duration>
+      interval;  // unset (or 0s in the file): the global evaluation_interval
   std::optional<absl::Duration> query_offset;  // unset: the global rule_query_offset
   int64_t limit = 0;
   model::Labels labels;
@@ -60,14 +72,39 @@ struct RuleFile {
   std::vector<RuleGroup> groups;
 };
 
-// Reads and validates one rule file. Errors: NotFound / InvalidArgument when it cannot be read;
-// InvalidArgument with one message per line for every problem, each as promtool prints it
-// (e.g. `5:11: group "g", rule 1, "job:x": could not parse expression: 1:4: parse error: ...`,
-// `groupname: "g" is repeated in the same file`, and yaml errors such as
-// `yaml: unmarshal errors:\n  line 3: field foo not found in type rulefmt.RuleGroup`).
-absl::StatusOr<RuleFile> LoadRuleFile(const std::string& path);
+struct RuleFileOptions {
+  // promtool check rules --ignore-unknown-fields (3.x): unknown keys are not errors.
+  bool ignore_unknown_fields = false;
+};
 
-// The same on the file's contents (`path` only names it).
-absl::StatusOr<RuleFile> ParseRuleFile(const std::string& path, std::string_view content);
+// Reads and validates one rule file. Errors: NotFound when it does not exist (`<path>: open
+// <path>: no such file or directory`), InvalidArgument when it cannot be read and for every
+// problem in it: one line per error, each
+// exactly as Prometheus's rulefmt.ParseFile returns it and promtool prints it, prefixed with the
+// path, e.g.
+//   rules.yml: 5:11: group "g", rule 1, "job:x": could not parse expression: 1:4: parse error: ...
+//   rules.yml: 9:5: groupname: "g" is repeated in the same file
+//   rules.yml: group "g", rule 2, "HighLatency": invalid label name: __name__
+//   rules.yml: yaml: unmarshal errors:
+//     line 3: field foo not found in type rulefmt.RuleGroup
+// (the yaml error continues on lines of its own, without the prefix).
+absl::StatusOr<RuleFile> LoadRuleFile(const std::string& path, const RuleFileOptions& options = {});
+
+// The same on the file's contents. `path` names the file in the result and prefixes each error
+// line as above; an empty `path` (promtool reading standard input) gives no prefix.
+absl::StatusOr<RuleFile> ParseRuleFile(const std::string& path, std::string_view content,
+                                       const RuleFileOptions& options = {});
+
+// What LoadRuleFile and ParseRuleFile do, with every error as its own entry, without the path
+// prefix (an entry may span lines: the yaml unmarshal errors), for callers that print them one by
+// one as promtool does. `file` is complete only when `errors` is empty.
+struct RuleFileCheck {
+  RuleFile file;
+  std::vector<std::string> errors;
+  bool not_found = false;  // the file does not exist (errors holds `open <path>: ...`)
+};
+RuleFileCheck CheckRuleFile(const std::string& path, const RuleFileOptions& options = {});
+RuleFileCheck CheckRuleFileContent(const std::string& path, std::string_view content,
+                                   const RuleFileOptions& options = {});
 
 }  // namespace sextant::rules

@@ -1,13 +1,15 @@
 // sextant-tool: Sextant's counterpart of promtool, with the same commands, arguments and outputs.
 //
-//   sextant-tool check config <config-files>...
-//   sextant-tool tsdb create-blocks-from openmetrics [-r] [-q] <input file> [<output directory>]
-//   sextant-tool tsdb list [-r] [<db path>]
-//   sextant-tool tsdb dump [--min-time=N] [--max-time=N] [--match=SELECTOR] [<db path>]
-//   sextant-tool tsdb bench write [--out=DIR] [--metrics=N] [--scrapes=N] [<file>]
+//   sextant-tool check config [--syntax-only] [--lint=...] [--lint-fatal] <config-files>...
+//   sextant-tool check rules [--lint=...] [--lint-fatal] [--ignore-unknown-fields]
+//   [<rule-files>...] sextant-tool tsdb create-blocks-from openmetrics [-r] [-q] <input file>
+//   [<output directory>] sextant-tool tsdb list [-r] [<db path>] sextant-tool tsdb dump
+//   [--min-time=N] [--max-time=N] [--match=SELECTOR] [<db path>] sextant-tool tsdb bench write
+//   [--out=DIR] [--metrics=N] [--scrapes=N] [<file>]
 //
 // Exit codes as promtool's: 0 on success, 1 when a check or command fails and on a usage error
-// (`sextant-tool: error: ..., try --help`). This file only wires the commands to cli.h.
+// (`sextant-tool: error: ..., try --help`), 3 when only lint checks failed under --lint-fatal. This
+// file only wires the commands to cli.h.
 
 #include <iostream>
 #include <string>
@@ -17,6 +19,7 @@
 #include "cmd/sextant-tool/backfill.h"
 #include "cmd/sextant-tool/bench_write.h"
 #include "cmd/sextant-tool/check_config.h"
+#include "cmd/sextant-tool/check_rules.h"
 #include "cmd/sextant-tool/cli.h"
 #include "cmd/sextant-tool/tsdb_dump.h"
 #include "cmd/sextant-tool/tsdb_list.h"
@@ -32,6 +35,20 @@ int Report(const absl::Status& status) {
   return 1;
 }
 
+// A usage error found after parsing (kingpin's ExistingFiles checks), reported the same way.
+int UsageError(const std::string& message) {
+  std::cout.flush();
+  std::cerr << "sextant-tool: error: " << message << ", try --help\n";
+  return 1;
+}
+
+FlagSpec kLintFlag(std::string help) {
+  return {"lint", 0, FlagKind::kString, "duplicate-rules", std::move(help)};
+}
+
+const FlagSpec kLintFatalFlag{"lint-fatal", 0, FlagKind::kBool, "",
+                              "Make lint errors exit with exit code 3."};
+
 const FlagSpec kHumanReadable{"human-readable", 'r', FlagKind::kBool, "",
                               "Print human readable values."};
 
@@ -40,9 +57,41 @@ std::vector<CommandSpec> Commands() {
   commands.push_back({
       {"check", "config"},
       "Check if the config files are valid or not.",
-      {},
+      {{"syntax-only", 0, FlagKind::kBool, "",
+        "Only check the config file syntax, ignoring file and content validation referenced in "
+        "the config"},
+       kLintFlag("Linting checks to apply to the rules specified in the config. Available options "
+                 "are: all, duplicate-rules, none. Use --lint=none to disable linting"),
+       kLintFatalFlag},
       {{"config-files", "The config files to check.", true, true}},
-      [](const ParsedArgs& a) { return CheckConfig(a.args()); },
+      [](const ParsedArgs& a) {
+        if (std::string e = CheckFilesExist(a.args()); !e.empty()) return UsageError(e);
+        CheckConfigOptions o;
+        o.syntax_only = a.Bool("syntax-only");
+        o.lint = ParseLintSettings(a.String("lint"), a.Bool("lint-fatal"), std::cout);
+        return CheckConfig(a.args(), o, std::cout, std::cerr);
+      },
+  });
+  commands.push_back({
+      {"check", "rules"},
+      "Check if the rule files are valid or not.",
+      {kLintFlag("Linting checks to apply. Available options are: all, duplicate-rules, none. Use "
+                 "--lint=none to disable linting"),
+       kLintFatalFlag,
+       {"ignore-unknown-fields", 0, FlagKind::kBool, "",
+        "Ignore unknown fields in the rule files. This is useful when you want to extend rule "
+        "files with custom metadata. Ensure that those fields are removed before loading them "
+        "into the Prometheus server as it performs strict checks by default."}},
+      {{"rule-files", "The rule files to check, default is read from standard input.", false,
+        true}},
+      [](const ParsedArgs& a) {
+        if (std::string e = CheckFilesExist(a.args()); !e.empty()) return UsageError(e);
+        const LintSettings lint =
+            ParseLintSettings(a.String("lint"), a.Bool("lint-fatal"), std::cout);
+        rules::RuleFileOptions o;
+        o.ignore_unknown_fields = a.Bool("ignore-unknown-fields");
+        return CheckRules(a.args(), o, lint, std::cin, std::cout, std::cerr);
+      },
   });
   commands.push_back({
       {"tsdb", "bench", "write"},

@@ -48,7 +48,7 @@ TEST(SextantToolBinary, HelpAndUsageErrors) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, HasSubstr("tsdb create-blocks-from openmetrics [<flags>] <input file> "
                                "[<output directory>]\n"));
-  EXPECT_THAT(r.out, HasSubstr("\ncheck config <config-files>...\n"));
+  EXPECT_THAT(r.out, HasSubstr("\ncheck config [<flags>] <config-files>...\n"));
 
   r = RunTool("tsdb dump --help", dir);
   EXPECT_EQ(r.exit_code, 0);
