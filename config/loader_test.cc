@@ -187,6 +187,56 @@ TEST(LoadConfig, MlPlatformStack) {
   EXPECT_EQ(c->alerting.alertmanagers[0].api_version, "v2");
 }
 
+TEST(LoadConfig, AlertmanagerEntriesCarryEveryNotifierField) {
+  auto c = LoadConfig(R"(
+global: {external_labels: {cluster: eu}}
+alerting:
+  alert_relabel_configs: [{source_labels: [severity], regex: debug, action: drop}]
+  alertmanagers:
+    - scheme: https
+      path_prefix: /am
+      timeout: 3s
+      api_version: v2
+      basic_auth: {username: u, password_file: secrets/am_password}
+      tls_config: {ca_file: ca.pem, server_name: am.internal, insecure_skip_verify: true}
+      follow_redirects: false
+      static_configs: [{targets: ['am-0:9093'], labels: {dc: x}}]
+      file_sd_configs: [{files: ['am/*.json'], refresh_interval: 1m}]
+      relabel_configs: [{source_labels: [__meta_filepath], target_label: __alerts_path__}]
+      alert_relabel_configs: [{target_label: routed, replacement: 'yes'}]
+)",
+                      "prometheus.yml", "/etc/sextant");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->alerting.alert_relabel_configs.size(), 1u);
+  ASSERT_EQ(c->alerting.alertmanagers.size(), 1u);
+  const AlertmanagerConfig& am = c->alerting.alertmanagers[0];
+  EXPECT_EQ(am.scheme, "https");
+  EXPECT_EQ(am.path_prefix, "/am");
+  EXPECT_EQ(am.timeout, absl::Seconds(3));
+  EXPECT_EQ(am.api_version, "v2");
+  ASSERT_TRUE(am.http.basic_auth.has_value());
+  EXPECT_EQ(am.http.basic_auth->password_file, "/etc/sextant/secrets/am_password");
+  EXPECT_EQ(am.http.tls_config.ca_file, "/etc/sextant/ca.pem");
+  EXPECT_EQ(am.http.tls_config.server_name, "am.internal");
+  EXPECT_TRUE(am.http.tls_config.insecure_skip_verify);
+  EXPECT_FALSE(am.http.follow_redirects);
+  ASSERT_EQ(am.sd.static_configs.size(), 1u);
+  EXPECT_EQ(am.sd.static_configs[0].labels.Get("dc"), "x");
+  ASSERT_EQ(am.sd.file_sd_configs.size(), 1u);
+  EXPECT_THAT(am.sd.file_sd_configs[0].files, ::testing::ElementsAre("/etc/sextant/am/*.json"));
+  EXPECT_EQ(am.sd.file_sd_configs[0].refresh_interval, absl::Minutes(1));
+  EXPECT_EQ(am.relabel_configs.size(), 1u);
+  ASSERT_EQ(am.alert_relabel_configs.size(), 1u);
+  EXPECT_EQ(am.alert_relabel_configs[0].target_label, "routed");
+
+  // Prometheus 3.x has no Alertmanager API v1.
+  auto v1 = LoadConfig("alerting:\n  alertmanagers: [{api_version: v1}]\n", "p.yml");
+  ASSERT_FALSE(v1.ok());
+  EXPECT_THAT(
+      std::string(v1.status().message()),
+      ::testing::HasSubstr("expected Alertmanager api version to be one of [v2] but got v1"));
+}
+
 TEST(LoadConfig, MlflowStackDropRuleCompilesAnchored) {
   auto c = LoadTestdata("good/mlflow_model_server_stack.yml");
   ASSERT_TRUE(c.ok()) << c.status();
