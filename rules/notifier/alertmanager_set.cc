@@ -47,6 +47,26 @@ absl::Status CheckReadable(std::string_view what, const std::string& path) {
   return absl::OkStatus();
 }
 
+// What went wrong, worded closer to Go's net/http than httplib's one-word names.
+std::string_view DescribeError(httplib::Error e) {
+  switch (e) {
+    case httplib::Error::Connection:
+      return "connection failed (refused or unreachable)";
+    case httplib::Error::Write:
+      return "error writing the request";
+    case httplib::Error::SSLConnection:
+      return "TLS handshake failed";
+    case httplib::Error::SSLLoadingCerts:
+      return "cannot load TLS certificates";
+    case httplib::Error::SSLServerVerification:
+      return "x509: certificate verification failed";
+    case httplib::Error::ExceedRedirectCount:
+      return "stopped after too many redirects";
+    default:
+      return "";
+  }
+}
+
 }  // namespace
 
 std::string AlertsPath(std::string_view path_prefix) {
@@ -123,12 +143,14 @@ absl::Status Alertmanager::Post(const std::string& body, absl::Duration timeout,
   httplib::Result res = client_->client().Post(path_, headers, body, "application/json");
   if (!res) {
     client_->client().stop();  // a fresh connection next time
-    if (res.error() == httplib::Error::Read || absl::Now() >= deadline) {
+    if (res.error() == httplib::Error::Read || res.error() == httplib::Error::ConnectionTimeout ||
+        absl::Now() >= deadline) {
       return absl::DeadlineExceededError(
           util::StrCat("Post \"", url_, "\": context deadline exceeded"));
     }
-    return absl::UnavailableError(
-        util::StrCat("Post \"", url_, "\": ", httplib::to_string(res.error())));
+    const std::string_view what = DescribeError(res.error());
+    return absl::UnavailableError(util::StrCat(
+        "Post \"", url_, "\": ", what.empty() ? httplib::to_string(res.error()) : what));
   }
   if (res->status / 100 != 2) {
     return absl::UnavailableError(util::StrCat("bad response status ", res->status, " ",

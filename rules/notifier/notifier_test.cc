@@ -1,6 +1,8 @@
 #include "rules/notifier/notifier.h"
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -339,6 +341,44 @@ TEST(Notifier, BasicAuthAndBearerCredentials) {
   ASSERT_TRUE(WaitFor([&] { return basic.alert_count() == 1 && bearer.alert_count() == 1; }));
   EXPECT_EQ(basic.requests()[0].headers.find("Authorization")->second, "Basic dTpw");
   EXPECT_EQ(bearer.requests()[0].headers.find("Authorization")->second, "Bearer s3cret");
+}
+
+TEST(Notifier, HttpsWithTheEntrysCa) {
+  const std::string dir = ::testing::TempDir() + "/notifier_tls_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+      dir + "/key.pem -out " + dir + "/cert.pem >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl is needed (scripts/setup installs it)";
+  httplib::SSLServer server((dir + "/cert.pem").c_str(), (dir + "/key.pem").c_str());
+  std::atomic<int> received{0};
+  server.Post("/api/v2/alerts", [&](const httplib::Request&, httplib::Response&) { ++received; });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { server.listen_after_bind(); });
+  while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const std::string address = "127.0.0.1:" + std::to_string(port);
+  util::Registry registry;
+  {
+    Notifier n({}, &registry);
+    ASSERT_TRUE(
+        n.ApplyConfig(Cfg("alerting:\n  alertmanagers:\n" +
+                          Entry({address}, "      scheme: https\n      timeout: 2s\n") +
+                          Entry({address}, "      scheme: https\n      tls_config: {ca_file: " +
+                                               dir + "/cert.pem}\n")))
+            .ok());
+    n.Send({Alert("X")});
+    const std::string url = "https://" + address + "/api/v2/alerts";
+    // Both entries post to the same URL: the one without the CA fails, the other gets through.
+    ASSERT_TRUE(WaitFor([&] {
+      return received == 1 &&
+             Metric(registry, Labelled("prometheus_notifications_errors_total", url)) == "1" &&
+             Metric(registry, Labelled("prometheus_notifications_sent_total", url)) == "2";
+    }));
+  }
+  server.stop();
+  t.join();
+  std::filesystem::remove_all(dir);
 }
 
 // Holds the first batch at the Alertmanager, queues `queued` more, stops while it is held.
