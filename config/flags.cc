@@ -155,6 +155,11 @@ const std::vector<FlagDef>& FlagTable() {
     t.push_back(Int("alertmanager.notification-queue-capacity",
                     &Flags::alertmanager_notification_queue_capacity,
                     "The capacity of the queue for pending Alertmanager notifications."));
+    t.push_back(Bool("alertmanager.drain-notification-queue-on-shutdown",
+                     &Flags::alertmanager_drain_notification_queue_on_shutdown,
+                     "Send any outstanding Alertmanager notifications when shutting down. If "
+                     "false, any outstanding Alertmanager notifications will be dropped when "
+                     "shutting down."));
     t.push_back(Duration("query.lookback-delta", &Flags::query_lookback_delta,
                          "The maximum lookback duration for retrieving metrics during "
                          "expression evaluations and federation."));
