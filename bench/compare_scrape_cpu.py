@@ -29,9 +29,9 @@ def free_port():
 
 
 def serve_forever(port, page):
-    body = page.encode()
-    head = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+    """Serves `page` on every address of `port`: a str, or a function returning the body (bytes)
+    afresh for each request."""
+    fixed = None if callable(page) else page.encode()
 
     async def handle(reader, writer):
         try:
@@ -39,7 +39,9 @@ def serve_forever(port, page):
                 request = await reader.readuntil(b"\r\n\r\n")
                 if not request:
                     break
-                writer.write(head + body)
+                body = fixed if fixed is not None else page()
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+                             b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
                 await writer.drain()
         except Exception:
             pass
