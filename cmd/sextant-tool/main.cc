@@ -23,6 +23,11 @@
 #include "cmd/sextant-tool/cli.h"
 #include "cmd/sextant-tool/tsdb_dump.h"
 #include "cmd/sextant-tool/tsdb_list.h"
+#include "util/log.h"
+
+#ifdef SEXTANT_TOOL_HAVE_TEST_RULES
+#include "cmd/sextant-tool/test_rules.h"
+#endif
 
 namespace sextant::tool {
 namespace {
@@ -93,6 +98,20 @@ std::vector<CommandSpec> Commands() {
         return CheckRules(a.args(), o, lint, std::cin, std::cout, std::cerr);
       },
   });
+#ifdef SEXTANT_TOOL_HAVE_TEST_RULES  // until the template engine, and with it the rules, builds
+  commands.push_back({
+      {"test", "rules"},
+      "Unit tests for rules.",
+      {},
+      {{"test-rule-file", "The unit test file.", true, true}},
+      [](const ParsedArgs& a) {
+        if (std::string e = CheckFilesExist(a.args()); !e.empty()) return UsageError(e);
+        // promtool discards the rule manager's logs; only errors would reach stderr here.
+        util::ConfigureLogging(util::LogLevel::kError, util::LogFormat::kLogfmt);
+        return TestRules(a.args(), std::cout, std::cerr);
+      },
+  });
+#endif
   commands.push_back({
       {"tsdb", "bench", "write"},
       "Run a write performance benchmark.",
