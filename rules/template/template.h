@@ -41,6 +41,8 @@ using QueryFunc = std::function<absl::StatusOr<std::vector<QuerySample>>(std::st
 struct FuncContext {
   QueryFunc query;           // nullptr: `query` fails with an error
   std::string external_url;  // --web.external-url, for pathPrefix / graphLink / tableLink
+  // The evaluation time, for `now`; InfinitePast means the time of the call.
+  absl::Time eval_time = absl::InfinitePast();
 };
 
 // The data an alert template sees.
@@ -76,8 +78,8 @@ class Template {
 // parses and executes. On failure the result is what Prometheus puts in the label or annotation:
 //   <error expanding template: error parsing template NAME: template: NAME:1: ...>
 //   <error expanding template: error executing template NAME: template: NAME:1:...: ...>
-std::string ExpandAlertTemplate(std::string_view name, std::string_view text,
-                                const AlertData& data, const FuncContext& ctx);
+std::string ExpandAlertTemplate(std::string_view name, std::string_view text, const AlertData& data,
+                                const FuncContext& ctx);
 
 // Whether `text` parses as an alert template (with the variable definitions prepended), for the
 // rule-file loader. Errors: InvalidArgument with Go's parse message (`template: NAME:1: ...`).

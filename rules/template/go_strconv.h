@@ -1,0 +1,36 @@
+#pragma once
+
+// The pieces of Go's strconv the template engine needs, with Go's syntax and error texts:
+// unquoting string and character literals, and parsing numbers.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace sextant::rules::tmpl {
+
+// strconv.Unquote for "..." (Go escapes), `...` (raw, carriage returns dropped) and '.'.
+// Error: InvalidArgument "invalid syntax".
+absl::StatusOr<std::string> GoUnquote(std::string_view quoted);
+
+// A Go character constant such as 'a' or '\n' as its rune. Errors: "invalid syntax",
+// "malformed character constant: 'ab'".
+absl::StatusOr<int32_t> GoUnquoteCharConstant(std::string_view quoted);
+
+// strconv.ParseInt / ParseUint with base 0 (0x, 0o, 0b, leading-0 octal prefixes and '_'
+// separators after a prefix). Only success matters to the callers, so errors carry no text.
+bool GoParseInt(std::string_view s, int64_t* out);
+bool GoParseUint(std::string_view s, uint64_t* out);
+
+// strconv.ParseFloat(s, 64): decimal and hex floats, "inf"/"infinity"/"nan" in any case, '_'
+// separators as Go allows them. Errors as Go prints them:
+//   strconv.ParseFloat: parsing "a": invalid syntax
+//   strconv.ParseFloat: parsing "1e999": value out of range
+absl::StatusOr<double> GoParseFloat(std::string_view s);
+
+// Appends rune r as UTF-8 (invalid runes as U+FFFD).
+void AppendUtf8(int32_t r, std::string* out);
+
+}  // namespace sextant::rules::tmpl
