@@ -86,21 +86,6 @@ absl::StatusOr<std::vector<model::Matcher>> ParseSelector(std::string_view text)
   return vs->matchers;
 }
 
-// Every match[] value as matchers. Errors are bad_data with the parser's message, and
-// Prometheus's message for a selector that matches only empty values.
-absl::StatusOr<std::vector<std::vector<model::Matcher>>> MatcherSets(const Params& p) {
-  std::vector<std::vector<model::Matcher>> sets;
-  for (const std::string& m : ParamAll(p, "match[]")) {
-    ASSIGN_OR_RETURN(std::vector<model::Matcher> set, ParseSelector(m));
-    if (std::all_of(set.begin(), set.end(),
-                    [](const model::Matcher& x) { return x.MatchesEmpty(); })) {
-      return absl::InvalidArgumentError("match[] must contain at least one non-empty matcher");
-    }
-    sets.push_back(std::move(set));
-  }
-  return sets;
-}
-
 void AppendStringArray(std::string* out, const std::vector<std::string>& values) {
   out->push_back('[');
   for (size_t i = 0; i < values.size(); ++i) {
@@ -231,6 +216,21 @@ absl::StatusOr<MetadataRequest> ParseMetadataRequest(const Params& p) {
 }
 
 }  // namespace
+
+// Every match[] value as matchers. Errors are bad_data with the parser's message, and
+// Prometheus's message for a selector that matches only empty values.
+absl::StatusOr<std::vector<std::vector<model::Matcher>>> MatcherSets(const Params& p) {
+  std::vector<std::vector<model::Matcher>> sets;
+  for (const std::string& m : ParamAll(p, "match[]")) {
+    ASSIGN_OR_RETURN(std::vector<model::Matcher> set, ParseSelector(m));
+    if (std::all_of(set.begin(), set.end(),
+                    [](const model::Matcher& x) { return x.MatchesEmpty(); })) {
+      return absl::InvalidArgumentError("match[] must contain at least one non-empty matcher");
+    }
+    sets.push_back(std::move(set));
+  }
+  return sets;
+}
 
 ApiResult ErrorResult(const absl::Status& status) {
   if (status.code() == absl::StatusCode::kInvalidArgument) return BadData(status);
@@ -820,7 +820,5 @@ ApiResult QueryApi::TargetsMetadata(const Params& p) const {
   data.push_back(']');
   return Success(data);
 }
-ApiResult QueryApi::EmptyRules() { return Success("{\"groups\":[]}"); }
-ApiResult QueryApi::EmptyAlerts() { return Success("{\"alerts\":[]}"); }
 
 }  // namespace sextant::api

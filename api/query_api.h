@@ -89,10 +89,6 @@ class QueryApi {
   ApiResult Metadata(const Params& p) const;
   ApiResult ScrapePools(const Params& p) const;
 
-  // Valid empty answers until rules provide data.
-  static ApiResult EmptyRules();
-  static ApiResult EmptyAlerts();
-
  private:
   int64_t Now() const;
   // /labels and /label/<name>/values: the sorted union of `list` over the match[] sets (one
@@ -113,6 +109,10 @@ class QueryApi {
 // (499), DeadlineExceeded timeout (503), ResourceExhausted and other query failures execution
 // (422), Unavailable unavailable (503), NotFound not_found (404), everything else internal (500).
 ApiResult ErrorResult(const absl::Status& status);
+
+// Every match[] value as matchers. Errors: InvalidArgument with the parser's message, or
+// "match[] must contain at least one non-empty matcher".
+absl::StatusOr<std::vector<std::vector<model::Matcher>>> MatcherSets(const Params& p);
 
 // Decodes a label name from a URL path: `U__` starts Prometheus's escaping (`__` is `_`,
 // `_<hex>_` a Unicode code point); other names are returned as they are.

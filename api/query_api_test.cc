@@ -1,4 +1,5 @@
 #include "api/query_api.h"
+#include "api/rules_api.h"
 
 #include <filesystem>
 #include <string>
@@ -271,8 +272,11 @@ TEST_F(QueryApiTest, FormatQueryAndExemplars) {
 }
 
 TEST_F(QueryApiTest, EmptyShapesGrafanaDecodes) {
-  EXPECT_EQ(Parse(QueryApi::EmptyRules())["data"], Json::parse(R"({"groups":[]})"));
-  EXPECT_EQ(Parse(QueryApi::EmptyAlerts())["data"], Json::parse(R"({"alerts":[]})"));
+  const RulesApi none(nullptr, nullptr);
+  EXPECT_EQ(Parse(none.Rules({}))["data"], Json::parse(R"({"groups":[]})"));
+  EXPECT_EQ(Parse(none.Alerts({}))["data"], Json::parse(R"({"alerts":[]})"));
+  EXPECT_EQ(Parse(none.Alertmanagers({}))["data"],
+            Json::parse(R"({"activeAlertmanagers":[],"droppedAlertmanagers":[]})"));
   QueryApi api = MakeApi();
   EXPECT_EQ(Parse(api.Metadata(P({})))["data"], Json::object());
   EXPECT_EQ(Parse(api.Targets(P({})))["data"],

@@ -9,6 +9,7 @@
 #include "api/envelope.h"
 #include "api/query_api.h"
 #include "api/remote/remote.h"
+#include "api/rules_api.h"
 #include "api/status_handlers.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -197,6 +198,15 @@ class ApiServer::Routes {
     });
   }
 
+  // The rules endpoints: served by the RulesApi once set, else as if there were no rules.
+  void AddRules(const std::string& path, ApiResult (RulesApi::*fn)(const Params&) const) {
+    AddApi({"GET"}, path, [s = s_, fn](const QueryApi*, const Params& p) {
+      static const RulesApi kEmpty(nullptr, nullptr);
+      const RulesApi* api = s->rules_api_.load();
+      return ((api != nullptr ? *api : kEmpty).*fn)(p);
+    });
+  }
+
   void AddQueryApi() {
     AddApi({"GET", "POST"}, "/api/v1/query",
            [](const QueryApi* a, const Params& p) { return a->Query(p); });
@@ -226,10 +236,9 @@ class ApiServer::Routes {
            [](const QueryApi* a, const Params& p) { return a->TargetsMetadata(p); });
     AddApi({"GET"}, "/api/v1/scrape_pools",
            [](const QueryApi* a, const Params& p) { return a->ScrapePools(p); });
-    AddApi({"GET"}, "/api/v1/rules",
-           [](const QueryApi*, const Params&) { return QueryApi::EmptyRules(); });
-    AddApi({"GET"}, "/api/v1/alerts",
-           [](const QueryApi*, const Params&) { return QueryApi::EmptyAlerts(); });
+    AddRules("/api/v1/rules", &RulesApi::Rules);
+    AddRules("/api/v1/alerts", &RulesApi::Alerts);
+    AddRules("/api/v1/alertmanagers", &RulesApi::Alertmanagers);
     AddApi({"POST", "PUT"}, "/api/v1/admin/tsdb/delete_series",
            [](const QueryApi* a, const Params& p) { return a->AdminDeleteSeries(p); });
     AddApi({"POST", "PUT"}, "/api/v1/admin/tsdb/clean_tombstones",

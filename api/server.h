@@ -32,6 +32,7 @@ class Server;
 namespace sextant::api {
 
 class QueryApi;
+class RulesApi;
 
 struct ServerOptions {
   std::string listen_address = "0.0.0.0:9090";  // host:port; ":9090" listens on all interfaces
@@ -79,6 +80,9 @@ class ApiServer {
     query_api_.store(query_api);
     ready_.store(true);
   }
+  // Serves /api/v1/rules, /api/v1/alerts and /api/v1/alertmanagers from `rules_api` (which must
+  // outlive the server); until set they answer with empty lists.
+  void SetRulesApi(const RulesApi* rules_api) { rules_api_.store(rules_api); }
   // Stops accepting connections and waits for in-flight requests. Idempotent.
   void Stop();
   // The bound port (useful with port 0); valid after Start().
@@ -97,6 +101,7 @@ class ApiServer {
   std::atomic<bool> listen_returned_{false};  // the listen loop has ended (stopped or failed)
   std::atomic<bool> ready_{false};
   std::atomic<const QueryApi*> query_api_{nullptr};
+  std::atomic<const RulesApi*> rules_api_{nullptr};
   int port_ = 0;
 };
 

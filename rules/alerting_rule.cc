@@ -86,12 +86,15 @@ absl::StatusOr<promql::Vector> AlertingRule::Eval(const EvalContext& ctx, absl::
     lb.Del(model::kMetricNameLabel);
     for (const model::Label& l : labels()) lb.Set(l.name, expand(l.value));
     lb.Set(kAlertNameLabel, name());
-    model::LabelsBuilder ab;
-    for (const model::Label& a : annotations_) ab.Set(a.name, expand(a.value));
+    // Annotations keep empty values (Prometheus builds them with a ScratchBuilder); labels
+    // expanded to "" are dropped, as labels.Builder does.
+    std::vector<std::pair<std::string, std::string>> ann;
+    ann.reserve(annotations_.size());
+    for (const model::Label& a : annotations_) ann.emplace_back(a.name, expand(a.value));
 
     Alert alert;
     alert.labels = lb.Build();
-    alert.annotations = ab.Build();
+    alert.annotations = model::Labels::FromPairs(ann);
     alert.active_at = ts;
     alert.state = AlertState::kPending;
     alert.value = s.v;

@@ -200,12 +200,16 @@ TEST(AlertingRule, TemplatesInLabelsAndAnnotations) {
       Alerting("Down", "up == 0", absl::ZeroDuration(), {},
                model::Labels::FromPairs({{"target", "{{ $labels.instance }}"}}),
                model::Labels::FromPairs({{"summary", "{{ $labels.job }} down, value {{ $value }}"},
-                                         {"broken", "{{ nosuchfunc }}"}}))));
+                                         {"broken", "{{ nosuchfunc }}"},
+                                         {"empty", "{{ if false }}x{{ end }}"}}))));
   g->Eval(T(10));
   auto alerts = AR(*g).ActiveAlerts();
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].labels.Get("target"), "h:9");
   EXPECT_EQ(alerts[0].annotations.Get("summary"), "api down, value 0");
+  // An annotation that expands to nothing is kept, empty, as Prometheus does.
+  EXPECT_TRUE(alerts[0].annotations.Has("empty"));
+  EXPECT_EQ(alerts[0].annotations.Get("empty"), "");
   EXPECT_EQ(alerts[0].annotations.Get("broken"),
             "<error expanding template: error parsing template __alert_Down: template: "
             "__alert_Down:1: function \"nosuchfunc\" not defined>");

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "api/query_api.h"
+#include "api/rules_api.h"
 #include "api/server.h"
 #include "config/byte_size.h"
 #include "config/default_config.h"
@@ -22,12 +23,15 @@
 #include "config/reloader.h"
 #include "model/duration.h"
 #include "promql/engine.h"
+#include "rules/manager.h"
+#include "rules/notifier/notifier.h"
 #include "scrape/manager.h"
 #include "tsdb/db.h"
 #include "util/build_info.h"
 #include "util/log.h"
 #include "util/metrics.h"
 #include "util/process_metrics.h"
+#include "util/status_macros.h"
 #include "util/strings.h"
 
 namespace sextant {
@@ -92,6 +96,19 @@ std::string RetentionString(const config::Flags& flags) {
   return out;
 }
 
+// Prometheus's computeExternalURL: --web.external-url without its trailing slash, or else
+// http://<hostname>:<listen port>.
+std::string ExternalUrl(const config::Flags& flags, std::string_view hostname) {
+  std::string url = flags.web_external_url;
+  if (url.empty()) {
+    absl::StatusOr<std::pair<std::string, int>> hp =
+        api::SplitListenAddress(flags.web_listen_address);
+    url = util::StrCat("http://", hostname, ":", hp.ok() ? hp->second : 9090);
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
 int Run(const config::Flags& flags) {
   const util::BuildInfo& build = util::GetBuildInfo();
   kLog.Info("Starting Sextant", {{"version", build.version}, {"revision", build.revision}});
@@ -118,6 +135,22 @@ int Run(const config::Flags& flags) {
   reloader.Subscribe("scrape", [&scrape_manager](const config::Config& c) {
     scrape::ScrapeManager* m = scrape_manager.load();
     return m == nullptr ? absl::OkStatus() : m->ApplyConfig(c);
+  });
+  // Alerts go out through the notifier from the first config on.
+  rules::NotifierOptions notifier_options;
+  notifier_options.queue_capacity =
+      static_cast<int>(flags.alertmanager_notification_queue_capacity);
+  notifier_options.drain_on_shutdown = flags.alertmanager_drain_notification_queue_on_shutdown;
+  rules::Notifier notifier(notifier_options, &registry);
+  reloader.Subscribe("notify",
+                     [&notifier](const config::Config& c) { return notifier.ApplyConfig(c); });
+  // The rule manager starts once the storage is open; before that a config's rule files are only
+  // checked, so that broken ones stop the start as in Prometheus.
+  std::atomic<rules::RuleManager*> rule_manager{nullptr};
+  reloader.Subscribe("rules", [&rule_manager](const config::Config& c) -> absl::Status {
+    if (rules::RuleManager* m = rule_manager.load(); m != nullptr) return m->Update(c);
+    ASSIGN_OR_RETURN(std::vector<std::string> files, rules::ExpandRuleFiles(c.rule_files));
+    return rules::LoadGroups(files, c.global.evaluation_interval, false, nullptr).status();
   });
   if (absl::Status s = reloader.Reload(); !s.ok()) {
     kLog.Error("Error loading config",
@@ -183,6 +216,24 @@ int Run(const config::Flags& flags) {
   if (absl::Status s = scraper.ApplyConfig(*reloader.current()); !s.ok()) {
     kLog.Error("Error applying the scrape config", {{"err", s}});
   }
+  rules::RuleManagerOptions rule_options;
+  rule_options.storage = db->get();
+  rule_options.engine = &engine;
+  rule_options.registry = &registry;
+  rule_options.external_url = ExternalUrl(flags, host);
+  rule_options.outage_tolerance = flags.rules_alert_for_outage_tolerance;
+  rule_options.for_grace_period = flags.rules_alert_for_grace_period;
+  rule_options.resend_delay = flags.rules_alert_resend_delay;
+  rule_options.send = [&notifier](std::vector<rules::NotifierAlert> alerts) {
+    notifier.Send(std::move(alerts));
+  };
+  rules::RuleManager rules(rule_options);
+  if (absl::Status s = rules.Update(*reloader.current()); !s.ok()) {
+    kLog.Error("Error loading rules", {{"err", s}});
+  }
+  rule_manager.store(&rules);
+  api::RulesApi rules_api(&rules, &notifier);
+  server.SetRulesApi(&rules_api);
   server.SetReady(&query_api);
   kLog.Info("Server is ready to receive web requests.");
 
@@ -200,6 +251,9 @@ int Run(const config::Flags& flags) {
   server.Stop();
   scrape_manager.store(nullptr);
   scraper.Stop();
+  rule_manager.store(nullptr);
+  rules.Stop();
+  notifier.Stop();
   if (absl::Status s = (*db)->Close(); !s.ok()) {
     kLog.Error("Error stopping storage", {{"err", s}});
   }
