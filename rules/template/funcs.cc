@@ -15,7 +15,7 @@ absl::StatusOr<Value> Ok(Value v) { return v; }
 
 // Methods of time.Time (reached through *time.Time too). args[0] is the receiver.
 const std::vector<FuncDef>& TimeMethods() {
-  static const std::vector<FuncDef>* methods = new std::vector<FuncDef>{
+  static const std::vector<FuncDef> methods = {
       {"Unix",
        {},
        false,
@@ -94,12 +94,12 @@ const std::vector<FuncDef>& TimeMethods() {
        false,
        [](Args a, const CallEnv&) { return Ok(Value::TimeValue(a[0].int_value())); }},
   };
-  return *methods;
+  return methods;
 }
 
 // Methods of time.Duration.
 const std::vector<FuncDef>& DurationMethods() {
-  static const std::vector<FuncDef>* methods = new std::vector<FuncDef>{
+  static const std::vector<FuncDef> methods = {
       {"Seconds",
        {},
        false,
@@ -138,7 +138,7 @@ const std::vector<FuncDef>& DurationMethods() {
          return Ok(Value::String(FormatGoDuration(a[0].int_value())));
        }},
   };
-  return *methods;
+  return methods;
 }
 
 const FuncDef* FindIn(std::span<const FuncDef> table, std::string_view name) {

@@ -147,15 +147,14 @@ absl::StatusOr<Value> BoolResult(absl::StatusOr<bool> b, bool negate) {
 }
 
 // An index argument for strings and slices, checked against `cap`.
-absl::StatusOr<int64_t> IndexArg(const Value& index, int64_t cap, bool allow_cap) {
+// An index equal to the length passes, as in Go 1.19; index then fails as reflect panics.
+absl::StatusOr<int64_t> IndexArg(const Value& index, int64_t cap) {
   if (!index.IsInteger()) {
     if (!index.valid()) return FuncError("cannot index slice/array with nil");
     return FuncError(util::StrCat("cannot index slice/array with type ", index.TypeName()));
   }
   const int64_t x = index.int_value();
-  if (x < 0 || x > cap || (!allow_cap && x == cap)) {
-    return FuncError(util::StrCat("index out of range: ", x));
-  }
+  if (x < 0 || x > cap) return FuncError(util::StrCat("index out of range: ", x));
   return x;
 }
 
@@ -168,14 +167,16 @@ absl::StatusOr<Value> Index(Args args, const CallEnv&) {
     switch (item.kind()) {
       case Kind::kString:
       case Kind::kHtml: {
-        auto x = IndexArg(index, item.Len(), false);
+        auto x = IndexArg(index, item.Len());
         if (!x.ok()) return x.status();
+        if (*x == item.Len()) return FuncError("reflect: string index out of range");
         item = Value::Uint8(static_cast<uint8_t>(item.string_value()[*x]));
         break;
       }
       case Kind::kSamples: {
-        auto x = IndexArg(index, item.Len(), false);
+        auto x = IndexArg(index, item.Len());
         if (!x.ok()) return x.status();
+        if (*x == item.Len()) return FuncError("reflect: slice index out of range");
         item = Value::SamplePtr(item.samples()[*x]);
         break;
       }
@@ -217,7 +218,7 @@ absl::StatusOr<Value> Slice(Args args, const CallEnv&) {
   const int64_t cap = item.Len();
   int64_t idx[3] = {0, cap, cap};
   for (size_t i = 0; i < n; ++i) {
-    auto x = IndexArg(Unwrap(args[i + 1]), cap, true);
+    auto x = IndexArg(Unwrap(args[i + 1]), cap);
     if (!x.ok()) return x.status();
     idx[i] = *x;
   }
@@ -378,7 +379,7 @@ absl::StatusOr<Value> Unreachable(Args, const CallEnv&) {
 using P = ParamType;
 
 const std::vector<FuncDef>& Table() {
-  static const std::vector<FuncDef>* table = new std::vector<FuncDef>{
+  static const std::vector<FuncDef> table = {
       {"and", {P::kValue, P::kValue}, true, true, Unreachable},
       {"call", {P::kValue, P::kValue}, true, true, Call},
       {"html", {P::kAny}, true, true, Html},
@@ -423,7 +424,7 @@ const std::vector<FuncDef>& Table() {
        true,
        [](Args a, const CallEnv&) { return BoolResult(Equal(Unwrap(a[0]), Unwrap(a[1])), true); }},
   };
-  return *table;
+  return table;
 }
 
 }  // namespace

@@ -81,6 +81,12 @@ TEST(Builtins, IndexOutOfRangeFails) {
       R"(template: t:1:3: executing "t" at <index "abc" 5>: error calling index: index out of range: 5)");
 }
 
+TEST(Builtins, IndexAtLengthFailsAsReflectPanics) {
+  EXPECT_EQ(ExecError(R"({{ index "abc" 3 }})"),
+            R"(template: t:1:3: executing "t" at <index "abc" 3>: error calling index: reflect: )"
+            R"(string index out of range)");
+}
+
 TEST(Builtins, IndexOfNumberFails) {
   EXPECT_EQ(
       ExecError(R"({{ index .Value 1 }})"),

@@ -405,7 +405,7 @@ absl::StatusOr<Value> Now(Args, const CallEnv& env) {
 absl::StatusOr<Value> StringFn(std::string s) { return Value::String(std::move(s)); }
 
 const std::vector<FuncDef>& Table() {
-  static const std::vector<FuncDef>* table = new std::vector<FuncDef>{
+  static const std::vector<FuncDef> table = {
       {"query", {P::kString}, false, false, Query},
       {"first", {P::kQueryResult}, false, false, First},
       {"label", {P::kString, P::kSamplePtr}, false, false, Label},
@@ -492,7 +492,7 @@ const std::vector<FuncDef>& Table() {
        false,
        [](Args a, const CallEnv&) { return StringFn(GoQueryEscape(a[0].string_value())); }},
   };
-  return *table;
+  return table;
 }
 
 }  // namespace
