@@ -5,6 +5,11 @@ API with the labels, expanded annotations and generatorURL Prometheus would send
 recovers, the alert is resolved and Alertmanager drops it. Also checks /api/v1/rules,
 /api/v1/alerts, /api/v1/alertmanagers and the rule metrics.
 
+When Prometheus 2.42 is installed, it runs beside Sextant with the same rules on the same target,
+and the alerts both POST to Alertmanager's API are compared field by field (labels, annotations,
+generatorURL), as are the instants both servers evaluate the group at (Prometheus's EvalTimestamp
+alignment).
+
 Usage: alerting_e2e_test.py <sextant binary>
 Exits 0 on success, 1 on failure, 77 (skipped) without prometheus-alertmanager.
 """
@@ -51,6 +56,38 @@ class App:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+class Receiver:
+    """Records the bodies POSTed to /api/v2/alerts, as an Alertmanager would receive them."""
+
+    def __init__(self):
+        self.posts = []
+        rec = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                rec.posts.append((self.path, self.headers.get("Content-Type"), json.loads(body)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def alerts(self, state):
+        """The last alert of each alertname seen firing (endsAt in the future) or resolved."""
+        out = {}
+        for _, _, body in self.posts:
+            for a in body:
+                resolved = a.get("endsAt", "") < time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+                if (state == "resolved") == resolved:
+                    out[a["labels"]["alertname"]] = a
+        return out
 
 
 def get(url):
@@ -104,6 +141,8 @@ def main():
             print("FAIL", what)
 
     app = App()
+    prometheus = shutil.which("prometheus")
+    rx_sextant, rx_prom = Receiver(), Receiver()
     try:
         amp = free_port()
         am = f"http://127.0.0.1:{amp}"
@@ -118,19 +157,33 @@ def main():
 
         with open(os.path.join(tmp, "rules.yml"), "w") as f:
             f.write(RULES)
-        with open(os.path.join(tmp, "prometheus.yml"), "w") as f:
-            f.write(f"""global:
+        def write_config(name, alertmanagers):
+            targets = ", ".join(f"'{t}'" for t in alertmanagers)
+            with open(os.path.join(tmp, name), "w") as f:
+                f.write(f"""global:
   scrape_interval: 1s
   evaluation_interval: 1s
   external_labels: {{cluster: e2e}}
 rule_files: [rules.yml]
 alerting:
   alertmanagers:
-    - static_configs: [{{targets: ['127.0.0.1:{amp}']}}]
+    - static_configs: [{{targets: [{targets}]}}]
 scrape_configs:
   - job_name: app
     static_configs: [{{targets: ['127.0.0.1:{app.server.server_port}']}}]
 """)
+
+        write_config("prometheus.yml", [f"127.0.0.1:{amp}", f"127.0.0.1:{rx_sextant.server.server_port}"])
+        if prometheus:
+            write_config("reference.yml", [f"127.0.0.1:{rx_prom.server.server_port}"])
+            pp = free_port()
+            pbase = f"http://127.0.0.1:{pp}"
+            plog = open(os.path.join(tmp, "prometheus.log"), "w")
+            procs.append(subprocess.Popen(
+                [prometheus, f"--config.file={tmp}/reference.yml", f"--storage.tsdb.path={tmp}/prom",
+                 f"--web.listen-address=127.0.0.1:{pp}",
+                 "--web.external-url=http://sextant.example:9090/",
+                 "--rules.alert.resend-delay=1s"], stdout=plog, stderr=plog))
         sp = free_port()
         base = f"http://127.0.0.1:{sp}"
         log = open(os.path.join(tmp, "sextant.log"), "w")
@@ -148,8 +201,19 @@ scrape_configs:
         check(rec[0]["value"][1] == "1" and rec[0]["metric"] == {"__name__": "app:up:sum"},
               f"app:up:sum: {rec}")
         ams = get(base + "/api/v1/alertmanagers")["data"]
-        check(ams["activeAlertmanagers"] == [{"url": f"{am}/api/v2/alerts"}],
+        check(ams["activeAlertmanagers"][0] == {"url": f"{am}/api/v2/alerts"},
               f"alertmanagers: {ams}")
+        if prometheus:
+            wait_for("Prometheus's recording rule", lambda: get(
+                pbase + "/api/v1/query?query=app%3Aup%3Asum")["data"]["result"])
+            # Both evaluate the group at the same offset into each second (EvalTimestamp).
+            def stamps(b):
+                r = get(b + "/api/v1/query?" + urllib.parse.urlencode({"query": "app:up:sum[5s]"}))
+                return sorted({round(float(v[0]) * 1000) % 1000 for v in r["data"]["result"][0]["values"]})
+            s_ms, p_ms = stamps(base), stamps(pbase)
+            print("evaluation instants, ms into each second:", s_ms, p_ms)
+            check(s_ms == p_ms and len(s_ms) == 1,
+                  f"evaluation instants (ms into each second): sextant {s_ms}, prometheus {p_ms}")
 
         app.value = 0
         pending = wait_for("the alert pending", lambda: [
@@ -174,6 +238,20 @@ scrape_configs:
               "http://sextant.example:9090/graph?g0.expr=app_up+%3D%3D+0&g0.tab=1",
               f"generatorURL: {a['generatorURL']}")
         check(a["status"]["state"] == "active", f"status: {a['status']}")
+        if prometheus:
+            wait_for("Prometheus's alert", lambda: rx_prom.alerts("firing").get("AppDown"))
+            mine = wait_for("Sextant's POST", lambda: rx_sextant.alerts("firing").get("AppDown"))
+            theirs = rx_prom.alerts("firing")["AppDown"]
+            for field in ("labels", "annotations", "generatorURL"):
+                check(mine.get(field) == theirs.get(field),
+                      f"{field} as Prometheus sends it: sextant {mine.get(field)}, "
+                      f"prometheus {theirs.get(field)}")
+            check(sorted(mine) == sorted(theirs), f"fields: {sorted(mine)} vs {sorted(theirs)}")
+            print("same alert as Prometheus 2.42:", json.dumps(mine["labels"]),
+                  json.dumps(mine["annotations"]), mine["generatorURL"])
+            path, ctype, _ = rx_sextant.posts[-1]
+            check(path == "/api/v2/alerts" and ctype == "application/json",
+                  f"POST path and content type: {path} {ctype}")
 
         groups = get(base + "/api/v1/rules")["data"]["groups"]
         check(len(groups) == 1 and groups[0]["name"] == "app" and groups[0]["interval"] == 1,
@@ -200,6 +278,11 @@ scrape_configs:
         wait_for("the alert resolved in Alertmanager", lambda: not [
             a for a in get(am + "/api/v2/alerts?active=true")
             if a["labels"].get("alertname") == "AppDown"], timeout=20)
+        if prometheus:
+            mine = wait_for("Sextant's resolution", lambda: rx_sextant.alerts("resolved").get("AppDown"))
+            theirs = wait_for("Prometheus's resolution",
+                              lambda: rx_prom.alerts("resolved").get("AppDown"))
+            check(mine["labels"] == theirs["labels"], "resolved alert labels")
     except AssertionError as e:
         failures.append(str(e))
         print("FAIL", e)
@@ -212,8 +295,10 @@ scrape_configs:
             except subprocess.TimeoutExpired:
                 p.kill()
         app.server.shutdown()
+        rx_sextant.server.shutdown()
+        rx_prom.server.shutdown()
         if failures:
-            for name in ("sextant.log", "am.log"):
+            for name in ("sextant.log", "am.log", "prometheus.log"):
                 path = os.path.join(tmp, name)
                 if os.path.exists(path):
                     print(f"--- {name}\n" + open(path).read()[-3000:])
