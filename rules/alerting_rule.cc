@@ -60,6 +60,7 @@ absl::StatusOr<promql::Vector> AlertingRule::Eval(const EvalContext& ctx, absl::
   // A template's `query` runs at the evaluation time itself, as in Prometheus.
   tmpl::FuncContext funcs;
   funcs.external_url = ctx.external_url;
+  funcs.eval_time = ts;
   const int64_t template_t = model::FromTime(ts);
   funcs.query = [&ctx,
                  template_t](std::string_view q) -> absl::StatusOr<std::vector<tmpl::QuerySample>> {
