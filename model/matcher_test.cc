@@ -68,6 +68,12 @@ TEST(Matcher, BadRegexGivesGoMessage) {
   EXPECT_FALSE(Matcher::Create(MatchType::kRegexMatch, "job", "[z-a]").ok());
 }
 
+TEST(Matcher, UnexpectedParenQuotesWholeRegex) {
+  auto m = Matcher::Create(MatchType::kRegexMatch, "job", "ab)c");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().message(), "error parsing regexp: unexpected ): `ab)c`");
+}
+
 TEST(Matcher, ToString) {
   EXPECT_EQ(Must(MatchType::kRegexNoMatch, "path", "/a\"").ToString(), R"(path!~"/a\"")");
   EXPECT_EQ(Must(MatchType::kEqual, "job", "x").ToString(), R"(job="x")");

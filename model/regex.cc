@@ -18,6 +18,8 @@ std::string_view GoErrorText(RE2::ErrorCode code) {
       return "missing closing ]";
     case RE2::ErrorMissingParen:
       return "missing closing )";
+    case RE2::ErrorUnexpectedParen:
+      return "unexpected )";
     case RE2::ErrorTrailingBackslash:
       return "trailing backslash at end of expression";
     case RE2::ErrorRepeatArgument:
@@ -32,25 +34,29 @@ std::string_view GoErrorText(RE2::ErrorCode code) {
       return "invalid UTF-8";
     case RE2::ErrorBadNamedCapture:
       return "invalid named capture";
+    case RE2::ErrorPatternTooLarge:
+      return "expression too large";
     default:
-      return "invalid regular expression";
+      return "internal error";
   }
 }
 
 }  // namespace
+
+std::string GoRegexpError(const RE2& re, std::string_view pattern) {
+  const RE2::ErrorCode code = re.error_code();
+  const std::string_view arg = code == RE2::ErrorMissingParen || code == RE2::ErrorUnexpectedParen
+                                   ? pattern
+                                   : std::string_view(re.error_arg());
+  return util::StrCat("error parsing regexp: ", GoErrorText(code), ": `", arg, "`");
+}
 
 absl::StatusOr<std::shared_ptr<const RE2>> CompileAnchoredRegex(std::string_view pattern) {
   RE2::Options options;
   options.set_dot_nl(true);
   options.set_log_errors(false);
   auto re = std::make_shared<const RE2>(ToRe2(pattern), options);
-  if (!re->ok()) {
-    // Go quotes the whole expression for unbalanced parentheses and the offending part otherwise.
-    const std::string_view arg =
-        re->error_code() == RE2::ErrorMissingParen ? pattern : std::string_view(re->error_arg());
-    return absl::InvalidArgumentError(
-        util::StrCat("error parsing regexp: ", GoErrorText(re->error_code()), ": `", arg, "`"));
-  }
+  if (!re->ok()) return absl::InvalidArgumentError(GoRegexpError(*re, pattern));
   return re;
 }
 

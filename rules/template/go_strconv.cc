@@ -7,6 +7,7 @@
 #include "rules/template/lexer.h"
 #include "util/go_format.h"
 #include "util/strings.h"
+#include "util/utf8.h"
 
 namespace sextant::rules::tmpl {
 namespace {
@@ -178,21 +179,7 @@ bool ParseMagnitude(std::string_view s, uint64_t* out) {
 
 void AppendUtf8(int32_t r, std::string* out) {
   if (r < 0 || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) r = 0xFFFD;
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
+  util::AppendUtf8(out, static_cast<uint32_t>(r));
 }
 
 absl::StatusOr<std::string> GoUnquote(std::string_view quoted) {

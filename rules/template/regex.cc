@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "model/regex.h"
 #include "re2/re2.h"
 #include "rules/template/lexer.h"
 #include "util/go_format.h"
@@ -11,52 +12,11 @@
 namespace sextant::rules::tmpl {
 namespace {
 
-re2::StringPiece Piece(std::string_view s) { return {s.data(), s.size()}; }
-
-std::string_view GoErrorCode(RE2::ErrorCode code) {
-  switch (code) {
-    case RE2::ErrorBadEscape:
-      return "invalid escape sequence";
-    case RE2::ErrorBadCharClass:
-      return "invalid character class";
-    case RE2::ErrorBadCharRange:
-      return "invalid character class range";
-    case RE2::ErrorMissingBracket:
-      return "missing closing ]";
-    case RE2::ErrorMissingParen:
-      return "missing closing )";
-    case RE2::ErrorUnexpectedParen:
-      return "unexpected )";
-    case RE2::ErrorTrailingBackslash:
-      return "trailing backslash at end of expression";
-    case RE2::ErrorRepeatArgument:
-      return "missing argument to repetition operator";
-    case RE2::ErrorRepeatSize:
-      return "invalid repeat count";
-    case RE2::ErrorRepeatOp:
-      return "invalid nested repetition operator";
-    case RE2::ErrorBadPerlOp:
-      return "invalid or unsupported Perl syntax";
-    case RE2::ErrorBadUTF8:
-      return "invalid UTF-8";
-    case RE2::ErrorBadNamedCapture:
-      return "invalid named capture";
-    case RE2::ErrorPatternTooLarge:
-      return "expression too large";
-    default:
-      return "internal error";
-  }
-}
-
 absl::StatusOr<std::unique_ptr<RE2>> Compile(std::string_view pattern) {
   RE2::Options options;
   options.set_log_errors(false);
-  auto re = std::make_unique<RE2>(Piece(pattern), options);
-  if (!re->ok()) {
-    const std::string& arg = re->error_arg();
-    return absl::InvalidArgumentError(util::ToAbsl(
-        util::StrCat("error parsing regexp: ", GoErrorCode(re->error_code()), ": `", arg, "`")));
-  }
+  auto re = std::make_unique<RE2>(model::ToRe2(pattern), options);
+  if (!re->ok()) return absl::InvalidArgumentError(model::GoRegexpError(*re, pattern));
   return re;
 }
 
@@ -118,7 +78,7 @@ void Expand(const RE2& re, std::string_view repl, const std::vector<re2::StringP
 absl::StatusOr<bool> RegexMatch(std::string_view pattern, std::string_view text) {
   auto re = Compile(pattern);
   if (!re.ok()) return re.status();
-  return RE2::PartialMatch(Piece(text), **re);
+  return RE2::PartialMatch(model::ToRe2(text), **re);
 }
 
 absl::StatusOr<std::string> RegexReplaceAll(std::string_view pattern, std::string_view repl,
@@ -137,7 +97,7 @@ absl::StatusOr<std::string> RegexReplaceAll(std::string_view pattern, std::strin
   std::string out;
   size_t last_match_end = 0;
   size_t search_pos = 0;
-  const re2::StringPiece input = Piece(text);
+  const re2::StringPiece input = model::ToRe2(text);
   while (search_pos <= text.size()) {
     if (!regex.Match(input, search_pos, text.size(), RE2::UNANCHORED, groups.data(), ngroups)) {
       break;
