@@ -13,6 +13,7 @@
 
 #include "model/duration.h"
 #include "util/go_format.h"
+#include "util/go_parse_int.h"
 #include "util/strings.h"
 #include "yaml-cpp/yaml.h"
 
@@ -36,56 +37,6 @@ NodePos PosOf(const YAML::Node& node) {
 int LineOf(const YAML::Node& node) { return PosOf(node).line; }
 
 bool IsAbsent(const YAML::Node& node) { return !node.IsDefined() || node.IsNull(); }
-
-// Go's strconv.ParseInt(s, 0, 64) (or ParseUint when `is_unsigned`): a sign, then 0x/0o/0b or a
-// leading 0 for octal.
-bool ParseGoInt(std::string_view s, bool is_unsigned, int64_t* out, uint64_t* uout) {
-  bool neg = false;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    if (is_unsigned) return false;
-    neg = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  int base = 10;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    base = 16;
-    s.remove_prefix(2);
-  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) {
-    base = 8;
-    s.remove_prefix(2);
-  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
-    base = 2;
-    s.remove_prefix(2);
-  } else if (s.size() > 1 && s[0] == '0') {
-    base = 8;
-    s.remove_prefix(1);
-  }
-  if (s.empty()) return false;
-  uint64_t v = 0;
-  for (char c : s) {
-    int d;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      d = c - 'A' + 10;
-    } else {
-      return false;
-    }
-    if (d >= base) return false;
-    if (v > (std::numeric_limits<uint64_t>::max() - d) / base) return false;
-    v = v * base + d;
-  }
-  if (is_unsigned) {
-    *uout = v;
-    return true;
-  }
-  const uint64_t limit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + (neg ? 1 : 0);
-  if (v > limit) return false;
-  *out = neg ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
-  return true;
-}
 
 // What yaml.v3's resolver makes of a scalar: its short tag and, for numbers, the value.
 struct Resolved {
@@ -114,8 +65,8 @@ Resolved Resolve(const YAML::Node& node) {
   }
   int64_t i;
   uint64_t u;
-  if (ParseGoInt(plain, false, &i, &u)) return {"!!int", i};
-  if (ParseGoInt(plain, true, &i, &u)) return {"!!int", std::nullopt, true};
+  if (util::ParseGoInt(plain, &i)) return {"!!int", i};
+  if (util::ParseGoUint(plain, &u)) return {"!!int", std::nullopt, true};
   static const std::regex kFloat(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
   if (std::regex_match(plain, kFloat))
     return {"!!float", std::nullopt, false, std::strtod(plain.c_str(), nullptr)};

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "model/duration.h"
 #include "util/go_format.h"
+#include "util/go_parse_int.h"
 #include "util/strings.h"
 #include "yaml-cpp/yaml.h"
 
@@ -30,49 +31,17 @@ struct Resolved {
   bool boolean = false;
 };
 
-// strconv.ParseInt/ParseUint with base 0 (prefixes 0x, 0o, 0b, and a leading 0 for octal), as a
-// double. False when `s` is not such an integer or does not fit in 64 bits.
+// strconv.ParseInt, else ParseUint, with base 0, as a double (yaml.v2 tries both).
 bool ParseGoInt(std::string_view s, double* out) {
-  bool negative = false;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  int base = 10;
-  if (s.size() >= 2 && s[0] == '0') {
-    const char p = static_cast<char>(s[1] | 0x20);
-    if (p == 'x') base = 16;
-    if (p == 'o') base = 8;
-    if (p == 'b') base = 2;
-    if (base != 10) {
-      s.remove_prefix(2);
-    } else {
-      base = 8;
-      s.remove_prefix(1);
-    }
-  }
-  if (s.empty()) return false;
-  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
-  uint64_t v = 0;
-  for (char c : s) {
-    int d;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'a' && c <= 'z') {
-      d = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'Z') {
-      d = c - 'A' + 10;
-    } else {
-      return false;
-    }
-    if (d >= base) return false;
-    if (v > (kMax - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base)) return false;
-    v = v * static_cast<uint64_t>(base) + static_cast<uint64_t>(d);
-  }
-  if (negative && v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1) {
+  int64_t i = 0;
+  uint64_t u = 0;
+  if (util::ParseGoInt(s, &i)) {
+    *out = static_cast<double>(i);
+  } else if (util::ParseGoUint(s, &u)) {
+    *out = static_cast<double>(u);
+  } else {
     return false;
   }
-  *out = negative ? -static_cast<double>(v) : static_cast<double>(v);
   return true;
 }
 

@@ -6,6 +6,7 @@
 
 #include "rules/template/lexer.h"
 #include "util/go_format.h"
+#include "util/go_parse_int.h"
 #include "util/strings.h"
 #include "util/utf8.h"
 
@@ -13,13 +14,6 @@ namespace sextant::rules::tmpl {
 namespace {
 
 absl::Status InvalidSyntax() { return absl::InvalidArgumentError("invalid syntax"); }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // One character or escape of a quoted literal at s[*pos], appended to out. Returns false on bad
 // syntax. `quote` is the enclosing quote character: the other quote may not be escaped.
@@ -69,7 +63,7 @@ bool UnquoteOne(std::string_view s, size_t* pos, char quote, std::string* out, i
       if (*pos + n > s.size()) return false;
       int32_t v = 0;
       for (size_t i = 0; i < n; ++i) {
-        const int h = HexValue(s[*pos + i]);
+        const int h = util::HexDigitValue(s[*pos + i]);
         if (h < 0) return false;
         v = v * 16 + h;
       }
@@ -102,77 +96,6 @@ bool UnquoteOne(std::string_view s, size_t* pos, char quote, std::string* out, i
       }
       return false;
   }
-}
-
-// Go's rules for '_' in a number (strconv.underscoreOK): only between digits, or between a base
-// prefix and a digit.
-bool UnderscoreOk(std::string_view s) {
-  char saw = '^';  // ^ start, 0 digit, _ underscore, ! other
-  size_t i = 0;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
-  bool hex = false;
-  if (s.size() >= 2 && s[0] == '0') {
-    const char p = static_cast<char>(s[1] | 0x20);
-    if (p == 'b' || p == 'o' || p == 'x') {
-      hex = p == 'x';
-      i = 2;
-      saw = '0';
-    }
-  }
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if ((c >= '0' && c <= '9') || (hex && HexValue(c) >= 0)) {
-      saw = '0';
-      continue;
-    }
-    if (c == '_') {
-      if (saw != '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw == '_') return false;
-    saw = '!';
-  }
-  return saw != '_';
-}
-
-bool ParseMagnitude(std::string_view s, uint64_t* out) {
-  if (s.empty()) return false;
-  int base = 10;
-  bool prefixed = false;
-  if (s[0] == '0' && s.size() > 1) {
-    const char p = static_cast<char>(s[1] | 0x20);
-    if (p == 'x') {
-      base = 16;
-      s.remove_prefix(2);
-      prefixed = true;
-    } else if (p == 'o') {
-      base = 8;
-      s.remove_prefix(2);
-      prefixed = true;
-    } else if (p == 'b') {
-      base = 2;
-      s.remove_prefix(2);
-      prefixed = true;
-    } else {
-      base = 8;
-      s.remove_prefix(1);
-      prefixed = true;
-    }
-  }
-  uint64_t v = 0;
-  bool any = false;
-  for (char c : s) {
-    if (c == '_') continue;  // placement checked by UnderscoreOk
-    const int d = HexValue(c);
-    if (d < 0 || d >= base) return false;
-    if (v > (UINT64_MAX - d) / base) return false;
-    v = v * base + d;
-    any = true;
-  }
-  if (!any && !(base == 8 && prefixed && s.empty())) return false;
-  *out = v;
-  return true;
 }
 
 }  // namespace
@@ -222,30 +145,6 @@ absl::StatusOr<int32_t> GoUnquoteCharConstant(std::string_view quoted) {
   return rune;
 }
 
-bool GoParseUint(std::string_view s, uint64_t* out) {
-  if (s.empty() || s[0] == '+' || s[0] == '-') return false;
-  if (!UnderscoreOk(s)) return false;
-  return ParseMagnitude(s, out);
-}
-
-bool GoParseInt(std::string_view s, int64_t* out) {
-  bool neg = false;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    neg = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  uint64_t mag = 0;
-  if (!UnderscoreOk(s) || !ParseMagnitude(s, &mag)) return false;
-  if (neg) {
-    if (mag > static_cast<uint64_t>(INT64_MAX) + 1) return false;
-    *out = static_cast<int64_t>(0 - mag);
-  } else {
-    if (mag > static_cast<uint64_t>(INT64_MAX)) return false;
-    *out = static_cast<int64_t>(mag);
-  }
-  return true;
-}
-
 absl::StatusOr<double> GoParseFloat(std::string_view s) {
   auto error = [&](std::string_view what) {
     return absl::InvalidArgumentError(
@@ -283,7 +182,7 @@ absl::StatusOr<double> GoParseFloat(std::string_view s) {
     }
   }
   if (!digits || (hex && !exp)) return error("invalid syntax");
-  if (body.find('_') != std::string_view::npos && !UnderscoreOk(s)) {
+  if (body.find('_') != std::string_view::npos && !util::GoUnderscoresOk(s)) {
     return error("invalid syntax");
   }
   for (char c : std::string_view(s)) {

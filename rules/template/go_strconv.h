@@ -1,7 +1,7 @@
 #pragma once
 
 // The pieces of Go's strconv the template engine needs, with Go's syntax and error texts:
-// unquoting string and character literals, and parsing numbers.
+// unquoting string and character literals, and parsing floats (integers: util/go_parse_int.h).
 
 #include <cstdint>
 #include <string>
@@ -18,11 +18,6 @@ absl::StatusOr<std::string> GoUnquote(std::string_view quoted);
 // A Go character constant such as 'a' or '\n' as its rune. Errors: "invalid syntax",
 // "malformed character constant: 'ab'".
 absl::StatusOr<int32_t> GoUnquoteCharConstant(std::string_view quoted);
-
-// strconv.ParseInt / ParseUint with base 0 (0x, 0o, 0b, leading-0 octal prefixes and '_'
-// separators after a prefix). Only success matters to the callers, so errors carry no text.
-bool GoParseInt(std::string_view s, int64_t* out);
-bool GoParseUint(std::string_view s, uint64_t* out);
 
 // strconv.ParseFloat(s, 64): decimal and hex floats, "inf"/"infinity"/"nan" in any case, '_'
 // separators as Go allows them. Errors as Go prints them:

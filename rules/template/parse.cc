@@ -5,6 +5,7 @@
 #include "rules/template/go_strconv.h"
 #include "rules/template/lexer.h"
 #include "util/go_format.h"
+#include "util/go_parse_int.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
 
@@ -503,12 +504,12 @@ class TreeParser {
       return Errorf(util::StrCat("complex constants are not supported: ", text));
     }
     uint64_t u = 0;
-    if (GoParseUint(text, &u)) {
+    if (util::ParseGoUint(text, &u)) {
       n->is_uint = true;
       n->uint64 = u;
     }
     int64_t i = 0;
-    if (GoParseInt(text, &i)) {
+    if (util::ParseGoInt(text, &i)) {
       n->is_int = true;
       n->int64 = i;
       if (i == 0) {  // -0

@@ -67,6 +67,10 @@ TEST(ParseErrors, EmptyAction) {
   EXPECT_EQ(ParseError(R"({{ }})"), R"(template: t:1: missing value for command)");
 }
 
+TEST(ParseErrors, BasePrefixWithoutDigits) {
+  EXPECT_EQ(ParseError(R"({{ 0o }})"), R"(template: t:1: illegal number syntax: "0o")");
+}
+
 TEST(ParseErrors, StrayEnd) {
   EXPECT_EQ(ParseError(R"({{ end }})"), R"(template: t:1: unexpected {{end}})");
 }
