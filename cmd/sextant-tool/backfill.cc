@@ -51,13 +51,19 @@ absl::Status CreateBlocksFromOpenMetrics(const BackfillOptions& options, std::os
                 "promtool skips them\n";
   }
 
-  const std::string& dir = options.output_dir;
+  return WritePartitions(options.output_dir, std::move(plan->partitions), options.human_readable,
+                         options.quiet, out);
+}
+
+absl::Status WritePartitions(const std::string& dir, std::vector<PlannedPartition> partitions,
+                             bool human_readable, bool quiet, std::ostream& out) {
+  util::Env* env = util::Env::Default();
   if (absl::Status s = env->CreateDir(dir); !s.ok()) return Prefixed("create output dir: ", s);
   auto store = tsdb::partition::PartitionStore::Open(util::JoinPath(dir, "partitions"));
   if (!store.ok()) return Prefixed("open partition store: ", store.status());
   auto existing = (*store)->List();
   if (!existing.ok()) return existing.status();
-  for (const PlannedPartition& p : plan->partitions) {
+  for (const PlannedPartition& p : partitions) {
     for (const tsdb::partition::PartitionMeta& e : *existing) {
       if (p.start < e.end && e.start < p.end) {
         return absl::AlreadyExistsError(util::ToAbsl(util::StrCat(
@@ -70,17 +76,17 @@ absl::Status CreateBlocksFromOpenMetrics(const BackfillOptions& options, std::os
     return Prefixed("create wal dir: ", s);
   }
 
-  PartitionTable table(options.human_readable);
+  PartitionTable table(human_readable);
   std::vector<PartitionRow> planned;
-  for (const PlannedPartition& p : plan->partitions) planned.push_back(PlannedRow(p));
+  for (const PlannedPartition& p : partitions) planned.push_back(PlannedRow(p));
   table.Fit(planned);
-  for (size_t i = 0; i < plan->partitions.size(); ++i) {
-    PlannedPartition& p = plan->partitions[i];
+  for (size_t i = 0; i < partitions.size(); ++i) {
+    PlannedPartition& p = partitions[i];
     auto meta = (*store)->Write(p.start, p.end, p.series, /*level=*/1);
     if (!meta.ok()) return Prefixed("block creation: write partition: ", meta.status());
     p.series.clear();
     p.series.shrink_to_fit();
-    if (options.quiet) continue;
+    if (quiet) continue;
     auto row = DescribePartition(**store, *meta);
     if (!row.ok()) return row.status();
     // As promtool, each row is printed once its partition is written (the header before the

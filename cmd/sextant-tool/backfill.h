@@ -17,8 +17,10 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "cmd/sextant-tool/backfill_plan.h"
 
 namespace sextant::tool {
 
@@ -35,5 +37,13 @@ struct BackfillOptions {
 // `warnings` gets a line when samples were skipped as promtool skips them (negative timestamps).
 absl::Status CreateBlocksFromOpenMetrics(const BackfillOptions& options, std::ostream& out,
                                          std::ostream& warnings);
+
+// The writing half, shared with `create-blocks-from rules` (backfill_rules.h): writes
+// `partitions` (oldest first, not overlapping each other; series sorted by labels, each with
+// samples sorted by time and unique timestamps) into the data directory `dir` as described above:
+// creates `dir`, `dir`/partitions and `dir`/wal, refuses (AlreadyExists, nothing written) when a
+// partition overlaps an existing one, and prints each partition's row to `out` unless `quiet`.
+absl::Status WritePartitions(const std::string& dir, std::vector<PlannedPartition> partitions,
+                             bool human_readable, bool quiet, std::ostream& out);
 
 }  // namespace sextant::tool

@@ -12,6 +12,7 @@
 // file only wires the commands to cli.h.
 
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@
 
 #ifdef SEXTANT_TOOL_HAVE_TEST_RULES
 #include "cmd/sextant-tool/test_rules.h"
+#endif
+#ifdef SEXTANT_TOOL_HAVE_BACKFILL_RULES
+#include "absl/time/clock.h"
+#include "cmd/sextant-tool/backfill_rules.h"
 #endif
 
 namespace sextant::tool {
@@ -178,6 +183,48 @@ std::vector<CommandSpec> Commands() {
         return Report(CreateBlocksFromOpenMetrics(o, std::cout, std::cerr));
       },
   });
+#ifdef SEXTANT_TOOL_HAVE_BACKFILL_RULES
+  commands.push_back({
+      {"tsdb", "create-blocks-from", "rules"},
+      "Create blocks of data for new recording rules.",
+      {kHumanReadable,
+       {"quiet", 'q', FlagKind::kBool, "", "Do not print created blocks."},
+       {"max-block-duration", 0, FlagKind::kDuration, "0s",
+        "Maximum duration of created partitions (2h steps of x3).", /*hidden=*/true},
+       {"url", 0, FlagKind::kString, "http://localhost:9090",
+        "The URL for the Prometheus API with the data where the rule will be backfilled from."},
+       {"start", 0, FlagKind::kString, "",
+        "The time to start backfilling the new rule from. Must be a RFC3339 formatted date or "
+        "Unix timestamp. Required."},
+       {"end", 0, FlagKind::kString, "",
+        "If an end time is provided, all recording rules in the rule files provided will be "
+        "backfilled to the end time. Default will backfill up to 3 hours ago. Must be a RFC3339 "
+        "formatted date or Unix timestamp."},
+       {"output-dir", 0, FlagKind::kString, "data/", "Output directory for generated blocks."},
+       {"eval-interval", 0, FlagKind::kDuration, "60s",
+        "How frequently to evaluate rules when backfilling if a value is not set in the "
+        "recording rule files."}},
+      {{"rule-files",
+        "A list of one or more files containing recording rules to be backfilled. All recording "
+        "rules listed in the files will be backfilled. Alerting rules are not evaluated.",
+        true, true}},
+      [](const ParsedArgs& a) {
+        // kingpin's Required() flag.
+        if (a.String("start").empty()) return UsageError("required flag --start not provided");
+        if (std::string e = CheckFilesExist(a.args()); !e.empty()) return UsageError(e);
+        RulesBackfillOptions o;
+        o.url = a.String("url");
+        o.start = a.String("start");
+        o.end = a.String("end");
+        o.output_dir = a.String("output-dir");
+        o.eval_interval = absl::Nanoseconds(a.Duration("eval-interval"));
+        o.max_block_duration_ms = a.Duration("max-block-duration") / 1'000'000;
+        o.rule_files = a.args();
+        const std::unique_ptr<QueryRangeApi> api = NewHttpQueryRangeApi(o.url);
+        return Report(BackfillRules(o, *api, absl::Now(), std::cerr));
+      },
+  });
+#endif
   return commands;
 }
 
