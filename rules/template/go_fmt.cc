@@ -1,9 +1,9 @@
 #include "rules/template/go_fmt.h"
 
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 
+#include "rules/template/go_fmt_number.h"
 #include "rules/template/go_strconv.h"
 #include "rules/template/go_time.h"
 #include "rules/template/lexer.h"
@@ -11,17 +11,6 @@
 
 namespace sextant::rules::tmpl {
 namespace {
-
-size_t RuneCount(std::string_view s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size();) {
-    size_t width = 0;
-    DecodeRune(s, i, &width);
-    i += width;
-    ++n;
-  }
-  return n;
-}
 
 // Stringer kinds print through their String method.
 bool IsStringer(const Value& v) {
@@ -78,7 +67,7 @@ class Printer {
  public:
   std::string& buf() { return buf_; }
 
-  void ClearFlags() { f_ = Flags{}; }
+  void ClearFlags() { f_ = FmtFlags{}; }
 
   // fmt's printArg: one operand with one verb.
   void PrintArg(const Value& v, char verb) {
@@ -331,19 +320,6 @@ class Printer {
   }
 
  private:
-  struct Flags {
-    bool plus = false;
-    bool minus = false;
-    bool sharp = false;
-    bool space = false;
-    bool zero = false;
-    bool plus_v = false;
-    bool wid_present = false;
-    bool prec_present = false;
-    int wid = 0;
-    int prec = 0;
-  };
-
   // "type=value" as bad verbs and extra arguments show an operand; "<nil>" for nil.
   void AppendTypedValue(const Value& v) {
     if (v.kind() == Kind::kNilInterface || v.kind() == Kind::kInvalid) {
@@ -352,8 +328,8 @@ class Printer {
     }
     buf_ += v.TypeName();
     buf_ += '=';
-    const Flags saved = f_;
-    f_ = Flags{};
+    const FmtFlags saved = f_;
+    f_ = FmtFlags{};
     PrintArg(v, 'v');
     f_ = saved;
   }
@@ -400,28 +376,7 @@ class Printer {
     return true;
   }
 
-  void WritePadding(size_t n) { buf_.append(n, f_.zero ? '0' : ' '); }
-
-  // Pads s to the width (counted in runes) with spaces, or zeros with the 0 flag.
-  void Pad(std::string_view s) {
-    if (!f_.wid_present || f_.wid == 0) {
-      buf_ += s;
-      return;
-    }
-    const size_t width = RuneCount(s);
-    const size_t want = static_cast<size_t>(f_.wid);
-    if (width >= want) {
-      buf_ += s;
-      return;
-    }
-    if (!f_.minus) {
-      WritePadding(want - width);
-      buf_ += s;
-    } else {
-      buf_ += s;
-      buf_.append(want - width, ' ');
-    }
-  }
+  void Pad(std::string_view s) { FmtPad(f_, s, &buf_); }
 
   void FmtPointer(const Value& v, char verb) {
     const void* p = v.kind() == Kind::kSample      ? static_cast<const void*>(v.sample())
@@ -492,111 +447,30 @@ class Printer {
         BadVerb(verb, &v);
         return;
     }
-    uint64_t u =
+    const uint64_t u =
         negative ? 0 - static_cast<uint64_t>(v.int_value()) : static_cast<uint64_t>(v.int_value());
-    int prec = 0;
-    if (f_.prec_present) {
-      prec = f_.prec;
-      if (prec == 0 && u == 0) {
-        const bool zero = f_.zero;
-        f_.zero = false;
-        WritePadding(f_.wid_present ? f_.wid : 0);
-        f_.zero = zero;
-        return;
-      }
-    } else if (f_.zero && f_.wid_present) {
-      prec = f_.wid;
-      if (negative || f_.plus || f_.space) --prec;  // room for the sign
-    }
-    const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    std::string s;
-    do {
-      s.insert(s.begin(), digits[u % base]);
-      u /= base;
-    } while (u > 0);
-    while (static_cast<int>(s.size()) < prec) s.insert(s.begin(), '0');
-    if (f_.sharp) {
-      if (base == 2) s.insert(0, "0b");
-      if (base == 8 && s[0] != '0') s.insert(0, "0");
-      if (base == 16) s.insert(0, upper ? "0X" : "0x");
-    }
-    if (verb == 'O') s.insert(0, "0o");
-    if (negative) {
-      s.insert(s.begin(), '-');
-    } else if (f_.plus) {
-      s.insert(s.begin(), '+');
-    } else if (f_.space) {
-      s.insert(s.begin(), ' ');
-    }
-    const bool zero = f_.zero;
-    f_.zero = false;
-    Pad(s);
-    f_.zero = zero;
+    FmtUnsigned(f_, u, negative, base, upper, verb, &buf_);
   }
 
   void FmtFloatVerb(const Value& v, char verb) {
     switch (verb) {
       case 'v':
-        FmtFloat(v.float_value(), 'g', -1);
+        FmtFloat(f_, v.float_value(), 'g', -1, &buf_);
         return;
       case 'e':
       case 'E':
       case 'f':
       case 'F':
-        FmtFloat(v.float_value(), verb, 6);
+        FmtFloat(f_, v.float_value(), verb, 6, &buf_);
         return;
       case 'g':
       case 'G':
-        FmtFloat(v.float_value(), verb, -1);
+        FmtFloat(f_, v.float_value(), verb, -1, &buf_);
         return;
       default:
         BadVerb(verb, &v);
         return;
     }
-  }
-
-  void FmtFloat(double v, char verb, int prec) {
-    if (f_.prec_present) prec = f_.prec;
-    std::string num;
-    if (std::isnan(v)) {
-      num = "+NaN";
-    } else if (std::isinf(v)) {
-      num = v > 0 ? "+Inf" : "-Inf";
-    } else {
-      if (prec < 0) {
-        num = util::FormatFloatGo(v);
-        if (verb == 'G') {
-          for (char& c : num) c = c == 'e' ? 'E' : c;
-        }
-      } else {
-        const char c_verb = verb == 'F' ? 'f' : verb;
-        const char fmt[] = {'%', '.', '*', c_verb, '\0'};
-        char buf[512];
-        std::snprintf(buf, sizeof(buf), fmt, prec, v);
-        num = buf;
-      }
-      if (num[0] != '-' && num[0] != '+') num.insert(num.begin(), '+');
-    }
-    if (f_.space && num[0] == '+' && !f_.plus) num[0] = ' ';
-    if (num[1] == 'I' || num[1] == 'N') {
-      const bool zero = f_.zero;
-      f_.zero = false;
-      if (num[1] == 'N' && !f_.space && !f_.plus) num.erase(0, 1);
-      Pad(num);
-      f_.zero = zero;
-      return;
-    }
-    if (f_.plus || num[0] != '+') {
-      if (f_.zero && f_.wid_present && f_.wid > static_cast<int>(num.size())) {
-        buf_ += num[0];
-        WritePadding(f_.wid - num.size());
-        buf_.append(num, 1);
-        return;
-      }
-      Pad(num);
-      return;
-    }
-    Pad(std::string_view(num).substr(1));
   }
 
   void FmtString(std::string_view s, char verb, const Value* v = nullptr) {
@@ -648,26 +522,12 @@ class Printer {
   }
 
   std::string buf_;
-  Flags f_;
+  FmtFlags f_;
 };
 
 bool IsStringOperand(const Value& v) { return v.IsStringKind(); }
 
 }  // namespace
-
-std::string FormatFloatV(double f) {
-  if (std::isnan(f)) return "NaN";
-  if (std::isinf(f)) return f > 0 ? "+Inf" : "-Inf";
-  return util::FormatFloatGo(f);
-}
-
-std::string FormatFloatG(double f, int prec) {
-  if (std::isnan(f)) return "NaN";
-  if (std::isinf(f)) return f > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.*g", prec, f);
-  return buf;
-}
 
 std::string PrintTemplateValue(const Value& v) {
   Printer p;

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "rules/template/go_fmt_number.h"  // FormatFloatV, FormatFloatG
 #include "rules/template/value.h"
 
 namespace sextant::rules::tmpl {
@@ -27,11 +28,5 @@ std::string GoSprintln(std::span<const Value> args);
 
 // fmt.Sprintf(format, args...).
 std::string GoSprintf(std::string_view format, std::span<const Value> args);
-
-// Go's %v of a float64: strconv.FormatFloat(f, 'g', -1, 64) with "+Inf", "-Inf", "NaN".
-std::string FormatFloatV(double f);
-
-// fmt.Sprintf("%.<prec>g", f), e.g. for humanize's %.4g.
-std::string FormatFloatG(double f, int prec);
 
 }  // namespace sextant::rules::tmpl
