@@ -23,6 +23,14 @@ std::vector<std::string> ParamAll(const Params& params, std::string_view name) {
   return out;
 }
 
+std::optional<bool> ParseGoBool(std::string_view s) {
+  if (s == "1" || s == "t" || s == "T" || s == "true" || s == "TRUE" || s == "True") return true;
+  if (s == "0" || s == "f" || s == "F" || s == "false" || s == "FALSE" || s == "False") {
+    return false;
+  }
+  return std::nullopt;
+}
+
 absl::Status InvalidParam(std::string_view name, std::string_view message) {
   return absl::InvalidArgumentError(util::StrCat("invalid parameter \"", name, "\": ", message));
 }

@@ -37,6 +37,9 @@ absl::StatusOr<absl::Duration> ParseApiDuration(std::string_view text);
 // Errors: InvalidArgument `invalid parameter "<name>": ...`.
 absl::StatusOr<int64_t> LimitParam(const Params& params, std::string_view name = "limit");
 
+// Go's strconv.ParseBool: 1 t T TRUE true True, 0 f F FALSE false False; nullopt otherwise.
+std::optional<bool> ParseGoBool(std::string_view s);
+
 // Wraps a parameter error as Prometheus's invalidParamError does.
 absl::Status InvalidParam(std::string_view name, std::string_view message);
 

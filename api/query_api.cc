@@ -523,10 +523,10 @@ ApiResult QueryApi::AdminSnapshot(const Params& p) const {
   if (!options_.enable_admin) return Error(ErrorType::kUnavailable, "admin APIs disabled");
   bool skip_head = false;
   if (auto v = Param(p, "skip_head"); v && !v->empty()) {
-    if (*v == "true" || *v == "1" || *v == "t" || *v == "T" || *v == "TRUE" || *v == "True") {
-      skip_head = true;
-    } else if (!(*v == "false" || *v == "0" || *v == "f" || *v == "F" || *v == "FALSE" ||
-                 *v == "False")) {
+    const std::optional<bool> b = ParseGoBool(*v);
+    if (b.has_value()) {
+      skip_head = *b;
+    } else {
       return Error(ErrorType::kBadData,
                    util::StrCat("unable to parse boolean 'skip_head' argument: strconv.ParseBool: "
                                 "parsing \"",

@@ -1,11 +1,11 @@
 #include "api/query_api.h"
-#include "api/rules_api.h"
 
 #include <filesystem>
 #include <string>
 
 #include <unistd.h>
 
+#include "api/rules_api.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -306,6 +306,16 @@ TEST_F(QueryApiTest, AdminNeedsTheFlag) {
   EXPECT_EQ(Parse(r)["error"], "admin APIs disabled");
   EXPECT_EQ(api.AdminSnapshot(P({})).status, 503);
   EXPECT_EQ(api.AdminCleanTombstones(P({})).status, 503);
+}
+
+TEST(Params, ParseGoBoolTakesGosSpellings) {
+  for (const char* t : {"1", "t", "T", "true", "TRUE", "True"})
+    EXPECT_EQ(ParseGoBool(t), true) << t;
+  for (const char* f : {"0", "f", "F", "false", "FALSE", "False"}) {
+    EXPECT_EQ(ParseGoBool(f), false) << f;
+  }
+  for (const char* bad : {"", "yes", "tRUE", "2"})
+    EXPECT_FALSE(ParseGoBool(bad).has_value()) << bad;
 }
 
 TEST(QueryApiAdmin, DeleteSnapshotAndTsdbStatusOnARealDb) {

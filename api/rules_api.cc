@@ -67,21 +67,6 @@ void AppendAlerts(std::string* out, const std::vector<rules::Alert>& alerts) {
   out->push_back(']');
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// Go's strconv.ParseBool.
-std::optional<bool> ParseGoBool(std::string_view s) {
-  if (s == "1" || s == "t" || s == "T" || s == "true" || s == "TRUE" || s == "True") return true;
-  if (s == "0" || s == "f" || s == "F" || s == "false" || s == "FALSE" || s == "False") {
-    return false;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::string FormatFloatE(double v) {
@@ -106,7 +91,7 @@ ApiResult RulesApi::Rules(const Params& p) const {
   absl::StatusOr<std::vector<std::vector<model::Matcher>>> matcher_sets = MatcherSets(p);
   if (!matcher_sets.ok()) return ErrorResult(matcher_sets.status());
 
-  std::string type = Lower(Param(p, "type").value_or(""));
+  std::string type = util::AsciiLower(Param(p, "type").value_or(""));
   if (!type.empty() && type != "alert" && type != "record") {
     return BadParam("type", util::StrCat("not supported value \"", type, "\""));
   }
@@ -114,7 +99,7 @@ ApiResult RulesApi::Rules(const Params& p) const {
   const bool want_recording = type.empty() || type == "record";
 
   bool exclude_alerts = false;
-  if (std::string ex = Lower(Param(p, "exclude_alerts").value_or("")); !ex.empty()) {
+  if (std::string ex = util::AsciiLower(Param(p, "exclude_alerts").value_or("")); !ex.empty()) {
     std::optional<bool> b = ParseGoBool(ex);
     if (!b.has_value()) {
       return BadParam("exclude_alerts",
