@@ -176,15 +176,7 @@ RuleManager::RuleManager(RuleManagerOptions options)
   state_->janitor = std::thread([this] { Janitor(); });
 }
 
-RuleManager::~RuleManager() {
-  Stop();
-  {
-    std::lock_guard<std::mutex> l(state_->janitor_mu);
-    state_->janitor_stop = true;
-  }
-  state_->janitor_cv.notify_all();
-  if (state_->janitor.joinable()) state_->janitor.join();
-}
+RuleManager::~RuleManager() { Stop(); }
 
 absl::Status RuleManager::Update(const config::Config& cfg) {
   auto env = std::make_shared<GroupEnv>();
@@ -283,6 +275,17 @@ void RuleManager::Stop() {
     for (auto& [k, g] : state_->groups) groups.push_back(g);
   }
   for (auto& g : groups) g->Stop();
+  // Stale markers still waiting are dropped, as Prometheus's Stop ends the goroutines that wait
+  // to write them: the storage may close right after.
+  std::thread janitor;
+  {
+    std::lock_guard<std::mutex> l(state_->janitor_mu);
+    state_->janitor_stop = true;
+    state_->retiring.clear();
+    janitor = std::move(state_->janitor);
+  }
+  state_->janitor_cv.notify_all();
+  if (janitor.joinable()) janitor.join();
 }
 
 std::vector<std::shared_ptr<Group>> RuleManager::RuleGroups() const {

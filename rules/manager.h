@@ -74,7 +74,9 @@ class RuleManager {
   // "error loading rules, previous rule set restored" (each file's errors are logged).
   absl::Status Update(const config::Config& cfg);
 
-  // Stops every group (no stale markers: the series resume after a restart).
+  // Stops every group (no stale markers: the series resume after a restart) and drops the stale
+  // markers that groups removed by a reload had still to write, so that the storage may close
+  // once Stop returns. Update does nothing afterwards. Idempotent.
   void Stop();
 
   // The running groups, sorted by file then name.

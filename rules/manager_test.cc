@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "gtest/gtest.h"
+#include "model/sample.h"
 #include "rules/test_util.h"
 
 namespace sextant::rules {
@@ -155,6 +156,27 @@ TEST_F(RuleManagerTest, SendsAlertsWithGeneratorUrl) {
   EXPECT_EQ(sent_[0].generator_url, "http://sextant:9090/graph?g0.expr=gpu_temp+%3E+85&g0.tab=1");
   EXPECT_EQ(sent_[0].starts_at, testing::T(10));
   EXPECT_EQ(sent_[0].ends_at, testing::T(10) + absl::Hours(4));  // 4 * max(interval, resend)
+}
+
+TEST_F(RuleManagerTest, StopDropsPendingStaleMarkers) {
+  // A running group (100ms interval) records `fast`, then a reload removes it: its stale markers
+  // are due two intervals later, but a manager stopped before then writes none (as Prometheus,
+  // whose Stop ends the goroutines waiting to write them), since the storage closes next.
+  const std::string file = Write("r.yml",
+                                 "groups:\n  - name: fast\n    interval: 100ms\n    rules:\n"
+                                 "      - record: fast\n        expr: vector(1)\n");
+  ASSERT_TRUE(manager_->Update(Config({file})).ok());
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (f_.Samples("fast").empty() && absl::Now() < deadline)
+    absl::SleepFor(absl::Milliseconds(10));
+  ASSERT_FALSE(f_.Samples("fast").empty()) << "the group never evaluated";
+  Write("r.yml", "groups: []\n");
+  ASSERT_TRUE(manager_->Update(Config({file})).ok());
+  manager_->Stop();
+  absl::SleepFor(absl::Milliseconds(500));  // well past the markers' due time
+  for (const model::Sample& s : f_.Samples("fast")) {
+    EXPECT_FALSE(model::IsStaleNaN(s.v)) << "stale marker at " << s.t;
+  }
 }
 
 TEST_F(RuleManagerTest, NoRuleFilesNoGroups) {
