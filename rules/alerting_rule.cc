@@ -107,7 +107,6 @@ absl::StatusOr<promql::Vector> AlertingRule::Eval(const EvalContext& ctx, absl::
   }
 
   util::MutexLock lock(&mu_);
-  evaluated_ = true;
   for (auto& [h, a] : fresh) {
     auto it = active_.find(h);
     if (it != active_.end() && it->second.state != AlertState::kInactive) {
@@ -282,8 +281,9 @@ void AlertingRule::set_restored(bool restored) {
 }
 
 AlertState AlertingRule::State() const {
+  // As Prometheus: unknown until the group recorded an evaluation, failed ones included.
+  if (IsZeroTime(status().last_evaluation)) return AlertState::kUnknown;
   util::ReaderMutexLock lock(&mu_);
-  if (!evaluated_) return AlertState::kUnknown;
   AlertState max = AlertState::kInactive;
   for (const auto& [h, a] : active_) max = std::max(max, a.state);
   return max;

@@ -75,7 +75,8 @@ class AlertingRule final : public Rule {
   bool restored() const;
   void set_restored(bool restored);
 
-  // The highest state of any alert; kUnknown before the first evaluation.
+  // The highest state of any alert; kUnknown until the group has recorded an evaluation of the
+  // rule (SetEvaluated; a failed one counts), as Prometheus.
   AlertState State() const;
   // Copies of the alerts that are pending or firing (not resolved).
   std::vector<Alert> ActiveAlerts() const;
@@ -91,7 +92,6 @@ class AlertingRule final : public Rule {
   const model::Labels annotations_;
   mutable util::Mutex mu_;
   bool restored_ ABSL_GUARDED_BY(mu_);
-  bool evaluated_ ABSL_GUARDED_BY(mu_) = false;
   absl::flat_hash_map<uint64_t, Alert> active_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -131,6 +131,19 @@ TEST(AlertingRule, DuplicateLabelSetsAfterLabelsFail) {
             "vector contains metrics with the same labelset after applying alert labels");
 }
 
+TEST(AlertingRule, StateIsUnknownOnlyBeforeTheFirstEvaluation) {
+  // Prometheus's State() is unknown while the evaluation timestamp is zero; a failed evaluation
+  // sets it too, so the rule is then inactive.
+  Fixture f;
+  f.Add(R"(x{a="1"})", 0, 1);
+  f.Add(R"(y{a="1"})", 0, 1);
+  auto g = f.MakeGroup(One(Alerting("X", "{__name__=~\"x|y\"}", absl::ZeroDuration())));
+  EXPECT_EQ(AR(*g).State(), AlertState::kUnknown);
+  g->Eval(T(10));
+  ASSERT_EQ(g->rules()[0]->status().health, RuleHealth::kBad);
+  EXPECT_EQ(AR(*g).State(), AlertState::kInactive);
+}
+
 TEST(AlertingRule, LimitDropsAllAlerts) {
   Fixture f;
   f.Add(R"(x{a="1"})", 0, 1);
