@@ -108,6 +108,15 @@ void Group::Eval(absl::Time ts) {
 
   std::vector<std::optional<absl::flat_hash_set<model::Labels>>> next(rules_.size());
   double samples_total = 0;
+  // Every evaluation, failed or not, is timed (Prometheus's deferred SetEvaluationDuration).
+  auto evaluated = [this](Rule& rule, absl::Time start) {
+    const absl::Duration took = absl::Now() - start;
+    rule.SetEvaluated(start, took);
+    if (env_->durations != nullptr) {
+      env_->durations->rule_sum += absl::ToDoubleSeconds(took);
+      env_->durations->rule_count += 1;
+    }
+  };
   for (size_t i = 0; i < rules_.size(); ++i) {
     {
       std::lock_guard<std::mutex> l(stop_mu_);
@@ -127,7 +136,7 @@ void Group::Eval(absl::Time ts) {
                                               {"index", i},
                                               {"err", vec.status()}});
       }
-      rule.SetEvaluated(start, absl::Now() - start);
+      evaluated(rule, start);
       continue;
     }
     rule.SetHealth(RuleHealth::kGood, "");
@@ -184,12 +193,7 @@ void Group::Eval(absl::Time ts) {
       }
     }
     next[i] = std::move(returned);
-    const absl::Duration took = absl::Now() - start;
-    rule.SetEvaluated(start, took);
-    if (env_->durations != nullptr) {
-      env_->durations->rule_sum += absl::ToDoubleSeconds(took);
-      env_->durations->rule_count += 1;
-    }
+    evaluated(rule, start);
   }
 
   if (absl::Status st = es.Commit(); !st.ok()) {

@@ -130,6 +130,22 @@ TEST(Group, FailingRuleDoesNotStopTheOthers) {
   EXPECT_EQ(f.Samples("good").size(), 1u);
 }
 
+TEST(Group, FailedRuleEvaluationsCountInTheDurationSummary) {
+  // Prometheus observes prometheus_rule_evaluation_duration_seconds for every rule evaluation,
+  // failed ones included.
+  Fixture f;
+  f.Add(R"(x{a="1"})", 0, 1);
+  f.Add(R"(x{a="2"})", 0, 1);
+  auto env = f.Env();
+  env->durations = std::make_shared<EvalDurations>();
+  auto g = f.MakeGroup(Rules(Recording("bad", "x", model::Labels::FromPairs({{"a", "same"}})),
+                             Recording("good", "count(x)")),
+                       absl::Seconds(10), env);
+  g->Eval(T(10));
+  ASSERT_EQ(g->rules()[0]->status().health, RuleHealth::kBad);
+  EXPECT_EQ(env->durations->rule_count.load(), 2);
+}
+
 TEST(Group, ScalarResultIsOneUnlabelledSample) {
   Fixture f;
   auto g = f.MakeGroup(Rules(Recording("answer", "42")));
