@@ -14,8 +14,12 @@
 // evaluation ran longer than the interval. A group loaded at startup restores its alerts' `for`
 // state from ALERTS_FOR_STATE after its second evaluation, as Prometheus does.
 //
-// Thread-safety: Eval, Run, Stop and CopyState belong to the manager (one thread at a time); the
-// status accessors may be called from any thread.
+// Thread-safety: the evaluation state (previous outputs, stale series, restore flag) belongs to
+// whoever evaluates: the group's thread between Run() and Stop(), otherwise the caller of Eval,
+// RestoreForState, WriteStaleMarkers and CopyState, which must therefore not be called while the
+// thread runs. Run and Stop are called by one thread at a time (the manager's). The accessors,
+// the counters, evaluation_time() and last_evaluation() may be called from any thread, as may
+// rules() and the rules' own status accessors.
 
 #include <atomic>
 #include <condition_variable>
@@ -99,16 +103,18 @@ class Group {
   // k * interval + (hash(name, file) mod interval), in nanoseconds since the epoch.
   absl::Time EvalTimestamp(absl::Time start) const;
 
-  // One evaluation at `ts` (also used directly by tests and `test rules`).
+  // One evaluation at `ts` (also used directly by tests and `test rules`). Once Stop() was called
+  // it evaluates no further rule (until Run()).
   void Eval(absl::Time ts);
 
   // Restores the `for` state of the alerting rules (see AlertingRule::RestoreForState).
   void RestoreForState(absl::Time now);
 
-  // Starts / stops the evaluation thread. With `mark_stale`, Stop() writes stale markers for
-  // every series the group produced (a group removed by a reload); the manager calls
-  // WriteStaleMarkers later for that.
+  // Starts the evaluation thread. Precondition: not running (a stopped group may run again).
   void Run();
+  // Stops the thread, letting the rule being evaluated finish and committing what the current
+  // evaluation produced; returns once the thread has ended. Writes no stale markers (for a group
+  // removed by a reload the manager calls WriteStaleMarkers later). Idempotent.
   void Stop();
 
   // Appends a stale marker at `ts` for every series the last evaluation produced, and any left
@@ -119,7 +125,7 @@ class Group {
   bool Equals(const Group& other) const;
   // Takes over state from the group this one replaces: alerts and previous outputs of rules
   // with the same name and labels, evaluation status; outputs of rules that went away are
-  // marked stale at the next evaluation.
+  // marked stale at the next evaluation. Precondition: neither group is running.
   void CopyState(Group& from);
 
   absl::Duration evaluation_time() const;
