@@ -26,6 +26,11 @@ void ConfigReloader::Subscribe(std::string name, Subscriber fn) {
   subscribers_.emplace_back(std::move(name), std::move(fn));
 }
 
+void ConfigReloader::AddCheck(std::string name, Subscriber fn) {
+  util::MutexLock lock(&reload_mu_);
+  checks_.emplace_back(std::move(name), std::move(fn));
+}
+
 absl::Status ConfigReloader::Reload() {
   util::MutexLock reload_lock(&reload_mu_);
   const absl::Time start = absl::Now();
@@ -35,8 +40,14 @@ absl::Status ConfigReloader::Reload() {
   auto loaded =
       path_.empty() ? LoadConfig(default_yaml_, kDefaultConfigName) : LoadConfigFile(path_);
   absl::Status status = loaded.status();
+  for (const auto& [check, fn] : checks_) {
+    if (!status.ok()) break;
+    status = fn(*loaded);
+    if (!status.ok())
+      kLog.Error("Failed to check configuration", {{"check", check}, {"err", status}});
+  }
   std::shared_ptr<const Config> config;
-  if (loaded.ok()) {
+  if (status.ok()) {
     config = std::make_shared<const Config>(*std::move(loaded));
     for (const auto& [subscriber, fn] : subscribers_) {
       if (absl::Status s = fn(*config); !s.ok()) {

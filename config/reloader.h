@@ -37,8 +37,14 @@ class ConfigReloader {
   // Call before the first Reload().
   void Subscribe(std::string name, Subscriber fn);
 
-  // Loads and applies the config. Errors: the load error (InvalidArgument, NotFound) or the first
-  // subscriber error; on a load error nothing is applied and current() is unchanged.
+  // Registers a check of files the config names (rule files, ...), run after loading and before
+  // any subscriber: when one fails, the reload fails as a load error does and nothing is
+  // applied. Call before the first Reload().
+  void AddCheck(std::string name, Subscriber fn);
+
+  // Loads and applies the config. Errors: the load error (InvalidArgument, NotFound), the first
+  // failed check, or the first subscriber error; on a load or check error nothing is applied and
+  // current() is unchanged.
   absl::Status Reload();
 
   // The last config that loaded successfully; nullptr before the first success.
@@ -54,6 +60,7 @@ class ConfigReloader {
 
   util::Mutex reload_mu_;  // serialises whole reloads
   std::vector<std::pair<std::string, Subscriber>> subscribers_ ABSL_GUARDED_BY(reload_mu_);
+  std::vector<std::pair<std::string, Subscriber>> checks_ ABSL_GUARDED_BY(reload_mu_);
 
   mutable util::Mutex mu_;
   std::shared_ptr<const Config> current_ ABSL_GUARDED_BY(mu_);

@@ -58,6 +58,27 @@ TEST_F(ReloaderTest, SubscriberErrorFailsTheReload) {
   EXPECT_FALSE(reloader.last_reload_successful());
 }
 
+TEST_F(ReloaderTest, FailedCheckAppliesNothing) {
+  Write("scrape_configs: [{job_name: one}]\n");
+  ConfigReloader reloader(path_, "", &registry_);
+  bool broken = false;
+  int applied = 0;
+  reloader.AddCheck("rules", [&](const Config&) {
+    return broken ? absl::InvalidArgumentError("bad rule file") : absl::OkStatus();
+  });
+  reloader.Subscribe("counter", [&](const Config&) {
+    ++applied;
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(reloader.Reload().ok());
+  Write("scrape_configs: [{job_name: two}]\n");
+  broken = true;
+  EXPECT_EQ(reloader.Reload().message(), "bad rule file");
+  EXPECT_EQ(applied, 1);
+  EXPECT_EQ(reloader.current()->scrape_configs[0].job_name, "one");
+  EXPECT_FALSE(reloader.last_reload_successful());
+}
+
 TEST_F(ReloaderTest, EmbeddedDefaultWhenNoPath) {
   ConfigReloader reloader("", "scrape_configs: [{job_name: self}]\n", &registry_);
   ASSERT_TRUE(reloader.Reload().ok());

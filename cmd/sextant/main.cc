@@ -144,13 +144,17 @@ int Run(const config::Flags& flags) {
   rules::Notifier notifier(notifier_options, &registry);
   reloader.Subscribe("notify",
                      [&notifier](const config::Config& c) { return notifier.ApplyConfig(c); });
-  // The rule manager starts once the storage is open; before that a config's rule files are only
-  // checked, so that broken ones stop the start as in Prometheus.
-  std::atomic<rules::RuleManager*> rule_manager{nullptr};
-  reloader.Subscribe("rules", [&rule_manager](const config::Config& c) -> absl::Status {
-    if (rules::RuleManager* m = rule_manager.load(); m != nullptr) return m->Update(c);
+  // Broken rule files fail a reload (or the start) before anything is applied, so everything
+  // keeps running as before.
+  reloader.AddCheck("rules", [](const config::Config& c) -> absl::Status {
     ASSIGN_OR_RETURN(std::vector<std::string> files, rules::ExpandRuleFiles(c.rule_files));
     return rules::LoadGroups(files, c.global.evaluation_interval, false, nullptr).status();
+  });
+  // The rule manager starts once the storage is open; reloads reach it from then on.
+  std::atomic<rules::RuleManager*> rule_manager{nullptr};
+  reloader.Subscribe("rules", [&rule_manager](const config::Config& c) -> absl::Status {
+    rules::RuleManager* m = rule_manager.load();
+    return m == nullptr ? absl::OkStatus() : m->Update(c);
   });
   if (absl::Status s = reloader.Reload(); !s.ok()) {
     kLog.Error("Error loading config",

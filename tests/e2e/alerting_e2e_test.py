@@ -187,10 +187,11 @@ scrape_configs:
         sp = free_port()
         base = f"http://127.0.0.1:{sp}"
         log = open(os.path.join(tmp, "sextant.log"), "w")
-        procs.append(subprocess.Popen(
+        sx = subprocess.Popen(
             [sextant, f"--config.file={tmp}/prometheus.yml", f"--storage.tsdb.path={tmp}/data",
              f"--web.listen-address=127.0.0.1:{sp}", "--web.external-url=http://sextant.example:9090/",
-             "--rules.alert.resend-delay=1s"], stdout=log, stderr=log))
+             "--rules.alert.resend-delay=1s"], stdout=log, stderr=log)
+        procs.append(sx)
         wait_for("Sextant ready", lambda: get(base + "/api/v1/status/buildinfo"))
         wait_for("Alertmanager ready", lambda: get(am + "/api/v2/status"))
 
@@ -270,6 +271,20 @@ scrape_configs:
         for name in ("prometheus_rule_evaluations_total", "prometheus_rule_group_last_duration_seconds",
                      "prometheus_notifications_sent_total"):
             check(name in metrics, f"{name} in /metrics")
+
+        # A broken rule file on reload changes nothing: same groups, the alert keeps activeAt.
+        before = get(base + "/api/v1/alerts")["data"]["alerts"]
+        with open(os.path.join(tmp, "rules.yml"), "w") as f:
+            f.write(RULES.replace("expr: app_up == 0", "expr: app_up == (0"))
+        sx.send_signal(signal.SIGHUP)
+        wait_for("the failed reload", lambda: "prometheus_config_last_reload_successful 0" in
+                 urllib.request.urlopen(base + "/metrics", timeout=10).read().decode())
+        after = get(base + "/api/v1/alerts")["data"]["alerts"]
+        check([a["activeAt"] for a in after] == [a["activeAt"] for a in before] and
+              len(get(base + "/api/v1/rules")["data"]["groups"][0]["rules"]) == 2,
+              f"alerts after a broken reload: {before} -> {after}")
+        with open(os.path.join(tmp, "rules.yml"), "w") as f:
+            f.write(RULES)
 
         # Recovery: the alert is resolved, Sextant sends endsAt and Alertmanager drops it.
         app.value = 1
