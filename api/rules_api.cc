@@ -1,5 +1,6 @@
 #include "api/rules_api.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -118,9 +119,14 @@ ApiResult RulesApi::Rules(const Params& p) const {
   }
   if (!limit_text.empty()) {
     int64_t v = 0;
-    auto [ptr, ec] = std::from_chars(limit_text.data(), limit_text.data() + limit_text.size(), v);
-    if (ec != std::errc() || ptr != limit_text.data() + limit_text.size() || v > INT32_MAX ||
-        v < INT32_MIN) {
+    const char* begin = limit_text.data();
+    const char* end = begin + limit_text.size();
+    // strconv.ParseInt takes a '+' sign too, which from_chars does not.
+    if (limit_text.size() > 1 && limit_text[0] == '+' &&
+        std::isdigit(static_cast<unsigned char>(limit_text[1])))
+      ++begin;
+    auto [ptr, ec] = std::from_chars(begin, end, v);
+    if (ec != std::errc() || ptr != end || v > INT32_MAX || v < INT32_MIN) {
       return BadParam(
           "group_limit",
           util::StrCat("group_limit needs to be a valid number: strconv.ParseInt: "

@@ -159,6 +159,18 @@ TEST_F(RulesApiTest, Pagination) {
             "groups changed?");
 }
 
+TEST_F(RulesApiTest, GroupLimitParsesAsGoParseInt) {
+  RulesApi api(manager_.get(), nullptr);
+  // strconv.ParseInt(s, 10, 32) takes a leading '+'.
+  EXPECT_EQ(Get(api.Rules(P({{"group_limit", "+1"}})))["data"]["groups"].size(), 1u);
+  EXPECT_EQ(Get(api.Rules(P({{"group_limit", "+-1"}})))["error"],
+            "invalid parameter \"group_limit\": group_limit needs to be a valid number: "
+            "strconv.ParseInt: parsing \"+-1\": invalid syntax");
+  EXPECT_EQ(Get(api.Rules(P({{"group_limit", "3000000000"}})))["error"],
+            "invalid parameter \"group_limit\": group_limit needs to be a valid number: "
+            "strconv.ParseInt: parsing \"3000000000\": value out of range");
+}
+
 TEST_F(RulesApiTest, Alerts) {
   RulesApi api(manager_.get(), nullptr);
   Json d = Get(api.Alerts({}))["data"];
