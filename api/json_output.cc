@@ -24,6 +24,22 @@ void AppendTimestamp(std::string* out, int64_t ms) {
   }
 }
 
+namespace {
+
+// strconv.AppendFloat(v, 'f', -1, 64), or 'e' below 1e-6 and from 1e21 in magnitude: how both
+// Prometheus's jsonutil and Go's JSON encoders write a finite float. Returns whether it used 'e'.
+bool AppendShortestFloat(std::string* out, double v) {
+  const double abs = std::fabs(v);
+  const bool exponent = abs != 0 && (abs < 1e-6 || abs >= 1e21);
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v,
+                         exponent ? std::chars_format::scientific : std::chars_format::fixed);
+  out->append(buf, r.ptr);
+  return exponent;
+}
+
+}  // namespace
+
 void AppendSampleValue(std::string* out, double v) {
   out->push_back('"');
   if (std::isnan(v)) {
@@ -31,14 +47,24 @@ void AppendSampleValue(std::string* out, double v) {
   } else if (std::isinf(v)) {
     out->append(v > 0 ? "+Inf" : "-Inf");
   } else {
-    const double abs = std::fabs(v);
-    const bool exponent = abs != 0 && (abs < 1e-6 || abs >= 1e21);
-    char buf[64];
-    auto r = std::to_chars(buf, buf + sizeof(buf), v,
-                           exponent ? std::chars_format::scientific : std::chars_format::fixed);
-    out->append(buf, r.ptr);
+    AppendShortestFloat(out, v);
   }
   out->push_back('"');
+}
+
+void AppendJsonNumber(std::string* out, double v) {
+  if (!std::isfinite(v)) {
+    out->append("null");
+    return;
+  }
+  if (AppendShortestFloat(out, v)) {
+    // Go's encoders clean up e-09 to e-9 (but keep e+21).
+    const size_t n = out->size();
+    if (n >= 4 && (*out)[n - 4] == 'e' && (*out)[n - 3] == '-' && (*out)[n - 2] == '0') {
+      (*out)[n - 2] = (*out)[n - 1];
+      out->pop_back();
+    }
+  }
 }
 
 void AppendLabelsObject(std::string* out, const model::Labels& labels) {

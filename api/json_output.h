@@ -24,6 +24,11 @@ void AppendJsonString(std::string* out, std::string_view s);
 void AppendTimestamp(std::string* out, int64_t ms);
 // A sample value as a quoted string: "1", "0.5", "1e-07", "+Inf", "NaN".
 void AppendSampleValue(std::string* out, double v);
+// A float64 as a JSON number, as Go's encoding/json (and jsoniter, which Prometheus's API uses)
+// write one: shortest 'f' form, 'e' form below 1e-6 or from 1e21 in magnitude with a one-digit
+// negative exponent unpadded: 3600, 0.000012, 1e-7, 1e+21. Non-finite values (Go fails on
+// them) are written null.
+void AppendJsonNumber(std::string* out, double v);
 // {"name":"value",...} in label order.
 void AppendLabelsObject(std::string* out, const model::Labels& labels);
 // [t,"v"]

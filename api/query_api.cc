@@ -171,7 +171,8 @@ void AppendResult(std::string* out, const promql::QueryResult& r, int64_t limit,
 }
 
 void AppendStats(std::string* out, const promql::QueryResult& r, absl::Duration total) {
-  const double secs = absl::ToDoubleSeconds(total);
+  std::string secs;
+  AppendJsonNumber(&secs, absl::ToDoubleSeconds(total));
   util::StrAppend(out, ",\"stats\":{\"timings\":{\"evalTotalTime\":", secs,
                   ",\"resultSortTime\":0,\"queryPreparationTime\":0,\"innerEvalTime\":", secs,
                   ",\"execQueueTime\":0,\"execTotalTime\":", secs,
@@ -711,9 +712,9 @@ ApiResult QueryApi::Targets(const Params& p) const {
     AppendJsonString(&data, t.last_error);
     data.append(",\"lastScrape\":");
     AppendJsonString(&data, ScrapeTime(t.last_scrape));
-    util::StrAppend(&data,
-                    ",\"lastScrapeDuration\":", absl::ToDoubleSeconds(t.last_scrape_duration),
-                    ",\"health\":");
+    data.append(",\"lastScrapeDuration\":");
+    AppendJsonNumber(&data, absl::ToDoubleSeconds(t.last_scrape_duration));
+    data.append(",\"health\":");
     AppendJsonString(&data, t.health);
     data.append(",\"scrapeInterval\":");
     AppendJsonString(&data, model::DurationToString(t.interval));

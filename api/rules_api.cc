@@ -13,7 +13,6 @@
 #include "rules/alerting_rule.h"
 #include "rules/manager.h"
 #include "rules/notifier/notifier.h"
-#include "util/go_format.h"
 #include "util/strings.h"
 
 namespace sextant::api {
@@ -28,7 +27,7 @@ ApiResult BadParam(std::string_view name, std::string_view message) {
 void AppendTime(std::string* out, absl::Time t) { AppendJsonString(out, model::FormatRfc3339(t)); }
 
 void AppendSeconds(std::string* out, absl::Duration d) {
-  out->append(util::FormatFloatGo(absl::ToDoubleSeconds(d)));
+  AppendJsonNumber(out, absl::ToDoubleSeconds(d));
 }
 
 std::string NextToken(std::string_view file, std::string_view group) {
