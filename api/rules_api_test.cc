@@ -54,6 +54,7 @@ class RulesApiTest : public ::testing::Test {
     rules::RuleManagerOptions o;
     o.storage = &storage_;
     o.engine = &engine_;
+    o.run_groups = false;
     manager_ = std::make_unique<rules::RuleManager>(o);
     config::Config c;
     c.rule_files = {file_};

@@ -137,6 +137,9 @@ std::vector<NotifierAlert> ToNotifierAlerts(const std::string& external_url,
 
 struct RuleManager::State {
   std::shared_ptr<EvalDurations> durations = std::make_shared<EvalDurations>();
+  // Serialises Update and Stop. Held while groups stop (which waits for an evaluation in
+  // flight), so `mu` is only taken briefly and readers (the API, /metrics) never wait on it.
+  util::Mutex update_mu;
   util::Mutex mu;
   std::map<std::string, std::shared_ptr<Group>> groups ABSL_GUARDED_BY(mu);
   bool loaded_once ABSL_GUARDED_BY(mu) = false;
@@ -196,11 +199,18 @@ absl::Status RuleManager::Update(const config::Config& cfg) {
     };
   }
 
-  util::MutexLock lock(&state_->mu);
-  if (state_->stopped) return absl::OkStatus();
+  util::MutexLock update_lock(&state_->update_mu);
+  std::map<std::string, std::shared_ptr<Group>> current;
+  bool should_restore = false;
+  {
+    util::ReaderMutexLock lock(&state_->mu);
+    if (state_->stopped) return absl::OkStatus();
+    current = state_->groups;
+    should_restore = !state_->loaded_once;
+  }
   absl::StatusOr<std::vector<std::string>> files = ExpandRuleFiles(cfg.rule_files);
   absl::StatusOr<std::vector<std::unique_ptr<Group>>> loaded =
-      files.ok() ? LoadGroups(*files, cfg.global.evaluation_interval, !state_->loaded_once, env)
+      files.ok() ? LoadGroups(*files, cfg.global.evaluation_interval, should_restore, env)
                  : files.status();
   if (!loaded.ok()) {
     for (std::string_view line : util::StrSplit(util::FromAbsl(loaded.status().message()), '\n')) {
@@ -208,39 +218,40 @@ absl::Status RuleManager::Update(const config::Config& cfg) {
     }
     return absl::InvalidArgumentError("error loading rules, previous rule set restored");
   }
-  state_->loaded_once = true;
 
   std::map<std::string, std::shared_ptr<Group>> next;
   for (std::unique_ptr<Group>& g : *loaded) {
     std::string key = g->Key();
     if (next.contains(key)) continue;  // the same file listed twice
-    auto old = state_->groups.find(key);
-    if (old != state_->groups.end() && old->second->Equals(*g)) {
+    auto old = current.find(key);
+    if (old != current.end() && old->second->Equals(*g)) {
       next.emplace(key, old->second);
-      state_->groups.erase(old);
+      current.erase(old);
       continue;
     }
     std::shared_ptr<Group> fresh(std::move(g));
-    if (old != state_->groups.end()) {
+    if (old != current.end()) {
       old->second->Stop();
       fresh->CopyState(*old->second);
-      state_->groups.erase(old);
+      current.erase(old);
     }
-    fresh->Run();
+    if (opts_.run_groups) fresh->Run();
     next.emplace(std::move(key), std::move(fresh));
+  }
+  {
+    util::MutexLock lock(&state_->mu);
+    state_->groups = std::move(next);
+    state_->loaded_once = true;
   }
   // What is left was removed: stop it, and mark its outputs stale once a replacement had time
   // to write newer samples (which then win over the markers).
+  for (auto& [key, g] : current) g->Stop();
   const absl::Time now = absl::Now();
   {
     std::lock_guard<std::mutex> l(state_->janitor_mu);
-    for (auto& [key, g] : state_->groups) {
-      g->Stop();
-      state_->retiring.push_back({g, now, now + 2 * g->interval()});
-    }
+    for (auto& [key, g] : current) state_->retiring.push_back({g, now, now + 2 * g->interval()});
   }
   state_->janitor_cv.notify_all();
-  state_->groups = std::move(next);
   return absl::OkStatus();
 }
 
@@ -268,6 +279,7 @@ void RuleManager::Janitor() {
 }
 
 void RuleManager::Stop() {
+  util::MutexLock update_lock(&state_->update_mu);
   std::vector<std::shared_ptr<Group>> groups;
   {
     util::MutexLock lock(&state_->mu);

@@ -45,6 +45,8 @@ struct RuleManagerOptions {
   absl::Duration outage_tolerance = absl::Hours(1);
   absl::Duration for_grace_period = absl::Minutes(10);
   absl::Duration resend_delay = absl::Minutes(1);
+  // False leaves the groups idle for the caller to evaluate with Group::Eval (tests).
+  bool run_groups = true;
 };
 
 // Prometheus's rule files as groups, ready to run; for `sextant-tool test rules` and the manager.

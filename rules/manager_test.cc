@@ -25,9 +25,11 @@ class RuleManagerTest : public ::testing::Test {
     o.engine = &f_.engine;
     o.registry = &registry_;
     o.external_url = "http://sextant:9090";
+    o.run_groups = false;  // the tests evaluate by hand
     o.send = [this](std::vector<NotifierAlert> alerts) {
       for (auto& a : alerts) sent_.push_back(std::move(a));
     };
+    options_ = o;
     manager_ = std::make_unique<RuleManager>(o);
   }
   void TearDown() override {
@@ -59,6 +61,7 @@ class RuleManagerTest : public ::testing::Test {
   testing::Fixture f_;
   util::Registry registry_;
   std::vector<NotifierAlert> sent_;
+  RuleManagerOptions options_;
   std::unique_ptr<RuleManager> manager_;
 };
 
@@ -165,6 +168,10 @@ TEST_F(RuleManagerTest, StopDropsPendingStaleMarkers) {
   const std::string file = Write("r.yml",
                                  "groups:\n  - name: fast\n    interval: 100ms\n    rules:\n"
                                  "      - record: fast\n        expr: vector(1)\n");
+  RuleManagerOptions o = options_;
+  o.run_groups = true;
+  o.registry = nullptr;  // the fixture's manager registered the metrics already
+  manager_ = std::make_unique<RuleManager>(o);
   ASSERT_TRUE(manager_->Update(Config({file})).ok());
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
   while (f_.Samples("fast").empty() && absl::Now() < deadline)
