@@ -1,5 +1,6 @@
 #include "util/metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -64,7 +65,25 @@ void WriteHistogram(const std::string& name, const std::vector<std::string>& lab
   w.Sample(name + "_count", label_names, label_values, static_cast<double>(cumulative));
 }
 
-// One metric's samples, by kind: counters and gauges are one sample, histograms several.
+void WriteSummary(const std::string& name, const std::vector<std::string>& label_names,
+                  const std::vector<std::string>& label_values, const Summary& s, MetricWriter& w) {
+  const Summary::Values values = s.Snapshot();
+  if (!values.quantiles.empty()) {
+    std::vector<std::string> names = label_names;
+    names.push_back("quantile");
+    std::vector<std::string> with_quantile = label_values;
+    with_quantile.emplace_back();
+    for (const auto& [q, v] : values.quantiles) {
+      with_quantile.back() = FormatFloatGo(q);
+      w.Sample(name, names, with_quantile, v);
+    }
+  }
+  w.Sample(name + "_sum", label_names, label_values, values.sum);
+  w.Sample(name + "_count", label_names, label_values, static_cast<double>(values.count));
+}
+
+// One metric's samples, by kind: counters and gauges are one sample, histograms and summaries
+// several.
 template <typename Scalar>
 void WriteMetric(const std::string& name, const std::vector<std::string>& label_names,
                  const std::vector<std::string>& label_values, const Scalar& m, MetricWriter& w) {
@@ -74,6 +93,10 @@ void WriteMetric(const std::string& name, const std::vector<std::string>& label_
                  const std::vector<std::string>& label_values, const Histogram& h,
                  MetricWriter& w) {
   WriteHistogram(name, label_names, label_values, h, w);
+}
+void WriteMetric(const std::string& name, const std::vector<std::string>& label_names,
+                 const std::vector<std::string>& label_values, const Summary& s, MetricWriter& w) {
+  WriteSummary(name, label_names, label_values, s, w);
 }
 
 }  // namespace
@@ -206,6 +229,27 @@ Family<Histogram>* Registry::NewHistogramFamily(std::string name, std::string he
                    std::make_shared<Family<Histogram>>(std::move(label_names), [buckets] {
                      return std::make_unique<Histogram>(buckets);
                    }));
+}
+
+Summary* Registry::NewSummary(std::string name, std::string help, Objectives objectives,
+                              SummaryOptions options) {
+  return AddMetric(std::move(name), std::move(help), MetricType::kSummary,
+                   std::make_shared<Summary>(std::move(objectives), std::move(options)));
+}
+
+Family<Summary>* Registry::NewSummaryFamily(std::string name, std::string help,
+                                            std::vector<std::string> label_names,
+                                            Objectives objectives, SummaryOptions options) {
+  if (std::find(label_names.begin(), label_names.end(), "quantile") != label_names.end()) {
+    std::fprintf(stderr, "summary family %s: \"quantile\" is a reserved label\n", name.c_str());
+    std::abort();
+  }
+  return AddFamily(
+      std::move(name), std::move(help), MetricType::kSummary,
+      std::make_shared<Family<Summary>>(std::move(label_names), [objectives = std::move(objectives),
+                                                                 options = std::move(options)] {
+        return std::make_unique<Summary>(objectives, options);
+      }));
 }
 
 void Registry::NewCallbackFamily(std::string name, std::string help, MetricType type,

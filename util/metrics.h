@@ -3,14 +3,18 @@
 // The server's own metrics, exposed on /metrics in Prometheus's text format (0.0.4).
 //
 // A Registry owns metric families; the pointers it hands out stay valid for the registry's life.
-// Counters, gauges and histograms update with atomics and never block. Families with labels hand
-// out one child per label-value tuple, created on first use.
+// Counters, gauges and histograms update with atomics and never block; summaries (util/summary.h)
+// take a short lock. Families with labels hand out one child per label-value tuple, created on
+// first use.
 //
 //   util::Registry registry;
 //   auto* reloads = registry.NewCounter("prometheus_config_reloads_total", "Config reloads.");
 //   auto* requests = registry.NewCounterFamily("prometheus_http_requests_total",
 //                                              "Counter of HTTP requests.", {"code", "handler"});
 //   requests->With({"200", "/-/healthy"})->Inc();
+//   auto* took = registry.NewSummary("prometheus_rule_group_duration_seconds", "Group durations.",
+//                                    {{0.5, 0.05}, {0.9, 0.01}, {0.99, 0.001}});
+//   took->Observe(0.25);
 //
 // Thread-safety: all methods are safe to call concurrently. Callback functions given to the
 // registry run inside WriteText() and must be thread-safe themselves.
@@ -25,6 +29,7 @@
 #include <vector>
 
 #include "util/mutex.h"
+#include "util/summary.h"
 
 namespace sextant::util {
 
@@ -134,6 +139,15 @@ class Registry {
   Family<Histogram>* NewHistogramFamily(std::string name, std::string help,
                                         std::vector<std::string> label_names,
                                         std::vector<double> buckets);
+  // A summary with `objectives` over a sliding window (see util/summary.h), written as
+  // name{quantile="q"}, name_sum and name_count.
+  Summary* NewSummary(std::string name, std::string help, Objectives objectives,
+                      SummaryOptions options = {});
+  // As NewSummary, one summary per label-value tuple; the quantile label comes after
+  // `label_names`, which must not contain "quantile" (that aborts).
+  Family<Summary>* NewSummaryFamily(std::string name, std::string help,
+                                    std::vector<std::string> label_names, Objectives objectives,
+                                    SummaryOptions options = {});
 
   // A family whose samples are produced at scrape time by `collect`, which writes every sample of
   // the family (names may carry suffixes such as _total) through the writer.
