@@ -1,7 +1,6 @@
 #include "scrape/manager.h"
 
 #include <algorithm>
-#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -46,52 +45,6 @@ std::string GlobalUrl(const std::string& url, const std::string& hostname) {
 
 }  // namespace
 
-// prometheus_target_interval_length_seconds: a summary per configured interval of the actual
-// time between scrapes, over the most recent observations (Prometheus's quantiles 0.01, 0.05,
-// 0.5, 0.9, 0.99).
-class IntervalSummary {
- public:
-  void Observe(const std::string& interval, double seconds) {
-    util::MutexLock lock(&mu_);
-    Window& w = windows_[interval];
-    if (w.recent.size() < kKeep) {
-      w.recent.push_back(seconds);
-    } else {
-      w.recent[w.next++ % kKeep] = seconds;
-    }
-    w.sum += seconds;
-    ++w.count;
-  }
-
-  void Collect(util::MetricWriter& out) const {
-    util::ReaderMutexLock lock(&mu_);
-    for (const auto& [interval, w] : windows_) {
-      std::vector<double> sorted = w.recent;
-      std::sort(sorted.begin(), sorted.end());
-      for (double q : {0.01, 0.05, 0.5, 0.9, 0.99}) {
-        const double v =
-            sorted.empty() ? std::nan("") : sorted[static_cast<size_t>(q * (sorted.size() - 1))];
-        out.Sample("prometheus_target_interval_length_seconds", {"interval", "quantile"},
-                   {interval, util::StrCat(q)}, v);
-      }
-      out.Sample("prometheus_target_interval_length_seconds_sum", {"interval"}, {interval}, w.sum);
-      out.Sample("prometheus_target_interval_length_seconds_count", {"interval"}, {interval},
-                 static_cast<double>(w.count));
-    }
-  }
-
- private:
-  static constexpr size_t kKeep = 1024;
-  struct Window {
-    std::vector<double> recent;
-    size_t next = 0;
-    double sum = 0;
-    uint64_t count = 0;
-  };
-  mutable util::Mutex mu_;
-  std::map<std::string, Window> windows_ ABSL_GUARDED_BY(mu_);
-};
-
 struct ScrapeManager::Metrics {
   explicit Metrics(util::Registry* r)
       : pools_total(r->NewCounter("prometheus_target_scrape_pools_total",
@@ -118,11 +71,11 @@ struct ScrapeManager::Metrics {
         scrape_duration(r->NewHistogramFamily(
             "prometheus_target_scrape_duration_seconds",
             "Duration of scrapes (fetch and append) per scrape job.", {"scrape_job"},
-            {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10})) {
-    r->NewCallbackFamily("prometheus_target_interval_length_seconds",
-                         "Actual intervals between scrapes.", util::MetricType::kSummary,
-                         [this](util::MetricWriter& out) { intervals.Collect(out); });
-  }
+            {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10})),
+        intervals(r->NewSummaryFamily(
+            "prometheus_target_interval_length_seconds", "Actual intervals between scrapes.",
+            {"interval"},
+            {{0.01, 0.001}, {0.05, 0.005}, {0.5, 0.05}, {0.9, 0.01}, {0.99, 0.001}})) {}
   util::Counter* pools_total;
   util::Counter* pool_reloads;
   util::Counter* sample_limit;
@@ -132,7 +85,7 @@ struct ScrapeManager::Metrics {
   util::Family<util::Gauge>* discovered;
   util::Family<util::Gauge>* pool_targets;
   util::Family<util::Histogram>* scrape_duration;
-  IntervalSummary intervals;
+  util::Family<util::Summary>* intervals;  // by configured interval
 };
 
 // One target's scrape loop: a thread that scrapes every interval until stopped.
@@ -193,12 +146,13 @@ class ScrapeManager::Loop {
   void Run() {
     absl::Time scheduled = FirstScrape(absl::Now(), target_.interval, target_.Hash());
     const absl::Duration tolerance = std::min(target_.interval / 100, absl::Milliseconds(2));
-    const std::string interval_label = model::DurationToString(target_.interval);
+    util::Summary* const intervals =
+        metrics_->intervals->With({model::DurationToString(target_.interval)});
     absl::Time last_start = absl::InfinitePast();
     while (SleepUntil(scheduled)) {
       const absl::Time start = absl::Now();
       if (last_start != absl::InfinitePast()) {
-        metrics_->intervals.Observe(interval_label, absl::ToDoubleSeconds(start - last_start));
+        intervals->Observe(absl::ToDoubleSeconds(start - last_start));
       }
       last_start = start;
       // Timestamps on the schedule's grid when the scrape starts close enough to it.
