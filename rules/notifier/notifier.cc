@@ -198,9 +198,8 @@ struct Notifier::Impl {
           } else {
             ok->store(true);
           }
-          const absl::Time now = absl::Now();
-          const double seconds = absl::ToDoubleSeconds(now - begin);
-          metrics.latency->Observe(am->url(), seconds, now);
+          const double seconds = absl::ToDoubleSeconds(absl::Now() - begin);
+          metrics.latency->With({am->url()})->Observe(seconds);
           metrics.latency_histogram->With({am->url()})->Observe(seconds);
           metrics.sent->With({am->url()})->Inc(static_cast<double>(count));
         });
