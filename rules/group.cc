@@ -112,10 +112,7 @@ void Group::Eval(absl::Time ts) {
   auto evaluated = [this](Rule& rule, absl::Time start) {
     const absl::Duration took = absl::Now() - start;
     rule.SetEvaluated(start, took);
-    if (env_->durations != nullptr) {
-      env_->durations->rule_sum += absl::ToDoubleSeconds(took);
-      env_->durations->rule_count += 1;
-    }
+    if (env_->rule_duration != nullptr) env_->rule_duration->Observe(absl::ToDoubleSeconds(took));
   };
   for (size_t i = 0; i < rules_.size(); ++i) {
     {
@@ -288,9 +285,8 @@ void Group::Loop() {
     const absl::Time start = absl::Now();
     Eval(ts);
     const absl::Duration took = absl::Now() - start;
-    if (env_->durations != nullptr) {
-      env_->durations->group_sum += absl::ToDoubleSeconds(took);
-      env_->durations->group_count += 1;
+    if (env_->group_duration != nullptr) {
+      env_->group_duration->Observe(absl::ToDoubleSeconds(took));
     }
     util::MutexLock lock(&status_mu_);
     evaluation_time_ = took;

@@ -37,17 +37,9 @@
 #include "rules/rule.h"
 #include "tsdb/storage.h"
 #include "util/mutex.h"
+#include "util/summary.h"
 
 namespace sextant::rules {
-
-// Evaluation durations summed over every group (prometheus_rule_evaluation_duration_seconds and
-// prometheus_rule_group_duration_seconds).
-struct EvalDurations {
-  std::atomic<double> rule_sum{0};
-  std::atomic<double> rule_count{0};
-  std::atomic<double> group_sum{0};
-  std::atomic<double> group_count{0};
-};
 
 // What every group shares with its manager. Pointers must outlive the groups.
 struct GroupEnv {
@@ -60,7 +52,11 @@ struct GroupEnv {
   absl::Duration outage_tolerance = absl::Hours(1);            // --rules.alert.for-outage-tolerance
   absl::Duration for_grace_period = absl::Minutes(10);         // --rules.alert.for-grace-period
   absl::Duration resend_delay = absl::Minutes(1);              // --rules.alert.resend-delay
-  std::shared_ptr<EvalDurations> durations;                    // may be null
+  // Where every rule evaluation and every group evaluation of Run()'s thread is timed
+  // (prometheus_rule_evaluation_duration_seconds, prometheus_rule_group_duration_seconds); may be
+  // null.
+  util::Summary* rule_duration = nullptr;
+  util::Summary* group_duration = nullptr;
 };
 
 // Counters and gauges of one group, exported as prometheus_rule_group_* {rule_group="file;name"}.

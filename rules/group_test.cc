@@ -137,13 +137,14 @@ TEST(Group, FailedRuleEvaluationsCountInTheDurationSummary) {
   f.Add(R"(x{a="1"})", 0, 1);
   f.Add(R"(x{a="2"})", 0, 1);
   auto env = f.Env();
-  env->durations = std::make_shared<EvalDurations>();
+  util::Summary durations(util::Objectives{{0.5, 0.05}});
+  env->rule_duration = &durations;
   auto g = f.MakeGroup(Rules(Recording("bad", "x", model::Labels::FromPairs({{"a", "same"}})),
                              Recording("good", "count(x)")),
                        absl::Seconds(10), env);
   g->Eval(T(10));
   ASSERT_EQ(g->rules()[0]->status().health, RuleHealth::kBad);
-  EXPECT_EQ(env->durations->rule_count.load(), 2);
+  EXPECT_EQ(durations.Snapshot().count, 2u);
 }
 
 TEST(Group, ScalarResultIsOneUnlabelledSample) {

@@ -136,7 +136,9 @@ std::vector<NotifierAlert> ToNotifierAlerts(const std::string& external_url,
 }
 
 struct RuleManager::State {
-  std::shared_ptr<EvalDurations> durations = std::make_shared<EvalDurations>();
+  // In the registry, null without one.
+  util::Summary* rule_duration = nullptr;
+  util::Summary* group_duration = nullptr;
   // Serialises Update and Stop. Held while groups stop (which waits for an evaluation in
   // flight), so `mu` is only taken briefly and readers (the API, /metrics) never wait on it.
   util::Mutex update_mu;
@@ -168,8 +170,9 @@ struct RuleManager::State {
 
 namespace {
 
-// Registers the per-group and summed metrics, read from the live groups at scrape time.
-void RegisterMetrics(util::Registry* r, std::weak_ptr<RuleManager::State> weak);
+// Registers the duration summaries (into `state`) and the per-group metrics, read from the live
+// groups at scrape time.
+void RegisterMetrics(util::Registry* r, const std::shared_ptr<RuleManager::State>& state);
 
 }  // namespace
 
@@ -183,7 +186,8 @@ RuleManager::~RuleManager() { Stop(); }
 
 absl::Status RuleManager::Update(const config::Config& cfg) {
   auto env = std::make_shared<GroupEnv>();
-  env->durations = state_->durations;
+  env->rule_duration = state_->rule_duration;
+  env->group_duration = state_->group_duration;
   env->storage = opts_.storage;
   env->engine = opts_.engine;
   env->external_url = opts_.external_url;
@@ -311,7 +315,15 @@ std::vector<std::shared_ptr<Group>> RuleManager::RuleGroups() const {
 
 namespace {
 
-void RegisterMetrics(util::Registry* r, std::weak_ptr<RuleManager::State> weak) {
+void RegisterMetrics(util::Registry* r, const std::shared_ptr<RuleManager::State>& state) {
+  // Prometheus's objectives for both (rules/manager.go).
+  state->rule_duration = r->NewSummary("prometheus_rule_evaluation_duration_seconds",
+                                       "The duration for a rule to execute.",
+                                       {{0.5, 0.05}, {0.9, 0.01}, {0.99, 0.001}});
+  state->group_duration = r->NewSummary(
+      "prometheus_rule_group_duration_seconds", "The duration of rule group evaluations.",
+      {{0.01, 0.001}, {0.05, 0.005}, {0.5, 0.05}, {0.9, 0.01}, {0.99, 0.001}});
+  std::weak_ptr<RuleManager::State> weak = state;
   using Getter = std::function<double(const Group&)>;
   auto per_group = [r, weak](std::string name, std::string help, util::MetricType type,
                              Getter get) {
@@ -324,21 +336,6 @@ void RegisterMetrics(util::Registry* r, std::weak_ptr<RuleManager::State> weak) 
     });
   };
   using T = util::MetricType;
-  auto summary = [r, weak](std::string name, std::string help,
-                           std::atomic<double> EvalDurations::*sum,
-                           std::atomic<double> EvalDurations::*count) {
-    r->NewCallbackFamily(name, help, util::MetricType::kSummary,
-                         [weak, name, sum, count](util::MetricWriter& out) {
-                           std::shared_ptr<RuleManager::State> s = weak.lock();
-                           if (s == nullptr) return;
-                           out.Sample(name + "_sum", ((*s->durations).*sum).load());
-                           out.Sample(name + "_count", ((*s->durations).*count).load());
-                         });
-  };
-  summary("prometheus_rule_evaluation_duration_seconds", "The duration for a rule to execute.",
-          &EvalDurations::rule_sum, &EvalDurations::rule_count);
-  summary("prometheus_rule_group_duration_seconds", "The duration of rule group evaluations.",
-          &EvalDurations::group_sum, &EvalDurations::group_count);
   per_group("prometheus_rule_evaluations_total", "The total number of rule evaluations.",
             T::kCounter, [](const Group& g) { return g.counters().evaluations_total.load(); });
   per_group("prometheus_rule_evaluation_failures_total",

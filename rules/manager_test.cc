@@ -106,6 +106,29 @@ TEST_F(RuleManagerTest, LoadsGroupsFromGlobs) {
       << text;
 }
 
+TEST_F(RuleManagerTest, DurationSummariesHaveQuantiles) {
+  f_.Add(R"(gpu_temp{gpu="0"})", 0, 90);
+  ASSERT_TRUE(manager_->Update(Config({Write("r.yml", kRules)})).ok());
+  Find("gpu")->Eval(testing::T(10));
+  const std::string text = registry_.WriteText();
+  EXPECT_NE(text.find("# TYPE prometheus_rule_evaluation_duration_seconds summary\n"
+                      "prometheus_rule_evaluation_duration_seconds{quantile=\"0.5\"} "),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("prometheus_rule_evaluation_duration_seconds{quantile=\"0.5\"} NaN"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("prometheus_rule_evaluation_duration_seconds_count 1\n"), std::string::npos)
+      << text;
+  // Group durations come from the groups' own threads, which this fixture does not run.
+  EXPECT_NE(text.find("prometheus_rule_group_duration_seconds{quantile=\"0.01\"} NaN\n"
+                      "prometheus_rule_group_duration_seconds{quantile=\"0.05\"} NaN\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("prometheus_rule_group_duration_seconds_count 0\n"), std::string::npos)
+      << text;
+}
+
 TEST_F(RuleManagerTest, BrokenFileKeepsTheRunningRules) {
   const std::string file = Write("r.yml", kRules);
   ASSERT_TRUE(manager_->Update(Config({file})).ok());
