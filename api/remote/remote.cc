@@ -11,6 +11,7 @@
 
 #include "api/remote/prompb/remote.pb.h"
 #include "api/remote/prompb/types.pb.h"
+#include "api/remote/wire_check.h"
 #include "model/timestamp.h"
 #include "util/log.h"
 #include "util/status_macros.h"
@@ -28,11 +29,12 @@ absl::Status BadRequest(std::string_view message) {
   return absl::InvalidArgumentError(ToAbsl(message));
 }
 
-// Decodes a snappy block-format body, refusing oversized output before allocating it.
+// Decodes a snappy block-format body, refusing oversized output before allocating it. A corrupt
+// body gets the text of Go's snappy package, which Prometheus answers with.
 absl::StatusOr<std::string> Decompress(std::string_view body, std::string_view what) {
   size_t length = 0;
   if (!snappy::GetUncompressedLength(body.data(), body.size(), &length)) {
-    return BadRequest(StrCat("decoding ", what, ": snappy: corrupt input"));
+    return BadRequest("snappy: corrupt input");
   }
   if (length > kMaxDecompressedBytes) {
     return BadRequest(StrCat("decoding ", what, ": decompressed size ", length,
@@ -40,18 +42,24 @@ absl::StatusOr<std::string> Decompress(std::string_view body, std::string_view w
   }
   std::string out;
   if (!snappy::Uncompress(body.data(), body.size(), &out)) {
-    return BadRequest(StrCat("decoding ", what, ": snappy: corrupt input"));
+    return BadRequest("snappy: corrupt input");
   }
   return out;
 }
 
+// Parses `data` into `message` if Prometheus's decoder would accept it (CheckWire: the error is
+// then its text); Google's parser alone would accept more, such as a known field with the wrong
+// wire type.
 template <typename Message>
-absl::Status ParseMessage(std::string_view data, std::string_view what, Message* message) {
-  // Decompress() bounds the size far below INT_MAX, the most protobuf parses at once.
+absl::Status ParseMessage(std::string_view data, WireMessage wire, Message* message) {
+  RETURN_IF_ERROR(CheckWire(data, wire));
+  // Decompress() bounds the size far below INT_MAX, the most protobuf parses at once. What
+  // CheckWire lets through and protobuf still refuses (a tag beyond 32 bits, groups nested past
+  // protobuf's depth limit) gets a message of our own.
   if (data.size() > static_cast<size_t>(INT_MAX) ||
       !message->ParseFromArray(data.data(), static_cast<int>(data.size()))) {
-    return BadRequest(StrCat("decoding ", what, ": not a valid ", message->GetTypeName(),
-                             " protobuf (truncated or malformed)"));
+    return BadRequest(
+        StrCat("proto: ", message->GetTypeName(), ": not a valid protobuf (malformed)"));
   }
   return absl::OkStatus();
 }
@@ -302,10 +310,15 @@ prometheus::LabelMatcher::Type ToProtoMatchType(model::MatchType type) {
 }  // namespace
 
 absl::Status Write(std::string_view body, tsdb::Storage& storage, WriteStats* stats) {
-  ASSIGN_OR_RETURN(std::string raw, Decompress(body, "remote write request"));
   google::protobuf::Arena arena;
   auto* req = google::protobuf::Arena::CreateMessage<prometheus::WriteRequest>(&arena);
-  RETURN_IF_ERROR(ParseMessage(raw, "remote write request", req));
+  absl::StatusOr<std::string> raw = Decompress(body, "remote write request");
+  absl::Status decoded =
+      raw.ok() ? ParseMessage(*raw, WireMessage::kWriteRequest, req) : raw.status();
+  if (!decoded.ok()) {
+    kLog.Error("Error decoding remote write request", {{"err", decoded}});
+    return decoded;
+  }
 
   WriteStats st;
   st.metadata_ignored = req->metadata_size();
@@ -325,7 +338,7 @@ absl::StatusOr<std::string> Read(std::string_view body, tsdb::Storage& storage,
   ASSIGN_OR_RETURN(std::string raw, Decompress(body, "remote read request"));
   google::protobuf::Arena arena;
   auto* req = google::protobuf::Arena::CreateMessage<prometheus::ReadRequest>(&arena);
-  RETURN_IF_ERROR(ParseMessage(raw, "remote read request", req));
+  RETURN_IF_ERROR(ParseMessage(raw, WireMessage::kReadRequest, req));
   RETURN_IF_ERROR(CheckResponseTypes(*req));
 
   auto* resp = google::protobuf::Arena::CreateMessage<prometheus::ReadResponse>(&arena);
@@ -382,7 +395,7 @@ absl::StatusOr<std::vector<std::vector<ReadSeries>>> DecodeReadResponse(
     std::string_view snappy_body) {
   ASSIGN_OR_RETURN(std::string raw, Decompress(snappy_body, "remote read response"));
   prometheus::ReadResponse resp;
-  RETURN_IF_ERROR(ParseMessage(raw, "remote read response", &resp));
+  RETURN_IF_ERROR(ParseMessage(raw, WireMessage::kReadResponse, &resp));
   std::vector<std::vector<ReadSeries>> out;
   out.reserve(resp.results_size());
   for (const prometheus::QueryResult& result : resp.results()) {

@@ -85,7 +85,10 @@ struct WriteStats {
 //
 // Errors:
 //   InvalidArgument: the body is not snappy ("snappy: corrupt input"), decompresses to more than
-//     kMaxDecompressedBytes, or is not a WriteRequest (truncated or malformed protobuf); or a
+//     kMaxDecompressedBytes, or is not a WriteRequest by Prometheus's rules (wire_check.h: a
+//     known field with the wrong wire type, a value or length past the end, ...; the message is
+//     Prometheus's text, e.g. "proto: wrong wireType = 0 for field Samples"; logged at error
+//     level as "Error decoding remote write request"); nothing is appended then. Or a
 //     sample is out of order, a duplicate for its timestamp, or out of bounds (older than the
 //     storage accepts, or newer than now + kMaxAheadMs). For those the status is exactly the
 //     storage's (message "out of order sample", "duplicate sample for timestamp" or "out of
@@ -120,7 +123,8 @@ absl::Status Write(std::string_view body, tsdb::Storage& storage, WriteStats* st
 // `max_samples` bounds each query's result (Prometheus's --storage.remote.read-sample-limit is
 // per query as well); 0 means no limit.
 //
-// Errors: InvalidArgument for a body that is not snappy or not a ReadRequest, an unknown matcher
+// Errors: InvalidArgument for a body that is not snappy or not a ReadRequest (Prometheus's texts,
+// as for Write), an unknown matcher
 // type, a regex that does not compile, or only unknown response types; ResourceExhausted
 // "exceeded sample limit (N)" when a query would return more than `max_samples` samples; storage
 // errors (NewQuerier, series set, iterators) unchanged.
