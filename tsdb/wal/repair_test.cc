@@ -14,6 +14,7 @@
 #include "tsdb/wal/wal_test_util.h"
 #include "util/env.h"
 #include "util/fault_env.h"
+#include "util/log.h"
 #include "util/metrics.h"
 
 namespace sextant::tsdb::wal {
@@ -217,6 +218,42 @@ TEST_P(WalDiskFullTest, FullDiskWhileStartingANewSegment) {
   const ReadResult read = ReadAll(&env_, kDir);
   EXPECT_TRUE(read.status.ok()) << read.status;
   EXPECT_THAT(read.records, ElementsAre(first, second));
+}
+
+// A burst of failed writes logs one error (naming the directory and the Env's error) and sets the
+// gauge; the first success after it logs one info line and clears the gauge. A second outage is
+// logged again.
+TEST_P(WalDiskFullTest, FailingAndRecoveringAreLoggedOncePerStateChange) {
+  util::Registry registry;
+  auto wal = Open(4, /*compress=*/false, &registry);
+  std::vector<std::string> records;
+  util::SetLogSinkForTesting([&](std::string_view r) { records.emplace_back(r); });
+  const std::string rec = RandomBytes(rng_, 3000);
+  ASSERT_TRUE(wal->Log({&rec, 1}).ok());
+  EXPECT_THAT(registry.WriteText(), HasSubstr("prometheus_tsdb_wal_writes_failing 0\n"));
+
+  for (int outage = 1; outage <= 2; ++outage) {
+    env_.SetDiskFull(/*bytes_left=*/100, GetParam());
+    for (int i = 0; i < 5; ++i) EXPECT_TRUE(absl::IsResourceExhausted(wal->Log({&rec, 1})));
+    ASSERT_EQ(records.size(), 1u) << outage;
+    EXPECT_THAT(records[0], HasSubstr("level=error component=tsdb msg=\"WAL writes are failing; "
+                                      "commits are refused until a write succeeds\" dir=/wal "));
+    // The Env's error names the segment file.
+    EXPECT_THAT(records[0], HasSubstr(" err=\"write " + SegmentPath(kDir, 0) + ": No space left"));
+    EXPECT_THAT(registry.WriteText(), HasSubstr("prometheus_tsdb_wal_writes_failing 1\n"));
+    EXPECT_THAT(registry.WriteText(),
+                HasSubstr("prometheus_tsdb_wal_writes_failed_total " + std::to_string(5 * outage)));
+
+    env_.ClearDiskFull();
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(wal->Log({&rec, 1}).ok());
+    ASSERT_EQ(records.size(), 2u) << outage;
+    EXPECT_THAT(records[1], HasSubstr("level=info component=tsdb msg=\"WAL writes succeed again\" "
+                                      "dir=/wal failed_writes=5 last_err="));
+    EXPECT_THAT(records[1], HasSubstr(SegmentPath(kDir, 0)));
+    EXPECT_THAT(registry.WriteText(), HasSubstr("prometheus_tsdb_wal_writes_failing 0\n"));
+    records.clear();
+  }
+  util::SetLogSinkForTesting(nullptr);
 }
 
 TEST_F(WalFaultTest, FailingFsyncIsReportedAndNothingIsLost) {

@@ -8,11 +8,14 @@
 
 #include "tsdb/wal/segment.h"
 #include "util/crc32c.h"
+#include "util/log.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
 
 namespace sextant::tsdb::wal {
 namespace {
+
+const util::Logger kLog("tsdb");
 
 // zstd's fastest levels already shrink sample records well; higher ones cost append latency.
 constexpr int kZstdLevel = 1;
@@ -45,6 +48,9 @@ struct Wal::Metrics {
                                          "Total number of write log truncations that failed.")),
         writes_failed(r->NewCounter("prometheus_tsdb_wal_writes_failed_total",
                                     "Total number of write log writes that failed.")),
+        writes_failing(r->NewGauge("prometheus_tsdb_wal_writes_failing",
+                                   "1 while write log writes fail (for example on a full disk) "
+                                   "and commits are refused, 0 once a write succeeds.")),
         segment_current(r->NewGauge("prometheus_tsdb_wal_segment_current",
                                     "Write log segment index that TSDB is currently writing to.")),
         record_part_writes(r->NewCounter("prometheus_tsdb_wal_record_part_writes_total",
@@ -66,6 +72,7 @@ struct Wal::Metrics {
   util::Counter* const truncations;
   util::Counter* const truncations_failed;
   util::Counter* const writes_failed;
+  util::Gauge* const writes_failing;
   util::Gauge* const segment_current;
   util::Counter* const record_part_writes;
   util::Counter* const record_parts_bytes;
@@ -224,10 +231,30 @@ absl::Status Wal::Log(std::span<const std::string> records) {
     if (metrics_ != nullptr) metrics_->writes_failed->Inc();
     // A failed rollback is retried by the next call (needs_rollback_); report the write error.
     Rollback().IgnoreError();
+    NoteWriteFailure(status);
     return status;
   }
   committed_size_ = done_pages_ * kPageSize + page_flushed_;
+  if (failed_writes_ > 0) NoteWriteSuccess();
   return absl::OkStatus();
+}
+
+// Logged under mu_, so that a failure and the recovery after it are logged in the order they
+// happened; it costs one log record per state change, not per call.
+void Wal::NoteWriteFailure(const absl::Status& status) {
+  last_write_error_ = std::string(status.message());
+  if (failed_writes_++ > 0) return;
+  if (metrics_ != nullptr) metrics_->writes_failing->Set(1);
+  kLog.Error("WAL writes are failing; commits are refused until a write succeeds",
+             {{"dir", dir_}, {"err", status}});
+}
+
+void Wal::NoteWriteSuccess() {
+  if (metrics_ != nullptr) metrics_->writes_failing->Set(0);
+  kLog.Info("WAL writes succeed again",
+            {{"dir", dir_}, {"failed_writes", failed_writes_}, {"last_err", last_write_error_}});
+  failed_writes_ = 0;
+  last_write_error_.clear();
 }
 
 absl::Status Wal::WriteRecord(std::string_view payload, bool compressed) {

@@ -19,6 +19,15 @@
 // every earlier successful call, none of the failed call's, and later successful calls append
 // after them. A batch larger than a segment makes that segment larger than segment_size.
 //
+// Failing writes (a full disk, an I/O error): every failed Log() counts in
+// prometheus_tsdb_wal_writes_failed_total, but the log is written only when the state changes, so
+// a burst of refused commits does not flood it. The first failure after a success logs at error
+// level ("WAL writes are failing; commits are refused until a write succeeds", with the WAL's
+// `dir` and the Env's `err`, which names the segment file) and sets the gauge
+// prometheus_tsdb_wal_writes_failing to 1; the first success after that logs at info level ("WAL
+// writes succeed again", with `dir`, the number of `failed_writes` and the `last_err`) and sets
+// the gauge back to 0.
+//
 // Thread-safety: all methods are safe to call concurrently; calls are serialized by one mutex
 // (Sync and segment cuts hold it during the fsync).
 
@@ -111,6 +120,9 @@ class Wal {
   // Bytes that records can still use in the current segment before its size target.
   int64_t SpaceLeftInSegment() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status SyncSegment() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Track the failing/succeeding state of Log() (see above): log and set the gauge on changes.
+  void NoteWriteFailure(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void NoteWriteSuccess() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   util::Env* const env_;
   const std::string dir_;
@@ -130,6 +142,9 @@ class Wal {
   // The segment's size after the last successful Log(); a failed one is cut back to it.
   int64_t committed_size_ ABSL_GUARDED_BY(mu_) = 0;
   bool needs_rollback_ ABSL_GUARDED_BY(mu_) = false;  // a failed Rollback() to retry
+  // Log() calls failed since the last one that succeeded, and the last one's error message.
+  int64_t failed_writes_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string last_write_error_ ABSL_GUARDED_BY(mu_);
   // Idle zstd contexts: Log() takes one, compresses outside mu_ so that concurrent committers
   // compress in parallel, and gives it back.
   util::Mutex pool_mu_;
