@@ -151,6 +151,13 @@ DB::DB(std::string dir, DbOptions options)
                            return parts.ok() ? static_cast<double>(parts->size()) : 0.0;
                          });
   registry->NewGaugeFunc(
+      "prometheus_tsdb_partitions_damaged",
+      "Number of partitions with data in missing or damaged table files; queries over their time "
+      "ranges fail until `sextant-tool tsdb repair` removes them.",
+      [this] {
+        return partitions_ == nullptr ? 0.0 : static_cast<double>(partitions_->Damaged().size());
+      });
+  registry->NewGaugeFunc(
       "prometheus_tsdb_storage_blocks_bytes",
       "The number of bytes that are currently used for local storage by all "
       "blocks.",
@@ -187,6 +194,7 @@ absl::Status DB::OpenParts() {
   RETURN_IF_ERROR(env_->CreateDir(dir_));
   ASSIGN_OR_RETURN(lock_, env_->LockFile(dir_ + "/lock"));
   ASSIGN_OR_RETURN(partitions_, partition::PartitionStore::Open(dir_ + "/partitions"));
+  LogDamage();
   ASSIGN_OR_RETURN(std::vector<partition::PartitionMeta> parts, partitions_->List());
   // Samples up to the newest partition's end are in partitions already: replay must skip them
   // and appenders must refuse them.
@@ -215,6 +223,7 @@ absl::Status DB::OpenReadOnly() {
   if (env_->IsDirectory(dir_ + "/partitions")) {
     ASSIGN_OR_RETURN(partitions_,
                      partition::PartitionStore::Open(dir_ + "/partitions", store_options));
+    LogDamage();
     ASSIGN_OR_RETURN(std::vector<partition::PartitionMeta> parts, partitions_->List());
     for (const auto& p : parts) head_->SetMinValidTime(p.end);
   }
@@ -230,6 +239,15 @@ absl::Status DB::OpenReadOnly() {
   }
   head_->FinishReplay(&stats);
   return absl::OkStatus();
+}
+
+void DB::LogDamage() const {
+  for (const partition::DamagedPartition& d : partitions_->Damaged()) {
+    Log().Error(
+        "Damaged partition: queries over its time range fail until it is repaired "
+        "(sextant-tool tsdb repair)",
+        {{"partition", d.Name()}, {"file", d.file}, {"problem", d.problem}});
+  }
 }
 
 absl::Status DB::ReplayWal() {
@@ -468,7 +486,12 @@ absl::Status DB::MergePartitions() {
     int64_t end = start + width;
     size_t j = i;
     while (j < parts.size() && parts[j].end <= end && parts[j].start >= start) ++j;
-    if (j - i >= 2 && end <= sealed) {
+    // A day with a damaged partition stays as it is until it is repaired: merging would read
+    // the damaged file and fail on every round.
+    bool damaged =
+        std::any_of(parts.begin() + static_cast<long>(i), parts.begin() + static_cast<long>(j),
+                    [&](const auto& p) { return partitions_->IsDamaged(p.start, p.end); });
+    if (j - i >= 2 && end <= sealed && !damaged) {
       auto begin = std::chrono::steady_clock::now();
       std::vector<partition::PartitionMeta> inputs(parts.begin() + static_cast<long>(i),
                                                    parts.begin() + static_cast<long>(j));

@@ -71,8 +71,11 @@ class DB final : public Storage {
  public:
   // Opens (creating if needed) the database in `dir`: takes the lock, opens the partitions,
   // replays the WAL into the head (a corrupt tail is cut back and logged, never fatal) and starts
-  // the background thread. Errors: FailedPrecondition when another process holds the lock; I/O
-  // and DataLoss errors the directory cannot be opened past.
+  // the background thread. Damaged partition files do not stop it: the partitions in them are
+  // logged, counted in prometheus_tsdb_partitions_damaged, and queries over their time ranges fail
+  // with DataLoss naming them (partition::PartitionStore, "Damage"). Errors: FailedPrecondition
+  // when another process holds the lock; I/O and DataLoss errors the directory cannot be opened
+  // past (such as a damaged partition catalog).
   static absl::StatusOr<std::unique_ptr<DB>> Open(const std::string& dir, DbOptions options = {});
   ~DB() override;
 
@@ -105,6 +108,8 @@ class DB final : public Storage {
   absl::Status OpenParts();
   absl::Status OpenReadOnly();
   absl::Status ReplayWal();
+  // Logs each damaged partition the store found on opening.
+  void LogDamage() const;
   // Chunk snapshots (db_snapshot.cc): <dir>/wal/chunk_snapshot.NNNNNNNN, the head as of the end
   // of segment NNNNNNNN, written by Close(). Load returns the segment it covers, or nullopt when
   // there is none usable (stale, corrupt: then the WAL is replayed in full).

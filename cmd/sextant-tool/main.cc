@@ -24,6 +24,7 @@
 #include "cmd/sextant-tool/cli.h"
 #include "cmd/sextant-tool/tsdb_dump.h"
 #include "cmd/sextant-tool/tsdb_list.h"
+#include "cmd/sextant-tool/tsdb_repair.h"
 #include "util/log.h"
 
 #ifdef SEXTANT_TOOL_HAVE_TEST_RULES
@@ -146,6 +147,13 @@ std::vector<CommandSpec> Commands() {
         o.human_readable = a.Bool("human-readable");
         return Report(ListPartitions(o, std::cout));
       },
+  });
+  commands.push_back({
+      {"tsdb", "repair"},
+      "Remove partitions whose table files are missing or damaged (the server must be stopped).",
+      {},
+      {{"db path", "Database path (default is data/).", false, false}},
+      [](const ParsedArgs& a) { return Report(RepairDataDir(a.Arg(0, "data/"), std::cout)); },
   });
   commands.push_back({
       {"tsdb", "dump"},

@@ -11,6 +11,7 @@
 #include "tsdb/partition/partition_reader.h"
 #include "tsdb/partition/partition_store.h"
 #include "util/status_macros.h"
+#include "util/strings.h"
 
 namespace sextant::tsdb::partition {
 namespace {
@@ -29,6 +30,13 @@ class SnapshotHolder {
   rocksdb::DB* db_;
   const rocksdb::Snapshot* snapshot_;
 };
+
+// Read errors name the partition: a corrupt block found at read time is damage to that partition.
+absl::Status InPartition(const absl::Status& status, const PartitionMeta& meta) {
+  if (status.ok() || absl::IsNotFound(status)) return status;
+  return absl::Status(status.code(),
+                      util::StrCat("partition ", meta.Name(), ": ", status.message()));
+}
 
 class ErrorIterator final : public SeriesIterator {
  public:
@@ -60,7 +68,7 @@ class PartitionSeries final : public Series {
     PartitionReader reader(snap_->db(), snap_->snapshot(), meta_);
     auto samples = std::make_shared<std::vector<model::Sample>>();
     if (absl::Status s = reader.Samples(id_, samples.get()); !s.ok()) {
-      return std::make_unique<ErrorIterator>(std::move(s));
+      return std::make_unique<ErrorIterator>(InPartition(s, meta_));
     }
     auto by_t = [](const model::Sample& s, int64_t t) { return s.t < t; };
     size_t begin =
@@ -93,18 +101,18 @@ class PartitionQuerier final : public Querier {
     for (const PartitionMeta& meta : partitions_) {
       PartitionReader reader(snap_->db(), snap_->snapshot(), meta);
       index::PostingsList ids = index::PostingsForMatchers(reader, matchers);
-      if (!reader.status().ok()) return ErrorSeriesSet(reader.status());
+      if (!reader.status().ok()) return ErrorSeriesSet(InPartition(reader.status(), meta));
       std::vector<std::unique_ptr<Series>> series;
       for (uint64_t id : ids) {
         auto header = reader.Header(static_cast<uint32_t>(id));
         if (!header.ok()) {
           if (absl::IsNotFound(header.status())) continue;  // emptied by CleanTombstones
-          return ErrorSeriesSet(header.status());
+          return ErrorSeriesSet(InPartition(header.status(), meta));
         }
         if (header->max_time < mint() || header->min_time > maxt()) continue;
         if (meta.has_tombstones) {
           auto deleted = reader.Tombstones(static_cast<uint32_t>(id));
-          if (!deleted.ok()) return ErrorSeriesSet(deleted.status());
+          if (!deleted.ok()) return ErrorSeriesSet(InPartition(deleted.status(), meta));
           if (deleted->Covers(std::max(mint(), header->min_time),
                               std::min(maxt(), header->max_time))) {
             continue;
@@ -146,7 +154,7 @@ class PartitionQuerier final : public Querier {
       PartitionReader reader(snap_->db(), snap_->snapshot(), meta);
       if (matchers.empty()) {
         auto names = all(reader);
-        if (!names.ok()) return names.status();
+        if (!names.ok()) return InPartition(names.status(), meta);
         out.insert(names->begin(), names->end());
         continue;
       }
@@ -154,12 +162,12 @@ class PartitionQuerier final : public Querier {
         auto header = reader.Header(static_cast<uint32_t>(id));
         if (!header.ok()) {
           if (absl::IsNotFound(header.status())) continue;
-          return header.status();
+          return InPartition(header.status(), meta);
         }
         if (header->max_time < mint() || header->min_time > maxt()) continue;
         from_labels(header->labels, &out);
       }
-      if (!reader.status().ok()) return reader.status();
+      if (!reader.status().ok()) return InPartition(reader.status(), meta);
     }
     return std::vector<std::string>(out.begin(), out.end());
   }
@@ -172,6 +180,13 @@ class PartitionQuerier final : public Querier {
 
 absl::StatusOr<std::unique_ptr<Querier>> PartitionStore::NewQuerier(int64_t mint,
                                                                     int64_t maxt) const {
+  for (const DamagedPartition& d : Damaged()) {
+    if (d.max_time >= mint && d.min_time <= maxt) {
+      return absl::DataLossError(util::StrCat(
+          "partition ", d.Name(), " is damaged (", d.file, ": ", d.problem,
+          "); queries over its time range fail until `sextant-tool tsdb repair` removes it"));
+    }
+  }
   // The snapshot comes first so the catalog and the data are read as of the same moment (a
   // merge finishing in between must not hide its inputs' data from this querier).
   auto snap = std::make_shared<const SnapshotHolder>(db_.get());

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <system_error>
+#include <tuple>
 #include <utility>
 
 #include "rocksdb/convenience.h"
@@ -23,6 +25,7 @@
 namespace sextant::tsdb::partition {
 
 std::string PartitionMeta::Name() const { return util::StrCat(start, "-", end); }
+std::string DamagedPartition::Name() const { return util::StrCat(start, "-", end); }
 
 PartitionStore::PartitionStore(std::unique_ptr<rocksdb::DB> db, std::string dir)
     : db_(std::move(db)), dir_(std::move(dir)) {}
@@ -31,10 +34,11 @@ PartitionStore::~PartitionStore() {
   if (db_ != nullptr) db_->Close().PermitUncheckedError();
 }
 
-absl::StatusOr<std::unique_ptr<PartitionStore>> PartitionStore::Open(
-    const std::string& dir, PartitionStoreOptions options) {
+namespace {
+
+rocksdb::Options StoreOptions(const PartitionStoreOptions& options) {
   rocksdb::Options opts;
-  opts.create_if_missing = true;
+  opts.create_if_missing = !options.read_only;
   opts.compression = rocksdb::kZSTD;
   opts.bottommost_compression = rocksdb::kZSTD;
   opts.write_buffer_size = options.write_buffer_bytes;
@@ -42,20 +46,75 @@ absl::StatusOr<std::unique_ptr<PartitionStore>> PartitionStore::Open(
   opts.max_background_jobs = 2;
   opts.keep_log_file_num = 3;
   opts.max_open_files = 256;
+  // One partition per table file once compacted: damage to a file stays in its partition.
+  opts.sst_partitioner_factory = PartitionSstPartitionerFactory();
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table.block_size = 16 << 10;
   opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return opts;
+}
+
+rocksdb::Status OpenRocks(const rocksdb::Options& opts, const std::string& dir, bool read_only,
+                          std::unique_ptr<rocksdb::DB>* out) {
   rocksdb::DB* raw = nullptr;
-  if (options.read_only) {
-    opts.create_if_missing = false;
-    RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenForReadOnly(opts, dir, &raw), dir));
-  } else {
-    RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(opts, dir, &raw), dir));
+  rocksdb::Status s = read_only ? rocksdb::DB::OpenForReadOnly(opts, dir, &raw)
+                                : rocksdb::DB::Open(opts, dir, &raw);
+  out->reset(raw);
+  return s;
+}
+
+std::string DescribeDamage(const std::vector<DamagedFile>& files) {
+  std::string out;
+  for (const DamagedFile& f : files) {
+    util::StrAppend(&out, out.empty() ? "" : "; ", f.file, " (", f.problem, ")");
   }
-  auto store =
-      std::unique_ptr<PartitionStore>(new PartitionStore(std::unique_ptr<rocksdb::DB>(raw), dir));
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PartitionStore>> PartitionStore::Open(
+    const std::string& dir, PartitionStoreOptions options) {
+  rocksdb::Options opts = StoreOptions(options);
+  std::unique_ptr<rocksdb::DB> db;
+  rocksdb::Status s = OpenRocks(opts, dir, options.read_only, &db);
+  bool lenient = false;
+  if (!s.ok() && (s.IsCorruption() || s.IsIOError())) {
+    // A table file the MANIFEST names is missing or damaged. Open without RocksDB's consistency
+    // checks, and without automatic compactions, which would read the damaged file and fail over
+    // and over; the damaged partitions are found below and kept out of queries.
+    rocksdb::Options lenient_opts = opts;
+    lenient_opts.paranoid_checks = false;
+    lenient_opts.disable_auto_compactions = true;
+    lenient_opts.level0_slowdown_writes_trigger = 1 << 20;
+    lenient_opts.level0_stop_writes_trigger = 1 << 20;
+    std::unique_ptr<rocksdb::DB> retry;
+    if (OpenRocks(lenient_opts, dir, options.read_only, &retry).ok()) {
+      db = std::move(retry);
+      lenient = true;
+    }
+  }
+  if (db == nullptr || (!s.ok() && !lenient)) return FromRocks(s, dir);
+  auto store = std::unique_ptr<PartitionStore>(new PartitionStore(std::move(db), dir));
+  store->lenient_ = lenient;
+  if (lenient) {
+    ASSIGN_OR_RETURN(std::vector<DamagedFile> files, FindDamagedFiles(store->db_.get(), dir));
+    // Lenient opening got past something the file checks do not see: report the original error.
+    if (files.empty()) return FromRocks(s, dir);
+    for (const DamagedFile& f : files) {
+      if (!f.HoldsCatalog()) continue;
+      // The catalog may only be readable through the damaged file: try, and if it fails, say so.
+      if (auto catalog = store->List(); !catalog.ok()) {
+        return absl::DataLossError(util::StrCat(
+            dir, ": the partition catalog is in a damaged table file: ", DescribeDamage(files),
+            "; run `sextant-tool tsdb repair` on the data directory (", catalog.status().message(),
+            ")"));
+      }
+    }
+  }
   if (!options.read_only) RETURN_IF_ERROR(store->Recover());
+  if (lenient) RETURN_IF_ERROR(store->RefreshDamage());
   return store;
 }
 
@@ -96,6 +155,49 @@ absl::Status PartitionStore::Recover() {
     if (!p.complete || covered) RETURN_IF_ERROR(DropLocked(p));
   }
   return absl::OkStatus();
+}
+
+absl::Status PartitionStore::RefreshDamage() {
+  std::vector<DamagedPartition> damaged;
+  if (lenient_) {
+    ASSIGN_OR_RETURN(std::vector<DamagedFile> files, FindDamagedFiles(db_.get(), dir_));
+    ASSIGN_OR_RETURN(std::vector<PartitionMeta> catalog, ReadCatalog(db_.get(), nullptr));
+    for (const DamagedFile& f : files) {
+      auto add = [&](int64_t start, int64_t end, int64_t min_time, int64_t max_time) {
+        for (const DamagedPartition& d : damaged) {
+          if (d.start == start && d.end == end) return;
+        }
+        damaged.push_back({start, end, min_time, max_time, f.file, f.problem});
+      };
+      for (const PartitionMeta& p : catalog) {
+        if (f.Overlaps(p.start, p.end)) add(p.start, p.end, p.min_time, p.max_time);
+      }
+      // Data keys whose catalog entry is gone (it was in the damaged file too).
+      for (auto [start, end] : f.NamedPartitions()) add(start, end, start, end - 1);
+    }
+    std::sort(damaged.begin(), damaged.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.start, a.end) < std::tie(b.start, b.end);
+    });
+    if (files.empty()) {
+      // The damage is gone (dropped): let RocksDB compact again.
+      lenient_ = false;
+      db_->SetOptions({{"disable_auto_compactions", "false"}}).PermitUncheckedError();
+    }
+  }
+  util::MutexLock lock(&damage_mu_);
+  damaged_ = std::move(damaged);
+  return absl::OkStatus();
+}
+
+std::vector<DamagedPartition> PartitionStore::Damaged() const {
+  util::MutexLock lock(&damage_mu_);
+  return damaged_;
+}
+
+bool PartitionStore::IsDamaged(int64_t start, int64_t end) const {
+  util::MutexLock lock(&damage_mu_);
+  return std::any_of(damaged_.begin(), damaged_.end(),
+                     [&](const DamagedPartition& d) { return d.start == start && d.end == end; });
 }
 
 absl::StatusOr<std::vector<PartitionMeta>> PartitionStore::List() const { return ListAt(nullptr); }
@@ -194,7 +296,14 @@ absl::Status PartitionStore::DropLocked(const PartitionMeta& meta) {
   rocksdb::DeleteFilesInRange(db_.get(), db_->DefaultColumnFamily(), &b, &l).PermitUncheckedError();
   rocksdb::CompactRangeOptions cro;
   cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  return FromRocks(db_->CompactRange(cro, &b, &l), util::StrCat("compacting ", meta.Name()));
+  rocksdb::Status compacted = db_->CompactRange(cro, &b, &l);
+  if (lenient_) {
+    // The compaction may have had to read a damaged file: the drop itself is done, and the space
+    // comes back once the store is repaired. A damaged file wholly in the range is gone now.
+    compacted.PermitUncheckedError();
+    return RefreshDamage();
+  }
+  return FromRocks(compacted, util::StrCat("compacting ", meta.Name()));
 }
 
 absl::StatusOr<size_t> PartitionStore::Delete(int64_t mint, int64_t maxt,
@@ -261,6 +370,57 @@ absl::Status PartitionStore::CleanTombstones() {
     RETURN_IF_ERROR(FromRocks(db_->Write(sync, &batch), "cleaning tombstones"));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<RepairReport> PartitionStore::Repair(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir + "/CURRENT", ec)) {
+    return absl::NotFoundError(util::StrCat(dir, ": no partition store"));
+  }
+  RepairReport report;
+  rocksdb::Options opts = StoreOptions({});
+  {
+    // What is damaged, seen as the server sees it.
+    rocksdb::Options lenient = opts;
+    lenient.paranoid_checks = false;
+    lenient.disable_auto_compactions = true;
+    std::unique_ptr<rocksdb::DB> db;
+    RETURN_IF_ERROR(FromRocks(OpenRocks(lenient, dir, /*read_only=*/false, &db), dir));
+    ASSIGN_OR_RETURN(report.files, FindDamagedFiles(db.get(), dir));
+    RETURN_IF_ERROR(FromRocks(db->Close(), dir));
+  }
+  if (!report.files.empty()) {
+    // RepairDB rebuilds the MANIFEST from the table files that read; the others go to lost/.
+    RETURN_IF_ERROR(FromRocks(rocksdb::RepairDB(dir, opts), util::StrCat("repairing ", dir)));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<PartitionStore> store, Open(dir));
+  ASSIGN_OR_RETURN(std::vector<PartitionMeta> catalog, ReadCatalog(store->db(), nullptr));
+  for (const DamagedFile& f : report.files) {
+    auto add = [&](int64_t start, int64_t end) {
+      for (const DamagedPartition& d : report.dropped) {
+        if (d.start == start && d.end == end) return;
+      }
+      report.dropped.push_back({start, end, start, end - 1, f.file, f.problem});
+    };
+    for (const PartitionMeta& p : catalog) {
+      if (f.Overlaps(p.start, p.end)) add(p.start, p.end);
+    }
+    for (auto [start, end] : f.NamedPartitions()) add(start, end);
+  }
+  // What survived of a damaged partition is dropped whole: a partition is served complete or not
+  // at all.
+  for (DamagedPartition& d : report.dropped) {
+    for (const PartitionMeta& p : catalog) {
+      if (p.start == d.start && p.end == d.end) d.min_time = p.min_time, d.max_time = p.max_time;
+    }
+    PartitionMeta meta;
+    meta.start = d.start;
+    meta.end = d.end;
+    RETURN_IF_ERROR(store->Drop(meta));
+  }
+  // RepairDB leaves every table in level 0; rewrite them one partition per file.
+  RETURN_IF_ERROR(store->CompactAll());
+  return report;
 }
 
 absl::Status PartitionStore::Checkpoint(const std::string& dir) const {

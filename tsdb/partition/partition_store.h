@@ -12,6 +12,15 @@
 // that crashed before removing its inputs), so a crash at any point leaves either the old or the
 // new partitions, never a mix that double counts.
 //
+// Damage: when the MANIFEST names a table file that is missing, truncated or has an unreadable
+// footer, Open() still opens the store (leniently: RocksDB's paranoid checks and automatic
+// compactions off) and reports the partitions whose keys lie in the damaged files' key ranges
+// through Damaged(). Queriers over their time ranges fail with DataLoss naming partition and file;
+// every other partition is served. Compactions cut table files at partition boundaries, so a
+// damaged file rarely holds more than one partition. Repair() (sextant-tool tsdb repair) removes
+// the damaged files and partitions. A read that finds a corrupt block later fails the query with
+// DataLoss naming the partition. See docs/format/partitions.md, "Damage".
+//
 // Thread-safety: all methods are thread-safe. Queriers read through a RocksDB snapshot, so a
 // partition deleted meanwhile stays readable to them.
 
@@ -27,6 +36,7 @@
 #include "model/labels.h"
 #include "model/matcher.h"
 #include "model/sample.h"
+#include "tsdb/partition/damage.h"
 #include "tsdb/storage.h"
 #include "tsdb/tombstones.h"
 #include "util/mutex.h"
@@ -52,6 +62,23 @@ struct PartitionMeta {
   std::string Name() const;
 };
 
+// A partition whose keys lie (at least in part) in a damaged table file.
+struct DamagedPartition {
+  int64_t start = 0;  // the partition's [start, end), as its keys name it
+  int64_t end = 0;
+  int64_t min_time = 0;  // of its samples, from the catalog; start/end - 1 when the entry is lost
+  int64_t max_time = 0;
+  std::string file;  // the damaged table file
+  std::string problem;
+  std::string Name() const;  // "<start>-<end>", as PartitionMeta::Name()
+};
+
+// What Repair() did.
+struct RepairReport {
+  std::vector<DamagedFile> files;         // damaged files found (moved to <dir>/lost/)
+  std::vector<DamagedPartition> dropped;  // partitions removed because of them
+};
+
 // One series to write: labels and its samples sorted by time.
 struct SeriesSamples {
   model::Labels labels;
@@ -75,6 +102,17 @@ class PartitionStore {
   ~PartitionStore();
   PartitionStore(const PartitionStore&) = delete;
   PartitionStore& operator=(const PartitionStore&) = delete;
+
+  // Opens the store in `dir` (which no process may hold open), moves damaged table files to
+  // <dir>/lost/ with RocksDB's RepairDB, drops every partition that had keys in them, and compacts
+  // the store so that every table file holds one partition. Afterwards Open() finds no damage.
+  // Errors: NotFound when `dir` holds no store; RocksDB errors naming the file.
+  static absl::StatusOr<RepairReport> Repair(const std::string& dir);
+
+  // The damaged partitions found by Open() (and still there after drops), oldest first.
+  std::vector<DamagedPartition> Damaged() const;
+  // Whether partition [start, end) is among them.
+  bool IsDamaged(int64_t start, int64_t end) const;
 
   // Complete partitions, oldest first. Errors: DataLoss for a corrupt catalog; RocksDB errors.
   absl::StatusOr<std::vector<PartitionMeta>> List() const;
@@ -105,7 +143,8 @@ class PartitionStore {
   // Rewrites partitions with tombstones without the deleted samples.
   absl::Status CleanTombstones();
 
-  // A querier over the partitions overlapping [mint, maxt], as of now.
+  // A querier over the partitions overlapping [mint, maxt], as of now. Errors: DataLoss naming
+  // the partition and file when a damaged partition overlaps the range.
   absl::StatusOr<std::unique_ptr<Querier>> NewQuerier(int64_t mint, int64_t maxt) const;
 
   // Writes a consistent copy of the store (hard links where possible) into `dir`, which must not
@@ -127,6 +166,8 @@ class PartitionStore {
   explicit PartitionStore(std::unique_ptr<rocksdb::DB> db, std::string dir);
   absl::Status PutMeta(const PartitionMeta& meta, bool sync);
   absl::Status Recover();
+  // Recomputes damaged_ from the live table files and the catalog.
+  absl::Status RefreshDamage();
   absl::Status DropLocked(const PartitionMeta& meta);
   absl::StatusOr<std::vector<PartitionMeta>> ListAt(const rocksdb::Snapshot* snapshot) const;
 
@@ -134,6 +175,9 @@ class PartitionStore {
   std::string dir_;
   // Serializes writers of the catalog (Write, Merge, Drop, Delete, CleanTombstones).
   util::Mutex write_mu_;
+  mutable util::Mutex damage_mu_;
+  std::vector<DamagedPartition> damaged_ ABSL_GUARDED_BY(damage_mu_);
+  bool lenient_ = false;  // opened past damage: RocksDB's automatic compactions are off
 };
 
 }  // namespace sextant::tsdb::partition
