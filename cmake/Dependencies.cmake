@@ -15,6 +15,17 @@ pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 find_package(nlohmann_json REQUIRED)
 find_package(RocksDB REQUIRED CONFIG)  # the persistent partitions; linked as the shared library
 
+# libxcrypt (libcrypt-dev; part of every libc6-dev): crypt_rn's bcrypt for the web config's
+# basic_auth_users (api/web/bcrypt.cc).
+find_library(CRYPT_LIBRARY NAMES crypt REQUIRED)
+find_path(CRYPT_INCLUDE_DIR crypt.h REQUIRED)
+if(NOT TARGET Crypt::Crypt)
+  add_library(Crypt::Crypt UNKNOWN IMPORTED)
+  set_target_properties(Crypt::Crypt PROPERTIES
+    IMPORTED_LOCATION "${CRYPT_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${CRYPT_INCLUDE_DIR}")
+endif()
+
 # Debian's yaml-cpp 0.7 exports the plain `yaml-cpp` target; give it the namespaced name and make
 # its headers SYSTEM so their warnings never fail our -Werror build.
 if(NOT TARGET yaml-cpp::yaml-cpp)

@@ -104,6 +104,9 @@ const std::vector<FlagDef>& FlagTable() {
                        "embedded default config that scrapes Sextant itself is used."));
     t.push_back(String("web.listen-address", &Flags::web_listen_address,
                        "Address to listen on for UI, API, and telemetry."));
+    t.push_back(String("web.config.file", &Flags::web_config_file,
+                       "[EXPERIMENTAL] Path to configuration file that can enable TLS or "
+                       "authentication."));
     t.push_back(Duration("web.read-timeout", &Flags::web_read_timeout,
                          "Maximum duration before timing out read of the request, and closing "
                          "idle connections."));

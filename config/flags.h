@@ -17,6 +17,7 @@ namespace sextant::config {
 struct Flags {
   std::string config_file;  // "" runs the embedded default config
   std::string web_listen_address = "0.0.0.0:9090";
+  std::string web_config_file;  // exporter-toolkit's web config (api/web/web_config.h); "" = none
   absl::Duration web_read_timeout = absl::Minutes(5);
   int64_t web_max_connections = 512;
   std::string web_external_url;

@@ -74,6 +74,19 @@ TEST(ParseFlags, ErrorsNameTheFlag) {
   EXPECT_FALSE(ParseFlags({"--query.max-samples=lots"}).ok());
 }
 
+TEST(ParseFlags, WebConfigFile) {
+  auto p = ParseFlags({});
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->flags.web_config_file, "");
+  p = ParseFlags({"--web.config.file=/etc/sextant/web.yml"});
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->flags.web_config_file, "/etc/sextant/web.yml");
+  EXPECT_THAT(FlagsUsage(), HasSubstr("--web.config.file"));
+  std::map<std::string, std::string> values;
+  for (auto& [k, v] : FlagValues(p->flags)) values[k] = v;
+  EXPECT_EQ(values.at("web.config.file"), "/etc/sextant/web.yml");
+}
+
 TEST(FlagValues, ListsEveryFlagWithPrometheusFormatting) {
   auto p = ParseFlags({"--storage.tsdb.retention.size=1GB"});
   std::map<std::string, std::string> values;
