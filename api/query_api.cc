@@ -287,11 +287,16 @@ QueryApi::QueryApi(QueryApiOptions options, tsdb::Storage* storage, promql::Engi
 
 int64_t QueryApi::Now() const { return options_.now ? options_.now() : model::NowTimestamp(); }
 
-ApiResult QueryApi::Query(const Params& p) const { return RunQuery(p, /*range=*/false); }
-ApiResult QueryApi::QueryRange(const Params& p) const { return RunQuery(p, /*range=*/true); }
+ApiResult QueryApi::Query(const Params& p, const RequestContext& ctx) const {
+  return RunQuery(p, /*range=*/false, ctx);
+}
+ApiResult QueryApi::QueryRange(const Params& p, const RequestContext& ctx) const {
+  return RunQuery(p, /*range=*/true, ctx);
+}
 
-ApiResult QueryApi::RunQuery(const Params& p, bool range) const {
+ApiResult QueryApi::RunQuery(const Params& p, bool range, const RequestContext& ctx) const {
   promql::QueryOptions opts;
+  opts.cancel = ctx.cancel;
   if (auto to = Param(p, "timeout"); to && !to->empty()) {
     absl::StatusOr<absl::Duration> d = ParseApiDuration(*to);
     if (!d.ok()) return BadData(InvalidParam("timeout", util::FromAbsl(d.status().message())));

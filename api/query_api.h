@@ -19,6 +19,7 @@
 //
 // Thread-safety: all handlers may run concurrently; the storage and engine must be thread-safe.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -46,6 +47,13 @@ struct ApiResult {
   std::string content_type = "application/json";
 };
 
+// What a handler knows about its request besides the parameters.
+struct RequestContext {
+  // Becomes true when the client goes away (the HTTP server watches the connection); the query
+  // then stops with 499 canceled. Null: never canceled. Must outlive the call.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
 struct QueryApiOptions {
   // Points a range query may return per series (Prometheus's fixed 11,000).
   int64_t max_points_per_series = 11'000;
@@ -65,8 +73,8 @@ class QueryApi {
   QueryApi(QueryApiOptions options, tsdb::Storage* storage, promql::Engine* engine, tsdb::DB* db,
            const scrape::ScrapeManager* scrape = nullptr);
 
-  ApiResult Query(const Params& p) const;
-  ApiResult QueryRange(const Params& p) const;
+  ApiResult Query(const Params& p, const RequestContext& ctx = {}) const;
+  ApiResult QueryRange(const Params& p, const RequestContext& ctx = {}) const;
   ApiResult FormatQuery(const Params& p) const;
   ApiResult Series(const Params& p) const;
   ApiResult LabelNames(const Params& p) const;
@@ -96,7 +104,7 @@ class QueryApi {
   ApiResult LabelStrings(const Params& p,
                          const std::function<absl::StatusOr<std::vector<std::string>>(
                              tsdb::Querier&, const std::vector<model::Matcher>&)>& list) const;
-  ApiResult RunQuery(const Params& p, bool range) const;
+  ApiResult RunQuery(const Params& p, bool range, const RequestContext& ctx) const;
 
   const QueryApiOptions options_;
   tsdb::Storage* const storage_;

@@ -1,12 +1,8 @@
 #include "api/server.h"
 
-#include <charconv>
-#include <chrono>
-#include <thread>
-
-#include <httplib.h>
-
 #include "api/envelope.h"
+#include "api/http/request.h"
+#include "api/http/router.h"
 #include "api/query_api.h"
 #include "api/remote/remote.h"
 #include "api/rules_api.h"
@@ -17,9 +13,10 @@
 namespace sextant::api {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
-using Handler = std::function<void(const Request&, Response&)>;
+using http::Executor;
+using http::Handler;
+using http::Request;
+using http::Response;
 
 const util::Logger kLog("web");
 
@@ -27,13 +24,11 @@ constexpr char kTextPlain[] = "text/plain; charset=utf-8";
 constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8";
 
 void Json(Response& res, const std::string& data_json) {
-  res.status = 200;
-  res.set_content(SuccessBody(data_json), kJsonContentType);
+  res.Set(200, SuccessBody(data_json), kJsonContentType);
 }
 
 void Text(Response& res, int status, std::string body) {
-  res.status = status;
-  res.set_content(std::move(body), kTextPlain);
+  res.Set(status, std::move(body), kTextPlain);
 }
 
 }  // namespace
@@ -54,31 +49,7 @@ std::string RoutePrefix(std::string_view route_prefix_flag, std::string_view ext
 }
 
 absl::StatusOr<std::pair<std::string, int>> SplitListenAddress(std::string_view address) {
-  auto bad = [&](std::string_view why) {
-    return absl::InvalidArgumentError(util::StrCat("address ", address, ": ", why));
-  };
-  std::string_view host;
-  std::string_view port;
-  if (!address.empty() && address[0] == '[') {
-    const size_t close = address.find(']');
-    if (close == std::string_view::npos) return bad("missing ']' in address");
-    host = address.substr(1, close - 1);
-    if (close + 1 >= address.size() || address[close + 1] != ':')
-      return bad("missing port in address");
-    port = address.substr(close + 2);
-  } else {
-    const size_t colon = address.rfind(':');
-    if (colon == std::string_view::npos) return bad("missing port in address");
-    host = address.substr(0, colon);
-    if (host.find(':') != std::string_view::npos) return bad("too many colons in address");
-    port = address.substr(colon + 1);
-  }
-  int p = -1;
-  const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-  if (ec != std::errc() || ptr != port.data() + port.size() || p < 0 || p > 65535) {
-    return bad("invalid port");
-  }
-  return std::make_pair(host.empty() ? std::string("0.0.0.0") : std::string(host), p);
+  return http::SplitHostPort(address);
 }
 
 ApiServer::ApiServer(ServerOptions options, ServerHooks hooks, util::Registry* registry)
@@ -90,61 +61,65 @@ ApiServer::ApiServer(ServerOptions options, ServerHooks hooks, util::Registry* r
       durations_(registry->NewHistogramFamily("prometheus_http_request_duration_seconds",
                                               "Histogram of latencies for HTTP requests.",
                                               {"handler"}, {.1, .2, .4, 1, 3, 8, 20, 60, 120})),
-      http_(std::make_unique<httplib::Server>()) {}
+      router_(std::make_unique<http::Router>(options_.route_prefix)) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
-// Registers the routes on the httplib server, each wrapped to record its metrics.
+// Registers the routes on the router, each wrapped to record its metrics.
 class ApiServer::Routes {
  public:
   explicit Routes(ApiServer* s) : s_(s) {}
 
-  // `path` is an httplib pattern (a regex); `handler_label` names it in the metrics.
-  void Add(std::string_view method, const std::string& path, Handler handler,
-           std::string handler_label = "") {
-    if (handler_label.empty()) handler_label = path;
+  // `pattern` is a router pattern (api/http/router.h); `handler_label` names it in the metrics.
+  void Add(std::string_view method, const std::string& pattern, Handler handler,
+           std::string handler_label = "", Executor executor = Executor::kInline) {
+    if (handler_label.empty()) handler_label = pattern;
+    const bool api_v1 = pattern.rfind("/api/v1/", 0) == 0;
     // Routes is a short-lived builder: handlers capture the server, never `this`.
-    Handler wrapped = [s = s_, handler_label, handler = std::move(handler)](const Request& req,
-                                                                            Response& res) {
+    Handler wrapped = [s = s_, handler_label, api_v1, handler = std::move(handler)](Request& req,
+                                                                                    Response& res) {
       const absl::Time start = absl::Now();
-      handler(req, res);
-      if (res.status < 0) res.status = 200;
+      if (req.cancelled()) {
+        // The client left while the request waited for a pool thread.
+        res.Set(ErrorTypeHttpCode(ErrorType::kCanceled),
+                ErrorBody(ErrorType::kCanceled, "context canceled"), kJsonContentType);
+      } else {
+        handler(req, res);
+      }
+      if (api_v1 && s->options_.cors) s->options_.cors(req, res);
       s->requests_->With({std::to_string(res.status), handler_label})->Inc();
       s->durations_->With({handler_label})->Observe(absl::ToDoubleSeconds(absl::Now() - start));
     };
-    httplib::Server& http = *s_->http_;
-    const std::string full = s_->options_.route_prefix + path;
-    if (method == "GET") http.Get(full, wrapped);  // httplib serves HEAD through GET routes
-    if (method == "POST") http.Post(full, wrapped);
-    if (method == "PUT") http.Put(full, wrapped);
-    if (method == "DELETE") http.Delete(full, wrapped);
+    s_->router_->Add(method, pattern, std::move(wrapped), executor);
   }
 
   void AddAll() {
     const ServerHooks& hooks = s_->hooks_;
     Add("GET", "/-/healthy",
-        [](const Request&, Response& res) { Text(res, 200, "Sextant Server is Healthy.\n"); });
-    Add("GET", "/-/ready", [s = s_](const Request&, Response& res) {
+        [](Request&, Response& res) { Text(res, 200, "Sextant Server is Healthy.\n"); });
+    Add("GET", "/-/ready", [s = s_](Request&, Response& res) {
       if (s->ready_.load()) {
         Text(res, 200, "Sextant Server is Ready.\n");
       } else {
         Text(res, 503, "Service Unavailable");
       }
     });
-    AddLifecycle("/-/reload", [&hooks](const Request&, Response& res) {
-      if (absl::Status s = hooks.reload(); !s.ok()) {
-        Text(res, 500, util::StrCat("failed to reload config: ", s.message()));
-      } else {
-        res.status = 200;
-      }
-    });
-    AddLifecycle("/-/quit", [&hooks](const Request&, Response& res) {
+    AddLifecycle(
+        "/-/reload",
+        [&hooks](Request&, Response& res) {
+          if (absl::Status s = hooks.reload(); !s.ok()) {
+            Text(res, 500, util::StrCat("failed to reload config: ", s.message()));
+          } else {
+            res.status = 200;
+          }
+        },
+        Executor::kBlocking);
+    AddLifecycle("/-/quit", [&hooks](Request&, Response& res) {
       Text(res, 200, "Requesting termination... Goodbye!");
       hooks.quit();
     });
-    Add("GET", "/metrics", [s = s_](const Request&, Response& res) {
-      res.status = 200;
-      res.set_content(s->registry_->WriteText(), kMetricsContentType);
+    Add("GET", "/metrics", [s = s_](Request&, Response& res) {
+      res.Set(200, s->registry_->WriteText(), kMetricsContentType);
     });
     AddStatus("/api/v1/status/buildinfo", [] { return BuildInfoJson(); });
     AddStatus("/api/v1/status/flags", [&hooks] { return FlagsJson(hooks.flags); });
@@ -152,34 +127,37 @@ class ApiServer::Routes {
     AddStatus("/api/v1/status/runtimeinfo",
               [&hooks] { return RuntimeInfoJson(hooks.runtime_info()); });
     AddQueryApi();
+    // The CORS preflight of every API path, answered as Prometheus's api.options: 204.
+    Add("OPTIONS", "/api/v1/*path", [](Request&, Response& res) { res.status = 204; });
+    s_->router_->SetNotFound([s = s_](Request& req, Response& res) {
+      // Unknown paths: Prometheus's API answers JSON under /api/, plain text elsewhere.
+      if (req.path.rfind(s->options_.route_prefix + "/api/", 0) == 0) {
+        res.Set(404, ErrorBody(ErrorType::kNotFound, "page not found"), kJsonContentType);
+      } else {
+        Text(res, 404, "404 page not found\n");
+      }
+      s->requests_->With({"404", "other"})->Inc();
+    });
   }
 
  private:
-  using ApiFn = std::function<ApiResult(const Params&)>;
-
-  static Params ParamsOf(const Request& req) {
-    Params p;
-    for (const auto& [k, v] : req.params) p.emplace(k, v);
-    return p;
-  }
-
   static void Send(Response& res, ApiResult r) {
     res.status = r.status;
     if (r.status == 204) return;
     if (r.content_type == remote::kReadContentType) {
-      res.set_header("Content-Encoding", remote::kReadContentEncoding);
+      res.SetHeader("Content-Encoding", remote::kReadContentEncoding);
     }
-    // Moved in, not copied as set_content would: query results can be megabytes.
+    // Moved, not copied: query results can be megabytes.
     res.body = std::move(r.body);
-    res.set_header("Content-Type", r.content_type);
+    res.SetHeader("Content-Type", r.content_type);
   }
 
   using QueryFn = std::function<ApiResult(const QueryApi&, const Request&)>;
 
   // A route served by the QueryApi once the server is ready; 503 before.
-  void AddReady(std::initializer_list<std::string_view> methods, const std::string& path,
-                QueryFn fn, std::string handler_label = "") {
-    Handler h = [s = s_, fn = std::move(fn)](const Request& req, Response& res) {
+  void AddReady(std::initializer_list<std::string_view> methods, const std::string& pattern,
+                QueryFn fn, std::string handler_label = "", Executor executor = Executor::kInline) {
+    Handler h = [s = s_, fn = std::move(fn)](Request& req, Response& res) {
       const QueryApi* api = s->query_api_.load();
       if (api == nullptr) {
         Text(res, 503, "Service Unavailable");
@@ -187,15 +165,19 @@ class ApiServer::Routes {
       }
       Send(res, fn(*api, req));
     };
-    for (std::string_view m : methods) Add(m, path, h, handler_label);
+    for (std::string_view m : methods) Add(m, pattern, h, handler_label, executor);
   }
 
   // `methods` is a list like {"GET", "POST"}.
-  void AddApi(std::initializer_list<std::string_view> methods, const std::string& path,
-              std::function<ApiResult(const QueryApi*, const Params&)> fn) {
-    AddReady(methods, path, [fn = std::move(fn)](const QueryApi& api, const Request& req) {
-      return fn(&api, ParamsOf(req));
-    });
+  void AddApi(std::initializer_list<std::string_view> methods, const std::string& pattern,
+              std::function<ApiResult(const QueryApi*, const Params&)> fn,
+              Executor executor = Executor::kInline) {
+    AddReady(
+        methods, pattern,
+        [fn = std::move(fn)](const QueryApi& api, const Request& req) {
+          return fn(&api, req.params);
+        },
+        "", executor);
   }
 
   // The rules endpoints: served by the RulesApi once set, else as if there were no rules.
@@ -208,26 +190,35 @@ class ApiServer::Routes {
   }
 
   void AddQueryApi() {
-    AddApi({"GET", "POST"}, "/api/v1/query",
-           [](const QueryApi* a, const Params& p) { return a->Query(p); });
-    AddApi({"GET", "POST"}, "/api/v1/query_range",
-           [](const QueryApi* a, const Params& p) { return a->QueryRange(p); });
+    constexpr Executor kQuery = Executor::kQuery;
+    constexpr Executor kBlocking = Executor::kBlocking;
+    AddReady(
+        {"GET", "POST"}, "/api/v1/query",
+        [](const QueryApi& a, const Request& r) { return a.Query(r.params, {r.cancel}); }, "",
+        kQuery);
+    AddReady(
+        {"GET", "POST"}, "/api/v1/query_range",
+        [](const QueryApi& a, const Request& r) { return a.QueryRange(r.params, {r.cancel}); }, "",
+        kQuery);
     AddApi({"GET", "POST"}, "/api/v1/format_query",
            [](const QueryApi* a, const Params& p) { return a->FormatQuery(p); });
-    AddApi({"GET", "POST"}, "/api/v1/series",
-           [](const QueryApi* a, const Params& p) { return a->Series(p); });
-    AddApi({"GET", "POST"}, "/api/v1/labels",
-           [](const QueryApi* a, const Params& p) { return a->LabelNames(p); });
+    AddApi(
+        {"GET", "POST"}, "/api/v1/series",
+        [](const QueryApi* a, const Params& p) { return a->Series(p); }, kQuery);
+    AddApi(
+        {"GET", "POST"}, "/api/v1/labels",
+        [](const QueryApi* a, const Params& p) { return a->LabelNames(p); }, kQuery);
     AddReady(
-        {"GET"}, R"(/api/v1/label/([^/]+)/values)",
+        {"GET"}, "/api/v1/label/:name/values",
         [](const QueryApi& a, const Request& req) {
-          return a.LabelValues(req.matches[1].str(), ParamsOf(req));
+          return a.LabelValues(req.path_params[0], req.params);
         },
-        "/api/v1/label/:name/values");
+        "", kQuery);
     AddApi({"GET", "POST"}, "/api/v1/query_exemplars",
            [](const QueryApi* a, const Params& p) { return a->QueryExemplars(p); });
-    AddApi({"GET"}, "/api/v1/status/tsdb",
-           [](const QueryApi* a, const Params& p) { return a->TsdbStatus(p); });
+    AddApi(
+        {"GET"}, "/api/v1/status/tsdb",
+        [](const QueryApi* a, const Params& p) { return a->TsdbStatus(p); }, kQuery);
     AddApi({"GET"}, "/api/v1/metadata",
            [](const QueryApi* a, const Params& p) { return a->Metadata(p); });
     AddApi({"GET"}, "/api/v1/targets",
@@ -239,107 +230,79 @@ class ApiServer::Routes {
     AddRules("/api/v1/rules", &RulesApi::Rules);
     AddRules("/api/v1/alerts", &RulesApi::Alerts);
     AddRules("/api/v1/alertmanagers", &RulesApi::Alertmanagers);
-    AddApi({"POST", "PUT"}, "/api/v1/admin/tsdb/delete_series",
-           [](const QueryApi* a, const Params& p) { return a->AdminDeleteSeries(p); });
-    AddApi({"POST", "PUT"}, "/api/v1/admin/tsdb/clean_tombstones",
-           [](const QueryApi* a, const Params& p) { return a->AdminCleanTombstones(p); });
-    AddApi({"POST", "PUT"}, "/api/v1/admin/tsdb/snapshot",
-           [](const QueryApi* a, const Params& p) { return a->AdminSnapshot(p); });
-    AddApi({"GET"}, "/federate", [](const QueryApi* a, const Params& p) { return a->Federate(p); });
-    AddReady({"POST"}, "/api/v1/write",
-             [](const QueryApi& a, const Request& req) { return a.RemoteWrite(req.body); });
-    AddReady({"POST"}, "/api/v1/read",
-             [](const QueryApi& a, const Request& req) { return a.RemoteRead(req.body); });
+    AddApi(
+        {"POST", "PUT"}, "/api/v1/admin/tsdb/delete_series",
+        [](const QueryApi* a, const Params& p) { return a->AdminDeleteSeries(p); }, kBlocking);
+    AddApi(
+        {"POST", "PUT"}, "/api/v1/admin/tsdb/clean_tombstones",
+        [](const QueryApi* a, const Params& p) { return a->AdminCleanTombstones(p); }, kBlocking);
+    AddApi(
+        {"POST", "PUT"}, "/api/v1/admin/tsdb/snapshot",
+        [](const QueryApi* a, const Params& p) { return a->AdminSnapshot(p); }, kBlocking);
+    AddApi(
+        {"GET"}, "/federate", [](const QueryApi* a, const Params& p) { return a->Federate(p); },
+        kQuery);
+    AddReady(
+        {"POST"}, "/api/v1/write",
+        [](const QueryApi& a, const Request& req) { return a.RemoteWrite(req.body); }, "",
+        kBlocking);
+    AddReady(
+        {"POST"}, "/api/v1/read",
+        [](const QueryApi& a, const Request& req) { return a.RemoteRead(req.body); }, "", kQuery);
   }
 
   // Prometheus answers GET and POST alike on the status endpoints (Grafana POSTs buildinfo).
   void AddStatus(const std::string& path, std::function<std::string()> data) {
-    Handler h = [data = std::move(data)](const Request&, Response& res) { Json(res, data()); };
+    Handler h = [data = std::move(data)](Request&, Response& res) { Json(res, data()); };
     Add("GET", path, h);
     Add("POST", path, h);
   }
 
   // POST and PUT when --web.enable-lifecycle is set, 403 otherwise; GET is 405, as Prometheus.
-  void AddLifecycle(const std::string& path, Handler handler) {
+  void AddLifecycle(const std::string& path, Handler handler,
+                    Executor executor = Executor::kInline) {
     if (!s_->options_.enable_lifecycle) {
-      handler = [](const Request&, Response& res) {
-        Text(res, 403, "Lifecycle API is not enabled.");
-      };
+      handler = [](Request&, Response& res) { Text(res, 403, "Lifecycle API is not enabled."); };
+      executor = Executor::kInline;
     }
-    Add("POST", path, handler);
-    Add("PUT", path, handler);
+    Add("POST", path, handler, "", executor);
+    Add("PUT", path, handler, "", executor);
     Add("GET", path,
-        [](const Request&, Response& res) { Text(res, 405, "Only POST or PUT requests allowed"); });
+        [](Request&, Response& res) { Text(res, 405, "Only POST or PUT requests allowed"); });
   }
 
   ApiServer* s_;
 };
 
 absl::Status ApiServer::Start() {
-  auto address = SplitListenAddress(options_.listen_address);
-  if (!address.ok()) return address.status();
+  if (absl::StatusOr<std::pair<std::string, int>> a = SplitListenAddress(options_.listen_address);
+      !a.ok()) {
+    return a.status();
+  }
   Routes(this).AddAll();
-  // httplib's default sets SO_REUSEPORT, which would let a second server bind the same port
-  // silently; SO_REUSEADDR alone still allows quick restarts.
-  http_->set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
-  http_->set_pre_routing_handler([](const Request& req, Response&) {
-    // RFC 7230 3.3.3: a request with neither Content-Length nor Transfer-Encoding has an empty
-    // body. httplib 0.11 instead answers 400 to such a POST, which is exactly what
-    // `curl -X POST .../-/reload` sends. The Request is a mutable local of httplib's, handed to
-    // this hook as const; the header tells it there is nothing to read.
-    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
-      const_cast<Request&>(req).set_header("Content-Length", "0");
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  http_->set_read_timeout(static_cast<time_t>(absl::ToInt64Seconds(options_.read_timeout)));
-  http_->set_payload_max_length(options_.max_request_body_bytes);
-  http_->set_error_handler([this](const Request& req, Response& res) {
-    if (res.status == 404 && res.body.empty()) {
-      // Unknown paths: Prometheus's API answers JSON under /api/, plain text elsewhere.
-      if (req.path.rfind("/api/", 0) == 0) {
-        res.set_content(ErrorBody(ErrorType::kNotFound, "page not found"), kJsonContentType);
-      } else {
-        res.set_content("404 page not found\n", kTextPlain);
-      }
-      requests_->With({"404", "other"})->Inc();
-    }
-  });
-  const auto& [host, port] = *address;
-  if (port == 0) {
-    port_ = http_->bind_to_any_port(host);
-    if (port_ <= 0) return absl::UnavailableError(util::StrCat("cannot listen on ", host, ":0"));
-  } else if (!http_->bind_to_port(host, port)) {
-    return absl::UnavailableError(util::StrCat("listen tcp ", options_.listen_address,
-                                               ": bind: address already in use or not available"));
-  } else {
-    port_ = port;
+  http::HttpServerOptions o;
+  o.listen_address = options_.listen_address;
+  o.io_threads = options_.io_threads;
+  o.query_threads = options_.query_concurrency;
+  o.max_connections = options_.max_connections;
+  o.read_timeout = options_.read_timeout;
+  // Go's server: without their own settings, the header and idle timeouts are the read timeout.
+  o.header_timeout = std::min(options_.read_timeout, absl::Minutes(1));
+  o.idle_timeout = options_.read_timeout;
+  o.max_body_bytes = options_.max_request_body_bytes;
+  o.web = options_.web;
+  http_ = std::make_unique<http::HttpServer>(std::move(o), router_.get());
+  if (absl::Status s = http_->Start(); !s.ok()) {
+    http_.reset();
+    return s;
   }
-  thread_ = std::thread([this] {
-    http_->listen_after_bind();
-    listen_returned_.store(true);
-  });
-  // httplib's stop() does nothing until the listen loop has marked itself running, so a Stop()
-  // right after Start() would hang in join(): wait until the loop runs or has given up.
-  while (!http_->is_running() && !listen_returned_.load()) {
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-  if (!http_->is_running()) {
-    thread_.join();
-    return absl::UnavailableError(
-        util::StrCat("web listener on ", options_.listen_address, " stopped at start"));
-  }
+  port_ = http_->port();
   kLog.Info("Start listening for connections", {{"address", options_.listen_address}});
   return absl::OkStatus();
 }
 
 void ApiServer::Stop() {
-  if (!thread_.joinable()) return;
-  http_->stop();
-  thread_.join();
+  if (http_ != nullptr) http_->Stop();
 }
 
 }  // namespace sextant::api

@@ -2,32 +2,37 @@
 
 // ApiServer: Sextant's HTTP server on --web.listen-address.
 //
-// Serves the management endpoints (/-/healthy, /-/ready, /-/reload, /-/quit), /metrics, and the
-// /api/v1/status/* endpoints, in Prometheus's shapes. Every request is counted in
-// prometheus_http_requests_total{code,handler} and timed in
+// Serves the management endpoints (/-/healthy, /-/ready, /-/reload, /-/quit), /metrics, the
+// /api/v1/status/* endpoints, and once ready the query, metadata, admin, federation and remote
+// endpoints (api/query_api.h) and the rules endpoints (api/rules_api.h), in Prometheus's shapes.
+// Every request is counted in prometheus_http_requests_total{code,handler} and timed in
 // prometheus_http_request_duration_seconds{handler}.
+//
+// The HTTP layer is api/http/server.h (event-driven, keep-alive, timeouts, connection limit,
+// strict parsing, TLS and authentication hooks). PromQL evaluation and the other handlers that
+// read many series (query, query_range, series, labels, label values, federate, remote read,
+// status/tsdb) run on a pool of --query.max-concurrency threads; remote write, admin and reload
+// on a small blocking pool; everything else on the I/O threads, so health checks and /metrics
+// answer while every query slot is busy. A query whose client disconnects is canceled through
+// the engine's cancel flag and counted with code 499 (canceled).
 //
 // Lifecycle: construct, Start() (binds the port; fails if it is taken), SetReady() once storage
 // is open (until then /-/ready answers 503), Stop() to close the listener and finish in-flight
 // requests. Thread-safety: SetReady() and Stop() may be called from any thread; handlers run on
-// the server's worker threads and call the hooks from there.
+// the server's threads and call the hooks from there.
 
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "api/http/server.h"
 #include "util/metrics.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace sextant::api {
 
@@ -39,8 +44,16 @@ struct ServerOptions {
   bool enable_lifecycle = false;                // POST/PUT /-/reload and /-/quit
   // Every endpoint is served under this prefix ("" or e.g. "/sextant"; see RoutePrefix()).
   std::string route_prefix;
-  absl::Duration read_timeout = absl::Minutes(5);
+  absl::Duration read_timeout = absl::Minutes(5);  // --web.read-timeout: a request's whole read
   size_t max_request_body_bytes = 32 << 20;
+  int64_t max_connections = 512;  // --web.max-connections; 0 means no limit
+  int query_concurrency = 20;     // --query.max-concurrency: threads of the query pool
+  int io_threads = 2;
+  // TLS, authentication and extra headers from --web.config.file (api/web/); all optional.
+  http::WebHooks web;
+  // CORS (--web.cors.origin): called on every /api/v1 response (including the OPTIONS preflight,
+  // answered 204) to add Prometheus's Access-Control-* headers when the Origin matches. Optional.
+  std::function<void(const http::Request&, http::Response&)> cors;
 };
 
 // What /api/v1/status/runtimeinfo reports besides what the server knows itself.
@@ -96,9 +109,8 @@ class ApiServer {
   util::Registry* const registry_;
   util::Family<util::Counter>* const requests_;
   util::Family<util::Histogram>* const durations_;
-  std::unique_ptr<httplib::Server> http_;
-  std::thread thread_;
-  std::atomic<bool> listen_returned_{false};  // the listen loop has ended (stopped or failed)
+  std::unique_ptr<http::Router> router_;
+  std::unique_ptr<http::HttpServer> http_;
   std::atomic<bool> ready_{false};
   std::atomic<const QueryApi*> query_api_{nullptr};
   std::atomic<const RulesApi*> rules_api_{nullptr};

@@ -1,10 +1,16 @@
 #include "api/server.h"
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "api/query_api.h"
 #include "nlohmann/json.hpp"
@@ -38,6 +44,7 @@ class ApiServerTest : public ::testing::Test {
       return info;
     };
     hooks.flags = {{"web.enable-lifecycle", lifecycle ? "true" : "false"}};
+    options.cors = cors_;
     server_ = std::make_unique<ApiServer>(options, hooks, &registry_);
     ASSERT_TRUE(server_->Start().ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
@@ -57,6 +64,7 @@ class ApiServerTest : public ::testing::Test {
   std::atomic<int> reloads_{0};
   std::atomic<int> quits_{0};
   absl::Status reload_result_;
+  std::function<void(const http::Request&, http::Response&)> cors_;
 };
 
 TEST_F(ApiServerTest, HealthyAndReadiness) {
@@ -243,6 +251,91 @@ TEST_F(ApiServerTest, QueryEndpointsServeOnceReady) {
       HasSubstr(
           "prometheus_http_requests_total{code=\"200\",handler=\"/api/v1/label/:name/values\"} 2"));
   server_->Stop();
+}
+
+// Grafana builds regexes of hundreds of alternatives from dashboard variables: a 9 KB and a
+// 300 KB query are answered by GET and by POST.
+TEST_F(ApiServerTest, LargeQueriesByGetAndPost) {
+  StartServer(false);
+  tsdb::MemStorage storage;
+  ASSERT_TRUE(
+      storage.Add(model::Labels::FromPairs({{"__name__", "up"}, {"job", "a7"}}), 1000, 1).ok());
+  promql::Engine engine{promql::EngineOptions{}};
+  QueryApi api(QueryApiOptions{}, &storage, &engine, nullptr);
+  server_->SetReady(&api);
+  std::string regex;
+  for (int i = 0; i < 1000; ++i) regex += (i ? "|a" : "a") + std::to_string(i);
+  const std::string small = "up{job=~\"" + regex + "\"}";
+  const std::string large = small + " or up{x=\"" + std::string(300 * 1024, 'x') + "\"}";
+  for (const std::string& query : {small, large}) {
+    const std::string encoded = httplib::detail::encode_query_param(query);
+    auto res = client_->Get(("/api/v1/query?time=2&query=" + encoded).c_str());
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(nlohmann::json::parse(res->body)["data"]["result"].size(), 1u);
+    res = client_->Post("/api/v1/query", "time=2&query=" + encoded,
+                        "application/x-www-form-urlencoded");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(nlohmann::json::parse(res->body)["data"]["result"].size(), 1u);
+  }
+}
+
+TEST_F(ApiServerTest, CorsHookOnApiResponses) {
+  cors_ = [](const http::Request& req, http::Response& res) {
+    if (req.GetHeader("Origin") == "https://grafana.example") {
+      res.SetHeader("Access-Control-Allow-Origin", "https://grafana.example");
+    }
+  };
+  StartServer(false);
+  httplib::Headers origin = {{"Origin", "https://grafana.example"}};
+  auto res = client_->Get("/api/v1/status/buildinfo", origin);
+  EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "https://grafana.example");
+  res = client_->Options("/api/v1/query", origin);
+  EXPECT_EQ(res->status, 204);
+  EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "https://grafana.example");
+  EXPECT_FALSE(client_->Get("/-/healthy", origin)->has_header("Access-Control-Allow-Origin"));
+}
+
+// A client that gives up on a slow query cancels it: the engine sees the cancel flag, and the
+// request is counted with Prometheus's 499 (canceled).
+TEST_F(ApiServerTest, DisconnectCancelsTheQuery) {
+  StartServer(false);
+  tsdb::MemStorage storage;
+  for (int s = 0; s < 20; ++s) {
+    const model::Labels series =
+        model::Labels::FromPairs({{"__name__", "m"}, {"s", std::to_string(s)}});
+    for (int64_t t = 0; t < 20'000; ++t) ASSERT_TRUE(storage.Add(series, t * 1000, 1).ok());
+  }
+  promql::Engine engine{promql::EngineOptions{}};
+  QueryApi api(QueryApiOptions{}, &storage, &engine, nullptr);
+  server_->SetReady(&api);
+  // A subquery of 360,000 steps over 20 series: seconds of evaluation (promql's EngineCancel).
+  const std::string request =
+      "GET "
+      "/api/v1/"
+      "query?query=sum_over_time%28sum%28rate%28m%5B1m%5D%29%29%5B5h%3A50ms%5D%29&time=20000"
+      " HTTP/1.1\r\nHost: x\r\n\r\n";
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  close(fd);
+  const auto closed = std::chrono::steady_clock::now();
+  const std::string canceled =
+      "prometheus_http_requests_total{code=\"499\",handler=\"/api/v1/query\"} 1\n";
+  std::string metrics;
+  while (std::chrono::steady_clock::now() - closed < std::chrono::seconds(5)) {
+    metrics = client_->Get("/metrics")->body;
+    if (metrics.find(canceled) != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_THAT(metrics, HasSubstr(canceled));
+  EXPECT_LT(std::chrono::steady_clock::now() - closed, std::chrono::seconds(1));
 }
 
 }  // namespace

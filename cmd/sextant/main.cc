@@ -1,6 +1,7 @@
 // sextant: the server. Wiring only: flags, logging, config, storage directory, HTTP server,
 // signals. Each piece lives in its module; see docs/ARCHITECTURE.md.
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -169,6 +170,8 @@ int Run(const config::Flags& flags) {
   options.enable_lifecycle = flags.web_enable_lifecycle;
   options.route_prefix = route_prefix;
   options.read_timeout = flags.web_read_timeout;
+  options.max_connections = flags.web_max_connections;
+  options.query_concurrency = static_cast<int>(std::max<int64_t>(1, flags.query_max_concurrency));
   api::ServerHooks hooks;
   hooks.reload = [&reloader] { return reloader.Reload(); };
   hooks.quit = [] { kill(getpid(), SIGTERM); };
