@@ -19,7 +19,6 @@
 //   proto: TimeSeries: illegal tag 0 (wire type 2)   field number 0 (the second number is the
 //                                                    whole tag, as gogo prints it)
 //   proto: illegal wireType 6                        in an unknown field, skipped otherwise
-//   proto: unexpected end of group                   an unknown group closed twice
 //
 // Unknown fields with a valid wire type are skipped (groups included), as gogo skips them. Repeated
 // scalar fields are accepted packed and unpacked. Bytes fields are not checked for UTF-8 (gogo's
