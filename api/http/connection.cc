@@ -208,6 +208,14 @@ class Connection {
   asio::awaitable<void> Dispatch(Request& req, Response& res) {
     if (options_.web.authenticate) {
       AuthResult auth = options_.web.authenticate(req);
+      if (auth.deferred) {
+        auth.allowed = false;
+        if (options_.web.authenticate_blocking) {
+          co_await RunOn(state_.auth_pool, [&] {
+            if (!state_.stopping.load()) auth = options_.web.authenticate_blocking(req);
+          });
+        }
+      }
       if (!auth.allowed) {
         res.status = auth.status;
         res.headers = std::move(auth.headers);
@@ -243,10 +251,39 @@ class Connection {
     }
   }
 
+  // Runs `fn` on `pool` and resumes on this connection's strand once it has returned. The socket
+  // is not watched meanwhile (for short jobs; see RunOnPool).
+  template <class Fn>
+  asio::awaitable<void> RunOn(asio::thread_pool& pool, Fn fn) {
+    const auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer wake(ex, Clock::time_point::max());
+    bool done = false;  // only touched on this connection's strand
+    asio::post(pool, [&, ex] {
+      fn();
+      asio::post(ex, [&] {
+        done = true;
+        wake.cancel();
+      });
+    });
+    while (!done) {
+      error_code ec;
+      co_await wake.async_wait(Await(ec));
+      wake.expires_at(Clock::time_point::max());
+    }
+  }
+
   // The web config's headers, and compression; on the pool for pooled handlers (large bodies).
   void Finish(const Request& req, Response& res) const {
     if (options_.web.response_headers) {
-      for (Header& h : options_.web.response_headers()) res.headers.push_back(std::move(h));
+      std::vector<Header> extra = options_.web.response_headers();
+      const size_t own = res.headers.size();
+      for (Header& h : extra) {
+        const auto first = res.headers.begin();
+        const bool set =
+            std::any_of(first, first + static_cast<std::ptrdiff_t>(own),
+                        [&](const Header& o) { return EqualsIgnoreCase(o.name, h.name); });
+        if (!set) res.headers.push_back(std::move(h));
+      }
     }
     if (res.body.empty() || !res.GetHeader("Content-Encoding").empty() ||
         !AcceptsGzip(req.GetHeader("Accept-Encoding")) ||

@@ -23,12 +23,16 @@ struct ServerState {
       : options(o),
         router(r),
         query_pool(static_cast<size_t>(std::max(1, o.query_threads))),
-        blocking_pool(static_cast<size_t>(std::max(1, o.blocking_threads))) {}
+        blocking_pool(static_cast<size_t>(std::max(1, o.blocking_threads))),
+        auth_pool(1) {}
 
   const HttpServerOptions& options;
   const Router& router;
   boost::asio::thread_pool query_pool;
   boost::asio::thread_pool blocking_pool;
+  // WebHooks::authenticate_blocking. Joined (not stopped) by Stop(): its jobs skip the check
+  // once the server is stopping, so the queue drains at once.
+  boost::asio::thread_pool auth_pool;
   std::atomic<int64_t> connections{0};  // open connections
   std::atomic<int64_t> busy{0};         // requests read and not yet answered
   std::atomic<bool> stopping{false};

@@ -175,6 +175,8 @@ void HttpServer::Stop() {
   s.state.blocking_pool.stop();
   s.state.query_pool.join();
   s.state.blocking_pool.join();
+  // Queued authentication checks are skipped now that the server is stopping (connection.cc).
+  s.state.auth_pool.join();
 }
 
 int HttpServer::port() const { return impl_->port; }

@@ -8,7 +8,8 @@
 // Executor::kQuery run on a pool of `query_threads` threads and those routed to
 // Executor::kBlocking on a pool of `blocking_threads`, so that slow work never holds an I/O
 // thread: health checks and /metrics answer while every query slot is busy, and a slow or idle
-// client costs a socket and a coroutine frame, not a thread.
+// client costs a socket and a coroutine frame, not a thread. One more thread runs the slow
+// authentication checks (WebHooks::authenticate_blocking).
 //
 // Connections. HTTP/1.1 keep-alive (HTTP/1.0 and "Connection: close" close after the response),
 // TCP_NODELAY on every accepted socket. At most `max_connections` are open at once; beyond that
@@ -65,6 +66,10 @@ namespace sextant::api::http {
 // What an authentication check decides for one request.
 struct AuthResult {
   bool allowed = true;
+  // Set by WebHooks::authenticate when it cannot decide without slow work (a bcrypt check whose
+  // outcome is not cached): the server then asks WebHooks::authenticate_blocking off the I/O
+  // threads, and the other fields are ignored.
+  bool deferred = false;
   // When refused: the answer, e.g. 401 with {"WWW-Authenticate", "Basic"} and "Unauthorized\n".
   int status = 401;
   std::vector<Header> headers;
@@ -72,17 +77,26 @@ struct AuthResult {
 };
 
 // The web configuration's hooks (--web.config.file; implemented in api/web/). Each is optional.
-// They are called concurrently from the I/O threads and must be thread-safe and quick (a bcrypt
-// check belongs behind a cache, as exporter-toolkit has).
+// They are called concurrently from the I/O threads (authenticate_blocking from the
+// authentication thread) and must be thread-safe; all but authenticate_blocking must be quick.
 struct WebHooks {
   // The TLS context for a newly accepted connection, or null to serve it as plain HTTP. Called
   // once per connection, so a provider may swap contexts when the file changes; the connection
   // keeps the one it got. Certificates, client CA, versions and ciphers are the context's.
   std::function<std::shared_ptr<boost::asio::ssl::context>()> tls_context;
-  // Checks every request (headers read, body read) before routing; a refusal is sent as given
-  // and counted nowhere else.
+  // Checks every request (headers read, body read) before routing, on the I/O thread; a refusal
+  // is sent as given and counted nowhere else. When it returns `deferred`, the request waits
+  // (costing no I/O thread) for authenticate_blocking, which runs on the server's one
+  // authentication thread (bcrypt is one at a time anyway, as in exporter-toolkit, and a flood
+  // of bad passwords then delays neither the I/O threads nor the pools); a deferred request with
+  // no authenticate_blocking is refused with the result's status, headers and body.
   std::function<AuthResult(const Request&)> authenticate;
-  // Headers added to every response (e.g. Strict-Transport-Security), after the handler's.
+  // The slow check of a deferred request (e.g. bcrypt); its result is final (`deferred` there is
+  // ignored). Not called once Stop() has begun: the request is then refused.
+  std::function<AuthResult(const Request&)> authenticate_blocking;
+  // Headers added to every response, 401s included (e.g. Strict-Transport-Security), except
+  // those the response already has: as in exporter-toolkit, which sets them before the handler
+  // runs, the handler's value wins.
   std::function<std::vector<Header>()> response_headers;
 };
 

@@ -481,6 +481,74 @@ TEST_F(HttpServerTest, AuthenticationHookRefuses) {
   EXPECT_THAT(ok, HasSubstr("X-Content-Type-Options: nosniff\r\n"));
 }
 
+// A deferred check runs on the authentication thread; while it blocks, requests the quick check
+// decides are answered at once.
+TEST_F(HttpServerTest, DeferredAuthenticationRunsOffTheIoThreads) {
+  std::atomic<bool> release{false};
+  std::atomic<int> slow_calls{0};
+  std::atomic<bool> slow_on_io_thread{false};
+  options_.io_threads = 1;
+  options_.web.authenticate = [](const Request& req) {
+    AuthResult r;
+    r.allowed = req.GetHeader("Authorization") == "Basic cached";
+    r.deferred = req.GetHeader("Authorization") == "Basic slow";
+    return r;
+  };
+  std::atomic<std::thread::id> io_thread;
+  router_.Add("GET", "/thread", [&io_thread](Request&, Response& res) {
+    io_thread.store(std::this_thread::get_id());
+    res.status = 200;
+  });
+  options_.web.authenticate_blocking = [&](const Request&) {
+    slow_on_io_thread.store(std::this_thread::get_id() == io_thread.load());
+    ++slow_calls;
+    while (!release.load()) std::this_thread::sleep_for(1ms);
+    return AuthResult{};
+  };
+  Start();
+  EXPECT_EQ(StatusOf(Exchange("GET /thread HTTP/1.1\r\nAuthorization: Basic cached\r\n\r\n")), 200);
+  RawClient slow(port());
+  slow.Send("GET /-/healthy HTTP/1.1\r\nAuthorization: Basic slow\r\n\r\n");
+  for (int i = 0; i < 500 && slow_calls.load() == 0; ++i) std::this_thread::sleep_for(2ms);
+  ASSERT_EQ(slow_calls.load(), 1);
+  EXPECT_FALSE(slow_on_io_thread.load());
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(StatusOf(Exchange("GET /-/healthy HTTP/1.1\r\nAuthorization: Basic cached\r\n\r\n")),
+            200);
+  EXPECT_EQ(StatusOf(Exchange("GET /-/healthy HTTP/1.1\r\n\r\n")), 401);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  EXPECT_EQ(slow.ReadResponse(50ms), "");  // still waiting for its check
+  release.store(true);
+  EXPECT_EQ(StatusOf(slow.ReadResponse()), 200);
+}
+
+TEST_F(HttpServerTest, DeferredAuthenticationWithoutSlowCheckIsRefused) {
+  options_.web.authenticate = [](const Request&) {
+    AuthResult r;
+    r.deferred = true;
+    return r;
+  };
+  Start();
+  EXPECT_EQ(StatusOf(Exchange("GET /-/healthy HTTP/1.1\r\n\r\n")), 401);
+}
+
+// Extra headers go on every response, but a header the handler set keeps the handler's value.
+TEST_F(HttpServerTest, ResponseHeadersDoNotOverrideTheHandlers) {
+  router_.Add("GET", "/own", [](Request&, Response& res) {
+    res.SetHeader("X-Frame-Options", "SAMEORIGIN");
+    res.status = 200;
+  });
+  options_.web.response_headers = [] {
+    return std::vector<Header>{{"X-Frame-Options", "DENY"}, {"X-Extra", "1"}};
+  };
+  Start();
+  const std::string own = Exchange("GET /own HTTP/1.1\r\n\r\n");
+  EXPECT_THAT(own, HasSubstr("X-Frame-Options: SAMEORIGIN\r\n"));
+  EXPECT_THAT(own, ::testing::Not(HasSubstr("DENY")));
+  EXPECT_THAT(own, HasSubstr("X-Extra: 1\r\n"));
+  EXPECT_THAT(Exchange("GET /-/healthy HTTP/1.1\r\n\r\n"), HasSubstr("X-Frame-Options: DENY\r\n"));
+}
+
 TEST_F(HttpServerTest, StopCancelsRunningHandlersAndReturns) {
   Start();
   RawClient c(port());
