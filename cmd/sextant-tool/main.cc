@@ -1,11 +1,12 @@
 // sextant-tool: Sextant's counterpart of promtool, with the same commands, arguments and outputs.
 //
 //   sextant-tool check config [--syntax-only] [--lint=...] [--lint-fatal] <config-files>...
-//   sextant-tool check rules [--lint=...] [--lint-fatal] [--ignore-unknown-fields]
-//   [<rule-files>...] sextant-tool tsdb create-blocks-from openmetrics [-r] [-q] <input file>
-//   [<output directory>] sextant-tool tsdb list [-r] [<db path>] sextant-tool tsdb dump
-//   [--min-time=N] [--max-time=N] [--match=SELECTOR] [<db path>] sextant-tool tsdb bench write
-//   [--out=DIR] [--metrics=N] [--scrapes=N] [<file>]
+//   sextant-tool check rules [--lint=...] [--lint-fatal] [--ignore-unknown-fields] [<files>...]
+//   sextant-tool check web-config <web-config-files>...
+//   sextant-tool tsdb create-blocks-from openmetrics [-r] [-q] <input file> [<output dir>]
+//   sextant-tool tsdb list [-r] [<db path>]
+//   sextant-tool tsdb dump [--min-time=N] [--max-time=N] [--match=SELECTOR] [<db path>]
+//   sextant-tool tsdb bench write [--out=DIR] [--metrics=N] [--scrapes=N] [<file>]
 //
 // Exit codes as promtool's: 0 on success, 1 when a check or command fails and on a usage error
 // (`sextant-tool: error: ..., try --help`), 3 when only lint checks failed under --lint-fatal. This
@@ -21,6 +22,7 @@
 #include "cmd/sextant-tool/bench_write.h"
 #include "cmd/sextant-tool/check_config.h"
 #include "cmd/sextant-tool/check_rules.h"
+#include "cmd/sextant-tool/check_web_config.h"
 #include "cmd/sextant-tool/cli.h"
 #include "cmd/sextant-tool/tsdb_dump.h"
 #include "cmd/sextant-tool/tsdb_list.h"
@@ -102,6 +104,16 @@ std::vector<CommandSpec> Commands() {
         rules::RuleFileOptions o;
         o.ignore_unknown_fields = a.Bool("ignore-unknown-fields");
         return CheckRules(a.args(), o, lint, std::cin, std::cout, std::cerr);
+      },
+  });
+  commands.push_back({
+      {"check", "web-config"},
+      "Check if the web config files are valid or not.",
+      {},
+      {{"web-config-files", "The config files to check.", true, true}},
+      [](const ParsedArgs& a) {
+        if (std::string e = CheckFilesExist(a.args()); !e.empty()) return UsageError(e);
+        return CheckWebConfig(a.args(), std::cerr);
       },
   });
 #ifdef SEXTANT_TOOL_HAVE_TEST_RULES  // until the template engine, and with it the rules, builds

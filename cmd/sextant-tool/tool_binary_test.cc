@@ -95,5 +95,24 @@ TEST(SextantToolBinary, CheckConfigStillWorks) {
   EXPECT_EQ(r.exit_code, 1);
 }
 
+TEST(SextantToolBinary, CheckWebConfig) {
+  testing::ScratchDir dir;
+  const std::string good =
+      dir.Write("web.yml", "http_server_config:\n  headers:\n    X-Frame-Options: deny\n");
+  const std::string bad = dir.Write("bad.yml", "basic_auth_users:\n  john: doe\n");
+  Result r = RunTool("check web-config " + good, dir);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "2>" + good + " SUCCESS\n");
+  r = RunTool("check web-config " + bad + " " + good, dir);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out,
+            "2>" + bad +
+                " FAILED: crypto/bcrypt: hashedSecret too short to be a bcrypted password\n" +
+                good + " SUCCESS\n");
+  r = RunTool("check web-config", dir);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("required argument 'web-config-files' not provided"));
+}
+
 }  // namespace
 }  // namespace sextant::tool

@@ -17,6 +17,9 @@
 #include "api/query_api.h"
 #include "api/rules_api.h"
 #include "api/server.h"
+#include "api/web/cors.h"
+#include "api/web/web_config_watcher.h"
+#include "api/web_hooks.h"
 #include "config/byte_size.h"
 #include "config/default_config.h"
 #include "config/flags.h"
@@ -110,7 +113,23 @@ std::string ExternalUrl(const config::Flags& flags, std::string_view hostname) {
   return url;
 }
 
-int Run(const config::Flags& flags) {
+// What the toolkit's Serve logs once the listener is up: the address and whether TLS is on.
+void LogListening(const config::Flags& flags, int port, api::web::WebConfigWatcher& web) {
+  const util::Logger log("web");
+  absl::StatusOr<std::pair<std::string, int>> hp =
+      api::SplitListenAddress(flags.web_listen_address);
+  const std::string address = util::StrCat(hp.ok() ? hp->first : "0.0.0.0", ":", port);
+  log.Info("Listening on", {{"address", address}});
+  if (web.tls_enabled()) {
+    // http2 as configured: the toolkit logs the setting, though Sextant speaks HTTP/1.1 only.
+    log.Info("TLS is enabled.",
+             {{"http2", web.Current()->config().http_server_config.http2}, {"address", address}});
+  } else {
+    log.Info("TLS is disabled.", {{"http2", false}, {"address", address}});
+  }
+}
+
+int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   const util::BuildInfo& build = util::GetBuildInfo();
   kLog.Info("Starting Sextant", {{"version", build.version}, {"revision", build.revision}});
   const absl::Time start_time = absl::Now();
@@ -165,6 +184,27 @@ int Run(const config::Flags& flags) {
     return 1;
   }
 
+  // --web.config.file: TLS, basic auth and headers, re-read on change (api/web_hooks.h).
+  // Prometheus validates it after the config, before serving.
+  absl::StatusOr<std::unique_ptr<api::web::WebConfigWatcher>> created =
+      api::web::WebConfigWatcher::Create(flags.web_config_file);
+  if (!created.ok()) {
+    kLog.Error("Unable to validate web configuration file", {{"err", created.status()}});
+    return 1;
+  }
+  const std::shared_ptr<api::web::WebConfigWatcher> web_config = *std::move(created);
+  if (flags.config_file.empty() && !flags.web_config_file.empty()) {
+    // As Prometheus's own default prometheus.yml, the embedded default scrapes plain HTTP without
+    // credentials; scraping a server with TLS or basic auth takes a config of one's own.
+    const auto web = web_config->Current();
+    if (web_config->tls_enabled() || web->auth().enabled()) {
+      kLog.Warn(
+          "The embedded default config scrapes Sextant over plain HTTP without credentials; with "
+          "TLS or basic auth on, pass a --config.file whose self-scrape job sets scheme: https, "
+          "tls_config and basic_auth");
+    }
+  }
+
   api::ServerOptions options;
   options.listen_address = flags.web_listen_address;
   options.enable_lifecycle = flags.web_enable_lifecycle;
@@ -172,6 +212,8 @@ int Run(const config::Flags& flags) {
   options.read_timeout = flags.web_read_timeout;
   options.max_connections = flags.web_max_connections;
   options.query_concurrency = static_cast<int>(std::max<int64_t>(1, flags.query_max_concurrency));
+  if (!flags.web_config_file.empty()) options.web = api::MakeWebHooks(web_config);
+  options.cors = api::MakeCorsHook(std::move(cors));
   api::ServerHooks hooks;
   hooks.reload = [&reloader] { return reloader.Reload(); };
   hooks.quit = [] { kill(getpid(), SIGTERM); };
@@ -192,6 +234,7 @@ int Run(const config::Flags& flags) {
     kLog.Error("Unable to start web listener", {{"err", s}});
     return 1;
   }
+  LogListening(flags, server.port(), *web_config);
 
   // The web server is up first, answering /-/ready with 503 while the WAL replays.
   kLog.Info("Starting TSDB ...",
@@ -286,7 +329,14 @@ int Main(int argc, char** argv) {
   const config::Flags& flags = parsed->flags;
   util::ConfigureLogging(*util::ParseLogLevel(flags.log_level),
                          *util::ParseLogFormat(flags.log_format));
-  return Run(flags);
+  // As Prometheus: a bad --web.cors.origin is reported with the usage, exit code 2.
+  absl::StatusOr<api::web::CorsPolicy> cors = api::web::CorsPolicy::Create(flags.web_cors_origin);
+  if (!cors.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(cors.status().message()).c_str());
+    std::fputs(config::FlagsUsage().c_str(), stderr);
+    return 2;
+  }
+  return Run(flags, *std::move(cors));
 }
 
 }  // namespace
