@@ -158,7 +158,7 @@ class Reader {
 
   // A length prefix; returns the end of the run it announces.
   absl::Status Length(int64_t* run_end) {
-    uint64_t raw;
+    uint64_t raw = 0;
     if (absl::Status s = Varint(&raw); !s.ok()) return s;
     const auto length = static_cast<int64_t>(raw);  // Go's int(...) of the same bits
     if (length < 0) return NegativeLength();
@@ -190,12 +190,12 @@ absl::Status SkipLength(std::string_view data, int64_t* length) {
   Reader r(data);
   int depth = 0;
   while (r.pos() < r.end()) {
-    uint64_t tag;
+    uint64_t tag = 0;
     if (absl::Status s = r.Varint(&tag); !s.ok()) return s;
     const int wire_type = static_cast<int>(tag & 7);
     switch (wire_type) {
       case 0: {
-        uint64_t ignored;
+        uint64_t ignored = 0;
         if (absl::Status s = r.Varint(&ignored); !s.ok()) return s;
         break;
       }
@@ -203,7 +203,7 @@ absl::Status SkipLength(std::string_view data, int64_t* length) {
         r.set_pos(r.pos() + 8);  // checked by the caller, or by the loop inside a group
         break;
       case 2: {
-        uint64_t raw;
+        uint64_t raw = 0;
         if (absl::Status s = r.Varint(&raw); !s.ok()) return s;
         const auto n = static_cast<int64_t>(raw);
         if (n < 0) return NegativeLength();
@@ -243,7 +243,7 @@ absl::Status CheckField(Reader& r, const Field& field, int wire_type) {
   switch (field.kind) {
     case Kind::kVarint: {
       if (wire_type != 0) return WrongWireType(wire_type, field);
-      uint64_t ignored;
+      uint64_t ignored = 0;
       return r.Varint(&ignored);
     }
     case Kind::kFixed64:
@@ -251,14 +251,14 @@ absl::Status CheckField(Reader& r, const Field& field, int wire_type) {
       return r.Fixed64();
     case Kind::kBytes: {
       if (wire_type != 2) return WrongWireType(wire_type, field);
-      int64_t post;
+      int64_t post = 0;
       if (absl::Status s = r.Length(&post); !s.ok()) return s;
       r.set_pos(post);
       return absl::OkStatus();
     }
     case Kind::kMessage: {
       if (wire_type != 2) return WrongWireType(wire_type, field);
-      int64_t post;
+      int64_t post = 0;
       if (absl::Status s = r.Length(&post); !s.ok()) return s;
       if (absl::Status s = CheckMessage(r.Slice(r.pos(), post), *field.message); !s.ok()) return s;
       r.set_pos(post);
@@ -268,16 +268,16 @@ absl::Status CheckField(Reader& r, const Field& field, int wire_type) {
     case Kind::kPackedFixed64: {
       const bool varint = field.kind == Kind::kPackedVarint;
       if (wire_type == (varint ? 0 : 1)) {
-        uint64_t ignored;
+        uint64_t ignored = 0;
         return varint ? r.Varint(&ignored) : r.Fixed64();
       }
       if (wire_type != 2) return WrongWireType(wire_type, field);
-      int64_t post;
+      int64_t post = 0;
       if (absl::Status s = r.Length(&post); !s.ok()) return s;
       // Elements are read against the end of the message, not of the run: the last one may
       // overrun the run, and the message's next tag is then read after it, as gogo does.
       while (r.pos() < post) {
-        uint64_t ignored;
+        uint64_t ignored = 0;
         if (absl::Status s = varint ? r.Varint(&ignored) : r.Fixed64(); !s.ok()) return s;
       }
       return absl::OkStatus();
@@ -291,7 +291,7 @@ absl::Status CheckMessage(std::string_view data, const MessageSchema& schema) {
   Reader r(data);
   while (r.pos() < r.end()) {
     const int64_t field_start = r.pos();
-    uint64_t tag;
+    uint64_t tag = 0;
     if (absl::Status s = r.Varint(&tag); !s.ok()) return s;
     const auto number = static_cast<int32_t>(static_cast<uint32_t>(tag >> 3));
     const int wire_type = static_cast<int>(tag & 7);
@@ -306,7 +306,7 @@ absl::Status CheckMessage(std::string_view data, const MessageSchema& schema) {
       if (absl::Status s = CheckField(r, *field, wire_type); !s.ok()) return s;
       continue;
     }
-    int64_t skip;
+    int64_t skip = 0;
     if (absl::Status s = SkipLength(r.Slice(field_start, r.end()), &skip); !s.ok()) return s;
     const int64_t next = WrappingAdd(field_start, skip);
     if (next < 0) return NegativeLength();
