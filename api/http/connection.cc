@@ -16,13 +16,27 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/http/gzip.h"
 #include "util/log.h"
 
 namespace sextant::api::http::internal {
 namespace {
+
+// Pool threads run below the I/O threads' priority (nice +10 for the calling thread only: on
+// Linux, setpriority on a thread id), so that with every query slot busy the I/O threads still
+// get a core at once and health checks, /metrics and the self-scrape answer in milliseconds.
+// Other threads (scrape loops, rule groups) keep theirs, so queries cannot starve them either.
+void DeprioritizePoolThread() {
+  thread_local const bool done = [] {
+    return setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10) == 0;
+  }();
+  (void)done;
+}
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -311,6 +325,7 @@ class Connection {
     bool done = false;
     bool watching = false;
     asio::post(pool, [&, ex] {
+      DeprioritizePoolThread();
       CallHandler(handler, req, res);
       Finish(req, res);
       asio::post(ex, [&] {
