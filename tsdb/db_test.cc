@@ -75,7 +75,8 @@ class DbTest : public ::testing::Test {
     while (set->Next()) {
       auto it = set->At().Iterator();
       out.emplace_back();
-      EXPECT_TRUE(ReadAll(*it, &out.back()).ok());
+      absl::Status read = ReadAll(*it, &out.back());
+      EXPECT_TRUE(read.ok()) << read;
     }
     EXPECT_TRUE(set->status().ok()) << set->status();
     return out;

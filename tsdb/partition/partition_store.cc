@@ -290,10 +290,16 @@ absl::Status PartitionStore::DropLocked(const PartitionMeta& meta) {
   rocksdb::WriteOptions sync;
   sync.sync = true;
   RETURN_IF_ERROR(FromRocks(db_->Write(sync, &batch), util::StrCat("dropping ", meta.Name())));
-  // Give the space back now rather than at some later compaction: whole files first, then a
-  // compaction of the range to rewrite the files it shares with neighbours.
+  // Give the space back now rather than at some later compaction. The compaction honours the
+  // snapshots of queriers still reading the partition (they keep seeing it until they end).
+  // Deleting whole files (DeleteFilesInRange) would not: since table files are cut at partition
+  // boundaries, a reader in flight would find its partition's files gone. Only damaged files,
+  // which nobody can read anyway, are removed that way.
   rocksdb::Slice b(begin), l(limit);
-  rocksdb::DeleteFilesInRange(db_.get(), db_->DefaultColumnFamily(), &b, &l).PermitUncheckedError();
+  if (lenient_) {
+    rocksdb::DeleteFilesInRange(db_.get(), db_->DefaultColumnFamily(), &b, &l)
+        .PermitUncheckedError();
+  }
   rocksdb::CompactRangeOptions cro;
   cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   rocksdb::Status compacted = db_->CompactRange(cro, &b, &l);
