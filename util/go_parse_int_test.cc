@@ -25,7 +25,8 @@ TEST(ParseGoUint, Prefixes) {
 
 TEST(ParseGoUint, RejectsWhatGoRejects) {
   uint64_t v = 0;
-  for (const char* s : {"", "+1", "-1", "0x", "0o", "0b", "08", "0b2", "1a", "18446744073709551616"}) {
+  for (const char* s :
+       {"", "+1", "-1", "0x", "0o", "0b", "08", "0b2", "1a", "18446744073709551616"}) {
     EXPECT_FALSE(ParseGoUint(s, &v)) << s;
   }
 }
