@@ -1,5 +1,6 @@
 #include "api/rules_api.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -13,6 +14,7 @@
 #include "rules/alerting_rule.h"
 #include "rules/manager.h"
 #include "rules/notifier/notifier.h"
+#include "util/status_macros.h"
 #include "util/strings.h"
 
 namespace sextant::api {
@@ -80,64 +82,146 @@ std::string FormatFloatE(double v) {
 RulesApi::RulesApi(const rules::RuleManager* manager, const rules::Notifier* notifier)
     : manager_(manager), notifier_(notifier) {}
 
-ApiResult RulesApi::Rules(const Params& p) const {
+namespace {
+
+// What a /api/v1/rules request asks for.
+struct RulesRequest {
+  std::set<std::string> names;                            // rule_name[]
+  std::set<std::string> groups;                           // rule_group[]
+  std::set<std::string> files;                            // file[]
+  std::vector<std::vector<model::Matcher>> matcher_sets;  // match[], on the rules' labels
+  bool want_alerting = true;
+  bool want_recording = true;
+  bool exclude_alerts = false;
+  int64_t max_groups = -1;  // group_limit; -1 when absent
+  std::string next_token;   // group_next_token
+
+  bool Wants(const rules::Rule& r) const {
+    if (!matcher_sets.empty() &&
+        std::none_of(matcher_sets.begin(), matcher_sets.end(),
+                     [&](const auto& ms) { return tsdb::MatchesAll(r.labels(), ms); })) {
+      return false;
+    }
+    if (!names.empty() && !names.contains(r.name())) return false;
+    return r.kind() == rules::Rule::Kind::kAlerting ? want_alerting : want_recording;
+  }
+};
+
+// group_limit as strconv.ParseInt(s, 10, 32), with Prometheus's messages.
+absl::StatusOr<int64_t> ParseGroupLimit(const std::string& text) {
+  int64_t v = 0;
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  // strconv.ParseInt takes a '+' sign too, which from_chars does not.
+  if (text.size() > 1 && text[0] == '+' && std::isdigit(static_cast<unsigned char>(text[1]))) {
+    ++begin;
+  }
+  auto [ptr, ec] = std::from_chars(begin, end, v);
+  if (ec != std::errc() || ptr != end || v > INT32_MAX || v < INT32_MIN) {
+    const bool range = ec == std::errc::result_out_of_range || v > INT32_MAX || v < INT32_MIN;
+    return InvalidParam(
+        "group_limit", util::StrCat("group_limit needs to be a valid number: strconv.ParseInt: "
+                                    "parsing \"",
+                                    text, "\": ", range ? "value out of range" : "invalid syntax"));
+  }
+  if (v <= 0) return InvalidParam("group_limit", "group_limit needs to be greater than 0");
+  return v;
+}
+
+absl::StatusOr<RulesRequest> ParseRulesRequest(const Params& p) {
+  RulesRequest r;
   auto set_of = [&p](std::string_view name) {
     std::vector<std::string> v = ParamAll(p, name);
     return std::set<std::string>(v.begin(), v.end());
   };
-  const std::set<std::string> names = set_of("rule_name[]");
-  const std::set<std::string> groups_wanted = set_of("rule_group[]");
-  const std::set<std::string> files = set_of("file[]");
-  absl::StatusOr<std::vector<std::vector<model::Matcher>>> matcher_sets = MatcherSets(p);
-  if (!matcher_sets.ok()) return ErrorResult(matcher_sets.status());
+  r.names = set_of("rule_name[]");
+  r.groups = set_of("rule_group[]");
+  r.files = set_of("file[]");
+  ASSIGN_OR_RETURN(r.matcher_sets, MatcherSets(p));
 
-  std::string type = util::AsciiLower(Param(p, "type").value_or(""));
+  const std::string type = util::AsciiLower(Param(p, "type").value_or(""));
   if (!type.empty() && type != "alert" && type != "record") {
-    return BadParam("type", util::StrCat("not supported value \"", type, "\""));
+    return InvalidParam("type", util::StrCat("not supported value \"", type, "\""));
   }
-  const bool want_alerting = type.empty() || type == "alert";
-  const bool want_recording = type.empty() || type == "record";
+  r.want_alerting = type.empty() || type == "alert";
+  r.want_recording = type.empty() || type == "record";
 
-  bool exclude_alerts = false;
   if (std::string ex = util::AsciiLower(Param(p, "exclude_alerts").value_or("")); !ex.empty()) {
     std::optional<bool> b = ParseGoBool(ex);
     if (!b.has_value()) {
-      return BadParam("exclude_alerts",
-                      util::StrCat("error converting exclude_alerts: strconv.ParseBool: parsing \"",
-                                   ex, "\": invalid syntax"));
+      return InvalidParam("exclude_alerts",
+                          util::StrCat("error converting exclude_alerts: strconv.ParseBool: "
+                                       "parsing \"",
+                                       ex, "\": invalid syntax"));
     }
-    exclude_alerts = *b;
+    r.exclude_alerts = *b;
   }
 
-  int64_t max_groups = -1;
-  const std::string next_token(Param(p, "group_next_token").value_or(""));
+  r.next_token = std::string(Param(p, "group_next_token").value_or(""));
   const std::string limit_text(Param(p, "group_limit").value_or(""));
-  if (!next_token.empty() && limit_text.empty()) {
-    return BadParam("group_next_token",
-                    "group_limit needs to be present in order to paginate over the groups");
+  if (!r.next_token.empty() && limit_text.empty()) {
+    return InvalidParam("group_next_token",
+                        "group_limit needs to be present in order to paginate over the groups");
   }
   if (!limit_text.empty()) {
-    int64_t v = 0;
-    const char* begin = limit_text.data();
-    const char* end = begin + limit_text.size();
-    // strconv.ParseInt takes a '+' sign too, which from_chars does not.
-    if (limit_text.size() > 1 && limit_text[0] == '+' &&
-        std::isdigit(static_cast<unsigned char>(limit_text[1])))
-      ++begin;
-    auto [ptr, ec] = std::from_chars(begin, end, v);
-    if (ec != std::errc() || ptr != end || v > INT32_MAX || v < INT32_MIN) {
-      return BadParam(
-          "group_limit",
-          util::StrCat("group_limit needs to be a valid number: strconv.ParseInt: "
-                       "parsing \"",
-                       limit_text, "\": ",
-                       ec == std::errc::result_out_of_range || v > INT32_MAX || v < INT32_MIN
-                           ? "value out of range"
-                           : "invalid syntax"));
-    }
-    if (v <= 0) return BadParam("group_limit", "group_limit needs to be greater than 0");
-    max_groups = v;
+    ASSIGN_OR_RETURN(r.max_groups, ParseGroupLimit(limit_text));
   }
+  return r;
+}
+
+// One rule as Prometheus's AlertingRule or RecordingRule JSON.
+void AppendRule(std::string* out, const rules::Rule& r, bool exclude_alerts) {
+  const auto* ar = r.kind() == rules::Rule::Kind::kAlerting
+                       ? static_cast<const rules::AlertingRule*>(&r)
+                       : nullptr;
+  const rules::RuleStatus st = r.status();
+  out->push_back('{');
+  if (ar != nullptr) {
+    out->append("\"state\":");
+    AppendJsonString(out, rules::AlertStateName(ar->State()));
+    out->push_back(',');
+  }
+  out->append("\"name\":");
+  AppendJsonString(out, r.name());
+  out->append(",\"query\":");
+  AppendJsonString(out, r.query());
+  if (ar != nullptr) {
+    out->append(",\"duration\":");
+    AppendSeconds(out, ar->hold_duration());
+    out->append(",\"keepFiringFor\":");
+    AppendSeconds(out, ar->keep_firing_for());
+  }
+  out->append(",\"labels\":");
+  AppendLabelsObject(out, r.labels());
+  if (ar != nullptr) {
+    out->append(",\"annotations\":");
+    AppendLabelsObject(out, ar->annotations());
+    out->append(",\"alerts\":");
+    if (exclude_alerts) {
+      out->append("null");
+    } else {
+      AppendAlerts(out, ar->ActiveAlerts());
+    }
+  }
+  out->append(",\"health\":");
+  AppendJsonString(out, rules::RuleHealthName(st.health));
+  if (!st.last_error.empty()) {
+    out->append(",\"lastError\":");
+    AppendJsonString(out, st.last_error);
+  }
+  out->append(",\"evaluationTime\":");
+  AppendSeconds(out, st.evaluation_time);
+  out->append(",\"lastEvaluation\":");
+  AppendTime(out, st.last_evaluation);
+  out->append(ar != nullptr ? ",\"type\":\"alerting\"}" : ",\"type\":\"recording\"}");
+}
+
+}  // namespace
+
+ApiResult RulesApi::Rules(const Params& p) const {
+  absl::StatusOr<RulesRequest> req = ParseRulesRequest(p);
+  if (!req.ok()) return ErrorResult(req.status());
+  const bool paginated = req->max_groups > 0;
 
   std::string data = "{\"groups\":[";
   std::string group_next;
@@ -146,71 +230,21 @@ ApiResult RulesApi::Rules(const Params& p) const {
   std::vector<std::shared_ptr<rules::Group>> groups;
   if (manager_ != nullptr) groups = manager_->RuleGroups();
   for (const std::shared_ptr<rules::Group>& g : groups) {
-    if (max_groups > 0 && !next_token.empty() && !found_token) {
-      if (next_token != NextToken(g->file(), g->name())) continue;
+    if (paginated && !req->next_token.empty() && !found_token) {
+      if (req->next_token != NextToken(g->file(), g->name())) continue;
       found_token = true;
     }
-    if (!groups_wanted.empty() && !groups_wanted.contains(g->name())) continue;
-    if (!files.empty() && !files.contains(g->file())) continue;
+    if (!req->groups.empty() && !req->groups.contains(g->name())) continue;
+    if (!req->files.empty() && !req->files.contains(g->file())) continue;
 
     std::string rules_json;
-    int n = 0;
     for (const std::unique_ptr<rules::Rule>& r : g->rules()) {
-      if (!matcher_sets->empty()) {
-        bool any = false;
-        for (const auto& ms : *matcher_sets) any = any || tsdb::MatchesAll(r->labels(), ms);
-        if (!any) continue;
-      }
-      if (!names.empty() && !names.contains(r->name())) continue;
-      const bool alerting = r->kind() == rules::Rule::Kind::kAlerting;
-      if (alerting ? !want_alerting : !want_recording) continue;
-      const rules::RuleStatus st = r->status();
-      if (n++ > 0) rules_json.push_back(',');
-      rules_json.push_back('{');
-      if (alerting) {
-        const auto& ar = static_cast<const rules::AlertingRule&>(*r);
-        rules_json.append("\"state\":");
-        AppendJsonString(&rules_json, rules::AlertStateName(ar.State()));
-        rules_json.push_back(',');
-      }
-      rules_json.append("\"name\":");
-      AppendJsonString(&rules_json, r->name());
-      rules_json.append(",\"query\":");
-      AppendJsonString(&rules_json, r->query());
-      if (alerting) {
-        const auto& ar = static_cast<const rules::AlertingRule&>(*r);
-        rules_json.append(",\"duration\":");
-        AppendSeconds(&rules_json, ar.hold_duration());
-        rules_json.append(",\"keepFiringFor\":");
-        AppendSeconds(&rules_json, ar.keep_firing_for());
-      }
-      rules_json.append(",\"labels\":");
-      AppendLabelsObject(&rules_json, r->labels());
-      if (alerting) {
-        const auto& ar = static_cast<const rules::AlertingRule&>(*r);
-        rules_json.append(",\"annotations\":");
-        AppendLabelsObject(&rules_json, ar.annotations());
-        rules_json.append(",\"alerts\":");
-        if (exclude_alerts) {
-          rules_json.append("null");
-        } else {
-          AppendAlerts(&rules_json, ar.ActiveAlerts());
-        }
-      }
-      rules_json.append(",\"health\":");
-      AppendJsonString(&rules_json, rules::RuleHealthName(st.health));
-      if (!st.last_error.empty()) {
-        rules_json.append(",\"lastError\":");
-        AppendJsonString(&rules_json, st.last_error);
-      }
-      rules_json.append(",\"evaluationTime\":");
-      AppendSeconds(&rules_json, st.evaluation_time);
-      rules_json.append(",\"lastEvaluation\":");
-      AppendTime(&rules_json, st.last_evaluation);
-      rules_json.append(alerting ? ",\"type\":\"alerting\"}" : ",\"type\":\"recording\"}");
+      if (!req->Wants(*r)) continue;
+      if (!rules_json.empty()) rules_json.push_back(',');
+      AppendRule(&rules_json, *r, req->exclude_alerts);
     }
-    if (n == 0) continue;
-    if (max_groups > 0 && emitted == max_groups) {
+    if (rules_json.empty()) continue;  // a group none of whose rules is wanted is left out
+    if (paginated && emitted == req->max_groups) {
       group_next = NextToken(g->file(), g->name());
       break;
     }
@@ -229,8 +263,8 @@ ApiResult RulesApi::Rules(const Params& p) const {
     AppendTime(&data, g->last_evaluation());
     data.push_back('}');
   }
-  if (max_groups > 0 && !next_token.empty() && !found_token) {
-    return BadParam("group_next_token", util::StrCat("invalid group_next_token '", next_token,
+  if (paginated && !req->next_token.empty() && !found_token) {
+    return BadParam("group_next_token", util::StrCat("invalid group_next_token '", req->next_token,
                                                      "'. were rule groups changed?"));
   }
   data.push_back(']');
