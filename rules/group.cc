@@ -47,6 +47,62 @@ bool IsBenignAppendError(const absl::Status& st) {
 
 std::string StatusText(const absl::Status& st) { return std::string(util::FromAbsl(st.message())); }
 
+// Appends a rule's outputs through `es`, and a stale marker at `stale_t` for each of its
+// `previous` outputs that is not among them; returns the outputs that were appended. Refused
+// samples mark the rule unhealthy and are logged by kind, as Prometheus does.
+absl::flat_hash_set<model::Labels> AppendOutputs(EvalStorage& es, Rule& rule,
+                                                 const promql::Vector& vec,
+                                                 const absl::flat_hash_set<model::Labels>& previous,
+                                                 int64_t stale_t) {
+  absl::flat_hash_set<model::Labels> returned;
+  returned.reserve(vec.size());
+  int64_t out_of_order = 0, duplicates = 0, too_old = 0;
+  for (const promql::VectorSample& s : vec) {
+    absl::Status st = es.Append(s.labels, s.t, s.v);
+    if (st.ok()) {
+      returned.insert(s.labels);
+      continue;
+    }
+    rule.SetHealth(RuleHealth::kBad, StatusText(st));
+    switch (tsdb::AppendErrorOf(st)) {
+      case tsdb::AppendError::kOutOfOrder:
+        ++out_of_order;
+        break;
+      case tsdb::AppendError::kDuplicate:
+        ++duplicates;
+        break;
+      case tsdb::AppendError::kOutOfBounds:
+        ++too_old;
+        break;
+      default:
+        Log().Warn("Rule evaluation result discarded",
+                   {{"name", rule.name()}, {"err", st}, {"sample", s.labels.ToString()}});
+    }
+  }
+  if (out_of_order > 0) {
+    Log().Warn("Error on ingesting out-of-order result from rule evaluation",
+               {{"name", rule.name()}, {"num_dropped", out_of_order}});
+  }
+  if (too_old > 0) {
+    Log().Warn("Error on ingesting too old result from rule evaluation",
+               {{"name", rule.name()}, {"num_dropped", too_old}});
+  }
+  if (duplicates > 0) {
+    Log().Warn(
+        "Error on ingesting results from rule evaluation with different value but same "
+        "timestamp",
+        {{"name", rule.name()}, {"num_dropped", duplicates}});
+  }
+  for (const model::Labels& prev : previous) {
+    if (returned.contains(prev)) continue;
+    absl::Status st = es.Append(prev, stale_t, model::StaleNaN());
+    if (!st.ok() && !IsBenignAppendError(st)) {
+      Log().Warn("Adding stale sample failed", {{"sample", prev.ToString()}, {"err", st}});
+    }
+  }
+  return returned;
+}
+
 }  // namespace
 
 Group::Group(Options options, std::vector<std::unique_ptr<Rule>> rules,
@@ -143,53 +199,7 @@ void Group::Eval(absl::Time ts) {
                                                   env_->notify);
     }
 
-    absl::flat_hash_set<model::Labels> returned;
-    returned.reserve(vec->size());
-    int64_t out_of_order = 0, duplicates = 0, too_old = 0;
-    for (const promql::VectorSample& s : *vec) {
-      absl::Status st = es.Append(s.labels, s.t, s.v);
-      if (st.ok()) {
-        returned.insert(s.labels);
-        continue;
-      }
-      rule.SetHealth(RuleHealth::kBad, StatusText(st));
-      switch (tsdb::AppendErrorOf(st)) {
-        case tsdb::AppendError::kOutOfOrder:
-          ++out_of_order;
-          break;
-        case tsdb::AppendError::kDuplicate:
-          ++duplicates;
-          break;
-        case tsdb::AppendError::kOutOfBounds:
-          ++too_old;
-          break;
-        default:
-          Log().Warn("Rule evaluation result discarded",
-                     {{"name", rule.name()}, {"err", st}, {"sample", s.labels.ToString()}});
-      }
-    }
-    if (out_of_order > 0) {
-      Log().Warn("Error on ingesting out-of-order result from rule evaluation",
-                 {{"name", rule.name()}, {"num_dropped", out_of_order}});
-    }
-    if (too_old > 0) {
-      Log().Warn("Error on ingesting too old result from rule evaluation",
-                 {{"name", rule.name()}, {"num_dropped", too_old}});
-    }
-    if (duplicates > 0) {
-      Log().Warn(
-          "Error on ingesting results from rule evaluation with different value but same "
-          "timestamp",
-          {{"name", rule.name()}, {"num_dropped", duplicates}});
-    }
-    for (const model::Labels& prev : previous_[i]) {
-      if (returned.contains(prev)) continue;
-      absl::Status st = es.Append(prev, stale_t, model::StaleNaN());
-      if (!st.ok() && !IsBenignAppendError(st)) {
-        Log().Warn("Adding stale sample failed", {{"sample", prev.ToString()}, {"err", st}});
-      }
-    }
-    next[i] = std::move(returned);
+    next[i] = AppendOutputs(es, rule, *vec, previous_[i], stale_t);
     evaluated(rule, start);
   }
 
