@@ -52,11 +52,8 @@ AlertingRule::AlertingRule(std::string name, std::unique_ptr<promql::Expr> expr,
       annotations_(std::move(annotations)),
       restored_(restored) {}
 
-absl::StatusOr<promql::Vector> AlertingRule::Eval(const EvalContext& ctx, absl::Time ts) {
-  const int64_t query_t = model::FromTime(ts - ctx.query_offset);
-  absl::StatusOr<promql::Vector> res = ctx.query(query(), &expr(), query_t);
-  if (!res.ok()) return res.status();
-
+absl::StatusOr<absl::flat_hash_map<uint64_t, Alert>> AlertingRule::AlertsOf(
+    const promql::Vector& res, const EvalContext& ctx, absl::Time ts) const {
   // A template's `query` runs at the evaluation time itself, as in Prometheus.
   tmpl::FuncContext funcs;
   funcs.external_url = ctx.external_url;
@@ -74,9 +71,9 @@ absl::StatusOr<promql::Vector> AlertingRule::Eval(const EvalContext& ctx, absl::
   const std::string template_name = util::StrCat("__alert_", name());
 
   absl::flat_hash_map<uint64_t, Alert> fresh;
-  fresh.reserve(res->size());
+  fresh.reserve(res.size());
   model::LabelsBuilder lb;
-  for (const promql::VectorSample& s : *res) {
+  for (const promql::VectorSample& s : res) {
     tmpl::AlertData data{s.labels, ctx.external_labels, ctx.external_url, s.v};
     auto expand = [&](std::string_view text) -> std::string {
       if (text.find("{{") == std::string_view::npos)
@@ -105,6 +102,18 @@ absl::StatusOr<promql::Vector> AlertingRule::Eval(const EvalContext& ctx, absl::
           "vector contains metrics with the same labelset after applying alert labels");
     }
   }
+
+  return fresh;
+}
+
+absl::StatusOr<promql::Vector> AlertingRule::Eval(const EvalContext& ctx, absl::Time ts) {
+  const int64_t query_t = model::FromTime(ts - ctx.query_offset);
+  absl::StatusOr<promql::Vector> res = ctx.query(query(), &expr(), query_t);
+  if (!res.ok()) return res.status();
+
+  absl::StatusOr<absl::flat_hash_map<uint64_t, Alert>> alerts = AlertsOf(*res, ctx, ts);
+  if (!alerts.ok()) return alerts.status();
+  absl::flat_hash_map<uint64_t, Alert>& fresh = *alerts;
 
   util::MutexLock lock(&mu_);
   for (auto& [h, a] : fresh) {

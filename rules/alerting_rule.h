@@ -84,6 +84,11 @@ class AlertingRule final : public Rule {
   void CopyAlertsFrom(const AlertingRule& from);
 
  private:
+  // The alerts the query result `res` stands for, labels and annotations expanded, keyed by
+  // label hash, each pending since `ts`. Errors: two results with the same labels.
+  absl::StatusOr<absl::flat_hash_map<uint64_t, Alert>> AlertsOf(const promql::Vector& res,
+                                                                const EvalContext& ctx,
+                                                                absl::Time ts) const;
   promql::VectorSample AlertsSample(const Alert& alert, int64_t t) const;
   promql::VectorSample ForStateSample(const Alert& alert, int64_t t) const;
 

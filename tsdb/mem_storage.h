@@ -2,7 +2,8 @@
 
 // MemStorage: the simplest correct Storage, a map from labels to sample vectors behind one lock.
 // For tests of the modules that sit on top of the storage (promql, scrape, rules) and as the
-// oracle the head is checked against. No WAL, no limits, no garbage collection.
+// oracle the head is checked against; also the holder of a rule group's uncommitted outputs
+// during one evaluation (rules/eval_storage.h). No WAL, no limits, no garbage collection.
 //
 // Append rules as the real storage: per series, a sample must be newer than the last committed
 // one; the same timestamp with identical value bits is accepted and ignored.
