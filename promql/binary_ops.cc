@@ -58,38 +58,32 @@ std::vector<std::string> Sorted(std::vector<std::string> v) {
   return v;
 }
 
-// The matching signature of a series: `on` labels only, or all but `ignoring` ones and __name__.
-struct Signer {
-  bool on;
-  std::vector<std::string> names;
-  uint64_t operator()(const model::Labels& l) const {
-    return on ? l.HashForLabels(names) : l.HashWithoutLabels(names);
-  }
-  model::Labels MatchLabels(const model::Labels& l) const {
-    model::LabelsBuilder b(l);
-    if (on) {
-      for (const model::Label& lbl : l) {
-        if (!std::binary_search(names.begin(), names.end(), lbl.name)) b.Del(lbl.name);
-      }
-    } else {
-      b.Del(model::kMetricNameLabel);
-      for (const std::string& n : names) b.Del(n);
+// The labels a series is matched on: `on` labels only, or all but the `ignoring` ones and
+// __name__.
+model::Labels MatchLabels(const model::Labels& l, bool on, const std::vector<std::string>& names) {
+  model::LabelsBuilder b(l);
+  if (on) {
+    for (const model::Label& lbl : l) {
+      if (!std::binary_search(names.begin(), names.end(), lbl.name)) b.Del(lbl.name);
     }
-    return b.Build();
+  } else {
+    b.Del(model::kMetricNameLabel);
+    for (const std::string& n : names) b.Del(n);
   }
-};
+  return b.Build();
+}
 
 model::Labels ResultMetric(const model::Labels& lhs, const model::Labels& rhs, BinaryOp op,
-                           const VectorMatching& m, const Signer& signer) {
+                           const VectorMatching& m, const std::vector<std::string>& names) {
   model::LabelsBuilder b(lhs);
   if (IsArithmetic(op)) b.Del(model::kMetricNameLabel);
   if (m.card == VectorMatchCardinality::kOneToOne) {
     if (m.on) {
       for (const model::Label& l : lhs) {
-        if (!std::binary_search(signer.names.begin(), signer.names.end(), l.name)) b.Del(l.name);
+        if (!std::binary_search(names.begin(), names.end(), l.name)) b.Del(l.name);
       }
     } else {
-      for (const std::string& n : signer.names) b.Del(n);
+      for (const std::string& n : names) b.Del(n);
     }
   }
   for (const std::string& n : m.include) {
@@ -103,74 +97,130 @@ model::Labels ResultMetric(const model::Labels& lhs, const model::Labels& rhs, B
   return b.Build();
 }
 
-absl::StatusOr<Vector> VectorBinop(BinaryOp op, Vector lhs, Vector rhs, const VectorMatching& m,
-                                   bool return_bool) {
-  Signer signer{m.on, Sorted(m.matching_labels)};
-  if (m.card == VectorMatchCardinality::kOneToMany) std::swap(lhs, rhs);
-  absl::flat_hash_map<uint64_t, const VectorSample*> right;
-  for (const VectorSample& rs : rhs) {
-    const uint64_t sig = signer(rs.labels);
-    auto [it, inserted] = right.emplace(sig, &rs);
-    if (!inserted) {
-      const char* side = m.card == VectorMatchCardinality::kOneToMany ? "left" : "right";
+// What a vector-vector operation works out once for all its steps: each series' matching key (a
+// dense index of its match labels, exact rather than a hash) and the result's labels; and the
+// per-key tables a step fills, reset by stamping them with the step instead of clearing.
+class Matcher {
+ public:
+  Matcher(QueryContext* ctx, BinaryOp op, const VectorMatching& m, bool return_bool)
+      : ctx_(ctx), op_(op), m_(m), return_bool_(return_bool), names_(Sorted(m.matching_labels)) {}
+
+  uint32_t Key(SeriesId id) {
+    return keys_.Get(id, [&](SeriesId in) {
+      const model::Labels l = MatchLabels(ctx_->labels(in), m_.on, names_);
+      auto [it, added] = key_index_.try_emplace(std::string(l.bytes()), num_keys_);
+      if (added) {
+        ++num_keys_;
+        right_stamp_.push_back(0);
+        right_pos_.push_back(0);
+        left_stamp_.push_back(0);
+      }
+      return it->second;
+    });
+  }
+
+  absl::StatusOr<Samples> Binop(const Samples& lhs_in, const Samples& rhs_in, uint32_t stamp);
+  Samples SetOp(Samples lhs, Samples rhs, uint32_t stamp);
+
+ private:
+  SeriesId Result(SeriesId lhs, SeriesId rhs) {
+    auto compute = [&](SeriesId) {
+      model::Labels metric = ResultMetric(ctx_->labels(lhs), ctx_->labels(rhs), op_, m_, names_);
+      if (return_bool_) metric = DropMetricName(metric);
+      return ctx_->series.Intern(std::move(metric));
+    };
+    // Only group_x(labels) takes labels from the other side.
+    if (m_.include.empty()) return result_by_left_.Get(lhs, compute);
+    auto [it, added] = result_by_pair_.try_emplace((uint64_t{lhs} << 32) | rhs);
+    if (added) it->second = compute(lhs);
+    return it->second;
+  }
+
+  QueryContext* ctx_;
+  BinaryOp op_;
+  const VectorMatching& m_;
+  bool return_bool_;
+  std::vector<std::string> names_;
+  PerSeries<uint32_t> keys_;
+  absl::flat_hash_map<std::string, uint32_t> key_index_;
+  uint32_t num_keys_ = 0;
+  std::vector<uint32_t> right_stamp_;  // the step that last put a right sample at the key
+  std::vector<uint32_t> right_pos_;    // that sample's index
+  std::vector<uint32_t> left_stamp_;   // the step that last matched a left sample at the key
+  PerSeries<SeriesId> result_by_left_;
+  absl::flat_hash_map<uint64_t, SeriesId> result_by_pair_;
+  absl::flat_hash_set<uint64_t> matched_;  // many-to-one: (key, result) pairs of this step
+};
+
+absl::StatusOr<Samples> Matcher::Binop(const Samples& lhs_in, const Samples& rhs_in,
+                                       uint32_t stamp) {
+  const bool swap = m_.card == VectorMatchCardinality::kOneToMany;
+  const Samples& lhs = swap ? rhs_in : lhs_in;
+  const Samples& rhs = swap ? lhs_in : rhs_in;
+  for (size_t j = 0; j < rhs.size(); ++j) {
+    const uint32_t key = Key(rhs[j].id);
+    if (right_stamp_[key] == stamp) {
+      const model::Labels& l = ctx_->labels(rhs[j].id);
       return absl::InvalidArgumentError(util::StrCat(
-          "found duplicate series for the match group ", signer.MatchLabels(rs.labels).ToString(),
-          " on the ", side, " hand-side of the operation: [", rs.labels.ToString(), ", ",
-          it->second->labels.ToString(),
+          "found duplicate series for the match group ", MatchLabels(l, m_.on, names_).ToString(),
+          " on the ", swap ? "left" : "right", " hand-side of the operation: [", l.ToString(), ", ",
+          ctx_->labels(rhs[right_pos_[key]].id).ToString(),
           "];many-to-many matching not allowed: matching labels must be unique on one side"));
     }
+    right_stamp_[key] = stamp;
+    right_pos_[key] = static_cast<uint32_t>(j);
   }
-  Vector out;
-  absl::flat_hash_map<uint64_t, absl::flat_hash_set<uint64_t>> matched;
-  for (const VectorSample& ls : lhs) {
-    const uint64_t sig = signer(ls.labels);
-    auto it = right.find(sig);
-    if (it == right.end()) continue;
-    const VectorSample& rs = *it->second;
-    auto [mit, first] = matched.try_emplace(sig);
-    // One-to-one: a second left series for the same signature is an error even when the
+  Samples out;
+  out.reserve(lhs.size());
+  matched_.clear();
+  for (const Sample& ls : lhs) {
+    const uint32_t key = Key(ls.id);
+    if (right_stamp_[key] != stamp) continue;
+    const Sample& rs = rhs[right_pos_[key]];
+    // One-to-one: a second left series for the same key is an error even when the
     // comparison below would filter either away (Prometheus 3.x checks before filtering).
-    if (m.card == VectorMatchCardinality::kOneToOne && !first) {
-      return absl::InvalidArgumentError(
-          "multiple matches for labels: many-to-one matching must be explicit "
-          "(group_left/group_right)");
+    if (m_.card == VectorMatchCardinality::kOneToOne) {
+      if (left_stamp_[key] == stamp) {
+        return absl::InvalidArgumentError(
+            "multiple matches for labels: many-to-one matching must be explicit "
+            "(group_left/group_right)");
+      }
+      left_stamp_[key] = stamp;
     }
     double fl = ls.v;
     double fr = rs.v;
-    if (m.card == VectorMatchCardinality::kOneToMany) std::swap(fl, fr);
-    auto [value, keep] = ElemBinop(op, fl, fr);
-    if (return_bool) {
+    if (swap) std::swap(fl, fr);
+    auto [value, keep] = ElemBinop(op_, fl, fr);
+    if (return_bool_) {
       value = keep ? 1 : 0;
     } else if (!keep) {
       continue;
     }
-    model::Labels metric = ResultMetric(ls.labels, rs.labels, op, m, signer);
-    if (return_bool) metric = DropMetricName(metric);
-    if (m.card != VectorMatchCardinality::kOneToOne && !mit->second.insert(metric.Hash()).second) {
+    const SeriesId metric = Result(ls.id, rs.id);
+    if (m_.card != VectorMatchCardinality::kOneToOne &&
+        !matched_.insert((uint64_t{key} << 32) | metric).second) {
       return absl::InvalidArgumentError(
           "multiple matches for labels: grouping labels must ensure unique matches");
     }
-    out.push_back(VectorSample{std::move(metric), ls.t, value});
+    out.push_back(Sample{metric, value});
   }
   return out;
 }
 
-Vector SetOp(BinaryOp op, Vector lhs, Vector rhs, const VectorMatching& m) {
-  Signer signer{m.on, Sorted(m.matching_labels)};
-  Vector out;
-  if (op == BinaryOp::kOr) {
-    absl::flat_hash_set<uint64_t> left;
-    for (const VectorSample& s : lhs) left.insert(signer(s.labels));
-    out = std::move(lhs);
-    for (VectorSample& s : rhs) {
-      if (!left.contains(signer(s.labels))) out.push_back(std::move(s));
+Samples Matcher::SetOp(Samples lhs, Samples rhs, uint32_t stamp) {
+  // right_stamp_ marks the keys of the side looked up.
+  if (op_ == BinaryOp::kOr) {
+    for (const Sample& s : lhs) right_stamp_[Key(s.id)] = stamp;
+    Samples out = std::move(lhs);
+    for (const Sample& s : rhs) {
+      if (right_stamp_[Key(s.id)] != stamp) out.push_back(s);
     }
     return out;
   }
-  absl::flat_hash_set<uint64_t> right;
-  for (const VectorSample& s : rhs) right.insert(signer(s.labels));
-  for (VectorSample& s : lhs) {
-    if (right.contains(signer(s.labels)) == (op == BinaryOp::kAnd)) out.push_back(std::move(s));
+  for (const Sample& s : rhs) right_stamp_[Key(s.id)] = stamp;
+  Samples out;
+  for (const Sample& s : lhs) {
+    if ((right_stamp_[Key(s.id)] == stamp) == (op_ == BinaryOp::kAnd)) out.push_back(s);
   }
   return out;
 }
@@ -194,15 +244,16 @@ absl::StatusOr<StepValue> Evaluator::EvalBinary(const BinaryExpr& b) {
   out.vectors.resize(num_steps_);
   if (lhs.type == ValueType::kVector && rhs.type == ValueType::kVector) {
     const VectorMatching m = b.matching.value_or(VectorMatching{});
+    Matcher matcher(ctx_, b.op, m, b.return_bool);
     for (size_t i = 0; i < num_steps_; ++i) {
       RETURN_IF_ERROR(CheckInterrupt());
+      const auto stamp = static_cast<uint32_t>(i + 1);
       if (IsSetOp(b.op)) {
-        out.vectors[i] = SetOp(b.op, std::move(lhs.vectors[i]), std::move(rhs.vectors[i]), m);
+        out.vectors[i] = matcher.SetOp(std::move(lhs.vectors[i]), std::move(rhs.vectors[i]), stamp);
         continue;
       }
-      ASSIGN_OR_RETURN(out.vectors[i], VectorBinop(b.op, std::move(lhs.vectors[i]),
-                                                   std::move(rhs.vectors[i]), m, b.return_bool));
-      RETURN_IF_ERROR(CheckDuplicateLabelsets(out.vectors[i]));
+      ASSIGN_OR_RETURN(out.vectors[i], matcher.Binop(lhs.vectors[i], rhs.vectors[i], stamp));
+      RETURN_IF_ERROR(ctx_->CheckDuplicates(out.vectors[i]));
     }
     return out;
   }
@@ -211,7 +262,8 @@ absl::StatusOr<StepValue> Evaluator::EvalBinary(const BinaryExpr& b) {
   const std::vector<double>& scalars = swap ? lhs.scalars : rhs.scalars;
   const bool drop_name = IsArithmetic(b.op) || b.return_bool;
   for (size_t i = 0; i < num_steps_; ++i) {
-    for (VectorSample& s : vec.vectors[i]) {
+    out.vectors[i].reserve(vec.vectors[i].size());
+    for (const Sample& s : vec.vectors[i]) {
       double l = s.v;
       double r = scalars[i];
       if (swap) std::swap(l, r);
@@ -223,10 +275,9 @@ absl::StatusOr<StepValue> Evaluator::EvalBinary(const BinaryExpr& b) {
         keep = true;
       }
       if (!keep) continue;
-      out.vectors[i].push_back(
-          VectorSample{drop_name ? DropMetricName(s.labels) : std::move(s.labels), s.t, v});
+      out.vectors[i].push_back(Sample{drop_name ? ctx_->WithoutName(s.id) : s.id, v});
     }
-    if (drop_name) RETURN_IF_ERROR(CheckDuplicateLabelsets(out.vectors[i]));
+    if (drop_name) RETURN_IF_ERROR(ctx_->CheckDuplicates(out.vectors[i]));
   }
   return out;
 }

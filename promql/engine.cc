@@ -2,11 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
-#include <iterator>
 #include <semaphore>
 
-#include "absl/container/flat_hash_map.h"
 #include "promql/evaluator.h"
 #include "promql/parser.h"
 #include "util/status_macros.h"
@@ -114,9 +111,15 @@ absl::StatusOr<QueryResult> Engine::Impl::Run(tsdb::Storage& storage, const Expr
       case ValueType::kMatrix:
         result.value = std::move(v.matrix);
         break;
-      default:
-        result.value = std::move(v.vectors[0]);
+      default: {
+        Vector vec;
+        vec.reserve(v.vectors[0].size());
+        for (const internal::Sample& s : v.vectors[0]) {
+          vec.push_back(VectorSample{ctx.labels(s.id), start, s.v});
+        }
+        result.value = std::move(vec);
         break;
+      }
     }
   } else if (v.type == ValueType::kScalar) {
     Series s;
@@ -124,22 +127,21 @@ absl::StatusOr<QueryResult> Engine::Impl::Run(tsdb::Storage& storage, const Expr
       s.points.push_back(FPoint{ev.StepTime(i), v.scalars[i]});
     result.value = Matrix{std::move(s)};
   } else {
-    // Series by their label bytes; a deque keeps the keys' storage in place as it grows.
-    std::deque<Series> series;
-    absl::flat_hash_map<std::string_view, size_t> index;
+    // The output series in order of first appearance, found by id.
+    Matrix m;
+    std::vector<uint32_t> index(ctx.series.size(), 0);  // 1 + position in m; 0: none yet
     for (size_t i = 0; i < ev.num_steps(); ++i) {
-      for (VectorSample& s : v.vectors[i]) {
-        auto it = index.find(s.labels.bytes());
-        if (it == index.end()) {
-          series.push_back(Series{std::move(s.labels), {}});
-          series.back().points.reserve(ev.num_steps() - i);
-          it = index.emplace(series.back().labels.bytes(), series.size() - 1).first;
+      for (const internal::Sample& s : v.vectors[i]) {
+        uint32_t& pos = index[s.id];
+        if (pos == 0) {
+          m.push_back(Series{ctx.labels(s.id), {}});
+          m.back().points.reserve(ev.num_steps() - i);
+          pos = static_cast<uint32_t>(m.size());
         }
-        series[it->second].points.push_back(FPoint{s.t, s.v});
+        m[pos - 1].points.push_back(FPoint{ev.StepTime(i), s.v});
       }
+      v.vectors[i] = internal::Samples();  // release each step as it is consumed
     }
-    index.clear();
-    Matrix m(std::make_move_iterator(series.begin()), std::make_move_iterator(series.end()));
     std::sort(m.begin(), m.end(),
               [](const Series& a, const Series& b) { return a.labels < b.labels; });
     result.value = std::move(m);

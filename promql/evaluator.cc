@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <map>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "model/sample.h"
 #include "util/go_format.h"
 #include "util/status_macros.h"
@@ -34,13 +33,34 @@ model::Labels DropMetricName(const model::Labels& l) {
   return b.Build();
 }
 
-absl::Status CheckDuplicateLabelsets(const Vector& v) {
+SeriesId SeriesTable::Intern(model::Labels labels) {
+  auto it = index_.find(labels.bytes());
+  if (it != index_.end()) return it->second;
+  const auto id = static_cast<SeriesId>(labels_.size());
+  labels_.push_back(std::move(labels));
+  index_.emplace(labels_.back().bytes(), id);
+  return id;
+}
+
+SeriesId QueryContext::WithoutName(SeriesId id) {
+  return without_name_.Get(id, [&](SeriesId in) {
+    const model::Labels& l = labels(in);
+    return l.Has(model::kMetricNameLabel) ? series.Intern(DropMetricName(l)) : in;
+  });
+}
+
+absl::Status QueryContext::CheckDuplicates(const Samples& v) {
   if (v.size() < 2) return absl::OkStatus();
-  absl::flat_hash_set<std::string_view> seen;
-  for (const VectorSample& s : v) {
-    if (!seen.insert(s.labels.bytes()).second) {
+  if (seen_stamp_.size() < series.size()) seen_stamp_.resize(series.size(), 0);
+  if (++seen_epoch_ == 0) {  // wrapped: forget every stamp
+    std::fill(seen_stamp_.begin(), seen_stamp_.end(), 0);
+    seen_epoch_ = 1;
+  }
+  for (const Sample& s : v) {
+    if (seen_stamp_[s.id] == seen_epoch_) {
       return absl::InvalidArgumentError("vector cannot contain metrics with the same labelset");
     }
+    seen_stamp_[s.id] = seen_epoch_;
   }
   return absl::OkStatus();
 }
@@ -183,7 +203,7 @@ absl::StatusOr<const RangeSeries*> SeriesCursor::Next() {
     held_ = static_cast<int64_t>(buf_.points.size());
     ctx_->total_samples += held_;
     RETURN_IF_ERROR(ctx_->Charge(held_));
-    buf_.labels = s.labels();
+    buf_.id = ctx_->series.Intern(s.labels());
     return &buf_;
   }
   RETURN_IF_ERROR(set_->status());
@@ -238,12 +258,12 @@ absl::StatusOr<StepValue> Evaluator::EvalUnary(const UnaryExpr& u) {
     for (double& s : v.scalars) s = -s;
     return v;
   }
-  for (Vector& vec : v.vectors) {
-    for (VectorSample& s : vec) {
+  for (Samples& vec : v.vectors) {
+    for (Sample& s : vec) {
       s.v = -s.v;
-      s.labels = DropMetricName(s.labels);
+      s.id = ctx_->WithoutName(s.id);
     }
-    RETURN_IF_ERROR(CheckDuplicateLabelsets(vec));
+    RETURN_IF_ERROR(ctx_->CheckDuplicates(vec));
   }
   return v;
 }
@@ -261,8 +281,52 @@ absl::StatusOr<SeriesCursor> Evaluator::Select(const VectorSelector& vs, int64_t
   return SeriesCursor(ctx_, std::move(querier), std::move(set), mint, maxt, drop_stale);
 }
 
+absl::StatusOr<bool> Evaluator::EvalSeriesWise(const Expr& expr, SeriesSink sink) {
+  const Expr& e = UnwrapParens(expr);
+  if (e.kind() == ExprKind::kVectorSelector) {
+    RETURN_IF_ERROR(SelectSeriesWise(As<VectorSelector>(e), /*keep_sample_time=*/false, sink));
+    return true;
+  }
+  if (e.kind() != ExprKind::kCall) return false;
+  const Call& c = As<Call>(e);
+  const bool range_fn = std::find(c.func->arg_types.begin(), c.func->arg_types.end(),
+                                  ValueType::kMatrix) != c.func->arg_types.end();
+  if (!range_fn || c.func->name == "absent_over_time") return false;
+  RETURN_IF_ERROR(RangeFunctionSeriesWise(c, sink));
+  return true;
+}
+
+absl::StatusOr<StepValue> Evaluator::CollectSeriesWise(const Expr& e) {
+  StepValue out;
+  out.type = ValueType::kVector;
+  out.vectors.resize(num_steps_);
+  ASSIGN_OR_RETURN(bool series_wise, EvalSeriesWise(e, [&](const SeriesSteps& s) {
+                     for (size_t i = 0; i < num_steps_; ++i) {
+                       if (s.present[i]) out.vectors[i].push_back(Sample{s.id, s.values[i]});
+                     }
+                     return absl::OkStatus();
+                   }));
+  if (!series_wise) return absl::InternalError("expression is not evaluated series-wise");
+  return out;
+}
+
 absl::StatusOr<StepValue> Evaluator::EvalVectorSelector(const VectorSelector& vs,
                                                         bool keep_sample_time) {
+  if (!keep_sample_time) return CollectSeriesWise(vs);
+  StepValue out;
+  out.type = ValueType::kVector;
+  out.vectors.resize(num_steps_);
+  RETURN_IF_ERROR(SelectSeriesWise(vs, true, [&](const SeriesSteps& s) {
+    for (size_t i = 0; i < num_steps_; ++i) {
+      if (s.present[i]) out.vectors[i].push_back(Sample{s.id, s.values[i]});
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status Evaluator::SelectSeriesWise(const VectorSelector& vs, bool keep_sample_time,
+                                         SeriesSink sink) {
   const std::optional<int64_t> at = ResolveAt(vs.timestamp_ms, vs.start_or_end);
   const int64_t offset = vs.original_offset_ms;
   const int64_t lookback = ctx_->options.lookback_delta_ms;
@@ -270,9 +334,9 @@ absl::StatusOr<StepValue> Evaluator::EvalVectorSelector(const VectorSelector& vs
   const int64_t last = (at ? *at : StepTime(num_steps_ - 1)) - offset;
   ASSIGN_OR_RETURN(SeriesCursor series,
                    Select(vs, first - lookback + 1, last, /*drop_stale=*/false, ""));
-  StepValue out;
-  out.type = ValueType::kVector;
-  out.vectors.resize(num_steps_);
+  SeriesSteps out;
+  out.values.resize(num_steps_);
+  out.present.resize(num_steps_);
   while (true) {
     ASSIGN_OR_RETURN(const RangeSeries* next, series.Next());
     if (next == nullptr) break;
@@ -280,18 +344,23 @@ absl::StatusOr<StepValue> Evaluator::EvalVectorSelector(const VectorSelector& vs
     int64_t emitted = 0;
     size_t idx = 0;  // first point after the current eval time
     for (size_t i = 0; i < num_steps_; ++i) {
+      out.present[i] = 0;
       const int64_t ts = (at ? *at : StepTime(i)) - offset;
       if (idx > 0 && rs.points[idx - 1].t > ts) idx = 0;
       while (idx < rs.points.size() && rs.points[idx].t <= ts) ++idx;
       if (idx == 0) continue;
       const FPoint& p = rs.points[idx - 1];
       if (p.t <= ts - lookback || model::IsStaleNaN(p.v)) continue;
-      out.vectors[i].push_back(VectorSample{rs.labels, keep_sample_time ? p.t : StepTime(i), p.v});
+      out.present[i] = 1;
+      out.values[i] = keep_sample_time ? static_cast<double>(p.t) / 1000 : p.v;
       ++emitted;
     }
     RETURN_IF_ERROR(AddSamples(emitted));
+    if (emitted == 0) continue;
+    out.id = rs.id;
+    RETURN_IF_ERROR(sink(out));
   }
-  return out;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<RangeInput> Evaluator::EvalRangeInput(const Expr& expr, std::string_view func) {
@@ -330,20 +399,24 @@ absl::StatusOr<RangeInput> Evaluator::EvalRangeInput(const Expr& expr, std::stri
   std::vector<RangeSeries> series;
   if (v.type == ValueType::kScalar) {
     RangeSeries rs;
+    rs.id = ctx_->series.Intern(model::Labels());
     for (size_t i = 0; i < inner.num_steps(); ++i) {
       rs.points.push_back(FPoint{inner.StepTime(i), v.scalars[i]});
     }
     series.push_back(std::move(rs));
   } else {
-    std::map<model::Labels, std::vector<FPoint>> by_labels;
+    absl::flat_hash_map<SeriesId, size_t> index;
     for (size_t i = 0; i < inner.num_steps(); ++i) {
-      for (VectorSample& s : v.vectors[i]) {
-        by_labels[s.labels].push_back(FPoint{inner.StepTime(i), s.v});
+      for (const Sample& s : v.vectors[i]) {
+        auto [it, added] = index.try_emplace(s.id, series.size());
+        if (added) series.push_back(RangeSeries{s.id, {}});
+        series[it->second].points.push_back(FPoint{inner.StepTime(i), s.v});
       }
     }
-    for (auto& [labels, points] : by_labels) {
-      series.push_back(RangeSeries{labels, std::move(points)});
-    }
+    // In label order, as the series of a selector come.
+    std::sort(series.begin(), series.end(), [&](const RangeSeries& a, const RangeSeries& b) {
+      return ctx_->labels(a.id) < ctx_->labels(b.id);
+    });
   }
   in.series = SeriesCursor(std::move(series));
   return in;
@@ -361,7 +434,7 @@ absl::StatusOr<StepValue> Evaluator::EvalMatrixResult(const Expr& e) {
     WindowSlider slider(rs.points);
     std::span<const FPoint> w = slider.Next(ts, in.range_ms);
     if (w.empty()) continue;
-    out.matrix.push_back(Series{rs.labels, std::vector<FPoint>(w.begin(), w.end())});
+    out.matrix.push_back(Series{ctx_->labels(rs.id), std::vector<FPoint>(w.begin(), w.end())});
   }
   return out;
 }

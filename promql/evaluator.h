@@ -3,15 +3,22 @@
 // Internal to the engine: the step-wise evaluator behind Engine (promql/engine.h).
 //
 // An Evaluator evaluates an expression at every step start, start + interval, ..., end. Instant
-// vectors are kept step-major (one Vector per step), scalars as one double per step. A selector
-// reads its series once for all steps and slides per-series indexes over the loaded samples.
-// Subqueries run a child Evaluator over their own aligned steps sharing the QueryContext.
+// vectors are kept step-major (one list of samples per step), scalars as one double per step. A
+// selector reads its series once for all steps and slides per-series indexes over the loaded
+// samples. Subqueries run a child Evaluator over their own aligned steps sharing the QueryContext.
+//
+// Per-series work is done once per query, not once per step: every label set the query sees or
+// makes is interned in the query's SeriesTable, a step's samples name their series by id, and
+// what an operator derives from a series' labels (its group, its matching key, its labels without
+// the metric name) is worked out on the first step that needs it and looked up by id after that
+// (PerSeries). No step loop decodes, builds or compares labels.
 //
 // Not thread-safe: one Evaluator (and its children) per query.
 
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <set>
@@ -19,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "model/labels.h"
@@ -28,6 +37,63 @@
 #include "tsdb/storage.h"
 
 namespace sextant::promql::internal {
+
+// Identifies a label set within one query: equal ids are equal labels and the reverse.
+using SeriesId = uint32_t;
+
+// Every label set of one query, each stored once.
+class SeriesTable {
+ public:
+  // The id of `labels`, adding them when new.
+  SeriesId Intern(model::Labels labels);
+  const model::Labels& labels(SeriesId id) const { return labels_[id]; }
+  size_t size() const { return labels_.size(); }
+
+ private:
+  std::deque<model::Labels> labels_;  // a deque keeps the index's keys in place as it grows
+  absl::flat_hash_map<std::string_view, SeriesId> index_;
+};
+
+// What an operator derives from a series' labels, computed once per series on first use.
+template <typename T>
+class PerSeries {
+ public:
+  // The value for `id`: `compute(id)` the first time, the stored value after that.
+  template <typename F>
+  const T& Get(SeriesId id, F&& compute) {
+    if (id >= known_.size()) {
+      known_.resize(id + 1, 0);
+      values_.resize(id + 1);
+    }
+    if (!known_[id]) {
+      T v = compute(id);
+      values_[id] = std::move(v);
+      known_[id] = 1;
+    }
+    return values_[id];
+  }
+
+ private:
+  std::vector<uint8_t> known_;
+  std::vector<T> values_;
+};
+
+// One element of an instant vector inside the evaluator: its series and value. The sample's
+// time is the step's (timestamp() is the one function that needs the raw sample time, and its
+// selector puts that in the value).
+struct Sample {
+  SeriesId id = 0;
+  double v = 0;
+};
+using Samples = std::vector<Sample>;
+
+// One series' values at every step of an evaluator, as a series-wise evaluation hands them on.
+struct SeriesSteps {
+  SeriesId id = 0;
+  std::vector<double> values;    // one per step
+  std::vector<uint8_t> present;  // one per step: 1 when the series has a value at the step
+};
+using SeriesSink = absl::FunctionRef<absl::Status(const SeriesSteps&)>;
 
 // State shared by every Evaluator of one query.
 struct QueryContext {
@@ -45,25 +111,37 @@ struct QueryContext {
   int64_t total_samples = 0;  // raw samples read from storage
   std::set<std::string> warnings;
   std::set<std::string> infos;
+  SeriesTable series;
+
+  const model::Labels& labels(SeriesId id) const { return series.labels(id); }
+  // The series' labels without __name__ (the same id when it has none).
+  SeriesId WithoutName(SeriesId id);
+  // Error when two samples of one step are the same series (Prometheus's rangeEval check).
+  absl::Status CheckDuplicates(const Samples& v);
 
   // Adds `n` held samples (negative releases); ResourceExhausted beyond max_samples.
   absl::Status Charge(int64_t n);
   // Cancelled or DeadlineExceeded when the query must stop.
   absl::Status CheckInterrupt() const;
+
+ private:
+  PerSeries<SeriesId> without_name_;
+  std::vector<uint32_t> seen_stamp_;  // CheckDuplicates: the call that last saw each series
+  uint32_t seen_epoch_ = 0;
 };
 
 // The value of an expression at every step.
 struct StepValue {
   ValueType type = ValueType::kNone;
-  std::vector<double> scalars;  // kScalar: one per step
-  std::vector<Vector> vectors;  // kVector: one per step
-  std::string str;              // kString
-  Matrix matrix;                // kMatrix: only a range-vector query's own result
+  std::vector<double> scalars;   // kScalar: one per step
+  std::vector<Samples> vectors;  // kVector: one per step
+  std::string str;               // kString
+  Matrix matrix;                 // kMatrix: only a range-vector query's own result
 };
 
 // A series with its points, for range-vector arguments (selected samples or subquery output).
 struct RangeSeries {
-  model::Labels labels;
+  SeriesId id = 0;
   std::vector<FPoint> points;
 };
 
@@ -137,7 +215,19 @@ class Evaluator {
   absl::Status AddSamples(int64_t n);
   std::optional<int64_t> ResolveAt(std::optional<int64_t> ts, AtModifier m) const;
 
+  // Series-wise evaluation: the expressions that are computed one series at a time (a selector,
+  // a range function) hand each series' values at every step to a sink, in the order the
+  // step-wise value lists them. An aggregation consumes them as they come, so a query like
+  // sum(rate(x[5m])) never holds the per-step vectors of its argument.
+  //
+  // Evaluates `e` series-wise into `sink` and returns true when `e` is computed series-wise;
+  // returns false, calling nothing, otherwise.
+  absl::StatusOr<bool> EvalSeriesWise(const Expr& e, SeriesSink sink);
+  // A step-wise value from a series-wise evaluation.
+  absl::StatusOr<StepValue> CollectSeriesWise(const Expr& e);
+
   absl::StatusOr<StepValue> EvalVectorSelector(const VectorSelector& vs, bool keep_sample_time);
+  absl::Status SelectSeriesWise(const VectorSelector& vs, bool keep_sample_time, SeriesSink sink);
   absl::StatusOr<SeriesCursor> Select(const VectorSelector& vs, int64_t mint, int64_t maxt,
                                       bool drop_stale, std::string_view func);
   // A matrix selector or subquery (parentheses unwrapped) as a range input.
@@ -149,9 +239,16 @@ class Evaluator {
   absl::StatusOr<StepValue> EvalBinary(const BinaryExpr& b);
   // aggregations.cc
   absl::StatusOr<StepValue> EvalAggregate(const AggregateExpr& a);
+  // Aggregates a series-wise argument as it comes (sum, avg, count, ...: the operators without
+  // a parameter); false when the argument is not series-wise.
+  absl::StatusOr<bool> AggregateSeriesWise(const AggregateExpr& a,
+                                           const std::vector<std::string>& grouping,
+                                           StepValue* out);
   // functions.cc
   absl::StatusOr<StepValue> EvalCall(const Call& c);
   absl::StatusOr<StepValue> EvalRangeFunction(const Call& c);
+  // range_functions.cc: every range function but absent_over_time.
+  absl::Status RangeFunctionSeriesWise(const Call& c, SeriesSink sink);
   absl::StatusOr<StepValue> EvalHistogramQuantile(const Call& c);
   absl::StatusOr<StepValue> EvalLabelFunction(const Call& c);
 
@@ -164,8 +261,6 @@ class Evaluator {
 
 // Helpers shared by the evaluator's files.
 model::Labels DropMetricName(const model::Labels& l);
-// Error when two samples of `v` have the same labels (Prometheus's rangeEval check).
-absl::Status CheckDuplicateLabelsets(const Vector& v);
 // Kahan-Neumaier summation step (Prometheus's kahanSumInc). Inline: it is the inner loop of the
 // *_over_time functions and of sum/avg.
 inline void KahanSumInc(double inc, double* sum, double* c) {

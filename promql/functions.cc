@@ -159,13 +159,15 @@ absl::StatusOr<StepValue> Evaluator::EvalCall(const Call& c) {
     } else {
       ASSIGN_OR_RETURN(v, Eval(*arg));
     }
+    // A selector's samples hold their own time already (in seconds); anything else's is the
+    // step's.
+    const bool sample_time = arg->kind() == ExprKind::kVectorSelector;
     for (size_t i = 0; i < num_steps_; ++i) {
-      for (VectorSample& s : v.vectors[i]) {
-        s.v = static_cast<double>(s.t) / 1000;
-        s.t = StepTime(i);
-        s.labels = DropMetricName(s.labels);
+      for (Sample& s : v.vectors[i]) {
+        if (!sample_time) s.v = static_cast<double>(StepTime(i)) / 1000;
+        s.id = ctx_->WithoutName(s.id);
       }
-      RETURN_IF_ERROR(CheckDuplicateLabelsets(v.vectors[i]));
+      RETURN_IF_ERROR(ctx_->CheckDuplicates(v.vectors[i]));
     }
     return v;
   }
@@ -178,24 +180,23 @@ absl::StatusOr<StepValue> Evaluator::EvalCall(const Call& c) {
   if (name == "scalar") {
     out.scalars.resize(num_steps_);
     for (size_t i = 0; i < num_steps_; ++i) {
-      const Vector& v = args[0].vectors[i];
+      const Samples& v = args[0].vectors[i];
       out.scalars[i] = v.size() == 1 ? v[0].v : std::nan("");
     }
     return out;
   }
   out.vectors.resize(num_steps_);
   if (name == "vector") {
+    const SeriesId empty = ctx_->series.Intern(model::Labels());
     for (size_t i = 0; i < num_steps_; ++i) {
-      out.vectors[i].push_back(VectorSample{model::Labels(), StepTime(i), args[0].scalars[i]});
+      out.vectors[i].push_back(Sample{empty, args[0].scalars[i]});
     }
     return out;
   }
   if (name == "absent") {
-    const model::Labels labels = AbsentLabels(*c.args[0]);
+    const SeriesId labels = ctx_->series.Intern(AbsentLabels(*c.args[0]));
     for (size_t i = 0; i < num_steps_; ++i) {
-      if (args[0].vectors[i].empty()) {
-        out.vectors[i].push_back(VectorSample{labels, StepTime(i), 1});
-      }
+      if (args[0].vectors[i].empty()) out.vectors[i].push_back(Sample{labels, 1});
     }
     return out;
   }
@@ -209,7 +210,7 @@ absl::StatusOr<StepValue> Evaluator::EvalCall(const Call& c) {
     for (size_t i = 0; i < num_steps_; ++i) {
       out.vectors[i] = std::move(args[0].vectors[i]);
       std::stable_sort(out.vectors[i].begin(), out.vectors[i].end(),
-                       [desc](const VectorSample& a, const VectorSample& b) {
+                       [desc](const Sample& a, const Sample& b) {
                          return desc ? GoCompare(b.v, a.v) < 0 : GoCompare(a.v, b.v) < 0;
                        });
     }
@@ -218,10 +219,11 @@ absl::StatusOr<StepValue> Evaluator::EvalCall(const Call& c) {
   // The remaining functions map each element: f(v, scalar args...), dropping the metric name.
   const bool date_fn = LookupDateFn(name) != nullptr;
   if (date_fn && args.empty()) {
+    const SeriesId empty = ctx_->series.Intern(model::Labels());
     for (size_t i = 0; i < num_steps_; ++i) {
       const absl::CivilSecond cs =
           absl::ToCivilSecond(absl::FromUnixMillis(StepTime(i)), absl::UTCTimeZone());
-      out.vectors[i].push_back(VectorSample{model::Labels(), StepTime(i), LookupDateFn(name)(cs)});
+      out.vectors[i].push_back(Sample{empty, LookupDateFn(name)(cs)});
     }
     return out;
   }
@@ -229,7 +231,8 @@ absl::StatusOr<StepValue> Evaluator::EvalCall(const Call& c) {
   for (size_t i = 0; i < num_steps_; ++i) {
     auto scalar = [&](size_t k, double def) { return k < args.size() ? args[k].scalars[i] : def; };
     if (name == "clamp" && scalar(2, 0) < scalar(1, 0)) continue;
-    for (VectorSample& s : args[0].vectors[i]) {
+    out.vectors[i].reserve(args[0].vectors[i].size());
+    for (const Sample& s : args[0].vectors[i]) {
       double v = s.v;
       if (math != nullptr) {
         v = math(v);
@@ -249,9 +252,9 @@ absl::StatusOr<StepValue> Evaluator::EvalCall(const Call& c) {
       } else {
         return absl::UnimplementedError(util::StrCat("function \"", name, "\" is not supported"));
       }
-      out.vectors[i].push_back(VectorSample{DropMetricName(s.labels), s.t, v});
+      out.vectors[i].push_back(Sample{ctx_->WithoutName(s.id), v});
     }
-    RETURN_IF_ERROR(CheckDuplicateLabelsets(out.vectors[i]));
+    RETURN_IF_ERROR(ctx_->CheckDuplicates(out.vectors[i]));
   }
   return out;
 }

@@ -69,7 +69,8 @@ bool PrepareBuckets(std::vector<Bucket>* buckets, bool* forced) {
   return true;
 }
 
-double BucketQuantile(double q, std::vector<Bucket> b, bool* forced) {
+// Sorts and merges `b` in place (the caller reuses it).
+double BucketQuantile(double q, std::vector<Bucket>& b, bool* forced) {
   if (std::isnan(q)) return std::nan("");
   if (q < 0) return -INFINITY;
   if (q > 1) return INFINITY;
@@ -92,7 +93,8 @@ double BucketQuantile(double q, std::vector<Bucket> b, bool* forced) {
   return start + (end - start) * (rank / count);
 }
 
-double BucketFraction(double lower, double upper, std::vector<Bucket> b) {
+// Sorts and merges `b` in place (the caller reuses it).
+double BucketFraction(double lower, double upper, std::vector<Bucket>& b) {
   std::stable_sort(b.begin(), b.end(),
                    [](const Bucket& x, const Bucket& y) { return x.upper < y.upper; });
   if (b.empty() || !std::isinf(b.back().upper) || b.back().upper < 0) return std::nan("");
@@ -171,41 +173,46 @@ absl::StatusOr<StepValue> Evaluator::EvalHistogramQuantile(const Call& c) {
   StepValue out;
   out.type = ValueType::kVector;
   out.vectors.resize(num_steps_);
-  // What each input series contributes, worked out once per label set rather than per step.
+  // What each input series contributes, worked out once per series rather than per step.
   struct SeriesInfo {
     bool ok = false;  // has a valid `le`
     double upper = 0;
-    size_t group = 0;
+    uint32_t group = 0;
   };
   struct Group {
-    model::Labels labels;     // without `le` and the metric name
+    SeriesId id = 0;          // labels without `le` and the metric name
     std::string metric_name;  // of the buckets, for annotations
     std::vector<Bucket> buckets;
   };
-  absl::flat_hash_map<std::string_view, SeriesInfo> infos;  // keys view into `in`
-  absl::flat_hash_map<std::string, size_t> group_index;
+  PerSeries<SeriesInfo> infos;
+  absl::flat_hash_map<SeriesId, uint32_t> group_index;
   std::vector<Group> groups;
-  std::vector<size_t> touched;  // groups with buckets at this step, in order of appearance
-  for (size_t i = 0; i < num_steps_; ++i) {
-    for (const VectorSample& s : in.vectors[i]) {
-      auto [it, inserted] = infos.try_emplace(s.labels.bytes());
-      SeriesInfo& info = it->second;
-      if (inserted) {
-        info.ok = ParseBound(s.labels.Get("le"), &info.upper);
-        if (info.ok) {
-          model::LabelsBuilder b(s.labels);
-          b.Del("le");
-          b.Del(model::kMetricNameLabel);
-          model::Labels l = b.Build();
-          auto [g, added] = group_index.emplace(std::string(l.bytes()), groups.size());
-          if (added) groups.push_back(Group{std::move(l), std::string(s.labels.MetricName()), {}});
-          info.group = g->second;
-        }
+  auto info_of = [&](SeriesId id) {
+    const model::Labels& labels = ctx_->labels(id);
+    SeriesInfo info;
+    info.ok = ParseBound(labels.Get("le"), &info.upper);
+    if (info.ok) {
+      model::LabelsBuilder b(labels);
+      b.Del("le");
+      b.Del(model::kMetricNameLabel);
+      const SeriesId group_id = ctx_->series.Intern(b.Build());
+      auto [g, added] = group_index.try_emplace(group_id, static_cast<uint32_t>(groups.size()));
+      if (added) {
+        groups.push_back(Group{group_id, std::string(ctx_->labels(id).MetricName()), {}});
       }
+      info.group = g->second;
+    }
+    return info;
+  };
+  std::vector<uint32_t> touched;  // groups with buckets at this step, in order of appearance
+  for (size_t i = 0; i < num_steps_; ++i) {
+    for (const Sample& s : in.vectors[i]) {
+      const SeriesInfo& info = infos.Get(s.id, info_of);
       if (!info.ok) {
+        const model::Labels& labels = ctx_->labels(s.id);
         ctx_->warnings.insert(util::StrCat(
             "PromQL warning: bucket label \"le\" is missing or has a malformed value of \"",
-            s.labels.Get("le"), "\" for metric name \"", s.labels.MetricName(), "\""));
+            labels.Get("le"), "\" for metric name \"", labels.MetricName(), "\""));
         continue;
       }
       Group& g = groups[info.group];
@@ -213,7 +220,8 @@ absl::StatusOr<StepValue> Evaluator::EvalHistogramQuantile(const Call& c) {
       g.buckets.push_back(Bucket{info.upper, s.v});
     }
     if (!fraction) WarnIfInvalidQuantile(ctx_, q.scalars[i]);
-    for (size_t gi : touched) {
+    out.vectors[i].reserve(touched.size());
+    for (uint32_t gi : touched) {
       Group& g = groups[gi];
       bool forced = false;
       const double v = fraction ? BucketFraction(q.scalars[i], upper.scalars[i], g.buckets)
@@ -225,7 +233,7 @@ absl::StatusOr<StepValue> Evaluator::EvalHistogramQuantile(const Call& c) {
             "#histogram_quantile) for metric name \"",
             g.metric_name, "\"", AnnotationPosition(*ctx_, c.args[1]->pos_range)));
       }
-      out.vectors[i].push_back(VectorSample{g.labels, StepTime(i), v});
+      out.vectors[i].push_back(Sample{g.id, v});
       g.buckets.clear();
     }
     touched.clear();

@@ -114,26 +114,30 @@ absl::StatusOr<StepValue> Evaluator::EvalLabelFunction(const Call& c) {
     }
   }
   std::vector<re2::StringPiece> groups(replace ? re->NumberOfCapturingGroups() + 1 : 0);
-  for (Vector& vec : in.vectors) {
-    for (VectorSample& s : vec) {
-      std::string value;
-      if (replace) {
-        const std::string_view src = s.labels.Get(strs[2]);
-        if (!re->Match(model::ToRe2(src), 0, src.size(), RE2::ANCHOR_BOTH, groups.data(),
-                       static_cast<int>(groups.size()))) {
-          continue;
-        }
-        value = Expand(strs[1], *re, groups);
-      } else {
-        std::vector<std::string_view> parts;
-        for (size_t k = 2; k < strs.size(); ++k) parts.push_back(s.labels.Get(strs[k]));
-        value = util::StrJoin(parts, strs[1]);
+  // The new labels depend on the old ones only: worked out once per series.
+  PerSeries<SeriesId> relabelled;
+  auto relabel = [&](SeriesId id) {
+    const model::Labels& labels = ctx_->labels(id);
+    std::string value;
+    if (replace) {
+      const std::string_view src = labels.Get(strs[2]);
+      if (!re->Match(model::ToRe2(src), 0, src.size(), RE2::ANCHOR_BOTH, groups.data(),
+                     static_cast<int>(groups.size()))) {
+        return id;
       }
-      model::LabelsBuilder b(s.labels);
-      b.Set(dst, value);
-      s.labels = b.Build();
+      value = Expand(strs[1], *re, groups);
+    } else {
+      std::vector<std::string_view> parts;
+      for (size_t k = 2; k < strs.size(); ++k) parts.push_back(labels.Get(strs[k]));
+      value = util::StrJoin(parts, strs[1]);
     }
-    RETURN_IF_ERROR(CheckDuplicateLabelsets(vec));
+    model::LabelsBuilder b(labels);
+    b.Set(dst, value);
+    return ctx_->series.Intern(b.Build());
+  };
+  for (Samples& vec : in.vectors) {
+    for (Sample& s : vec) s.id = relabelled.Get(s.id, relabel);
+    RETURN_IF_ERROR(ctx_->CheckDuplicates(vec));
   }
   return in;
 }

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "absl/container/flat_hash_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "promql/evaluator.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
@@ -20,6 +20,8 @@ struct RangeArgs {
   int64_t step_ts = 0;  // the evaluation time itself (predict_linear's intercept time)
   int64_t range_ms = 0;
   double param = 0;  // quantile_over_time's q, predict_linear's duration
+  // rate and increase: the value before each counter reset in the window, in order.
+  std::span<const double> resets;
 };
 
 using RangeFn = std::optional<double> (*)(std::span<const FPoint>, const RangeArgs&);
@@ -31,11 +33,8 @@ std::optional<double> ExtrapolatedRate(std::span<const FPoint> s, const RangeArg
   const double range_end = static_cast<double>(a.ts);
   double result = s.back().v - s.front().v;
   if (is_counter) {
-    double prev = s.front().v;
-    for (size_t i = 1; i < s.size(); ++i) {
-      if (s[i].v < prev) result += prev;
-      prev = s[i].v;
-    }
+    // One addition per reset, in order, as Prometheus adds them.
+    for (double before_reset : a.resets) result += before_reset;
   }
   double to_start = (static_cast<double>(s.front().t) - range_start) / 1000;
   double to_end = (range_end - static_cast<double>(s.back().t)) / 1000;
@@ -229,50 +228,103 @@ bool IsCounterName(std::string_view name) {
 model::Labels AbsentLabels(const Expr& arg);
 
 absl::StatusOr<StepValue> Evaluator::EvalRangeFunction(const Call& c) {
+  if (c.func->name != "absent_over_time") return CollectSeriesWise(c);
+  ASSIGN_OR_RETURN(RangeInput in, EvalRangeInput(*c.args[0], c.func->name));
+  StepValue out;
+  out.type = ValueType::kVector;
+  out.vectors.resize(num_steps_);
+  std::vector<bool> present(num_steps_, false);
+  while (true) {
+    ASSIGN_OR_RETURN(const RangeSeries* next, in.series.Next());
+    if (next == nullptr) break;
+    WindowSlider slider(next->points);
+    for (size_t i = 0; i < num_steps_; ++i) {
+      if (!slider.Next(in.EvalTime(StepTime(i)), in.range_ms).empty()) present[i] = true;
+    }
+  }
+  const SeriesId labels = ctx_->series.Intern(AbsentLabels(*c.args[0]));
+  for (size_t i = 0; i < num_steps_; ++i) {
+    if (!present[i]) out.vectors[i].push_back(Sample{labels, 1});
+  }
+  return out;
+}
+
+namespace {
+
+// The steps at which each output series has a value, to catch two input series that become the
+// same output series (their names dropped) with values at the same step: Prometheus's
+// "same labelset" error. One bit per step per output series.
+class OutputSteps {
+ public:
+  explicit OutputSteps(size_t num_steps) : words_((num_steps + 63) / 64) {}
+
+  // Records that `id` has values at the steps in `present`; false when an earlier series
+  // of the same id had a value at one of them.
+  bool Add(SeriesId id, const std::vector<uint8_t>& present) {
+    auto [it, added] = offset_.try_emplace(id, bits_.size());
+    if (added) bits_.resize(bits_.size() + words_, 0);
+    uint64_t* bits = bits_.data() + it->second;
+    for (size_t i = 0; i < present.size(); ++i) {
+      if (!present[i]) continue;
+      const uint64_t bit = uint64_t{1} << (i % 64);
+      if (bits[i / 64] & bit) return false;
+      bits[i / 64] |= bit;
+    }
+    return true;
+  }
+
+ private:
+  size_t words_;
+  absl::flat_hash_map<SeriesId, size_t> offset_;
+  std::vector<uint64_t> bits_;
+};
+
+}  // namespace
+
+absl::Status Evaluator::RangeFunctionSeriesWise(const Call& c, SeriesSink sink) {
   const std::string_view name = c.func->name;
   // The range argument is the first, except for quantile_over_time and predict_linear's scalar.
-  const size_t range_arg = name == "quantile_over_time" ? 1 : 0;
+  const bool quantile = name == "quantile_over_time";
+  const size_t range_arg = quantile ? 1 : 0;
   StepValue param;
   if (c.args.size() > 1) {
     ASSIGN_OR_RETURN(param, Eval(*c.args[range_arg == 1 ? 0 : 1]));
   }
   ASSIGN_OR_RETURN(RangeInput in, EvalRangeInput(*c.args[range_arg], name));
-  StepValue out;
-  out.type = ValueType::kVector;
-  out.vectors.resize(num_steps_);
-  if (name == "absent_over_time") {
-    std::vector<bool> present(num_steps_, false);
-    while (true) {
-      ASSIGN_OR_RETURN(const RangeSeries* next, in.series.Next());
-      if (next == nullptr) break;
-      WindowSlider slider(next->points);
-      for (size_t i = 0; i < num_steps_; ++i) {
-        if (!slider.Next(in.EvalTime(StepTime(i)), in.range_ms).empty()) present[i] = true;
-      }
-    }
-    const model::Labels labels = AbsentLabels(*c.args[0]);
-    for (size_t i = 0; i < num_steps_; ++i) {
-      if (!present[i]) out.vectors[i].push_back(VectorSample{labels, StepTime(i), 1});
-    }
-    return out;
-  }
   const RangeFn fn = LookupRangeFn(name);
   if (fn == nullptr) {
     return absl::UnimplementedError(util::StrCat("function \"", name, "\" is not supported"));
   }
   const bool keep_name = name == "last_over_time";
   const bool counter_fn = name == "rate" || name == "increase";
-  absl::flat_hash_set<std::string> output_labels;
-  size_t produced_series = 0;
+  OutputSteps output_steps(num_steps_);
+  SeriesSteps out;
+  out.values.resize(num_steps_);
+  out.present.resize(num_steps_);
+  // rate and increase: each counter reset of the series (the index of the point after it) and
+  // the value before it, so that a window finds its resets without rescanning its points.
+  std::vector<size_t> reset_at;
+  std::vector<double> reset_before;
   while (true) {
     ASSIGN_OR_RETURN(const RangeSeries* next, in.series.Next());
     if (next == nullptr) break;
     const RangeSeries& rs = *next;
-    const model::Labels labels = keep_name ? rs.labels : DropMetricName(rs.labels);
-    WindowSlider slider(rs.points);
-    bool produced = false;
+    const std::span<const FPoint> points = rs.points;
+    if (counter_fn) {
+      reset_at.clear();
+      reset_before.clear();
+      for (size_t k = 1; k < points.size(); ++k) {
+        if (points[k].v < points[k - 1].v) {
+          reset_at.push_back(k);
+          reset_before.push_back(points[k - 1].v);
+        }
+      }
+    }
+    WindowSlider slider(points);
+    size_t first_reset = 0;  // of the window: the first reset after the window's first point
     int64_t emitted = 0;
     for (size_t i = 0; i < num_steps_; ++i) {
+      out.present[i] = 0;
       RangeArgs args;
       args.ts = in.EvalTime(StepTime(i));
       args.step_ts = StepTime(i);
@@ -280,32 +332,38 @@ absl::StatusOr<StepValue> Evaluator::EvalRangeFunction(const Call& c) {
       if (param.type == ValueType::kScalar) args.param = param.scalars[i];
       std::span<const FPoint> w = slider.Next(args.ts, in.range_ms);
       if (w.empty()) continue;
-      if (name == "quantile_over_time") WarnIfInvalidQuantile(ctx_, args.param);
+      if (quantile) WarnIfInvalidQuantile(ctx_, args.param);
+      if (counter_fn && !reset_at.empty()) {
+        const auto lo = static_cast<size_t>(w.data() - points.data());
+        // Windows move forward, except under `@` where each step sees the same window.
+        if (first_reset > 0 && reset_at[first_reset - 1] > lo) first_reset = 0;
+        while (first_reset < reset_at.size() && reset_at[first_reset] <= lo) ++first_reset;
+        size_t end = first_reset;
+        while (end < reset_at.size() && reset_at[end] < lo + w.size()) ++end;
+        args.resets = std::span<const double>(reset_before).subspan(first_reset, end - first_reset);
+      }
       std::optional<double> v = fn(w, args);
       if (!v) continue;
-      produced = true;
-      out.vectors[i].push_back(VectorSample{labels, StepTime(i), *v});
+      out.present[i] = 1;
+      out.values[i] = *v;
       ++emitted;
     }
     RETURN_IF_ERROR(AddSamples(emitted));
-    if (produced) {
-      ++produced_series;
-      output_labels.insert(std::string(labels.bytes()));
+    if (emitted == 0) continue;
+    out.id = keep_name ? rs.id : ctx_->WithoutName(rs.id);
+    if (!output_steps.Add(out.id, out.present)) {
+      return absl::InvalidArgumentError("vector cannot contain metrics with the same labelset");
     }
-    std::string_view metric = rs.labels.MetricName();
-    if (produced && counter_fn && !metric.empty() && !IsCounterName(metric)) {
+    std::string_view metric = ctx_->labels(rs.id).MetricName();
+    if (counter_fn && !metric.empty() && !IsCounterName(metric)) {
       ctx_->infos.insert(
           util::StrCat("PromQL info: metric might not be a counter, name does not end in "
                        "_total/_sum/_count/_bucket: \"",
                        metric, "\"", AnnotationPosition(*ctx_, c.args[0]->pos_range)));
     }
+    RETURN_IF_ERROR(sink(out));
   }
-  // A series has the same labels at every step, so distinct labels across series rule out
-  // duplicates at any step; only when two series collide (their names dropped) check each step.
-  if (output_labels.size() != produced_series) {
-    for (const Vector& v : out.vectors) RETURN_IF_ERROR(CheckDuplicateLabelsets(v));
-  }
-  return out;
+  return absl::OkStatus();
 }
 
 }  // namespace sextant::promql::internal
