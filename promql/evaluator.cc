@@ -171,6 +171,7 @@ SeriesCursor& SeriesCursor::operator=(SeriesCursor&& other) noexcept {
   mint_ = other.mint_;
   maxt_ = other.maxt_;
   drop_stale_ = other.drop_stale_;
+  raw_ = std::move(other.raw_);
   buf_ = std::move(other.buf_);
   held_ = std::exchange(other.held_, 0);
   series_ = std::move(other.series_);
@@ -189,16 +190,15 @@ absl::StatusOr<const RangeSeries*> SeriesCursor::Next() {
   while (set_->Next()) {
     RETURN_IF_ERROR(ctx_->CheckInterrupt());
     const tsdb::Series& s = set_->At();
-    buf_.points.clear();
-    std::unique_ptr<tsdb::SeriesIterator> it = s.Iterator();
-    if (it->Seek(mint_)) {
-      do {
-        if (it->t() > maxt_) break;
-        if (drop_stale_ && model::IsStaleNaN(it->v())) continue;
-        buf_.points.push_back(FPoint{it->t(), it->v()});
-      } while (it->Next());
+    raw_.clear();
+    RETURN_IF_ERROR(s.AppendSamples(mint_, maxt_, &raw_));
+    buf_.points.resize(raw_.size());
+    size_t n = 0;
+    for (const model::Sample& sample : raw_) {
+      if (drop_stale_ && model::IsStaleNaN(sample.v)) continue;
+      buf_.points[n++] = FPoint{sample.t, sample.v};
     }
-    RETURN_IF_ERROR(it->status());
+    buf_.points.resize(n);
     if (buf_.points.empty()) continue;
     held_ = static_cast<int64_t>(buf_.points.size());
     ctx_->total_samples += held_;

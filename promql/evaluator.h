@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "model/labels.h"
+#include "model/sample.h"
 #include "promql/ast.h"
 #include "promql/engine.h"
 #include "promql/value.h"
@@ -172,6 +173,7 @@ class SeriesCursor {
   int64_t mint_ = 0;
   int64_t maxt_ = 0;
   bool drop_stale_ = false;
+  std::vector<model::Sample> raw_;  // the current series as read, reused
   RangeSeries buf_;
   int64_t held_ = 0;  // samples of buf_ charged to ctx_
   std::vector<RangeSeries> series_;

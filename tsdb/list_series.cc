@@ -50,6 +50,17 @@ ListSeries::ListSeries(model::Labels labels,
                                                  samples_->begin());
 }
 
+absl::Status ListSeries::AppendSamples(int64_t mint, int64_t maxt,
+                                       std::vector<model::Sample>* out) const {
+  auto by_t = [](const model::Sample& s, int64_t ts) { return s.t < ts; };
+  const auto first = samples_->begin() + static_cast<std::ptrdiff_t>(begin_);
+  const auto last = samples_->begin() + static_cast<std::ptrdiff_t>(end_);
+  const auto from = std::lower_bound(first, last, mint, by_t);
+  const auto to = maxt == INT64_MAX ? last : std::lower_bound(from, last, maxt + 1, by_t);
+  out->insert(out->end(), from, to);
+  return absl::OkStatus();
+}
+
 std::unique_ptr<SeriesIterator> ListSeries::Iterator() const {
   return std::make_unique<ListSeriesIterator>(samples_, begin_, end_);
 }

@@ -38,6 +38,8 @@ class ListSeries final : public Series {
              int64_t mint = INT64_MIN, int64_t maxt = INT64_MAX);
   const model::Labels& labels() const override { return labels_; }
   std::unique_ptr<SeriesIterator> Iterator() const override;
+  absl::Status AppendSamples(int64_t mint, int64_t maxt,
+                             std::vector<model::Sample>* out) const override;
   // Whether any sample falls in the range.
   bool empty() const { return begin_ >= end_; }
 

@@ -74,6 +74,24 @@ class MergedSeries final : public Series {
     for (const Series* s : parts_) its.push_back(s->Iterator());
     return MergeIterators(std::move(its));
   }
+  // The parts one after another when their time ranges follow each other (partitions and the
+  // head, the usual case); merged sample by sample when they overlap.
+  absl::Status AppendSamples(int64_t mint, int64_t maxt,
+                             std::vector<model::Sample>* out) const override {
+    const size_t start = out->size();
+    bool ordered = true;
+    for (const Series* s : parts_) {
+      const size_t before = out->size();
+      if (absl::Status st = s->AppendSamples(mint, maxt, out); !st.ok()) return st;
+      if (before > start && out->size() > before && (*out)[before].t <= (*out)[before - 1].t) {
+        ordered = false;
+        break;
+      }
+    }
+    if (ordered) return absl::OkStatus();
+    out->resize(start);
+    return Series::AppendSamples(mint, maxt, out);
+  }
 
  private:
   model::Labels labels_;

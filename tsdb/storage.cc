@@ -22,6 +22,18 @@ class StaticSeriesSet final : public SeriesSet {
 
 }  // namespace
 
+absl::Status Series::AppendSamples(int64_t mint, int64_t maxt,
+                                   std::vector<model::Sample>* out) const {
+  std::unique_ptr<SeriesIterator> it = Iterator();
+  if (it->Seek(mint)) {
+    do {
+      if (it->t() > maxt) break;
+      out->push_back(model::Sample{it->t(), it->v()});
+    } while (it->Next());
+  }
+  return it->status();
+}
+
 absl::Status MakeAppendError(AppendError kind) {
   switch (kind) {
     case AppendError::kOutOfOrder:

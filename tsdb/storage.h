@@ -86,6 +86,11 @@ class Series {
   virtual const model::Labels& labels() const = 0;
   // A fresh iterator over the samples in the querier's [mint, maxt]. May be called repeatedly.
   virtual std::unique_ptr<SeriesIterator> Iterator() const = 0;
+  // Appends the samples in [mint, maxt] (and the querier's range) to *out in time order: what
+  // Iterator() yields there, read in bulk. The default walks Iterator(); implementations that
+  // can decode a whole block at once override it. On error *out holds a prefix.
+  virtual absl::Status AppendSamples(int64_t mint, int64_t maxt,
+                                     std::vector<model::Sample>* out) const;
 };
 
 // A sequence of series ordered by labels (Labels::operator<), each label set at most once.

@@ -24,6 +24,13 @@ class HeadSeries final : public Series {
   std::unique_ptr<SeriesIterator> Iterator() const override {
     return std::make_unique<ChunkSeriesIterator>(chunks_, deleted_, mint_, maxt_);
   }
+  // The same iterator, called directly rather than through SeriesIterator.
+  absl::Status AppendSamples(int64_t mint, int64_t maxt,
+                             std::vector<model::Sample>* out) const override {
+    ChunkSeriesIterator it(chunks_, deleted_, std::max(mint, mint_), std::min(maxt, maxt_));
+    while (it.Next()) out->push_back(model::Sample{it.t(), it.v()});
+    return it.status();
+  }
 
  private:
   model::Labels labels_;

@@ -79,6 +79,22 @@ class PartitionSeries final : public Series {
                            samples->begin();
     return std::make_unique<ListSeriesIterator>(std::move(samples), begin, end);
   }
+  absl::Status AppendSamples(int64_t mint, int64_t maxt,
+                             std::vector<model::Sample>* out) const override {
+    PartitionReader reader(snap_->db(), snap_->snapshot(), meta_);
+    const size_t start = out->size();
+    if (absl::Status s = reader.AppendSamples(id_, out); !s.ok()) return InPartition(s, meta_);
+    // Keep [max(mint, mint_), min(maxt, maxt_)] of what was appended.
+    const int64_t lo = std::max(mint, mint_);
+    const int64_t hi = std::min(maxt, maxt_);
+    auto by_t = [](const model::Sample& s, int64_t t) { return s.t < t; };
+    const auto first = out->begin() + static_cast<std::ptrdiff_t>(start);
+    const auto from = std::lower_bound(first, out->end(), lo, by_t);
+    const auto to = hi == INT64_MAX ? out->end() : std::lower_bound(from, out->end(), hi + 1, by_t);
+    out->erase(to, out->end());
+    out->erase(first, from);
+    return absl::OkStatus();
+  }
 
  private:
   std::shared_ptr<const SnapshotHolder> snap_;

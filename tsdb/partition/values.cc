@@ -86,15 +86,27 @@ std::string EncodeSamples(std::span<const model::Sample> samples) {
 }
 
 absl::Status DecodeSamples(std::string_view in, std::vector<model::Sample>* out) {
+  out->clear();
+  return AppendDecodedSamples(in, out);
+}
+
+absl::Status AppendDecodedSamples(std::string_view in, std::vector<model::Sample>* out) {
   std::string_view ts_stream;
   if (!util::GetLengthPrefixed(&in, &ts_stream)) return Corrupt("samples: timestamp column");
-  std::vector<int64_t> ts;
-  std::vector<double> vs;
+  // Decoding scratch, kept per thread: a query decodes one series after another.
+  thread_local std::vector<int64_t> ts;
+  thread_local std::vector<double> vs;
   if (absl::Status s = DecodeTimestamps(ts_stream, &ts); !s.ok()) return s;
   if (absl::Status s = DecodeValues(in, &vs); !s.ok()) return s;
   if (ts.size() != vs.size()) return Corrupt("samples: column lengths differ");
-  out->resize(ts.size());
-  for (size_t i = 0; i < ts.size(); ++i) (*out)[i] = {ts[i], vs[i]};
+  const size_t start = out->size();
+  out->resize(start + ts.size());
+  model::Sample* dst = out->data() + start;
+  for (size_t i = 0; i < ts.size(); ++i) dst[i] = {ts[i], vs[i]};
+  if (ts.capacity() > (size_t{1} << 20)) {  // a huge partition's: do not keep it
+    ts = {};
+    vs = {};
+  }
   return absl::OkStatus();
 }
 
