@@ -114,6 +114,20 @@ std::string_view Labels::Get(std::string_view name) const {
   return {};
 }
 
+Labels Labels::Without(std::string_view name) const {
+  for (auto it = begin(); it != end(); ++it) {
+    if (it->name == name) {
+      std::string data;
+      data.reserve(data_.size() - (it.next_ - it.pos_));
+      data.append(data_, 0, it.pos_);
+      data.append(data_, it.next_);
+      return Labels(std::move(data));
+    }
+    if (it->name > name) break;
+  }
+  return *this;
+}
+
 bool Labels::Has(std::string_view name) const {
   for (const Label l : *this) {
     if (l.name == name) return true;

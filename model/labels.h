@@ -72,6 +72,8 @@ class Labels {
   std::string_view Get(std::string_view name) const;
   bool Has(std::string_view name) const;
   std::string_view MetricName() const { return Get(kMetricNameLabel); }
+  // These labels without `name` (a copy when there is no such label), cut from the packed bytes.
+  Labels Without(std::string_view name) const;
 
   // XXH3 of the whole set. Equal sets hash equal; stable across processes and versions.
   uint64_t Hash() const;

@@ -27,6 +27,16 @@ TEST(Labels, GetAndHas) {
   EXPECT_TRUE(Labels().empty());
 }
 
+TEST(Labels, WithoutCutsOneLabel) {
+  const Labels l = Labels::FromPairs({{"__name__", "up"}, {"job", "node"}, {"a", "1"}});
+  EXPECT_EQ(l.Without("__name__"), Labels::FromPairs({{"job", "node"}, {"a", "1"}}));
+  EXPECT_EQ(l.Without("job"), Labels::FromPairs({{"__name__", "up"}, {"a", "1"}}));
+  EXPECT_EQ(l.Without("a"), Labels::FromPairs({{"__name__", "up"}, {"job", "node"}}));
+  EXPECT_EQ(l.Without("missing"), l);
+  EXPECT_EQ(Labels::FromPairs({{"x", "1"}}).Without("x"), Labels());
+  EXPECT_TRUE(Labels().Without("x").empty());
+}
+
 TEST(Labels, ToStringQuotesLikeGo) {
   EXPECT_EQ(Labels::FromPairs({{"__name__", "up"}, {"path", "/a\"b\n"}}).ToString(),
             R"({__name__="up", path="/a\"b\n"})");

@@ -26,19 +26,18 @@ const Expr& UnwrapParens(const Expr& e) {
 
 }  // namespace
 
-model::Labels DropMetricName(const model::Labels& l) {
-  if (!l.Has(model::kMetricNameLabel)) return l;
-  model::LabelsBuilder b(l);
-  b.Del(model::kMetricNameLabel);
-  return b.Build();
-}
+model::Labels DropMetricName(const model::Labels& l) { return l.Without(model::kMetricNameLabel); }
 
 SeriesId SeriesTable::Intern(model::Labels labels) {
-  auto it = index_.find(labels.bytes());
-  if (it != index_.end()) return it->second;
   const auto id = static_cast<SeriesId>(labels_.size());
+  auto [it, added] = index_.try_emplace(labels.Hash(), id);
+  if (!added) {
+    if (labels_[it->second] == labels) return it->second;
+    auto c = collided_.find(labels.bytes());
+    if (c != collided_.end()) return c->second;
+  }
   labels_.push_back(std::move(labels));
-  index_.emplace(labels_.back().bytes(), id);
+  if (!added) collided_.emplace(labels_.back().bytes(), id);
   return id;
 }
 

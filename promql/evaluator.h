@@ -51,8 +51,11 @@ class SeriesTable {
   size_t size() const { return labels_.size(); }
 
  private:
-  std::deque<model::Labels> labels_;  // a deque keeps the index's keys in place as it grows
-  absl::flat_hash_map<std::string_view, SeriesId> index_;
+  std::deque<model::Labels> labels_;
+  // By the labels' 64-bit hash (cheap to rehash as the table grows); label sets whose hash
+  // an earlier, different set already has go to `collided_`.
+  absl::flat_hash_map<uint64_t, SeriesId> index_;
+  absl::flat_hash_map<std::string_view, SeriesId> collided_;
 };
 
 // What an operator derives from a series' labels, computed once per series on first use.

@@ -60,8 +60,13 @@ class HeadQuerier final : public Querier {
         continue;
       }
       auto deleted = head_->DeletedOf(ref);
-      if (!labels_only && (deleted != nullptr || snap->chunks.front().mint < mint() ||
-                           snap->chunks.back().maxt > maxt())) {
+      // A chunk whose first or last sample lies in the range shows a sample; only chunks that
+      // straddle the range (or deletions) leave it open.
+      auto shows_sample = [&](const ChunkRef& c) {
+        return (c.mint >= mint() && c.mint <= maxt()) || (c.maxt >= mint() && c.maxt <= maxt());
+      };
+      if (!labels_only && (deleted != nullptr ||
+                           std::none_of(snap->chunks.begin(), snap->chunks.end(), shows_sample))) {
         // Chunks overlap the range but their samples might not (or all be deleted): only series
         // with a sample to show are returned.
         ChunkSeriesIterator probe(snap, deleted, mint(), maxt());

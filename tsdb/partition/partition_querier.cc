@@ -8,6 +8,7 @@
 #include "rocksdb/db.h"
 #include "tsdb/list_series.h"
 #include "tsdb/merge.h"
+#include "tsdb/partition/keys.h"
 #include "tsdb/partition/partition_reader.h"
 #include "tsdb/partition/partition_store.h"
 #include "util/status_macros.h"
@@ -53,10 +54,13 @@ class ErrorIterator final : public SeriesIterator {
 
 class PartitionSeries final : public Series {
  public:
-  PartitionSeries(std::shared_ptr<const SnapshotHolder> snap, PartitionMeta meta, uint32_t id,
-                  model::Labels labels, int64_t mint, int64_t maxt)
+  // `samples` reads the partition's sample values for the series of one Select, in id order.
+  PartitionSeries(std::shared_ptr<const SnapshotHolder> snap, PartitionMeta meta,
+                  std::shared_ptr<SeriesValueScanner> samples, uint32_t id, model::Labels labels,
+                  int64_t mint, int64_t maxt)
       : snap_(std::move(snap)),
         meta_(std::move(meta)),
+        samples_(std::move(samples)),
         id_(id),
         labels_(std::move(labels)),
         mint_(mint),
@@ -81,9 +85,17 @@ class PartitionSeries final : public Series {
   }
   absl::Status AppendSamples(int64_t mint, int64_t maxt,
                              std::vector<model::Sample>* out) const override {
-    PartitionReader reader(snap_->db(), snap_->snapshot(), meta_);
     const size_t start = out->size();
-    if (absl::Status s = reader.AppendSamples(id_, out); !s.ok()) return InPartition(s, meta_);
+    if (meta_.has_tombstones) {
+      PartitionReader reader(snap_->db(), snap_->snapshot(), meta_);
+      if (absl::Status s = reader.AppendSamples(id_, out); !s.ok()) return InPartition(s, meta_);
+    } else {
+      absl::StatusOr<std::string_view> value = samples_->Find(id_);
+      if (!value.ok()) return InPartition(value.status(), meta_);
+      if (absl::Status s = AppendDecodedSamples(*value, out); !s.ok()) {
+        return InPartition(s, meta_);
+      }
+    }
     // Keep [max(mint, mint_), min(maxt, maxt_)] of what was appended.
     const int64_t lo = std::max(mint, mint_);
     const int64_t hi = std::min(maxt, maxt_);
@@ -99,6 +111,7 @@ class PartitionSeries final : public Series {
  private:
   std::shared_ptr<const SnapshotHolder> snap_;
   PartitionMeta meta_;
+  std::shared_ptr<SeriesValueScanner> samples_;
   uint32_t id_;
   model::Labels labels_;
   int64_t mint_;
@@ -119,24 +132,32 @@ class PartitionQuerier final : public Querier {
       index::PostingsList ids = index::PostingsForMatchers(reader, matchers);
       if (!reader.status().ok()) return ErrorSeriesSet(InPartition(reader.status(), meta));
       std::vector<std::unique_ptr<Series>> series;
+      SeriesValueScanner headers(snap_->db(), snap_->snapshot(), meta, kLabelsTag);
+      auto samples =
+          std::make_shared<SeriesValueScanner>(snap_->db(), snap_->snapshot(), meta, kSamplesTag);
       for (uint64_t id : ids) {
-        auto header = reader.Header(static_cast<uint32_t>(id));
-        if (!header.ok()) {
-          if (absl::IsNotFound(header.status())) continue;  // emptied by CleanTombstones
-          return ErrorSeriesSet(InPartition(header.status(), meta));
+        absl::StatusOr<std::string_view> raw = headers.Find(static_cast<uint32_t>(id));
+        if (!raw.ok()) {
+          if (absl::IsNotFound(raw.status())) continue;  // emptied by CleanTombstones
+          return ErrorSeriesSet(InPartition(raw.status(), meta));
         }
-        if (header->max_time < mint() || header->min_time > maxt()) continue;
+        SeriesHeader header;
+        if (absl::Status s = DecodeSeriesHeader(*raw, &header); !s.ok()) {
+          return ErrorSeriesSet(InPartition(s, meta));
+        }
+        if (header.max_time < mint() || header.min_time > maxt()) continue;
         if (meta.has_tombstones) {
           auto deleted = reader.Tombstones(static_cast<uint32_t>(id));
           if (!deleted.ok()) return ErrorSeriesSet(InPartition(deleted.status(), meta));
-          if (deleted->Covers(std::max(mint(), header->min_time),
-                              std::min(maxt(), header->max_time))) {
+          if (deleted->Covers(std::max(mint(), header.min_time),
+                              std::min(maxt(), header.max_time))) {
             continue;
           }
         }
         // Ids follow label order, so the partition's series come out sorted.
-        series.push_back(std::make_unique<PartitionSeries>(
-            snap_, meta, static_cast<uint32_t>(id), std::move(header->labels), mint(), maxt()));
+        series.push_back(
+            std::make_unique<PartitionSeries>(snap_, meta, samples, static_cast<uint32_t>(id),
+                                              std::move(header.labels), mint(), maxt()));
       }
       sets.push_back(std::make_unique<ListSeriesSet>(std::move(series)));
     }

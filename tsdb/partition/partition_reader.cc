@@ -157,6 +157,40 @@ absl::StatusOr<std::vector<std::string>> PartitionReader::LabelValues(std::strin
   return values;
 }
 
+SeriesValueScanner::SeriesValueScanner(rocksdb::DB* db, const rocksdb::Snapshot* snapshot,
+                                       const PartitionMeta& meta, char tag)
+    : upper_(SeriesKey(meta.start, meta.end, static_cast<char>(tag + 1), 0)),
+      upper_slice_(std::make_unique<rocksdb::Slice>(upper_)),
+      start_(meta.start),
+      end_(meta.end),
+      tag_(tag),
+      name_(meta.Name()) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  ro.iterate_upper_bound = upper_slice_.get();
+  it_.reset(db->NewIterator(ro));
+}
+
+SeriesValueScanner::~SeriesValueScanner() = default;
+
+absl::StatusOr<std::string_view> SeriesValueScanner::Find(uint32_t id) {
+  // Keys ahead of the iterator by at most this many are stepped to; farther ones are sought.
+  constexpr int kMaxSteps = 8;
+  const std::string key = SeriesKey(start_, end_, tag_, id);
+  bool positioned = false;
+  if (it_->Valid() && View(it_->key()) <= key) {
+    for (int i = 0; i < kMaxSteps && it_->Valid() && View(it_->key()) < key; ++i) it_->Next();
+    positioned = !it_->Valid() ? it_->status().ok() : View(it_->key()) >= key;
+  }
+  if (!positioned) it_->Seek(key);
+  if (!it_->Valid()) {
+    RETURN_IF_ERROR(FromRocks(it_->status(), "partition " + name_));
+    return absl::NotFoundError("no such series");
+  }
+  if (View(it_->key()) != key) return absl::NotFoundError("no such series");
+  return View(it_->value());
+}
+
 PartitionCursor::PartitionCursor(rocksdb::DB* db, const rocksdb::Snapshot* snapshot,
                                  PartitionMeta meta)
     : reader_(db, snapshot, std::move(meta)) {

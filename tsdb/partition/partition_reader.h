@@ -17,6 +17,7 @@
 namespace rocksdb {
 class DB;
 class Iterator;
+class Slice;
 class Snapshot;
 }  // namespace rocksdb
 
@@ -80,6 +81,31 @@ class PartitionCursor {
   SeriesHeader header_;
   Intervals deleted_;
   absl::Status status_;
+};
+
+// Reads the values of one kind of series key (labels or samples) of a partition in ascending id
+// order through one RocksDB iterator: a key a few places ahead is reached by stepping rather than
+// by a fresh lookup, so a selector reading its series in id order reads the partition almost
+// sequentially. Not thread-safe; the snapshot must outlive it.
+class SeriesValueScanner {
+ public:
+  SeriesValueScanner(rocksdb::DB* db, const rocksdb::Snapshot* snapshot, const PartitionMeta& meta,
+                     char tag);
+  ~SeriesValueScanner();
+  SeriesValueScanner(const SeriesValueScanner&) = delete;
+  SeriesValueScanner& operator=(const SeriesValueScanner&) = delete;
+
+  // The value stored for series `id`, valid until the next call. NotFound when there is none.
+  absl::StatusOr<std::string_view> Find(uint32_t id);
+
+ private:
+  std::string upper_;  // the iterator's upper bound (the next tag's first key)
+  std::unique_ptr<rocksdb::Slice> upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  int64_t start_;
+  int64_t end_;
+  char tag_;
+  std::string name_;  // the partition's, for errors
 };
 
 // Drops the samples inside `deleted`.
