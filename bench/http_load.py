@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """HTTP serving under load, Sextant against the reference Prometheus 2.42 (issue 12's load tests).
 
-Both servers get the same backfilled data (the recording of bench/compare_queries.py) and scrape
+Both servers get the same backfilled data (a small recording of its own, below) and scrape
 themselves every second. They are measured one after the other, so each has the machine to itself:
 
   keepalive   20 sequential instant queries on one keep-alive connection: median latency
@@ -35,7 +35,32 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_queries import END, free_port, recording, wait_ready  # noqa: E402
+from compare_queries import free_port, wait_ready  # noqa: E402
+
+# The recording: counters a_<N>_total with N = 1, 10, 100 series (label l) and classic histograms
+# h_<N>_bucket (5 buckets per series), a sample every 10s for 3 hours. Small on purpose: this
+# benchmark measures serving, not evaluation (bench/compare_queries.py does that at scale).
+T0 = 1700000000
+INTERVAL = 10
+SAMPLES = 3 * 360 + 1
+END = T0 + 3 * 3600
+LE = ["0.1", "0.5", "1.5", "5.0", "+Inf"]
+
+
+def recording(path):
+    with open(path, "w") as f:
+        for n in (1, 10, 100):
+            f.write(f"# TYPE a_{n} counter\n")
+            for i in range(n):
+                for k in range(SAMPLES):
+                    f.write(f'a_{n}_total{{l="{i}"}} {(1 + i % 7) * k} {T0 + INTERVAL * k}\n')
+            f.write(f"# TYPE h_{n} histogram\n")
+            for i in range(n):
+                for k in range(SAMPLES):
+                    for le in LE:
+                        f.write(f'h_{n}_bucket{{l="{i}",le="{le}"}} {2 * (LE.index(le) + 1) * k} '
+                                f"{T0 + INTERVAL * k}\n")
+        f.write("# EOF\n")
 
 QUERIES = [
     "sum(rate(a_100_total[5m]))",
