@@ -1,6 +1,7 @@
 #include "promql/engine.h"
 
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <string>
 #include <thread>
@@ -643,6 +644,97 @@ TEST(EngineLimits, HugeSubqueryFailsCleanly) {
   r = engine.RangeQuery(storage, "m", 0, 365LL * 24 * 3600 * 1000, 1);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+}
+
+// The range functions that slide their window (min/max_over_time, changes, resets, and the
+// counter resets of rate/increase) against a scan of each window written here, and against
+// per-step instant queries, over irregular data with NaNs, signed zeros, ties and resets.
+TEST_F(EngineTest, SlidingWindowsMatchAScanOfEachWindow) {
+  const Labels l = L({{"__name__", "x_total"}});
+  std::vector<model::Sample> samples;
+  uint64_t rng = 12345;
+  auto next = [&] {
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return rng >> 33;
+  };
+  const double kValues[] = {0.0, -0.0, 1, 2, 2, 5, std::nan(""), 3, -1, 7};
+  int64_t t = 0;
+  for (int i = 0; i < 400; ++i) {
+    t += 1000 + static_cast<int64_t>(next() % 20'000);  // irregular gaps, some windows empty
+    const double v = kValues[next() % std::size(kValues)];
+    samples.push_back({t, v});
+    ASSERT_TRUE(storage_.Add(l, t, v).ok());
+  }
+  constexpr int64_t kRange = 60'000;
+  auto window = [&](int64_t ts) {
+    std::vector<model::Sample> w;
+    for (const model::Sample& s : samples) {
+      if (s.t > ts - kRange && s.t <= ts) w.push_back(s);
+    }
+    return w;
+  };
+  auto scan = [](std::string_view fn, const std::vector<model::Sample>& w) {
+    double out = w[0].v;
+    if (fn == "min_over_time" || fn == "max_over_time") {
+      for (const model::Sample& s : w) {
+        const bool better = fn == "min_over_time" ? s.v < out : s.v > out;
+        if (better || std::isnan(out)) out = s.v;
+      }
+      return out;
+    }
+    out = 0;
+    for (size_t i = 1; i < w.size(); ++i) {
+      const double a = w[i - 1].v, b = w[i].v;
+      if (fn == "resets" ? b < a : (b != a && !(std::isnan(a) && std::isnan(b)))) out++;
+    }
+    return out;
+  };
+  const int64_t start = 30'000, end = t, step = 7'000;
+  for (std::string_view fn : {"min_over_time", "max_over_time", "changes", "resets"}) {
+    const std::string q = std::string(fn) + "(x_total[1m])";
+    auto r = engine_.RangeQuery(storage_, q, start, end, step);
+    ASSERT_TRUE(r.ok()) << r.status();
+    const Matrix& m = std::get<Matrix>(r->value);
+    ASSERT_EQ(m.size(), 1u);
+    size_t k = 0;
+    for (int64_t ts = start; ts <= end; ts += step) {
+      const std::vector<model::Sample> w = window(ts);
+      if (w.empty()) continue;
+      ASSERT_LT(k, m[0].points.size());
+      ASSERT_EQ(m[0].points[k].t, ts) << q;
+      const double want = scan(fn, w);
+      EXPECT_EQ(std::bit_cast<uint64_t>(m[0].points[k].v), std::bit_cast<uint64_t>(want))
+          << q << " at " << ts << ": " << m[0].points[k].v << " != " << want;
+      ++k;
+    }
+    EXPECT_EQ(k, m[0].points.size()) << q;
+  }
+  // rate and increase: a range query gives each step what an instant query there gives; so do
+  // the sliding functions under `@`, where every step sees the same window.
+  for (std::string q : {"rate(x_total[1m])", "increase(x_total[2m])", "min_over_time(x_total[1m])",
+                        "changes(x_total[3m])", "max_over_time(x_total[1m] @ 2000000)",
+                        "resets(x_total[5m] @ 1500000)"}) {
+    auto r = engine_.RangeQuery(storage_, q, start, end, step);
+    ASSERT_TRUE(r.ok()) << r.status();
+    const Matrix& m = std::get<Matrix>(r->value);
+    ASSERT_LE(m.size(), 1u);
+    size_t k = 0;
+    for (int64_t ts = start; ts <= end; ts += step) {
+      auto one = engine_.InstantQuery(storage_, q, ts);
+      ASSERT_TRUE(one.ok()) << one.status();
+      const Vector& v = std::get<Vector>(one->value);
+      if (v.empty()) continue;
+      ASSERT_EQ(m.size(), 1u);
+      ASSERT_LT(k, m[0].points.size());
+      EXPECT_EQ(m[0].points[k].t, ts) << q;
+      EXPECT_EQ(std::bit_cast<uint64_t>(m[0].points[k].v), std::bit_cast<uint64_t>(v[0].v))
+          << q << " at " << ts;
+      ++k;
+    }
+    if (!m.empty()) {
+      EXPECT_EQ(k, m[0].points.size()) << q;
+    }
+  }
 }
 
 }  // namespace

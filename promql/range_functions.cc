@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -279,6 +280,77 @@ class OutputSteps {
   std::vector<uint64_t> bits_;
 };
 
+// min_over_time / max_over_time over a sliding window: a queue of the candidate points, in
+// time order with values strictly improving towards the front. NaNs are never candidates; a
+// window of only NaNs gives its last NaN. Ties keep the earliest point, so the result is the
+// very value (-0 and +0 included) that a scan of the window keeping strict improvements gives.
+class SlidingExtreme {
+ public:
+  explicit SlidingExtreme(bool max) : max_(max) {}
+
+  void Reset(std::span<const FPoint> points) {
+    points_ = points;
+    queue_.clear();
+    head_ = 0;
+    lo_ = 0;
+    hi_ = 0;
+  }
+
+  // The extreme of points[lo, hi), lo < hi.
+  double Value(size_t lo, size_t hi) {
+    if (lo < lo_ || hi < hi_) {  // the window went back (`@`): start again
+      queue_.clear();
+      head_ = 0;
+      hi_ = lo;
+    }
+    for (; hi_ < hi; ++hi_) {
+      const double v = points_[hi_].v;
+      if (std::isnan(v)) continue;
+      while (queue_.size() > head_ && Worse(points_[queue_.back()].v, v)) queue_.pop_back();
+      queue_.push_back(hi_);
+    }
+    lo_ = lo;
+    while (head_ < queue_.size() && queue_[head_] < lo) ++head_;
+    return head_ < queue_.size() ? points_[queue_[head_]].v : points_[hi - 1].v;
+  }
+
+ private:
+  // Whether a candidate of value `old` loses to a later `v`.
+  bool Worse(double old, double v) const { return max_ ? old < v : old > v; }
+
+  bool max_;
+  std::span<const FPoint> points_;
+  std::vector<size_t> queue_;  // point indexes; the live part starts at head_
+  size_t head_ = 0;
+  size_t lo_ = 0;
+  size_t hi_ = 0;
+};
+
+// changes / resets over a sliding window: the count of qualifying points up to each index.
+class PrefixCounts {
+ public:
+  explicit PrefixCounts(bool resets) : resets_(resets) {}
+
+  void Reset(std::span<const FPoint> points) {
+    counts_.assign(points.size(), 0);
+    for (size_t i = 1; i < points.size(); ++i) {
+      const double prev = points[i - 1].v, cur = points[i].v;
+      const bool counts =
+          resets_ ? cur < prev : (cur != prev && !(std::isnan(cur) && std::isnan(prev)));
+      counts_[i] = counts_[i - 1] + (counts ? 1 : 0);
+    }
+  }
+
+  // The count over points[lo, hi): pairs (i - 1, i) with lo < i < hi.
+  double Value(size_t lo, size_t hi) const {
+    return static_cast<double>(counts_[hi - 1] - counts_[lo]);
+  }
+
+ private:
+  bool resets_;
+  std::vector<uint64_t> counts_;
+};
+
 }  // namespace
 
 absl::Status Evaluator::RangeFunctionSeriesWise(const Call& c, SeriesSink sink) {
@@ -305,6 +377,11 @@ absl::Status Evaluator::RangeFunctionSeriesWise(const Call& c, SeriesSink sink) 
   // the value before it, so that a window finds its resets without rescanning its points.
   std::vector<size_t> reset_at;
   std::vector<double> reset_before;
+  // The functions that slide instead of scanning each window (Prometheus's values exactly).
+  std::optional<SlidingExtreme> extreme;
+  if (name == "min_over_time" || name == "max_over_time") extreme.emplace(name == "max_over_time");
+  std::optional<PrefixCounts> counts;
+  if (name == "changes" || name == "resets") counts.emplace(name == "resets");
   while (true) {
     ASSIGN_OR_RETURN(const RangeSeries* next, in.series.Next());
     if (next == nullptr) break;
@@ -320,6 +397,8 @@ absl::Status Evaluator::RangeFunctionSeriesWise(const Call& c, SeriesSink sink) 
         }
       }
     }
+    if (extreme) extreme->Reset(points);
+    if (counts) counts->Reset(points);
     WindowSlider slider(points);
     size_t first_reset = 0;  // of the window: the first reset after the window's first point
     int64_t emitted = 0;
@@ -342,7 +421,13 @@ absl::Status Evaluator::RangeFunctionSeriesWise(const Call& c, SeriesSink sink) 
         while (end < reset_at.size() && reset_at[end] < lo + w.size()) ++end;
         args.resets = std::span<const double>(reset_before).subspan(first_reset, end - first_reset);
       }
-      std::optional<double> v = fn(w, args);
+      std::optional<double> v;
+      if (extreme || counts) {
+        const auto lo = static_cast<size_t>(w.data() - points.data());
+        v = extreme ? extreme->Value(lo, lo + w.size()) : counts->Value(lo, lo + w.size());
+      } else {
+        v = fn(w, args);
+      }
       if (!v) continue;
       out.present[i] = 1;
       out.values[i] = *v;
