@@ -407,7 +407,8 @@ absl::Status DB::Compact() {
 absl::Status DB::WritePartitionFromHead(partition::PartitionStore& store, int64_t start,
                                         int64_t end) {
   std::vector<head::SeriesData> series = head_->SeriesInRange(start, end - 1);
-  ASSIGN_OR_RETURN(auto writer, partition::PartitionWriter::Begin(store.db(), start, end, 1));
+  ASSIGN_OR_RETURN(auto writer,
+                   partition::PartitionWriter::Begin(store.db(), store.catalog(), start, end, 1));
   std::vector<model::Sample> samples;
   for (head::SeriesData& s : series) {
     samples.clear();

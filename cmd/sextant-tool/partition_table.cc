@@ -115,7 +115,9 @@ absl::StatusOr<PartitionRow> DescribePartition(const tsdb::partition::PartitionS
   read_options.fill_cache = false;
   uint64_t size = 0;
   std::string value;
-  if (store.db()->Get(read_options, catalog, &value).ok()) size += catalog.size() + value.size();
+  if (store.db()->Get(read_options, store.catalog(), catalog, &value).ok()) {
+    size += catalog.size() + value.size();
+  }
   std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(read_options));
   for (it->Seek(begin); it->Valid() && it->key().compare(limit) < 0; it->Next()) {
     size += it->key().size() + it->value().size();

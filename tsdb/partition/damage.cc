@@ -47,16 +47,19 @@ class PartitionSstPartitionerFactoryImpl final : public rocksdb::SstPartitionerF
 }  // namespace
 
 bool DamagedFile::HoldsCatalog() const {
+  if (column_family == "catalog") return true;
   return !smallest_key.empty() && smallest_key[0] <= kCatalogTag &&
          (largest_key.empty() || largest_key[0] >= kCatalogTag);
 }
 
 bool DamagedFile::Overlaps(int64_t start, int64_t end) const {
+  if (column_family == "catalog") return false;  // catalog entries, no partition data
   return PartitionPrefix(start, end) <= largest_key && smallest_key < PartitionLimit(start, end);
 }
 
 std::vector<std::pair<int64_t, int64_t>> DamagedFile::NamedPartitions() const {
   std::vector<std::pair<int64_t, int64_t>> out;
+  if (column_family == "catalog") return out;
   for (const std::string* key : {&smallest_key, &largest_key}) {
     if (key->size() < kPrefixSize || (*key)[0] != kDataTag) continue;
     std::pair<int64_t, int64_t> range(DecodeTime(key->data() + 1), DecodeTime(key->data() + 9));
@@ -93,6 +96,7 @@ absl::StatusOr<std::vector<DamagedFile>> FindDamagedFiles(rocksdb::DB* db, const
     d.file = path;
     d.problem = std::move(problem);
     d.level = f.level;
+    d.column_family = f.column_family_name;
     d.smallest_key = f.smallestkey;
     d.largest_key = f.largestkey;
     out.push_back(std::move(d));

@@ -27,9 +27,11 @@ struct DamagedFile {
   std::string file;     // path of the table file, as the MANIFEST names it
   std::string problem;  // "missing", "truncated: 100 of 4096 bytes", "unreadable: ..."
   int level = 0;
-  std::string smallest_key;  // the key range the MANIFEST records for the file
+  std::string column_family;  // "default" (partition data) or "catalog"
+  std::string smallest_key;   // the key range the MANIFEST records for the file
   std::string largest_key;
-  // Whether the file's key range reaches into the catalog (docs/format/partitions.md).
+  // Whether the file holds catalog entries: a file of the catalog family, or of a store from
+  // before it whose key range reaches into the catalog keys (docs/format/partitions.md).
   bool HoldsCatalog() const;
   // Whether the file's key range overlaps partition [start, end)'s keys.
   bool Overlaps(int64_t start, int64_t end) const;

@@ -11,6 +11,7 @@
 #include "rocksdb/metadata.h"
 #include "tsdb/partition/keys.h"
 #include "tsdb/partition/partition_store.h"
+#include "tsdb/partition/values.h"
 #include "tsdb/testing.h"
 
 namespace sextant::tsdb::partition {
@@ -178,6 +179,93 @@ TEST_F(DamageTest, CorruptBlockFailsTheQueryNamingThePartition) {
   CountSeries(**store, 4 * kH, 6 * kH - 1, &err);
   EXPECT_EQ(err.code(), absl::StatusCode::kDataLoss) << err;
   EXPECT_THAT(err.message(), HasSubstr("partition " + Name(2)));
+}
+
+// The newest partition's table file, flushed and not yet compacted: the catalog lives in its own
+// column family, so losing the file loses that partition only and the store still opens.
+TEST_F(DamageTest, LosingTheNewestUncompactedFileDamagesOnlyItsPartition) {
+  const int64_t start = kPartitions * 2 * kH, end = start + 2 * kH;
+  {
+    auto store = PartitionStore::Open(dir_.string());
+    ASSERT_TRUE(store.ok()) << store.status();
+    SeriesSamples s;
+    s.labels = model::Labels::FromPairs({{"__name__", "up"}, {"instance", "new"}});
+    for (int k = 0; k < 480; ++k) s.samples.push_back({start + k * 15000, 1.0 * k});
+    ASSERT_TRUE((*store)->Write(start, end, std::span(&s, 1)).ok());
+  }
+  std::string file;
+  {
+    auto store = PartitionStore::Open(dir_.string());
+    ASSERT_TRUE(store.ok()) << store.status();
+    std::vector<rocksdb::LiveFileMetaData> files;
+    (*store)->db()->GetLiveFilesMetaData(&files);
+    for (const auto& f : files) {
+      if (f.column_family_name != "default" || f.level != 0) continue;
+      EXPECT_TRUE(f.smallestkey.starts_with(PartitionPrefix(start, end))) << f.name;
+      EXPECT_TRUE(f.largestkey.starts_with(PartitionPrefix(start, end))) << f.name;
+      file = dir_.string() + f.name;
+    }
+  }
+  ASSERT_FALSE(file.empty());
+  ASSERT_TRUE(std::filesystem::remove(file));
+  auto store = PartitionStore::Open(dir_.string());
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto damaged = (*store)->Damaged();
+  ASSERT_THAT(damaged, SizeIs(1));
+  EXPECT_EQ(damaged[0].start, start);
+  EXPECT_EQ(damaged[0].file, file);
+  absl::Status err;
+  EXPECT_EQ(CountSeries(**store, 0, start - 1, &err), 200);
+  EXPECT_TRUE(err.ok()) << err;
+  CountSeries(**store, start, end - 1, &err);
+  EXPECT_EQ(err.code(), absl::StatusCode::kDataLoss);
+}
+
+// A store written before the catalog had its own column family keeps its partitions: the entries
+// move into the family when it is opened for writing, and a read-only open reads them in place.
+TEST(PartitionStoreCatalog, EntriesOfAnOlderStoreMoveIntoTheCatalogFamily) {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("sextant_catalog_move_" + std::to_string(::getpid())))
+                              .string();
+  std::filesystem::remove_all(dir);
+  PartitionMeta meta;
+  meta.start = 0;
+  meta.end = 2 * kH;
+  meta.complete = true;
+  meta.num_series = 1;
+  {
+    rocksdb::Options opts;
+    opts.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(opts, dir, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), CatalogKey(0, 2 * kH), EncodeMeta(meta)).ok());
+  }
+  {
+    PartitionStoreOptions read_only;
+    read_only.read_only = true;
+    auto store = PartitionStore::Open(dir, read_only);
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto list = (*store)->List();
+    ASSERT_TRUE(list.ok()) << list.status();
+    ASSERT_THAT(*list, SizeIs(1));
+  }
+  {
+    auto store = PartitionStore::Open(dir);
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto list = (*store)->List();
+    ASSERT_TRUE(list.ok()) << list.status();
+    ASSERT_THAT(*list, SizeIs(1));
+    EXPECT_EQ((*list)[0].end, 2 * kH);
+    std::string value;
+    EXPECT_TRUE(
+        (*store)->db()->Get(rocksdb::ReadOptions(), CatalogKey(0, 2 * kH), &value).IsNotFound());
+  }
+  auto store = PartitionStore::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_THAT(*(*store)->List(), SizeIs(1));
+  store->reset();
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(DamageTest, CompactionKeepsOnePartitionPerFile) {

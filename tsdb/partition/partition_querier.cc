@@ -120,9 +120,14 @@ class PartitionSeries final : public Series {
 
 class PartitionQuerier final : public Querier {
  public:
+  // `point_lookups`: see SeriesValueScanner.
   PartitionQuerier(std::shared_ptr<const SnapshotHolder> snap,
-                   std::vector<PartitionMeta> partitions, int64_t mint, int64_t maxt)
-      : Querier(mint, maxt), snap_(std::move(snap)), partitions_(std::move(partitions)) {}
+                   std::vector<PartitionMeta> partitions, int64_t mint, int64_t maxt,
+                   bool point_lookups)
+      : Querier(mint, maxt),
+        snap_(std::move(snap)),
+        partitions_(std::move(partitions)),
+        point_lookups_(point_lookups) {}
 
   std::unique_ptr<SeriesSet> Select(std::span<const model::Matcher> matchers,
                                     const SelectHints*) override {
@@ -132,9 +137,9 @@ class PartitionQuerier final : public Querier {
       index::PostingsList ids = index::PostingsForMatchers(reader, matchers);
       if (!reader.status().ok()) return ErrorSeriesSet(InPartition(reader.status(), meta));
       std::vector<std::unique_ptr<Series>> series;
-      SeriesValueScanner headers(snap_->db(), snap_->snapshot(), meta, kLabelsTag);
-      auto samples =
-          std::make_shared<SeriesValueScanner>(snap_->db(), snap_->snapshot(), meta, kSamplesTag);
+      SeriesValueScanner headers(snap_->db(), snap_->snapshot(), meta, kLabelsTag, point_lookups_);
+      auto samples = std::make_shared<SeriesValueScanner>(snap_->db(), snap_->snapshot(), meta,
+                                                          kSamplesTag, point_lookups_);
       for (uint64_t id : ids) {
         absl::StatusOr<std::string_view> raw = headers.Find(static_cast<uint32_t>(id));
         if (!raw.ok()) {
@@ -211,6 +216,7 @@ class PartitionQuerier final : public Querier {
 
   std::shared_ptr<const SnapshotHolder> snap_;
   std::vector<PartitionMeta> partitions_;
+  bool point_lookups_;
 };
 
 }  // namespace
@@ -235,7 +241,8 @@ absl::StatusOr<std::unique_ptr<Querier>> PartitionStore::NewQuerier(int64_t mint
     }
   }
   return std::unique_ptr<Querier>(
-      std::make_unique<PartitionQuerier>(std::move(snap), std::move(overlapping), mint, maxt));
+      std::make_unique<PartitionQuerier>(std::move(snap), std::move(overlapping), mint, maxt,
+                                         /*point_lookups=*/lenient_.load()));
 }
 
 }  // namespace sextant::tsdb::partition

@@ -158,13 +158,19 @@ absl::StatusOr<std::vector<std::string>> PartitionReader::LabelValues(std::strin
 }
 
 SeriesValueScanner::SeriesValueScanner(rocksdb::DB* db, const rocksdb::Snapshot* snapshot,
-                                       const PartitionMeta& meta, char tag)
+                                       const PartitionMeta& meta, char tag, bool point_lookups)
     : upper_(SeriesKey(meta.start, meta.end, static_cast<char>(tag + 1), 0)),
       upper_slice_(std::make_unique<rocksdb::Slice>(upper_)),
+      db_(db),
+      snapshot_(snapshot),
       start_(meta.start),
       end_(meta.end),
       tag_(tag),
       name_(meta.Name()) {
+  if (point_lookups) {
+    value_ = std::make_unique<rocksdb::PinnableSlice>();
+    return;
+  }
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot;
   ro.iterate_upper_bound = upper_slice_.get();
@@ -177,6 +183,15 @@ absl::StatusOr<std::string_view> SeriesValueScanner::Find(uint32_t id) {
   // Keys ahead of the iterator by at most this many are stepped to; farther ones are sought.
   constexpr int kMaxSteps = 8;
   const std::string key = SeriesKey(start_, end_, tag_, id);
+  if (it_ == nullptr) {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot_;
+    value_->Reset();
+    rocksdb::Status s = db_->Get(ro, db_->DefaultColumnFamily(), key, value_.get());
+    if (s.IsNotFound()) return absl::NotFoundError("no such series");
+    RETURN_IF_ERROR(FromRocks(s, "partition " + name_));
+    return View(*value_);
+  }
   bool positioned = false;
   if (it_->Valid() && View(it_->key()) <= key) {
     for (int i = 0; i < kMaxSteps && it_->Valid() && View(it_->key()) < key; ++i) it_->Next();

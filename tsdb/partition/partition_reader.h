@@ -17,6 +17,7 @@
 namespace rocksdb {
 class DB;
 class Iterator;
+class PinnableSlice;
 class Slice;
 class Snapshot;
 }  // namespace rocksdb
@@ -89,8 +90,10 @@ class PartitionCursor {
 // sequentially. Not thread-safe; the snapshot must outlive it.
 class SeriesValueScanner {
  public:
+  // With `point_lookups`, each Find is a lookup of its own: for a store opened past damaged
+  // files, since an iterator opens every level-0 file, damaged ones included.
   SeriesValueScanner(rocksdb::DB* db, const rocksdb::Snapshot* snapshot, const PartitionMeta& meta,
-                     char tag);
+                     char tag, bool point_lookups = false);
   ~SeriesValueScanner();
   SeriesValueScanner(const SeriesValueScanner&) = delete;
   SeriesValueScanner& operator=(const SeriesValueScanner&) = delete;
@@ -101,7 +104,10 @@ class SeriesValueScanner {
  private:
   std::string upper_;  // the iterator's upper bound (the next tag's first key)
   std::unique_ptr<rocksdb::Slice> upper_slice_;
-  std::unique_ptr<rocksdb::Iterator> it_;
+  std::unique_ptr<rocksdb::Iterator> it_;  // null with point lookups
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+  std::unique_ptr<rocksdb::PinnableSlice> value_;  // a point lookup's value
   int64_t start_;
   int64_t end_;
   char tag_;

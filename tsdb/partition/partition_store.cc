@@ -27,11 +27,15 @@ namespace sextant::tsdb::partition {
 std::string PartitionMeta::Name() const { return util::StrCat(start, "-", end); }
 std::string DamagedPartition::Name() const { return util::StrCat(start, "-", end); }
 
-PartitionStore::PartitionStore(std::unique_ptr<rocksdb::DB> db, std::string dir)
-    : db_(std::move(db)), dir_(std::move(dir)) {}
+PartitionStore::PartitionStore(std::unique_ptr<rocksdb::DB> db,
+                               rocksdb::ColumnFamilyHandle* catalog, bool owns_catalog,
+                               std::string dir)
+    : db_(std::move(db)), catalog_(catalog), owns_catalog_(owns_catalog), dir_(std::move(dir)) {}
 
 PartitionStore::~PartitionStore() {
-  if (db_ != nullptr) db_->Close().PermitUncheckedError();
+  if (db_ == nullptr) return;
+  if (owns_catalog_) db_->DestroyColumnFamilyHandle(catalog_).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
 }
 
 namespace {
@@ -55,13 +59,61 @@ rocksdb::Options StoreOptions(const PartitionStoreOptions& options) {
   return opts;
 }
 
+// The catalog's column family: its own table files, so that no file holds both catalog entries
+// and partition data (docs/format/partitions.md, "Damage").
+constexpr char kCatalogFamily[] = "catalog";
+
+rocksdb::ColumnFamilyOptions CatalogFamilyOptions() {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.compression = rocksdb::kZSTD;
+  return cf;
+}
+
+// The database and its catalog family. A store from before the catalog family has its entries
+// in the default family: opened for writing, they move into a new catalog family in one atomic
+// batch; opened read-only, the default family stands in for it (*owns_catalog false).
 rocksdb::Status OpenRocks(const rocksdb::Options& opts, const std::string& dir, bool read_only,
-                          std::unique_ptr<rocksdb::DB>* out) {
+                          std::unique_ptr<rocksdb::DB>* out, rocksdb::ColumnFamilyHandle** catalog,
+                          bool* owns_catalog) {
+  std::vector<std::string> families;
+  if (!rocksdb::DB::ListColumnFamilies(opts, dir, &families).ok()) families = {};
+  const bool has_catalog =
+      std::find(families.begin(), families.end(), kCatalogFamily) != families.end();
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(opts)}};
+  if (has_catalog) descriptors.emplace_back(kCatalogFamily, CatalogFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = read_only ? rocksdb::DB::OpenForReadOnly(opts, dir, &raw)
-                                : rocksdb::DB::Open(opts, dir, &raw);
+  rocksdb::Status s =
+      read_only
+          ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(opts), dir, descriptors, &handles, &raw)
+          : rocksdb::DB::Open(rocksdb::DBOptions(opts), dir, descriptors, &handles, &raw);
   out->reset(raw);
-  return s;
+  if (!s.ok()) return s;
+  // The default family's handle is the database's own; only the catalog's is ours to destroy.
+  raw->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
+  *owns_catalog = has_catalog || !read_only;
+  if (has_catalog) {
+    *catalog = handles[1];
+    return s;
+  }
+  if (read_only) {
+    *catalog = raw->DefaultColumnFamily();
+    return s;
+  }
+  s = raw->CreateColumnFamily(CatalogFamilyOptions(), kCatalogFamily, catalog);
+  if (!s.ok()) return s;
+  rocksdb::WriteBatch move;
+  std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions()));
+  const std::string first(1, kCatalogTag);
+  for (it->Seek(first); it->Valid() && it->key()[0] == kCatalogTag; it->Next()) {
+    move.Put(*catalog, it->key(), it->value());
+    move.Delete(it->key());
+  }
+  if (!it->status().ok()) return it->status();
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return raw->Write(sync, &move);
 }
 
 std::string DescribeDamage(const std::vector<DamagedFile>& files) {
@@ -78,7 +130,9 @@ absl::StatusOr<std::unique_ptr<PartitionStore>> PartitionStore::Open(
     const std::string& dir, PartitionStoreOptions options) {
   rocksdb::Options opts = StoreOptions(options);
   std::unique_ptr<rocksdb::DB> db;
-  rocksdb::Status s = OpenRocks(opts, dir, options.read_only, &db);
+  rocksdb::ColumnFamilyHandle* catalog = nullptr;
+  bool owns_catalog = false;
+  rocksdb::Status s = OpenRocks(opts, dir, options.read_only, &db, &catalog, &owns_catalog);
   bool lenient = false;
   if (!s.ok() && (s.IsCorruption() || s.IsIOError())) {
     // A table file the MANIFEST names is missing or damaged. Open without RocksDB's consistency
@@ -90,13 +144,14 @@ absl::StatusOr<std::unique_ptr<PartitionStore>> PartitionStore::Open(
     lenient_opts.level0_slowdown_writes_trigger = 1 << 20;
     lenient_opts.level0_stop_writes_trigger = 1 << 20;
     std::unique_ptr<rocksdb::DB> retry;
-    if (OpenRocks(lenient_opts, dir, options.read_only, &retry).ok()) {
+    if (OpenRocks(lenient_opts, dir, options.read_only, &retry, &catalog, &owns_catalog).ok()) {
       db = std::move(retry);
       lenient = true;
     }
   }
   if (db == nullptr || (!s.ok() && !lenient)) return FromRocks(s, dir);
-  auto store = std::unique_ptr<PartitionStore>(new PartitionStore(std::move(db), dir));
+  auto store = std::unique_ptr<PartitionStore>(
+      new PartitionStore(std::move(db), catalog, owns_catalog, dir));
   store->lenient_ = lenient;
   if (lenient) {
     ASSIGN_OR_RETURN(std::vector<DamagedFile> files, FindDamagedFiles(store->db_.get(), dir));
@@ -122,11 +177,12 @@ namespace {
 
 // Every catalog entry, complete or not, oldest first.
 absl::StatusOr<std::vector<PartitionMeta>> ReadCatalog(rocksdb::DB* db,
+                                                       rocksdb::ColumnFamilyHandle* catalog,
                                                        const rocksdb::Snapshot* snap) {
   std::vector<PartitionMeta> out;
   rocksdb::ReadOptions ro;
   ro.snapshot = snap;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, catalog));
   std::string first(1, kCatalogTag);
   for (it->Seek(first); it->Valid() && it->key()[0] == kCatalogTag; it->Next()) {
     rocksdb::Slice key = it->key();
@@ -144,7 +200,7 @@ absl::StatusOr<std::vector<PartitionMeta>> ReadCatalog(rocksdb::DB* db,
 }  // namespace
 
 absl::Status PartitionStore::Recover() {
-  ASSIGN_OR_RETURN(std::vector<PartitionMeta> all, ReadCatalog(db_.get(), nullptr));
+  ASSIGN_OR_RETURN(std::vector<PartitionMeta> all, ReadCatalog(db_.get(), catalog_, nullptr));
   for (const PartitionMeta& p : all) {
     bool covered = std::any_of(all.begin(), all.end(), [&](const PartitionMeta& o) {
       return o.complete && &o != &p && o.start <= p.start && o.end >= p.end &&
@@ -161,7 +217,7 @@ absl::Status PartitionStore::RefreshDamage() {
   std::vector<DamagedPartition> damaged;
   if (lenient_) {
     ASSIGN_OR_RETURN(std::vector<DamagedFile> files, FindDamagedFiles(db_.get(), dir_));
-    ASSIGN_OR_RETURN(std::vector<PartitionMeta> catalog, ReadCatalog(db_.get(), nullptr));
+    ASSIGN_OR_RETURN(std::vector<PartitionMeta> catalog, ReadCatalog(db_.get(), catalog_, nullptr));
     for (const DamagedFile& f : files) {
       auto add = [&](int64_t start, int64_t end, int64_t min_time, int64_t max_time) {
         for (const DamagedPartition& d : damaged) {
@@ -204,7 +260,7 @@ absl::StatusOr<std::vector<PartitionMeta>> PartitionStore::List() const { return
 
 absl::StatusOr<std::vector<PartitionMeta>> PartitionStore::ListAt(
     const rocksdb::Snapshot* snapshot) const {
-  ASSIGN_OR_RETURN(std::vector<PartitionMeta> all, ReadCatalog(db_.get(), snapshot));
+  ASSIGN_OR_RETURN(std::vector<PartitionMeta> all, ReadCatalog(db_.get(), catalog_, snapshot));
   std::vector<PartitionMeta> out;
   for (PartitionMeta& p : all) {
     if (p.complete) out.push_back(std::move(p));
@@ -216,7 +272,7 @@ absl::StatusOr<PartitionMeta> PartitionStore::Write(int64_t start, int64_t end,
                                                     std::span<const SeriesSamples> series,
                                                     uint32_t level) {
   util::MutexLock lock(&write_mu_);
-  ASSIGN_OR_RETURN(auto writer, PartitionWriter::Begin(db_.get(), start, end, level));
+  ASSIGN_OR_RETURN(auto writer, PartitionWriter::Begin(db_.get(), catalog_, start, end, level));
   for (const SeriesSamples& s : series) RETURN_IF_ERROR(writer->Add(s.labels, s.samples));
   return writer->Finish();
 }
@@ -239,7 +295,7 @@ absl::StatusOr<PartitionMeta> PartitionStore::Merge(std::span<const PartitionMet
   util::MutexLock lock(&write_mu_);
   uint32_t level = 1;
   for (const PartitionMeta& p : inputs) level = std::max(level, p.level + 1);
-  ASSIGN_OR_RETURN(auto writer, PartitionWriter::Begin(db_.get(), start, end, level));
+  ASSIGN_OR_RETURN(auto writer, PartitionWriter::Begin(db_.get(), catalog_, start, end, level));
   // A k-way merge by labels; each input yields its series in label order.
   std::vector<std::unique_ptr<PartitionCursor>> cursors;
   std::vector<bool> valid;
@@ -285,7 +341,7 @@ absl::Status PartitionStore::DropLocked(const PartitionMeta& meta) {
   std::string begin = PartitionPrefix(meta.start, meta.end);
   std::string limit = PartitionLimit(meta.start, meta.end);
   rocksdb::WriteBatch batch;
-  batch.Delete(CatalogKey(meta.start, meta.end));
+  batch.Delete(catalog_, CatalogKey(meta.start, meta.end));
   batch.DeleteRange(begin, limit);
   rocksdb::WriteOptions sync;
   sync.sync = true;
@@ -332,7 +388,7 @@ absl::StatusOr<size_t> PartitionStore::Delete(int64_t mint, int64_t maxt,
     }
     if (batch.Count() == 0) continue;
     meta.has_tombstones = true;
-    batch.Put(CatalogKey(meta.start, meta.end), EncodeMeta(meta));
+    batch.Put(catalog_, CatalogKey(meta.start, meta.end), EncodeMeta(meta));
     rocksdb::WriteOptions sync;
     sync.sync = true;
     RETURN_IF_ERROR(FromRocks(db_->Write(sync, &batch), "writing tombstones"));
@@ -370,7 +426,7 @@ absl::Status PartitionStore::CleanTombstones() {
     RETURN_IF_ERROR(cursor.status());
     meta.has_tombstones = false;
     meta.num_samples -= std::min(meta.num_samples, removed);
-    batch.Put(CatalogKey(meta.start, meta.end), EncodeMeta(meta));
+    batch.Put(catalog_, CatalogKey(meta.start, meta.end), EncodeMeta(meta));
     rocksdb::WriteOptions sync;
     sync.sync = true;
     RETURN_IF_ERROR(FromRocks(db_->Write(sync, &batch), "cleaning tombstones"));
@@ -391,16 +447,26 @@ absl::StatusOr<RepairReport> PartitionStore::Repair(const std::string& dir) {
     lenient.paranoid_checks = false;
     lenient.disable_auto_compactions = true;
     std::unique_ptr<rocksdb::DB> db;
-    RETURN_IF_ERROR(FromRocks(OpenRocks(lenient, dir, /*read_only=*/false, &db), dir));
+    rocksdb::ColumnFamilyHandle* catalog = nullptr;
+    bool owns_catalog = false;
+    RETURN_IF_ERROR(
+        FromRocks(OpenRocks(lenient, dir, /*read_only=*/false, &db, &catalog, &owns_catalog), dir));
     ASSIGN_OR_RETURN(report.files, FindDamagedFiles(db.get(), dir));
+    db->DestroyColumnFamilyHandle(catalog).PermitUncheckedError();
     RETURN_IF_ERROR(FromRocks(db->Close(), dir));
   }
   if (!report.files.empty()) {
     // RepairDB rebuilds the MANIFEST from the table files that read; the others go to lost/.
-    RETURN_IF_ERROR(FromRocks(rocksdb::RepairDB(dir, opts), util::StrCat("repairing ", dir)));
+    const std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(opts)},
+        {kCatalogFamily, CatalogFamilyOptions()}};
+    RETURN_IF_ERROR(FromRocks(rocksdb::RepairDB(dir, rocksdb::DBOptions(opts), families,
+                                                rocksdb::ColumnFamilyOptions(opts)),
+                              util::StrCat("repairing ", dir)));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<PartitionStore> store, Open(dir));
-  ASSIGN_OR_RETURN(std::vector<PartitionMeta> catalog, ReadCatalog(store->db(), nullptr));
+  ASSIGN_OR_RETURN(std::vector<PartitionMeta> catalog,
+                   ReadCatalog(store->db(), store->catalog(), nullptr));
   for (const DamagedFile& f : report.files) {
     auto add = [&](int64_t start, int64_t end) {
       for (const DamagedPartition& d : report.dropped) {
@@ -448,7 +514,8 @@ uint64_t PartitionStore::DiskBytes() const {
 }
 
 absl::Status PartitionStore::Flush() {
-  return FromRocks(db_->Flush(rocksdb::FlushOptions()), "flushing partitions");
+  return FromRocks(db_->Flush(rocksdb::FlushOptions(), {db_->DefaultColumnFamily(), catalog_}),
+                   "flushing partitions");
 }
 
 absl::Status PartitionStore::CompactAll() {

@@ -24,6 +24,7 @@
 // Thread-safety: all methods are thread-safe. Queriers read through a RocksDB snapshot, so a
 // partition deleted meanwhile stays readable to them.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -42,6 +43,7 @@
 #include "util/mutex.h"
 
 namespace rocksdb {
+class ColumnFamilyHandle;
 class DB;
 class Snapshot;
 }  // namespace rocksdb
@@ -161,9 +163,12 @@ class PartitionStore {
   absl::Status CompactAll();
 
   rocksdb::DB* db() const { return db_.get(); }
+  // The column family of the catalog entries (docs/format/partitions.md).
+  rocksdb::ColumnFamilyHandle* catalog() const { return catalog_; }
 
  private:
-  explicit PartitionStore(std::unique_ptr<rocksdb::DB> db, std::string dir);
+  PartitionStore(std::unique_ptr<rocksdb::DB> db, rocksdb::ColumnFamilyHandle* catalog,
+                 bool owns_catalog, std::string dir);
   absl::Status PutMeta(const PartitionMeta& meta, bool sync);
   absl::Status Recover();
   // Recomputes damaged_ from the live table files and the catalog.
@@ -172,12 +177,16 @@ class PartitionStore {
   absl::StatusOr<std::vector<PartitionMeta>> ListAt(const rocksdb::Snapshot* snapshot) const;
 
   std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* catalog_;
+  bool owns_catalog_;  // false: a read-only open of a store from before the catalog family
   std::string dir_;
   // Serializes writers of the catalog (Write, Merge, Drop, Delete, CleanTombstones).
   util::Mutex write_mu_;
   mutable util::Mutex damage_mu_;
   std::vector<DamagedPartition> damaged_ ABSL_GUARDED_BY(damage_mu_);
-  bool lenient_ = false;  // opened past damage: RocksDB's automatic compactions are off
+  // Opened past damage: RocksDB's automatic compactions are off, and queriers look series up one
+  // by one (a RocksDB iterator opens every level-0 file, damaged ones too).
+  std::atomic<bool> lenient_ = false;
 };
 
 }  // namespace sextant::tsdb::partition

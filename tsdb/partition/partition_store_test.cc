@@ -161,7 +161,8 @@ TEST_F(PartitionStoreTest, OpenRemovesUnfinishedAndSupersededPartitions) {
     writing.end = 2 * kH;
     writing.complete = false;
     ASSERT_TRUE(store_->db()
-                    ->Put(rocksdb::WriteOptions(), CatalogKey(0, 2 * kH), EncodeMeta(writing))
+                    ->Put(rocksdb::WriteOptions(), store_->catalog(), CatalogKey(0, 2 * kH),
+                          EncodeMeta(writing))
                     .ok());
     ASSERT_TRUE(
         store_->db()->Put(rocksdb::WriteOptions(), SeriesKey(0, 2 * kH, kLabelsTag, 0), "x").ok());
@@ -176,8 +177,9 @@ TEST_F(PartitionStoreTest, OpenRemovesUnfinishedAndSupersededPartitions) {
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].end, 24 * kH);
   std::string value;
-  EXPECT_TRUE(
-      store_->db()->Get(rocksdb::ReadOptions(), CatalogKey(0, 2 * kH), &value).IsNotFound());
+  EXPECT_TRUE(store_->db()
+                  ->Get(rocksdb::ReadOptions(), store_->catalog(), CatalogKey(0, 2 * kH), &value)
+                  .IsNotFound());
   EXPECT_TRUE(store_->db()
                   ->Get(rocksdb::ReadOptions(), SeriesKey(0, 2 * kH, kLabelsTag, 0), &value)
                   .IsNotFound());
@@ -185,14 +187,15 @@ TEST_F(PartitionStoreTest, OpenRemovesUnfinishedAndSupersededPartitions) {
 
 TEST_F(PartitionStoreTest, AbandonedWriterRemovesWhatItWrote) {
   {
-    auto w = PartitionWriter::Begin(store_->db(), 0, 2 * kH, 1);
+    auto w = PartitionWriter::Begin(store_->db(), store_->catalog(), 0, 2 * kH, 1);
     ASSERT_TRUE(w.ok());
     std::vector<model::Sample> samples = {{1, 1}};
     ASSERT_TRUE((*w)->Add(model::Labels::FromPairs({{"a", "b"}}), samples).ok());
   }  // destroyed without Finish()
   std::string value;
-  EXPECT_TRUE(
-      store_->db()->Get(rocksdb::ReadOptions(), CatalogKey(0, 2 * kH), &value).IsNotFound());
+  EXPECT_TRUE(store_->db()
+                  ->Get(rocksdb::ReadOptions(), store_->catalog(), CatalogKey(0, 2 * kH), &value)
+                  .IsNotFound());
   EXPECT_TRUE(store_->List()->empty());
   // The range is free again.
   std::vector<SeriesSamples> s = {Series("a", "b", 0, 3)};

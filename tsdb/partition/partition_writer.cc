@@ -16,20 +16,24 @@ namespace {
 constexpr size_t kBatchBytes = 4 << 20;
 }  // namespace
 
-PartitionWriter::PartitionWriter(rocksdb::DB* db, PartitionMeta meta)
-    : db_(db), meta_(std::move(meta)), batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+PartitionWriter::PartitionWriter(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* catalog,
+                                 PartitionMeta meta)
+    : db_(db),
+      catalog_(catalog),
+      meta_(std::move(meta)),
+      batch_(std::make_unique<rocksdb::WriteBatch>()) {}
 
 PartitionWriter::~PartitionWriter() {
   if (!finished_) Abandon();
 }
 
-absl::StatusOr<std::unique_ptr<PartitionWriter>> PartitionWriter::Begin(rocksdb::DB* db,
-                                                                        int64_t start, int64_t end,
-                                                                        uint32_t level) {
+absl::StatusOr<std::unique_ptr<PartitionWriter>> PartitionWriter::Begin(
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* catalog, int64_t start, int64_t end,
+    uint32_t level) {
   if (start >= end) return absl::InvalidArgumentError("partition: start must be before end");
   std::string key = CatalogKey(start, end);
   std::string existing;
-  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), key, &existing);
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), catalog, key, &existing);
   if (s.ok()) {
     return absl::AlreadyExistsError(util::StrCat("partition ", start, "-", end, " already exists"));
   }
@@ -42,8 +46,8 @@ absl::StatusOr<std::unique_ptr<PartitionWriter>> PartitionWriter::Begin(rocksdb:
   meta.max_time = INT64_MIN;
   // The "writing" entry goes first: RocksDB's log keeps write order, so after a crash any data
   // of this partition is found together with it and removed.
-  RETURN_IF_ERROR(FromRocks(db->Put(rocksdb::WriteOptions(), key, EncodeMeta(meta)), key));
-  return std::unique_ptr<PartitionWriter>(new PartitionWriter(db, std::move(meta)));
+  RETURN_IF_ERROR(FromRocks(db->Put(rocksdb::WriteOptions(), catalog, key, EncodeMeta(meta)), key));
+  return std::unique_ptr<PartitionWriter>(new PartitionWriter(db, catalog, std::move(meta)));
 }
 
 absl::Status PartitionWriter::Add(const model::Labels& labels,
@@ -85,12 +89,16 @@ absl::StatusOr<PartitionMeta> PartitionWriter::Finish() {
   meta_.complete = true;
   rocksdb::WriteOptions sync;
   sync.sync = true;
-  RETURN_IF_ERROR(FromRocks(db_->Put(sync, CatalogKey(meta_.start, meta_.end), EncodeMeta(meta_)),
-                            "completing partition"));
+  RETURN_IF_ERROR(
+      FromRocks(db_->Put(sync, catalog_, CatalogKey(meta_.start, meta_.end), EncodeMeta(meta_)),
+                "completing partition"));
   finished_ = true;
   // Partitions are written rarely and in bulk: flush them into compressed table files now rather
   // than leaving them in RocksDB's log and memtable, so disk and memory use reflect the data.
-  RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions()), "flushing partition"));
+  // Both families: RocksDB keeps a log file until every family with data in it is flushed.
+  RETURN_IF_ERROR(
+      FromRocks(db_->Flush(rocksdb::FlushOptions(), {db_->DefaultColumnFamily(), catalog_}),
+                "flushing partition"));
   return meta_;
 }
 
@@ -98,7 +106,7 @@ void PartitionWriter::Abandon() {
   rocksdb::WriteBatch batch;
   batch.DeleteRange(PartitionPrefix(meta_.start, meta_.end),
                     PartitionLimit(meta_.start, meta_.end));
-  batch.Delete(CatalogKey(meta_.start, meta_.end));
+  batch.Delete(catalog_, CatalogKey(meta_.start, meta_.end));
   // Best effort: if this fails too, Open() removes the "writing" partition next time.
   db_->Write(rocksdb::WriteOptions(), &batch).PermitUncheckedError();
 }

@@ -3,7 +3,7 @@
 // PartitionWriter: streams one partition into the store, series by series in label order, in
 // bounded-size RocksDB batches. Used by head compaction, merges and backfill.
 //
-//   ASSIGN_OR_RETURN(auto w, PartitionWriter::Begin(db, start, end, level));
+//   ASSIGN_OR_RETURN(auto w, PartitionWriter::Begin(db, catalog, start, end, level));
 //   for (...) RETURN_IF_ERROR(w->Add(labels, samples));
 //   ASSIGN_OR_RETURN(PartitionMeta meta, w->Finish());
 //
@@ -23,6 +23,7 @@
 #include "tsdb/partition/partition_store.h"
 
 namespace rocksdb {
+class ColumnFamilyHandle;
 class DB;
 class WriteBatch;
 }  // namespace rocksdb
@@ -33,8 +34,10 @@ class PartitionWriter {
  public:
   // Registers partition [start, end) as being written. Errors: AlreadyExists when a partition
   // with that range exists; RocksDB errors.
-  static absl::StatusOr<std::unique_ptr<PartitionWriter>> Begin(rocksdb::DB* db, int64_t start,
-                                                                int64_t end, uint32_t level);
+  // `catalog` is the store's catalog column family (PartitionStore::catalog()).
+  static absl::StatusOr<std::unique_ptr<PartitionWriter>> Begin(
+      rocksdb::DB* db, rocksdb::ColumnFamilyHandle* catalog, int64_t start, int64_t end,
+      uint32_t level);
   ~PartitionWriter();
 
   // Adds a series. Preconditions: labels greater than the previous series' labels; samples sorted
@@ -44,11 +47,12 @@ class PartitionWriter {
   absl::StatusOr<PartitionMeta> Finish();
 
  private:
-  PartitionWriter(rocksdb::DB* db, PartitionMeta meta);
+  PartitionWriter(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* catalog, PartitionMeta meta);
   absl::Status FlushBatch();
   void Abandon();
 
   rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* catalog_;
   PartitionMeta meta_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
   // name \0 value → ids, in key order.
