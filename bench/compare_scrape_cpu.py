@@ -18,6 +18,9 @@ import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare_queries import stop_servers  # noqa: E402
 import urllib.parse
 import urllib.request
 
@@ -130,13 +133,7 @@ def main():
             print(f"{name:<12} {cpu:>8.2f} {samples:>12.0f} {up:>11.0f} {v:>19.3f}")
         print(f"ratio sextant / prometheus: {per[0] / per[1]:.2f} (goal <= 0.5)")
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_servers(procs)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
