@@ -1,13 +1,12 @@
 #include "scrape/manager.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
+#include <optional>
 #include <set>
-#include <thread>
 
 #include "config/marshal.h"
 #include "discovery/manager.h"
+#include "discovery/metrics.h"
 #include "model/duration.h"
 #include "model/timestamp.h"
 #include "scrape/fetcher.h"
@@ -88,18 +87,22 @@ struct ScrapeManager::Metrics {
   util::Family<util::Summary>* intervals;  // by configured interval
 };
 
-// One target's scrape loop: a thread that scrapes every interval until stopped.
+// One target's scrape loop: a task of the manager's Scheduler that scrapes once per run and
+// names its next due time.
 class ScrapeManager::Loop {
  public:
   Loop(Target target, const config::ScrapeConfig& cfg, std::shared_ptr<TargetCache> cache,
-       PageAppender* appender, Metrics* metrics, std::string global_url)
+       PageAppender* appender, Metrics* metrics, Scheduler* scheduler, std::string global_url)
       : target_(std::move(target)),
         public_labels_(target_.PublicLabels()),
         job_(cfg.job_name),
         fetcher_(target_.url, cfg),
         cache_(std::move(cache)),
         appender_(appender),
-        metrics_(metrics) {
+        metrics_(metrics),
+        scheduler_(scheduler),
+        tolerance_(std::min(target_.interval / 100, absl::Milliseconds(2))),
+        intervals_(metrics_->intervals->With({model::DurationToString(target_.interval)})) {
     status_.discovered_labels = target_.discovered;
     status_.labels = public_labels_;
     status_.scrape_pool = cfg.job_name;
@@ -107,24 +110,30 @@ class ScrapeManager::Loop {
     status_.global_url = std::move(global_url);
     status_.interval = target_.interval;
     status_.timeout = target_.timeout;
-    thread_ = std::thread([this] { Run(); });
+    task_ = scheduler_->Add(FirstScrape(absl::Now(), target_.interval, target_.Hash()),
+                            [this](absl::Time due) { return ScrapeOnce(due); });
   }
 
   ~Loop() { Stop(); }
 
-  // Stops the thread; with `stale`, writes stale markers for the target's series.
+  // Ends the loop (waiting for a scrape in progress); with `stale`, then writes stale markers
+  // for the target's series.
   void Stop(bool stale = false) {
-    {
-      std::lock_guard<std::mutex> l(stop_mu_);
-      stopping_ = true;
-    }
-    stop_cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    if (!cancelled_) scheduler_->Cancel(task_);
+    Stopped(stale);
+  }
+
+  // Stop for loops whose tasks the caller has cancelled already (in one batch, so their
+  // scrapes in progress are waited for together).
+  void Stopped(bool stale) {
+    cancelled_ = true;
     if (stale && !marked_stale_) {
       marked_stale_ = true;
       (void)appender_->MarkStale(*cache_, public_labels_, model::NowTimestamp());
     }
   }
+
+  Scheduler::TaskId task() const { return task_; }
 
   TargetStatus Status(bool with_metadata) const {
     util::ReaderMutexLock lock(&status_mu_);
@@ -137,46 +146,36 @@ class ScrapeManager::Loop {
   std::shared_ptr<TargetCache> cache() const { return cache_; }
 
  private:
-  // Waits until `t`; false when stopped meanwhile.
-  bool SleepUntil(absl::Time t) {
-    std::unique_lock<std::mutex> l(stop_mu_);
-    return !stop_cv_.wait_until(l, absl::ToChronoTime(t), [this] { return stopping_; });
-  }
-
-  void Run() {
-    absl::Time scheduled = FirstScrape(absl::Now(), target_.interval, target_.Hash());
-    const absl::Duration tolerance = std::min(target_.interval / 100, absl::Milliseconds(2));
-    util::Summary* const intervals =
-        metrics_->intervals->With({model::DurationToString(target_.interval)});
-    absl::Time last_start = absl::InfinitePast();
-    while (SleepUntil(scheduled)) {
-      const absl::Time start = absl::Now();
-      if (last_start != absl::InfinitePast()) {
-        intervals->Observe(absl::ToDoubleSeconds(start - last_start));
-      }
-      last_start = start;
-      // Timestamps on the schedule's grid when the scrape starts close enough to it.
-      const absl::Time ts = start - scheduled <= tolerance ? scheduled : start;
-      FetchResult f = fetcher_.Fetch(target_.timeout);
-      const absl::Duration took = absl::Now() - start;
-      ScrapeReport r = appender_->Append(*cache_, public_labels_, f.body, f.content_type,
-                                         model::FromTime(ts), took, f.status);
-      metrics_->scrape_duration->With({job_})->Observe(absl::ToDoubleSeconds(absl::Now() - start));
-      if (r.sample_limit_exceeded) metrics_->sample_limit->Inc();
-      if (r.out_of_order > 0) metrics_->out_of_order->Inc(static_cast<double>(r.out_of_order));
-      if (r.duplicates > 0) metrics_->duplicates->Inc(static_cast<double>(r.duplicates));
-      if (r.out_of_bounds > 0) metrics_->out_of_bounds->Inc(static_cast<double>(r.out_of_bounds));
-      {
-        util::MutexLock lock(&status_mu_);
-        status_.last_scrape = start;
-        status_.last_scrape_duration = took;
-        status_.health = r.error.ok() ? "up" : "down";
-        status_.last_error = r.error.ok() ? "" : std::string(util::FromAbsl(r.error.message()));
-      }
-      scheduled += target_.interval;
-      const absl::Time now = absl::Now();
-      while (scheduled < now) scheduled += target_.interval;  // skip missed ticks
+  // One scrape, due at `scheduled`; returns the next due time. The scheduler never runs it
+  // concurrently with itself, so the members it alone touches need no lock.
+  std::optional<absl::Time> ScrapeOnce(absl::Time scheduled) {
+    const absl::Time start = absl::Now();
+    if (last_start_ != absl::InfinitePast()) {
+      intervals_->Observe(absl::ToDoubleSeconds(start - last_start_));
     }
+    last_start_ = start;
+    // Timestamps on the schedule's grid when the scrape starts close enough to it.
+    const absl::Time ts = start - scheduled <= tolerance_ ? scheduled : start;
+    FetchResult f = fetcher_.Fetch(target_.timeout);
+    const absl::Duration took = absl::Now() - start;
+    ScrapeReport r = appender_->Append(*cache_, public_labels_, f.body, f.content_type,
+                                       model::FromTime(ts), took, f.status);
+    metrics_->scrape_duration->With({job_})->Observe(absl::ToDoubleSeconds(absl::Now() - start));
+    if (r.sample_limit_exceeded) metrics_->sample_limit->Inc();
+    if (r.out_of_order > 0) metrics_->out_of_order->Inc(static_cast<double>(r.out_of_order));
+    if (r.duplicates > 0) metrics_->duplicates->Inc(static_cast<double>(r.duplicates));
+    if (r.out_of_bounds > 0) metrics_->out_of_bounds->Inc(static_cast<double>(r.out_of_bounds));
+    {
+      util::MutexLock lock(&status_mu_);
+      status_.last_scrape = start;
+      status_.last_scrape_duration = took;
+      status_.health = r.error.ok() ? "up" : "down";
+      status_.last_error = r.error.ok() ? "" : std::string(util::FromAbsl(r.error.message()));
+    }
+    absl::Time next = scheduled + target_.interval;
+    const absl::Time now = absl::Now();
+    while (next < now) next += target_.interval;  // skip missed ticks (an overrun scrape)
+    return next;
   }
 
   const Target target_;
@@ -186,21 +185,23 @@ class ScrapeManager::Loop {
   std::shared_ptr<TargetCache> cache_;
   PageAppender* const appender_;
   Metrics* const metrics_;
+  Scheduler* const scheduler_;
+  const absl::Duration tolerance_;
+  util::Summary* const intervals_;
+  absl::Time last_start_ = absl::InfinitePast();  // only ScrapeOnce
   mutable util::Mutex status_mu_;
   TargetStatus status_ ABSL_GUARDED_BY(status_mu_);
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;
+  Scheduler::TaskId task_ = 0;
+  bool cancelled_ = false;  // Stop/Stopped callers are serialised by the pool
   bool marked_stale_ = false;
-  std::thread thread_;
 };
 
 // One job: its targets from static and file discovery, and their loops.
 class ScrapeManager::Pool {
  public:
   Pool(const config::ScrapeConfig& cfg, tsdb::Storage* storage, Metrics* metrics,
-       const ManagerOptions& options)
-      : storage_(storage), metrics_(metrics), options_(options) {
+       Scheduler* scheduler, const ManagerOptions& options)
+      : storage_(storage), metrics_(metrics), scheduler_(scheduler), options_(options) {
     Configure(cfg, {});
   }
 
@@ -214,8 +215,8 @@ class ScrapeManager::Pool {
     Caches caches;
     {
       util::MutexLock lock(&mu_);
+      StopLoops(loops_, /*stale=*/false);
       for (auto& [hash, loop] : loops_) {
-        loop->Stop(/*stale=*/false);
         caches[hash] = {loop->target().PublicLabels(), loop->cache()};
       }
       loops_.clear();
@@ -227,7 +228,7 @@ class ScrapeManager::Pool {
   void Shutdown(bool stale) {
     StopWatcher();
     util::MutexLock lock(&mu_);
-    for (auto& [hash, loop] : loops_) loop->Stop(stale);
+    StopLoops(loops_, stale);
     loops_.clear();
   }
 
@@ -246,6 +247,17 @@ class ScrapeManager::Pool {
  private:
   // Series state of the targets of a reloaded pool: public labels and cache, by target hash.
   using Caches = std::map<uint64_t, std::pair<model::Labels, std::shared_ptr<TargetCache>>>;
+  using Loops = std::map<uint64_t, std::unique_ptr<Loop>>;
+
+  // Stops `loops` together: their scrapes in progress are waited for at once rather than one
+  // after another.
+  void StopLoops(const Loops& loops, bool stale) {
+    std::vector<Scheduler::TaskId> ids;
+    ids.reserve(loops.size());
+    for (const auto& [hash, loop] : loops) ids.push_back(loop->task());
+    scheduler_->Cancel(ids);
+    for (const auto& [hash, loop] : loops) loop->Stopped(stale);
+  }
 
   void Configure(const config::ScrapeConfig& cfg, Caches caches) {
     cfg_ = cfg;
@@ -277,10 +289,10 @@ class ScrapeManager::Pool {
         ->Set(static_cast<double>(targets.active.size() + targets.dropped.size()));
     metrics_->pool_targets->With({cfg_.job_name})->Set(static_cast<double>(targets.active.size()));
 
-    std::vector<std::unique_ptr<Loop>> gone;
+    Loops gone;
     {
       util::MutexLock lock(&mu_);
-      std::map<uint64_t, std::unique_ptr<Loop>> next;
+      Loops next;
       for (Target& t : targets.active) {
         const uint64_t hash = t.Hash();
         if (auto it = loops_.find(hash); it != loops_.end()) {
@@ -296,14 +308,15 @@ class ScrapeManager::Pool {
           cache = std::make_shared<TargetCache>();
         }
         const std::string global = GlobalUrl(t.url, options_.hostname);
-        next[hash] =
-            std::make_unique<Loop>(std::move(t), cfg_, cache, appender_.get(), metrics_, global);
+        next[hash] = std::make_unique<Loop>(std::move(t), cfg_, cache, appender_.get(), metrics_,
+                                            scheduler_, global);
       }
-      for (auto& [hash, loop] : loops_) gone.push_back(std::move(loop));
+      gone = std::move(loops_);
       loops_ = std::move(next);
       dropped_ = std::move(targets.dropped);
     }
-    for (auto& loop : gone) loop->Stop(/*stale=*/true);
+    StopLoops(gone, /*stale=*/true);
+    gone.clear();  // frees the removed targets' state (connections, series caches)
     // Targets of a reloaded pool that are gone: their series end.
     for (auto& [hash, entry] : caches) {
       (void)appender_->MarkStale(*entry.second, entry.first, model::NowTimestamp());
@@ -312,13 +325,14 @@ class ScrapeManager::Pool {
 
   tsdb::Storage* const storage_;
   Metrics* const metrics_;
+  Scheduler* const scheduler_;
   const ManagerOptions options_;
   config::ScrapeConfig cfg_;
   std::string fingerprint_;
   std::unique_ptr<PageAppender> appender_;
   std::unique_ptr<discovery::DiscoveryManager> sd_;
   mutable util::Mutex mu_;
-  std::map<uint64_t, std::unique_ptr<Loop>> loops_ ABSL_GUARDED_BY(mu_);
+  Loops loops_ ABSL_GUARDED_BY(mu_);
   std::vector<DroppedTarget> dropped_ ABSL_GUARDED_BY(mu_);
 };
 
@@ -326,7 +340,10 @@ ScrapeManager::ScrapeManager(tsdb::Storage* storage, util::Registry* registry,
                              ManagerOptions options)
     : storage_(storage),
       options_(std::move(options)),
-      metrics_(std::make_unique<Metrics>(registry)) {}
+      metrics_(std::make_unique<Metrics>(registry)),
+      scheduler_(std::make_unique<Scheduler>(options_.scheduler)) {
+  discovery::RegisterSdMetrics(registry);  // http_sd and dns_sd counters, once per registry
+}
 
 ScrapeManager::~ScrapeManager() { Stop(); }
 
@@ -338,7 +355,8 @@ absl::Status ScrapeManager::ApplyConfig(const config::Config& cfg) {
     auto it = pools_.find(sc.job_name);
     if (it == pools_.end()) {
       metrics_->pools_total->Inc();
-      pools_[sc.job_name] = std::make_unique<Pool>(sc, storage_, metrics_.get(), options_);
+      pools_[sc.job_name] =
+          std::make_unique<Pool>(sc, storage_, metrics_.get(), scheduler_.get(), options_);
       continue;
     }
     if (it->second->fingerprint() == config::ScrapeConfigFingerprint(sc)) continue;
@@ -377,6 +395,8 @@ std::vector<DroppedTargetStatus> ScrapeManager::DroppedTargets() const {
   for (const auto& [name, pool] : pools_) pool->AppendDropped(&dropped);
   return dropped;
 }
+
+SchedulerStats ScrapeManager::scheduler_stats() const { return scheduler_->stats(); }
 
 std::vector<std::string> ScrapeManager::ScrapePools() const {
   std::vector<std::string> out;

@@ -2,11 +2,17 @@
 
 // ScrapeManager: runs every scrape job of the config, as Prometheus's scrape.Manager.
 //
-// One pool per job, one loop (a thread) per target. A loop starts at an offset into its
-// interval derived from the target's hash, so scrapes spread out instead of firing together,
-// then scrapes every interval with the target's timeout. The timestamp of a scrape is its
-// scheduled time when the scrape starts within min(interval/100, 2ms) of it (Prometheus's
-// alignment, so timestamps sit on a grid and chunks compress well), else the real start time.
+// One pool per job, one loop per target. A loop starts at an offset into its interval derived
+// from the target's hash, so scrapes spread out instead of firing together, then scrapes every
+// interval with the target's timeout. The timestamp of a scrape is its scheduled time when the
+// scrape starts within min(interval/100, 2ms) of it (Prometheus's alignment, so timestamps sit
+// on a grid and chunks compress well), else the real start time. A scrape that overruns its
+// interval delays the next one to the first tick after it ends (never two at once).
+//
+// Loops are not threads: they are tasks of one Scheduler (scrape/scheduler.h) shared by all
+// pools, whose worker pool performs the scrapes (blocking HTTP calls: a slow target holds a
+// worker for up to its scrape_timeout, and the pool grows, up to a bound, while scrapes wait
+// for a worker). So the thread count is bounded whatever the number of targets.
 //
 // Targets come from static_configs and file_sd_configs through discovery::DiscoveryManager
 // (JSON or YAML files, globs; re-read when a file changes, checked every 5s, and every
@@ -29,6 +35,7 @@
 #include "config/config.h"
 #include "model/labels.h"
 #include "scrape/page_appender.h"
+#include "scrape/scheduler.h"
 #include "tsdb/storage.h"
 #include "util/metrics.h"
 #include "util/mutex.h"
@@ -62,6 +69,8 @@ struct ManagerOptions {
   std::string hostname;
   // How often file_sd files are checked for changes.
   absl::Duration file_check_period = absl::Seconds(5);
+  // The scrape workers (scrape/scheduler.h).
+  SchedulerOptions scheduler;
 };
 
 class ScrapeManager {
@@ -85,6 +94,9 @@ class ScrapeManager {
   std::vector<DroppedTargetStatus> DroppedTargets() const;
   std::vector<std::string> ScrapePools() const;  // sorted
 
+  // The scheduler's load: live loops, worker threads, late starts.
+  SchedulerStats scheduler_stats() const;
+
  private:
   class Loop;
   class Pool;
@@ -93,6 +105,7 @@ class ScrapeManager {
   const ManagerOptions options_;
   struct Metrics;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<Scheduler> scheduler_;  // outlives the pools (Stop() ends them first)
   mutable util::Mutex mu_;
   std::map<std::string, std::unique_ptr<Pool>> pools_ ABSL_GUARDED_BY(mu_);
 };

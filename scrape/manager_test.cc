@@ -1,5 +1,6 @@
 #include "scrape/manager.h"
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -71,6 +72,12 @@ std::vector<model::Sample> Samples(tsdb::MemStorage& s, std::string_view name,
   auto m2 = model::Matcher::Create(model::MatchType::kEqual, "instance", instance);
   auto got = tsdb::testing::SelectAll(s, 0, INT64_MAX / 2, {*m1, *m2});
   return got.empty() ? std::vector<model::Sample>{} : got[0].second;
+}
+
+size_t ThreadCount() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+  return n;
 }
 
 template <typename F>
@@ -194,6 +201,75 @@ TEST(ScrapeManager, FileDiscoveryFollowsTheFile) {
   ASSERT_EQ(m.ActiveTargets().size(), 1u);
   EXPECT_EQ(m.ActiveTargets()[0].labels.Get("instance"), t2.address());
   m.Stop();
+  std::filesystem::remove_all(dir);
+}
+
+// Targets come and go all the time (pods churning): the thread count stays within the
+// scheduler's bound, every removed target's loop is freed, and its series end with stale markers.
+TEST(ScrapeManager, TargetChurnLeaksNoThreadsOrLoops) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("churn_sd_" + std::to_string(::getpid())))
+          .string();
+  std::filesystem::create_directories(dir);
+  // Targets p<first>..p<first+n-1>, on a closed port: each scrape fails at once (up 0).
+  auto write = [&](int first, int n) {
+    std::string json = "[";
+    for (int i = first; i < first + n; ++i) {
+      json += (i > first ? "," : "") + std::string("{\"targets\": [\"127.0.0.1:1\"], ") +
+              "\"labels\": {\"pod\": \"p" + std::to_string(i) + "\"}}";
+    }
+    std::ofstream(dir + "/targets.tmp") << json << "]";
+    std::filesystem::rename(dir + "/targets.tmp", dir + "/targets.json");
+  };
+  write(0, 60);
+  const size_t threads_before = ThreadCount();
+  tsdb::MemStorage storage;
+  util::Registry registry;
+  ManagerOptions o;
+  o.file_check_period = absl::Milliseconds(20);
+  o.scheduler = SchedulerOptions{.min_workers = 4, .max_workers = 16};
+  ScrapeManager m(&storage, &registry, o);
+  ASSERT_TRUE(m.ApplyConfig(Cfg("  - job_name: pods\n    scrape_interval: 200ms\n"
+                                "    scrape_timeout: 100ms\n"
+                                "    file_sd_configs: [{files: ['" +
+                                dir + "/*.json']}]\n"))
+                  .ok());
+  size_t most_threads = 0;
+  constexpr int kRounds = 60;
+  for (int round = 1; round <= kRounds; ++round) {
+    write(round * 10, 60);  // 10 targets leave, 10 arrive
+    const absl::Time end = absl::Now() + absl::Milliseconds(50);
+    while (absl::Now() < end) {
+      most_threads = std::max(most_threads, ThreadCount());
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  // The scheduler (workers and its own thread) and the file discovery's watcher.
+  EXPECT_LE(most_threads, threads_before + 16 + 1 + 1);
+  ASSERT_TRUE(Eventually([&] {
+    auto t = m.ActiveTargets();
+    return t.size() == 60 && std::ranges::all_of(t, [](const TargetStatus& s) {
+             return std::stoi(std::string(s.labels.Get("pod")).substr(1)) >= kRounds * 10;
+           });
+  }));
+  EXPECT_EQ(m.scheduler_stats().tasks, 60u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // one interval: old entries due
+  EXPECT_LE(m.scheduler_stats().heap, 60u);
+
+  auto up = model::Matcher::Create(model::MatchType::kEqual, "__name__", "up");
+  int ended = 0;
+  for (const auto& [labels, samples] : tsdb::testing::SelectAll(storage, 0, INT64_MAX / 2, {*up})) {
+    const size_t at = labels.find("pod=\"p");
+    ASSERT_NE(at, std::string::npos) << labels;
+    const int pod = std::stoi(labels.substr(at + 6));
+    if (pod >= kRounds * 10) continue;  // still active
+    ASSERT_FALSE(samples.empty());
+    EXPECT_TRUE(model::IsStaleNaN(samples.back().v)) << labels;
+    ++ended;
+  }
+  EXPECT_GT(ended, 100);
+  m.Stop();
+  EXPECT_EQ(m.scheduler_stats().tasks, 0u);
   std::filesystem::remove_all(dir);
 }
 
