@@ -106,10 +106,27 @@ struct FileSdConfig {
   absl::Duration refresh_interval = absl::Minutes(5);
 };
 
+// One http_sd_configs entry: target groups fetched as JSON from `url`.
+struct HttpSdConfig {
+  std::string url;  // http or https, with a host
+  absl::Duration refresh_interval = absl::Minutes(1);
+  HttpClientConfig http;  // auth, TLS, proxy, redirects (its paths resolved like a job's)
+};
+
+// One dns_sd_configs entry: targets from DNS records of `names`.
+struct DnsSdConfig {
+  std::vector<std::string> names;
+  std::string type = "SRV";  // as written; SRV, A, AAAA, MX or NS in any case
+  int64_t port = 0;          // required for every type but SRV
+  absl::Duration refresh_interval = absl::Seconds(30);
+};
+
 // Targets come from these kinds of service discovery; others are rejected as not supported yet.
 struct ServiceDiscovery {
   std::vector<TargetGroup> static_configs;
   std::vector<FileSdConfig> file_sd_configs;
+  std::vector<HttpSdConfig> http_sd_configs;
+  std::vector<DnsSdConfig> dns_sd_configs;
 };
 
 // Limits a scrape must respect; 0 means no limit. Set globally and per job.

@@ -16,16 +16,15 @@ using util::StrCat;
 
 // Service-discovery kinds Prometheus has and Sextant does not support yet.
 constexpr std::string_view kUnsupportedSd[] = {
-    "azure_sd_configs",      "consul_sd_configs",      "digitalocean_sd_configs",
-    "docker_sd_configs",     "dockerswarm_sd_configs", "dns_sd_configs",
-    "ec2_sd_configs",        "eureka_sd_configs",      "gce_sd_configs",
-    "hetzner_sd_configs",    "http_sd_configs",        "ionos_sd_configs",
-    "kubernetes_sd_configs", "kuma_sd_configs",        "lightsail_sd_configs",
-    "linode_sd_configs",     "marathon_sd_configs",    "nerve_sd_configs",
-    "nomad_sd_configs",      "openstack_sd_configs",   "ovhcloud_sd_configs",
-    "puppetdb_sd_configs",   "scaleway_sd_configs",    "serverset_sd_configs",
-    "stackit_sd_configs",    "triton_sd_configs",      "uyuni_sd_configs",
-    "vultr_sd_configs"};
+    "azure_sd_configs",     "consul_sd_configs",      "digitalocean_sd_configs",
+    "docker_sd_configs",    "dockerswarm_sd_configs", "ec2_sd_configs",
+    "eureka_sd_configs",    "gce_sd_configs",         "hetzner_sd_configs",
+    "ionos_sd_configs",     "kubernetes_sd_configs",  "kuma_sd_configs",
+    "lightsail_sd_configs", "linode_sd_configs",      "marathon_sd_configs",
+    "nerve_sd_configs",     "nomad_sd_configs",       "openstack_sd_configs",
+    "ovhcloud_sd_configs",  "puppetdb_sd_configs",    "scaleway_sd_configs",
+    "serverset_sd_configs", "stackit_sd_configs",     "triton_sd_configs",
+    "uyuni_sd_configs",     "vultr_sd_configs"};
 
 void DecodeTls(MapDecoder& d, TlsConfig* tls) {
   d.String("ca", &tls->ca);
@@ -168,6 +167,92 @@ bool IsValidFileSdPath(std::string_view path) {
   return RE2::FullMatch(model::ToRe2(path), kPath);
 }
 
+// The checks Go's url.Parse and Prometheus's http SD config make on `url`, with their messages;
+// "" when the URL is acceptable.
+std::string CheckHttpSdUrl(const std::string& url) {
+  if (url.empty()) return "URL is missing";
+  const std::string parse_error = StrCat("parse ", QuoteGo(url), ": ");
+  for (const char c : url) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return StrCat(parse_error, "net/url: invalid control character in URL");
+    }
+  }
+  // A scheme is a letter followed by letters, digits, '+', '-' or '.', then ':'.
+  std::string scheme;
+  size_t rest = 0;
+  for (size_t i = 0; i < url.size(); ++i) {
+    const char c = url[i];
+    if (std::isalpha(static_cast<unsigned char>(c))) continue;
+    if (c == ':') {
+      if (i == 0) return StrCat(parse_error, "missing protocol scheme");
+      scheme = util::AsciiLower(std::string_view(url).substr(0, i));
+      rest = i + 1;
+      break;
+    }
+    if (i > 0 &&
+        (std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.')) {
+      continue;
+    }
+    break;  // no scheme: the whole URL is a path
+  }
+  std::string host;
+  if (!scheme.empty() && url.compare(rest, 2, "//") == 0) {
+    std::string_view authority = std::string_view(url).substr(rest + 2);
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+      authority.remove_prefix(at + 1);
+    }
+    // A port is what follows the last ':' outside an IPv6 literal's brackets: digits only.
+    const size_t bracket = authority.rfind(']');
+    const size_t colon = authority.rfind(':');
+    if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
+      const std::string_view port = authority.substr(colon + 1);
+      for (const char c : port) {
+        if (!std::isdigit(static_cast<unsigned char>(c))) {
+          return StrCat(parse_error, "invalid port ", QuoteGo(StrCat(":", port)), " after host");
+        }
+      }
+    }
+    host = std::string(authority);
+  }
+  if (scheme != "http" && scheme != "https") return "URL scheme must be 'http' or 'https'";
+  if (host.empty()) return "host is missing in URL";
+  return "";
+}
+
+void DecodeHttpSd(MapDecoder& h, HttpSdConfig* out) {
+  h.String("url", &out->url);
+  h.Duration("refresh_interval", &out->refresh_interval);
+  if (!h.ok()) return;
+  // Prometheus checks the URL before the HTTP client settings.
+  if (std::string err = CheckHttpSdUrl(out->url); !err.empty()) {
+    return h.Error(out->url.empty() ? "" : "url", err);
+  }
+  DecodeHttpClient(h, &out->http);
+}
+
+void DecodeDnsSd(MapDecoder& n, DnsSdConfig* out) {
+  n.StringList("names", &out->names);
+  n.Duration("refresh_interval", &out->refresh_interval);
+  n.String("type", &out->type);
+  n.Int("port", &out->port);
+  if (!n.ok()) return;
+  if (out->names.empty()) {
+    return n.Error("", "DNS-SD config must contain at least one SRV record name");
+  }
+  std::string type = out->type;
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (type == "SRV") return;
+  if (type == "A" || type == "AAAA" || type == "MX" || type == "NS") {
+    if (out->port == 0) {
+      n.Error("", "a port is required in DNS-SD configs for all record types except SRV");
+    }
+    return;
+  }
+  n.Error("type", StrCat("invalid DNS-SD records type ", out->type));
+}
+
 }  // namespace
 
 void DecodeHttpClient(MapDecoder& d, HttpClientConfig* out) {
@@ -277,8 +362,18 @@ void DecodeServiceDiscovery(MapDecoder& d, ServiceDiscovery* out) {
     }
     out->file_sd_configs.push_back(std::move(file_sd));
   });
+  d.ObjectList("http_sd_configs", [&](MapDecoder& h, size_t) {
+    out->http_sd_configs.emplace_back();
+    DecodeHttpSd(h, &out->http_sd_configs.back());
+  });
+  d.ObjectList("dns_sd_configs", [&](MapDecoder& n, size_t) {
+    out->dns_sd_configs.emplace_back();
+    DecodeDnsSd(n, &out->dns_sd_configs.back());
+  });
   for (std::string_view kind : kUnsupportedSd) {
-    d.NotSupported(kind, "supported are static_configs and file_sd_configs");
+    d.NotSupported(kind,
+                   "supported are static_configs, file_sd_configs, http_sd_configs and "
+                   "dns_sd_configs");
   }
 }
 

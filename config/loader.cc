@@ -379,6 +379,7 @@ void ResolvePaths(std::string_view dir, Config* c) {
     for (FileSdConfig& f : sd.file_sd_configs) {
       for (std::string& file : f.files) file = ResolvePath(dir, file);
     }
+    for (HttpSdConfig& h : sd.http_sd_configs) internal::ResolveHttpClientPaths(dir, &h.http);
   };
   for (ScrapeConfig& s : c->scrape_configs) {
     resolve_sd(s.sd);

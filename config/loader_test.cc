@@ -267,9 +267,121 @@ TEST(LoadConfig, UnsupportedServiceDiscoveryIsAClearError) {
   EXPECT_EQ(
       LoadError("scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs: [{role: pod}]\n"),
       "test.yml:3: scrape_configs[0].kubernetes_sd_configs: kubernetes_sd_configs is not "
-      "supported yet by Sextant; supported are static_configs and file_sd_configs");
+      "supported yet by Sextant; supported are static_configs, file_sd_configs, http_sd_configs "
+      "and dns_sd_configs");
   EXPECT_THAT(LoadError("scrape_configs:\n  - job_name: k\n    oauth2: {client_id: x}\n"),
               HasSubstr("test.yml:3: scrape_configs[0].oauth2: oauth2 is not supported yet"));
+}
+
+TEST(LoadConfig, HttpSdConfigsWithDefaultsAndClientSettings) {
+  auto c = LoadConfig(R"(
+scrape_configs:
+  - job_name: a
+    http_sd_configs:
+      - url: http://sd.example:8080/targets?x=1
+      - url: https://sd.example/t
+        refresh_interval: 15s
+        basic_auth: {username: u, password_file: secrets/pw}
+        tls_config: {ca_file: ca.pem, insecure_skip_verify: true}
+        proxy_url: http://proxy:3128
+        follow_redirects: false
+        enable_http2: false
+)",
+                      "prometheus.yml", "/etc/sextant");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const ServiceDiscovery& sd = c->scrape_configs[0].sd;
+  ASSERT_EQ(sd.http_sd_configs.size(), 2u);
+  EXPECT_EQ(sd.http_sd_configs[0].url, "http://sd.example:8080/targets?x=1");
+  EXPECT_EQ(sd.http_sd_configs[0].refresh_interval, absl::Minutes(1));
+  EXPECT_TRUE(sd.http_sd_configs[0].http.follow_redirects);
+  const HttpSdConfig& h = sd.http_sd_configs[1];
+  EXPECT_EQ(h.refresh_interval, absl::Seconds(15));
+  ASSERT_TRUE(h.http.basic_auth.has_value());
+  EXPECT_EQ(h.http.basic_auth->username, "u");
+  EXPECT_EQ(h.http.basic_auth->password_file, "/etc/sextant/secrets/pw");
+  EXPECT_EQ(h.http.tls_config.ca_file, "/etc/sextant/ca.pem");
+  EXPECT_TRUE(h.http.tls_config.insecure_skip_verify);
+  EXPECT_EQ(h.http.proxy_url, "http://proxy:3128");
+  EXPECT_FALSE(h.http.follow_redirects);
+  EXPECT_FALSE(h.http.enable_http2);
+}
+
+TEST(LoadConfig, HttpSdConfigErrorsArePrometheuss) {
+  const auto error = [](std::string_view entry) {
+    return LoadError(
+        util::StrCat("scrape_configs:\n  - job_name: a\n    http_sd_configs: [", entry, "]\n"));
+  };
+  const std::string at = "test.yml:3: scrape_configs[0].http_sd_configs[0]";
+  EXPECT_EQ(error("{refresh_interval: 10s}"), at + ": URL is missing");
+  EXPECT_EQ(error("{url: 'ftp://x/y'}"), at + ".url: URL scheme must be 'http' or 'https'");
+  EXPECT_EQ(error("{url: 'sd.example/x'}"), at + ".url: URL scheme must be 'http' or 'https'");
+  EXPECT_EQ(error("{url: 'http:///y'}"), at + ".url: host is missing in URL");
+  EXPECT_EQ(error("{url: ':x'}"), at + ".url: parse \":x\": missing protocol scheme");
+  EXPECT_EQ(error("{url: 'http://a:b/c'}"),
+            at + ".url: parse \"http://a:b/c\": invalid port \":b\" after host");
+  // The URL is checked before the client settings, as in Prometheus.
+  EXPECT_EQ(error("{url: 'ftp://x', bearer_token: a, bearer_token_file: b}"),
+            at + ".url: URL scheme must be 'http' or 'https'");
+  EXPECT_EQ(error("{url: 'http://x', bearer_token: a, bearer_token_file: b}"),
+            at + ": at most one of bearer_token & bearer_token_file must be configured");
+  EXPECT_EQ(error("{url: 'http://x', foo: 1}"), at + ": unknown field \"foo\"");
+  EXPECT_EQ(error("{url: 'http://[::1]:9090/sd'}"), "<loaded fine>");
+}
+
+TEST(LoadConfig, DnsSdConfigsWithDefaults) {
+  const Config c = MustLoad(R"(
+scrape_configs:
+  - job_name: a
+    dns_sd_configs:
+      - names: [_prometheus._tcp.example.com]
+      - names: [a.example.com, b.example.com]
+        type: aaaa
+        port: 9100
+        refresh_interval: 1m
+)");
+  const ServiceDiscovery& sd = c.scrape_configs[0].sd;
+  ASSERT_EQ(sd.dns_sd_configs.size(), 2u);
+  EXPECT_THAT(sd.dns_sd_configs[0].names, ::testing::ElementsAre("_prometheus._tcp.example.com"));
+  EXPECT_EQ(sd.dns_sd_configs[0].type, "SRV");
+  EXPECT_EQ(sd.dns_sd_configs[0].port, 0);
+  EXPECT_EQ(sd.dns_sd_configs[0].refresh_interval, absl::Seconds(30));
+  EXPECT_EQ(sd.dns_sd_configs[1].type, "aaaa");
+  EXPECT_EQ(sd.dns_sd_configs[1].port, 9100);
+  EXPECT_EQ(sd.dns_sd_configs[1].refresh_interval, absl::Minutes(1));
+}
+
+TEST(LoadConfig, DnsSdConfigErrorsArePrometheuss) {
+  const auto error = [](std::string_view entry) {
+    return LoadError(
+        util::StrCat("scrape_configs:\n  - job_name: a\n    dns_sd_configs: [", entry, "]\n"));
+  };
+  const std::string at = "test.yml:3: scrape_configs[0].dns_sd_configs[0]";
+  EXPECT_EQ(error("{type: SRV}"), at + ": DNS-SD config must contain at least one SRV record name");
+  EXPECT_EQ(error("{names: [x], type: MX}"),
+            at + ": a port is required in DNS-SD configs for all record types except SRV");
+  EXPECT_EQ(error("{names: [x], type: A}"),
+            at + ": a port is required in DNS-SD configs for all record types except SRV");
+  EXPECT_EQ(error("{names: [x], type: TXT, port: 1}"),
+            at + ".type: invalid DNS-SD records type TXT");
+  EXPECT_EQ(error("{names: [x], port: x}"), at + ".port: cannot unmarshal !!str `x` into int");
+  EXPECT_EQ(error("{names: [x], type: ns, port: 53}"), "<loaded fine>");
+}
+
+TEST(LoadConfig, AlertmanagersUseHttpAndDnsSd) {
+  const Config c = MustLoad(R"(
+alerting:
+  alertmanagers:
+    - http_sd_configs: [{url: 'http://sd/am'}]
+      dns_sd_configs: [{names: [_am._tcp.example]}]
+)");
+  const ServiceDiscovery& sd = c.alerting.alertmanagers[0].sd;
+  ASSERT_EQ(sd.http_sd_configs.size(), 1u);
+  EXPECT_EQ(sd.http_sd_configs[0].url, "http://sd/am");
+  ASSERT_EQ(sd.dns_sd_configs.size(), 1u);
+  EXPECT_EQ(LoadError("alerting:\n  alertmanagers:\n    - dns_sd_configs: [{names: [x], type: "
+                      "TXT, port: 1}]\n"),
+            "test.yml:3: alerting.alertmanagers[0].dns_sd_configs[0].type: invalid DNS-SD records "
+            "type TXT");
 }
 
 TEST(LoadConfig, ErrorsNameFileLineAndField) {

@@ -111,12 +111,35 @@ void Relabels(YAML::Emitter& out, const char* key, const std::vector<RelabelConf
   out << YAML::EndSeq;
 }
 
+// Prometheus writes the service discovery sections in the order of their keys.
 void ServiceDiscoveryYaml(YAML::Emitter& out, const ServiceDiscovery& sd) {
+  if (!sd.dns_sd_configs.empty()) {
+    out << YAML::Key << "dns_sd_configs" << YAML::Value << YAML::BeginSeq;
+    for (const DnsSdConfig& n : sd.dns_sd_configs) {
+      out << YAML::BeginMap << YAML::Key << "names" << YAML::Value << YAML::Flow << n.names;
+      Duration(out, "refresh_interval", n.refresh_interval);
+      out << YAML::Key << "type" << YAML::Value << n.type;
+      out << YAML::Key << "port" << YAML::Value << n.port;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
   if (!sd.file_sd_configs.empty()) {
     out << YAML::Key << "file_sd_configs" << YAML::Value << YAML::BeginSeq;
     for (const FileSdConfig& f : sd.file_sd_configs) {
       out << YAML::BeginMap << YAML::Key << "files" << YAML::Value << YAML::Flow << f.files;
       Duration(out, "refresh_interval", f.refresh_interval);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!sd.http_sd_configs.empty()) {
+    out << YAML::Key << "http_sd_configs" << YAML::Value << YAML::BeginSeq;
+    for (const HttpSdConfig& h : sd.http_sd_configs) {
+      out << YAML::BeginMap;
+      HttpClient(out, h.http);
+      Duration(out, "refresh_interval", h.refresh_interval);
+      out << YAML::Key << "url" << YAML::Value << h.url;
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;

@@ -52,5 +52,29 @@ TEST(ConfigToYaml, RoundTripsThroughTheLoader) {
   EXPECT_EQ(prefixed->scrape_configs[0].metrics_path, "/sextant/metrics");
 }
 
+TEST(ConfigToYaml, HttpAndDnsSdRoundTrip) {
+  auto first = LoadConfig(R"(
+scrape_configs:
+  - job_name: a
+    http_sd_configs:
+      - url: https://sd.example/t
+        refresh_interval: 15s
+        authorization: {credentials: secret}
+    dns_sd_configs: [{names: [a.example], type: A, port: 80}]
+)",
+                          "test");
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string yaml = ConfigToYaml(*first);
+  EXPECT_NE(yaml.find("http_sd_configs:"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("url: https://sd.example/t"), std::string::npos) << yaml;
+  EXPECT_EQ(yaml.find("credentials: secret"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("dns_sd_configs:"), std::string::npos) << yaml;
+  auto second = LoadConfig(yaml, "rendered");
+  ASSERT_TRUE(second.ok()) << second.status() << "\n" << yaml;
+  EXPECT_EQ(ConfigToYaml(*second), yaml);
+  EXPECT_EQ(second->scrape_configs[0].sd.dns_sd_configs[0].port, 80);
+  EXPECT_EQ(second->scrape_configs[0].sd.http_sd_configs[0].refresh_interval, absl::Seconds(15));
+}
+
 }  // namespace
 }  // namespace sextant::config

@@ -1,7 +1,9 @@
 #include "discovery/manager.h"
 
 #include "absl/time/clock.h"
+#include "discovery/dns/dns_provider.h"
 #include "discovery/file/file_provider.h"
+#include "discovery/http/http_provider.h"
 #include "discovery/static/static_provider.h"
 
 namespace sextant::discovery {
@@ -13,6 +15,22 @@ DiscoveryManager::DiscoveryManager(const config::ServiceDiscovery& sd, Discovery
   }
   for (size_t i = 0; i < sd.file_sd_configs.size(); ++i) {
     providers_.push_back(std::make_unique<FileProvider>(sd.file_sd_configs[i], i));
+  }
+  for (size_t i = 0; i < sd.http_sd_configs.size(); ++i) {
+    providers_.push_back(std::make_unique<HttpProvider>(sd.http_sd_configs[i], i));
+  }
+  for (size_t i = 0; i < sd.dns_sd_configs.size(); ++i) {
+    providers_.push_back(std::make_unique<DnsProvider>(
+        sd.dns_sd_configs[i], i, DnsProviderOptions{.server = options_.dns_server}));
+  }
+  for (const auto& p : providers_) {
+    p->SetWakeup([this] {
+      {
+        std::lock_guard<std::mutex> l(stop_mu_);
+        wake_ = true;
+      }
+      stop_cv_.notify_all();
+    });
   }
   std::lock_guard<std::mutex> l(refresh_mu_);
   std::vector<TargetGroup> groups;
@@ -31,6 +49,7 @@ DiscoveryManager::~DiscoveryManager() {
   }
   stop_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  providers_.clear();  // stops their workers while the wakeup's mutex still exists
 }
 
 void DiscoveryManager::Start(Callback on_change) {
@@ -76,10 +95,10 @@ void DiscoveryManager::Watch() {
   while (true) {
     {
       std::unique_lock<std::mutex> l(stop_mu_);
-      if (stop_cv_.wait_for(l, absl::ToChronoNanoseconds(options_.check_period),
-                            [this] { return stopping_; })) {
-        return;
-      }
+      stop_cv_.wait_for(l, absl::ToChronoNanoseconds(options_.check_period),
+                        [this] { return stopping_ || wake_; });
+      if (stopping_) return;
+      wake_ = false;
     }
     RefreshNow();
   }

@@ -3,8 +3,9 @@
 // DiscoveryManager: the service discovery of one config entry (a scrape job's, or an
 // `alerting.alertmanagers` entry's `config::ServiceDiscovery`), as one target set of Prometheus's
 // discovery.Manager. It runs a provider per mechanism (static/static_provider.h,
-// file/file_provider.h) and hands out their target groups, static ones first, then each
-// file_sd_configs entry's in config order.
+// file/file_provider.h, http/http_provider.h, dns/dns_provider.h) and hands out their target
+// groups: static ones first, then each file_sd_configs, http_sd_configs and dns_sd_configs
+// entry's, in config order.
 //
 //   discovery::DiscoveryManager sd(cfg.sd);       // reads files once, synchronously
 //   Use(sd.Groups());                              // complete right away
@@ -16,6 +17,8 @@
 // watcher thread refreshes the dynamic providers every `check_period` (Prometheus's file SD
 // watches with inotify and falls back to polling; polling alone keeps this portable) and, when a
 // group changed, calls the callback with all groups. Static-only configs start no thread.
+// HTTP and DNS providers fetch on threads of their own (refresh_provider.h), so their groups are
+// empty at first; the watcher refreshes as soon as one of them has a result.
 //
 // Thread-safety: Groups(), generation() and RefreshNow() may be called from any thread. The
 // callback runs on the watcher thread (or in RefreshNow()'s caller), one call at a time; it must
@@ -26,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -41,6 +45,8 @@ struct DiscoveryOptions {
   // How often the watcher thread refreshes dynamic providers (file_sd: checks modification
   // times; a full re-read still happens only every refresh_interval).
   absl::Duration check_period = absl::Seconds(5);
+  // For tests: dns_sd_configs ask only this DNS server ("ip:port"), not /etc/resolv.conf's.
+  std::string dns_server;
 };
 
 class DiscoveryManager {
@@ -58,7 +64,7 @@ class DiscoveryManager {
   // that changed a group. Call at most once.
   void Start(Callback on_change);
 
-  // All current groups: static ones, then each file_sd_configs entry's.
+  // All current groups: static ones, then each file_sd, http_sd and dns_sd entry's.
   std::vector<TargetGroup> Groups() const;
   // Increases whenever Groups() changes; starts at 0.
   uint64_t generation() const;
@@ -80,6 +86,7 @@ class DiscoveryManager {
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;  // under stop_mu_
+  bool wake_ = false;      // under stop_mu_: a provider has news (Provider::SetWakeup)
   std::thread thread_;
 };
 

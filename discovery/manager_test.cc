@@ -5,9 +5,12 @@
 #include <fstream>
 #include <thread>
 
+#include <httplib.h>
 #include <unistd.h>
 
+#include "discovery/metrics.h"
 #include "gtest/gtest.h"
+#include "util/metrics.h"
 
 namespace sextant::discovery {
 namespace {
@@ -88,6 +91,51 @@ TEST(DiscoveryManager, StaticOnlyStartsNoWatcher) {
   m.Start([](std::vector<TargetGroup>) { FAIL() << "static targets never change"; });
   EXPECT_FALSE(m.RefreshNow());
   EXPECT_EQ(m.Groups().size(), 1u);
+}
+
+TEST(DiscoveryManager, HttpGroupsArriveWithoutWaitingForTheCheckPeriod) {
+  httplib::Server server;
+  server.new_task_queue = [] { return new httplib::ThreadPool(1); };  // see http_provider_test
+  server.Get("/sd", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"([{"targets": ["h:1"]}])", "application/json");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { server.listen_after_bind(); });
+  config::ServiceDiscovery sd;
+  sd.static_configs.push_back(config::TargetGroup{{"s:1"}, {}});
+  sd.http_sd_configs.push_back(
+      config::HttpSdConfig{.url = "http://127.0.0.1:" + std::to_string(port) + "/sd"});
+  {
+    // The watcher's own period is an hour: only the provider's wakeup can bring the groups.
+    DiscoveryManager m(sd, {.check_period = absl::Hours(1)});
+    std::mutex mu;
+    std::vector<TargetGroup> seen;
+    m.Start([&](std::vector<TargetGroup> g) {
+      std::lock_guard<std::mutex> l(mu);
+      seen = std::move(g);
+    });
+    for (int i = 0; i < 500 && m.generation() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::lock_guard<std::mutex> l(mu);
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].source, "0");
+    EXPECT_EQ(seen[1].source, sd.http_sd_configs[0].url + ":0");
+    EXPECT_EQ(seen[1].targets[0].Get("__address__"), "h:1");
+  }
+  server.stop();
+  serving.join();
+}
+
+TEST(SdMetrics, RegisteredOncePerRegistry) {
+  util::Registry registry;
+  RegisterSdMetrics(&registry);
+  RegisterSdMetrics(&registry);  // the notifier's and the scrape manager's: no second family
+  GlobalSdMetrics().dns_lookups.Inc();
+  const std::string text = registry.WriteText();
+  EXPECT_NE(text.find("# TYPE prometheus_sd_http_failures_total counter"), std::string::npos);
+  EXPECT_NE(text.find("prometheus_sd_dns_lookups_total "), std::string::npos);
+  EXPECT_NE(text.find("prometheus_sd_dns_lookup_failures_total "), std::string::npos);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 //
 // Thread-safety: not thread-safe; the owner serialises every call.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,11 @@ class Provider {
 
   // The current groups, in a stable order (for a file: by path, then by position in the file).
   virtual const std::vector<TargetGroup>& groups() const = 0;
+
+  // For providers that learn of changes on their own thread (refresh_provider.h): `wake` is
+  // called, from any thread, when a Refresh() would now find something new. The owner calls this
+  // before the first Refresh(), and `wake` must stay callable until the provider is destroyed.
+  virtual void SetWakeup(std::function<void()> wake) { (void)wake; }
 };
 
 }  // namespace sextant::discovery

@@ -95,6 +95,18 @@ TEST(SextantToolBinary, CheckConfigStillWorks) {
   EXPECT_EQ(r.exit_code, 1);
 }
 
+TEST(SextantToolBinary, CheckConfigWithHttpAndDnsSd) {
+  testing::ScratchDir dir;
+  const std::string good = std::string(SEXTANT_CONFIG_TESTDATA) + "/good/http_and_dns_sd.yml";
+  Result r = RunTool("check config " + good, dir);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr(" SUCCESS: " + good + " is valid prometheus config file syntax"));
+  const std::string bad = std::string(SEXTANT_CONFIG_TESTDATA) + "/bad/dns_sd_invalid_type.yml";
+  r = RunTool("check config " + bad, dir);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("invalid DNS-SD records type TXT"));
+}
+
 TEST(SextantToolBinary, CheckWebConfig) {
   testing::ScratchDir dir;
   const std::string good =

@@ -1,0 +1,32 @@
+#include "discovery/metrics.h"
+
+#include <mutex>
+#include <set>
+
+namespace sextant::discovery {
+
+SdMetrics& GlobalSdMetrics() {
+  static SdMetrics* const metrics = new SdMetrics;  // never destroyed: providers may outlive main
+  return *metrics;
+}
+
+void RegisterSdMetrics(util::Registry* registry) {
+  // Both the scrape manager and the notifier may register into the one registry of a server.
+  static std::mutex mu;
+  static std::set<const util::Registry*>* const registered = new std::set<const util::Registry*>;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    if (!registered->insert(registry).second) return;
+  }
+  SdMetrics& m = GlobalSdMetrics();
+  registry->NewCounterFunc("prometheus_sd_http_failures_total",
+                           "Number of HTTP service discovery refresh failures.",
+                           [&m] { return m.http_failures.value(); });
+  registry->NewCounterFunc("prometheus_sd_dns_lookups_total", "The number of DNS-SD lookups.",
+                           [&m] { return m.dns_lookups.value(); });
+  registry->NewCounterFunc("prometheus_sd_dns_lookup_failures_total",
+                           "The number of DNS-SD lookup failures.",
+                           [&m] { return m.dns_lookup_failures.value(); });
+}
+
+}  // namespace sextant::discovery
