@@ -258,26 +258,44 @@ absl::StatusOr<bool> Evaluator::AggregateSeriesWise(const AggregateExpr& a,
                                                     const std::vector<std::string>& grouping,
                                                     StepValue* out) {
   GroupIndex index(ctx_, a, grouping);
+  // Past max_series_wise_cells accumulators, give up and let the step-wise path evaluate the
+  // argument again, as if nothing was read.
+  const int64_t samples_before = ctx_->samples;
+  const int64_t total_before = ctx_->total_samples;
+  bool too_many_cells = false;
   std::vector<std::vector<Acc>> cells;                     // per group, per step
   std::vector<std::vector<uint32_t>> touched(num_steps_);  // per step: groups in order of start
-  ASSIGN_OR_RETURN(bool series_wise, EvalSeriesWise(*a.expr, [&](const SeriesSteps& s) {
-                     RETURN_IF_ERROR(CheckInterrupt());
-                     const uint32_t g = index.Of(s.id);
-                     if (g >= cells.size()) cells.emplace_back(num_steps_);
-                     std::vector<Acc>& row = cells[g];
-                     for (size_t i = 0; i < num_steps_; ++i) {
-                       if (!s.present[i]) continue;
-                       Acc& acc = row[i];
-                       const bool first = !acc.in_use;
-                       if (first) {
-                         acc.in_use = true;
-                         touched[i].push_back(g);
-                       }
-                       Accumulate(a.op, acc, s.values[i], first);
-                     }
-                     return absl::OkStatus();
-                   }));
-  if (!series_wise) return false;
+  absl::StatusOr<bool> series_wise = EvalSeriesWise(*a.expr, [&](const SeriesSteps& s) {
+    RETURN_IF_ERROR(CheckInterrupt());
+    const uint32_t g = index.Of(s.id);
+    if (g >= cells.size()) {
+      if (static_cast<int64_t>((cells.size() + 1) * num_steps_) >
+          ctx_->options.max_series_wise_cells) {
+        too_many_cells = true;
+        return absl::ResourceExhaustedError("too many accumulators");
+      }
+      cells.emplace_back(num_steps_);
+    }
+    std::vector<Acc>& row = cells[g];
+    for (size_t i = 0; i < num_steps_; ++i) {
+      if (!s.present[i]) continue;
+      Acc& acc = row[i];
+      const bool first = !acc.in_use;
+      if (first) {
+        acc.in_use = true;
+        touched[i].push_back(g);
+      }
+      Accumulate(a.op, acc, s.values[i], first);
+    }
+    return absl::OkStatus();
+  });
+  if (too_many_cells) {
+    ctx_->samples = samples_before;
+    ctx_->total_samples = total_before;
+    return false;
+  }
+  RETURN_IF_ERROR(series_wise.status());
+  if (!*series_wise) return false;
   out->type = ValueType::kVector;
   out->vectors.resize(num_steps_);
   for (size_t i = 0; i < num_steps_; ++i) {

@@ -29,6 +29,10 @@ struct EngineOptions {
   int64_t max_samples = 50'000'000;           // --query.max-samples
   absl::Duration timeout = absl::Minutes(2);  // --query.timeout
   int max_concurrency = 20;                   // --query.max-concurrency
+  // Most accumulators (groups x steps) an aggregation keeps when it consumes its argument series
+  // by series; beyond, it evaluates the argument step by step instead, which holds only the
+  // samples present (many short-lived series over a long range). Not a flag: a tuning knob.
+  int64_t max_series_wise_cells = int64_t{1} << 22;
 };
 
 // Per-query settings: the HTTP API's `timeout` and `lookback_delta` parameters, and a flag to

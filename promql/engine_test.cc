@@ -737,5 +737,34 @@ TEST_F(EngineTest, SlidingWindowsMatchAScanOfEachWindow) {
   }
 }
 
+// An aggregation that would need more accumulators than max_series_wise_cells evaluates its
+// argument step by step instead, with the same result and the same sample accounting.
+TEST_F(EngineTest, AggregationFallsBackToStepWiseBeyondItsAccumulatorLimit) {
+  for (int i = 0; i < 20; ++i) {
+    Load(storage_,
+         L({{"__name__", "x_total"}, {"l", std::to_string(i % 7)}, {"i", std::to_string(i)}}), i,
+         1 + i % 3, 40, 15'000);
+  }
+  EngineOptions small;
+  small.max_series_wise_cells = 30;  // 3 groups x 10 steps; the queries need 7 x 10
+  Engine limited(small);
+  for (std::string q :
+       {"sum by (l) (rate(x_total[1m]))", "avg by (l) (x_total)", "count without (i) (x_total)"}) {
+    auto want = engine_.RangeQuery(storage_, q, 60'000, 600'000, 60'000);
+    auto got = limited.RangeQuery(storage_, q, 60'000, 600'000, 60'000);
+    ASSERT_TRUE(want.ok()) << want.status();
+    ASSERT_TRUE(got.ok()) << got.status();
+    const Matrix& w = std::get<Matrix>(want->value);
+    const Matrix& g = std::get<Matrix>(got->value);
+    ASSERT_EQ(w.size(), 7u) << q;
+    ASSERT_EQ(g.size(), w.size()) << q;
+    for (size_t k = 0; k < w.size(); ++k) {
+      EXPECT_EQ(g[k].labels, w[k].labels) << q;
+      EXPECT_EQ(g[k].points, w[k].points) << q;
+    }
+    EXPECT_EQ(got->stats.total_samples, want->stats.total_samples) << q;
+  }
+}
+
 }  // namespace
 }  // namespace sextant::promql
