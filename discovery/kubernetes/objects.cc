@@ -1,0 +1,202 @@
+#include "discovery/kubernetes/objects.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+
+#include "model/labels.h"
+#include "nlohmann/json.hpp"
+#include "util/strings.h"
+
+namespace sextant::discovery::kubernetes {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kPrefix = "__meta_kubernetes_";
+
+// The member at `path`, or nullptr when a step is missing or not an object.
+const json* Find(const json& j, std::initializer_list<std::string_view> path) {
+  const json* cur = &j;
+  for (std::string_view key : path) {
+    if (!cur->is_object()) return nullptr;
+    auto it = cur->find(key);
+    if (it == cur->end()) return nullptr;
+    cur = &*it;
+  }
+  return cur;
+}
+
+// The string at `path`, or "" when missing or not a string.
+std::string Str(const json& j, std::initializer_list<std::string_view> path) {
+  const json* v = Find(j, path);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+// The array at `path`, or an empty one.
+const json& Array(const json& j, std::initializer_list<std::string_view> path) {
+  static const json kEmpty = json::array();
+  const json* v = Find(j, path);
+  return v != nullptr && v->is_array() ? *v : kEmpty;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// Go's net.JoinHostPort: IPv6 addresses in brackets.
+std::string JoinHostPort(std::string_view host, std::string_view port) {
+  if (host.find(':') != std::string_view::npos) return util::StrCat("[", host, "]:", port);
+  return util::StrCat(host, ":", port);
+}
+
+std::string Meta(std::string_view name) { return util::StrCat(kPrefix, name); }
+
+// addObjectMetaLabels: <role>_name, and each label and annotation with its "present" twin.
+void AddObjectMeta(model::LabelsBuilder& b, const json& object, std::string_view role) {
+  b.Set(Meta(util::StrCat(role, "_name")), Str(object, {"metadata", "name"}));
+  for (std::string_view kind : {"label", "annotation"}) {
+    const json* map = Find(object, {"metadata", kind == "label" ? "labels" : "annotations"});
+    if (map == nullptr || !map->is_object()) continue;
+    for (auto it = map->begin(); it != map->end(); ++it) {
+      const std::string name = SanitizeLabelName(it.key());
+      b.Set(Meta(util::StrCat(role, "_", kind, "_", name)),
+            it.value().is_string() ? it.value().get<std::string>() : std::string());
+      b.Set(Meta(util::StrCat(role, "_", kind, "present_", name)), "true");
+    }
+  }
+}
+
+// The address Prometheus scrapes a node at, by address type preference.
+std::optional<std::string> NodeAddress(const json& node) {
+  const json& addresses = Array(node, {"status", "addresses"});
+  for (std::string_view type :
+       {"InternalIP", "InternalDNS", "ExternalIP", "ExternalDNS", "LegacyHostIP", "Hostname"}) {
+    for (const json& a : addresses) {
+      if (Str(a, {"type"}) == type) return Str(a, {"address"});
+    }
+  }
+  return std::nullopt;
+}
+
+std::string PortString(const json* port) {
+  if (port == nullptr || !port->is_number_integer()) return "0";
+  return std::to_string(port->get<int64_t>());
+}
+
+}  // namespace
+
+std::string SanitizeLabelName(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) c = '_';
+  }
+  return out;
+}
+
+std::optional<TargetGroup> NodeGroup(const json& node) {
+  const std::string name = Str(node, {"metadata", "name"});
+  std::optional<std::string> address = NodeAddress(node);
+  if (!address) return std::nullopt;
+  TargetGroup g;
+  g.source = util::StrCat("node/", name);
+  model::LabelsBuilder labels;
+  labels.Set(Meta("node_provider_id"), Str(node, {"spec", "providerID"}));
+  for (const json& c : Array(node, {"status", "conditions"})) {
+    labels.Set(Meta(util::StrCat("node_condition_", SanitizeLabelName(Lower(Str(c, {"type"}))))),
+               Lower(Str(c, {"status"})));
+  }
+  AddObjectMeta(labels, node, "node");
+  g.labels = labels.Build();
+  model::LabelsBuilder target;
+  target.Set("__address__",
+             JoinHostPort(*address, PortString(Find(node, {"status", "daemonEndpoints",
+                                                           "kubeletEndpoint", "Port"}))));
+  target.Set("instance", name);
+  // The first address of each type.
+  const json& addresses = Array(node, {"status", "addresses"});
+  for (auto it = addresses.rbegin(); it != addresses.rend(); ++it) {
+    target.Set(SanitizeLabelName(Meta(util::StrCat("node_address_", Str(*it, {"type"})))),
+               Str(*it, {"address"}));
+  }
+  g.targets.push_back(target.Build());
+  return g;
+}
+
+TargetGroup PodGroup(const json& pod) {
+  TargetGroup g;
+  const std::string ns = Str(pod, {"metadata", "namespace"});
+  g.source = util::StrCat("pod/", ns, "/", Str(pod, {"metadata", "name"}));
+  const std::string ip = Str(pod, {"status", "podIP"});
+  if (ip.empty()) return g;  // starting or evicted: no targets yet
+
+  model::LabelsBuilder labels;
+  labels.Set(Meta("pod_ip"), ip);
+  std::string ready = "unknown";
+  for (const json& c : Array(pod, {"status", "conditions"})) {
+    if (Str(c, {"type"}) == "Ready") {
+      ready = Lower(Str(c, {"status"}));
+      break;
+    }
+  }
+  labels.Set(Meta("pod_ready"), ready);
+  labels.Set(Meta("pod_phase"), Str(pod, {"status", "phase"}));
+  labels.Set(Meta("pod_node_name"), Str(pod, {"spec", "nodeName"}));
+  labels.Set(Meta("pod_host_ip"), Str(pod, {"status", "hostIP"}));
+  labels.Set(Meta("pod_uid"), Str(pod, {"metadata", "uid"}));
+  AddObjectMeta(labels, pod, "pod");
+  for (const json& owner : Array(pod, {"metadata", "ownerReferences"})) {
+    const json* controller = Find(owner, {"controller"});
+    if (controller == nullptr || !controller->is_boolean() || !controller->get<bool>()) continue;
+    labels.Set(Meta("pod_controller_kind"), Str(owner, {"kind"}));
+    labels.Set(Meta("pod_controller_name"), Str(owner, {"name"}));
+    break;
+  }
+  labels.Set(Meta("namespace"), ns);
+  g.labels = labels.Build();
+
+  for (bool init : {false, true}) {
+    const json& containers = Array(pod, {"spec", init ? "initContainers" : "containers"});
+    const json& statuses =
+        Array(pod, {"status", init ? "initContainerStatuses" : "containerStatuses"});
+    for (const json& c : containers) {
+      const std::string name = Str(c, {"name"});
+      std::string id;
+      for (const json& s : statuses) {
+        if (Str(s, {"name"}) == name) {
+          id = Str(s, {"containerID"});
+          break;
+        }
+      }
+      model::LabelsBuilder base;
+      base.Set(Meta("pod_container_name"), name);
+      base.Set(Meta("pod_container_id"), id);
+      base.Set(Meta("pod_container_image"), Str(c, {"image"}));
+      base.Set(Meta("pod_container_init"), init ? "true" : "false");
+      const json& ports = Array(c, {"ports"});
+      if (ports.empty()) {
+        // No port: the pod IP alone; the user adds a port by relabelling.
+        base.Set("__address__", ip);
+        g.targets.push_back(base.Build());
+        continue;
+      }
+      for (const json& p : ports) {
+        const std::string number = PortString(Find(p, {"containerPort"}));
+        model::LabelsBuilder t(base.Build());
+        t.Set("__address__", JoinHostPort(ip, number));
+        t.Set(Meta("pod_container_port_number"), number);
+        t.Set(Meta("pod_container_port_name"), Str(p, {"name"}));
+        t.Set(Meta("pod_container_port_protocol"), Str(p, {"protocol"}));
+        g.targets.push_back(t.Build());
+      }
+    }
+  }
+  return g;
+}
+
+}  // namespace sextant::discovery::kubernetes

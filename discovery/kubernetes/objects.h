@@ -1,0 +1,33 @@
+#pragma once
+
+// The target groups Prometheus 3.x's Kubernetes discovery builds from API objects, one function
+// per role, from the objects as the API server sends them (JSON). Pure: the watching client
+// (to come) keeps the objects and calls these when one changes.
+//
+//   node   one target per node: its preferred address (InternalIP, InternalDNS, ExternalIP,
+//          ExternalDNS, LegacyHostIP, Hostname, in that order) and the kubelet port, `instance`
+//          set to the node name; __meta_kubernetes_node_* labels, one per condition and address
+//          type. Source "node/<name>".
+//   pod    one target per container port (a container without ports: one target at the pod IP),
+//          init containers included (pod_container_init); none while the pod has no IP.
+//          Source "pod/<namespace>/<name>".
+//
+// Label values that are empty are left out, as Prometheus's label builder drops them.
+
+#include <optional>
+
+#include "discovery/target_group.h"
+#include "nlohmann/json_fwd.hpp"
+
+namespace sextant::discovery::kubernetes {
+
+// The node role's group; nullopt when the node has no address (Prometheus logs and skips it).
+std::optional<TargetGroup> NodeGroup(const nlohmann::json& node);
+
+// The pod role's group (without attach_metadata's node and namespace labels).
+TargetGroup PodGroup(const nlohmann::json& pod);
+
+// Prometheus's strutil.SanitizeLabelName: every character outside [a-zA-Z0-9_] becomes '_'.
+std::string SanitizeLabelName(std::string_view name);
+
+}  // namespace sextant::discovery::kubernetes

@@ -1,0 +1,146 @@
+#include "discovery/kubernetes/objects.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace sextant::discovery::kubernetes {
+namespace {
+
+using model::Labels;
+using nlohmann::json;
+
+// Objects as an API server sends them, with the labels Prometheus 3.x's discovery/kubernetes
+// builds for them (node.go, pod.go, kubernetes.go).
+TEST(KubernetesObjects, NodeTargetAtPreferredAddressAndKubeletPort) {
+  const json node = json::parse(R"({
+    "metadata": {"name": "worker-1", "labels": {"kubernetes.io/os": "linux"},
+                 "annotations": {"node.alpha/ttl": "0"}},
+    "spec": {"providerID": "aws:///eu-west-1a/i-0abc"},
+    "status": {
+      "addresses": [{"type": "Hostname", "address": "worker-1"},
+                    {"type": "ExternalIP", "address": "203.0.113.7"},
+                    {"type": "InternalIP", "address": "10.0.0.7"},
+                    {"type": "InternalIP", "address": "10.0.0.8"}],
+      "conditions": [{"type": "Ready", "status": "True"},
+                     {"type": "MemoryPressure", "status": "False"}],
+      "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}}}})");
+  std::optional<TargetGroup> g = NodeGroup(node);
+  ASSERT_TRUE(g.has_value());
+  EXPECT_EQ(g->source, "node/worker-1");
+  EXPECT_EQ(g->labels, Labels::FromPairs({
+                           {"__meta_kubernetes_node_name", "worker-1"},
+                           {"__meta_kubernetes_node_provider_id", "aws:///eu-west-1a/i-0abc"},
+                           {"__meta_kubernetes_node_condition_ready", "true"},
+                           {"__meta_kubernetes_node_condition_memorypressure", "false"},
+                           {"__meta_kubernetes_node_label_kubernetes_io_os", "linux"},
+                           {"__meta_kubernetes_node_labelpresent_kubernetes_io_os", "true"},
+                           {"__meta_kubernetes_node_annotation_node_alpha_ttl", "0"},
+                           {"__meta_kubernetes_node_annotationpresent_node_alpha_ttl", "true"},
+                       }));
+  ASSERT_EQ(g->targets.size(), 1u);
+  EXPECT_EQ(g->targets[0], Labels::FromPairs({
+                               {"__address__", "10.0.0.7:10250"},
+                               {"instance", "worker-1"},
+                               {"__meta_kubernetes_node_address_InternalIP", "10.0.0.7"},
+                               {"__meta_kubernetes_node_address_ExternalIP", "203.0.113.7"},
+                               {"__meta_kubernetes_node_address_Hostname", "worker-1"},
+                           }));
+}
+
+TEST(KubernetesObjects, NodeWithoutAddressHasNoGroupAndIPv6IsBracketed) {
+  EXPECT_FALSE(NodeGroup(json::parse(R"({"metadata": {"name": "n"}, "status": {}})")));
+  std::optional<TargetGroup> g = NodeGroup(json::parse(R"({
+    "metadata": {"name": "n6"},
+    "status": {"addresses": [{"type": "InternalIP", "address": "fd00::7"}],
+               "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}}}})"));
+  ASSERT_TRUE(g.has_value());
+  EXPECT_EQ(g->targets[0].Get("__address__"), "[fd00::7]:10250");
+}
+
+TEST(KubernetesObjects, PodTargetsPerContainerPortInitContainersIncluded) {
+  const json pod = json::parse(R"({
+    "metadata": {"name": "trainer-7d9f", "namespace": "ml", "uid": "u-1",
+                 "labels": {"app": "trainer"},
+                 "annotations": {"prometheus.io/scrape": "true", "prometheus.io/port": "8000"},
+                 "ownerReferences": [{"kind": "ReplicaSet", "name": "trainer-7d9", "controller": true}]},
+    "spec": {"nodeName": "worker-1",
+             "containers": [
+               {"name": "app", "image": "trainer:1",
+                "ports": [{"name": "http", "containerPort": 8000, "protocol": "TCP"},
+                          {"name": "grpc", "containerPort": 9000, "protocol": "TCP"}]},
+               {"name": "sidecar", "image": "envoy:1"}],
+             "initContainers": [
+               {"name": "migrate", "image": "tool:1",
+                "ports": [{"containerPort": 7000, "protocol": "UDP"}]}]},
+    "status": {"phase": "Running", "podIP": "10.1.2.3", "hostIP": "10.0.0.7",
+               "conditions": [{"type": "Ready", "status": "False"}],
+               "containerStatuses": [{"name": "app", "containerID": "containerd://abc"}],
+               "initContainerStatuses": [{"name": "migrate", "containerID": "containerd://def"}]}})");
+  const TargetGroup g = PodGroup(pod);
+  EXPECT_EQ(g.source, "pod/ml/trainer-7d9f");
+  EXPECT_EQ(g.labels, Labels::FromPairs({
+                          {"__meta_kubernetes_namespace", "ml"},
+                          {"__meta_kubernetes_pod_name", "trainer-7d9f"},
+                          {"__meta_kubernetes_pod_ip", "10.1.2.3"},
+                          {"__meta_kubernetes_pod_ready", "false"},
+                          {"__meta_kubernetes_pod_phase", "Running"},
+                          {"__meta_kubernetes_pod_node_name", "worker-1"},
+                          {"__meta_kubernetes_pod_host_ip", "10.0.0.7"},
+                          {"__meta_kubernetes_pod_uid", "u-1"},
+                          {"__meta_kubernetes_pod_label_app", "trainer"},
+                          {"__meta_kubernetes_pod_labelpresent_app", "true"},
+                          {"__meta_kubernetes_pod_annotation_prometheus_io_scrape", "true"},
+                          {"__meta_kubernetes_pod_annotationpresent_prometheus_io_scrape", "true"},
+                          {"__meta_kubernetes_pod_annotation_prometheus_io_port", "8000"},
+                          {"__meta_kubernetes_pod_annotationpresent_prometheus_io_port", "true"},
+                          {"__meta_kubernetes_pod_controller_kind", "ReplicaSet"},
+                          {"__meta_kubernetes_pod_controller_name", "trainer-7d9"},
+                      }));
+  ASSERT_EQ(g.targets.size(), 4u);
+  EXPECT_EQ(g.targets[0], Labels::FromPairs({
+                              {"__address__", "10.1.2.3:8000"},
+                              {"__meta_kubernetes_pod_container_name", "app"},
+                              {"__meta_kubernetes_pod_container_id", "containerd://abc"},
+                              {"__meta_kubernetes_pod_container_image", "trainer:1"},
+                              {"__meta_kubernetes_pod_container_init", "false"},
+                              {"__meta_kubernetes_pod_container_port_number", "8000"},
+                              {"__meta_kubernetes_pod_container_port_name", "http"},
+                              {"__meta_kubernetes_pod_container_port_protocol", "TCP"},
+                          }));
+  EXPECT_EQ(g.targets[1].Get("__address__"), "10.1.2.3:9000");
+  // A container without ports: the pod IP alone, no port labels.
+  EXPECT_EQ(g.targets[2], Labels::FromPairs({
+                              {"__address__", "10.1.2.3"},
+                              {"__meta_kubernetes_pod_container_name", "sidecar"},
+                              {"__meta_kubernetes_pod_container_image", "envoy:1"},
+                              {"__meta_kubernetes_pod_container_init", "false"},
+                          }));
+  EXPECT_EQ(g.targets[3].Get("__meta_kubernetes_pod_container_init"), "true");
+  EXPECT_EQ(g.targets[3].Get("__meta_kubernetes_pod_container_id"), "containerd://def");
+  EXPECT_EQ(g.targets[3].Get("__meta_kubernetes_pod_container_port_protocol"), "UDP");
+  EXPECT_FALSE(g.targets[3].Has("__meta_kubernetes_pod_container_port_name"));
+}
+
+TEST(KubernetesObjects, PendingPodWithoutIPHasAnEmptyGroupAndReadyDefaultsToUnknown) {
+  const TargetGroup pending = PodGroup(json::parse(R"({
+    "metadata": {"name": "p", "namespace": "default"},
+    "spec": {"containers": [{"name": "c", "ports": [{"containerPort": 80}]}]},
+    "status": {"phase": "Pending"}})"));
+  EXPECT_EQ(pending.source, "pod/default/p");
+  EXPECT_TRUE(pending.targets.empty());
+  EXPECT_TRUE(pending.labels.empty());
+  const TargetGroup no_conditions = PodGroup(json::parse(R"({
+    "metadata": {"name": "q", "namespace": "default"},
+    "spec": {"containers": [{"name": "c"}]},
+    "status": {"podIP": "10.1.2.4"}})"));
+  EXPECT_EQ(no_conditions.labels.Get("__meta_kubernetes_pod_ready"), "unknown");
+}
+
+TEST(KubernetesObjects, SanitizesLabelNamesAsPrometheus) {
+  EXPECT_EQ(SanitizeLabelName("app.kubernetes.io/name"), "app_kubernetes_io_name");
+  EXPECT_EQ(SanitizeLabelName("a-b_c9"), "a_b_c9");
+}
+
+}  // namespace
+}  // namespace sextant::discovery::kubernetes
