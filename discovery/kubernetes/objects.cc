@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/labels.h"
 #include "nlohmann/json.hpp"
@@ -194,6 +195,105 @@ TargetGroup PodGroup(const json& pod) {
         t.Set(Meta("pod_container_port_protocol"), Str(p, {"protocol"}));
         g.targets.push_back(t.Build());
       }
+    }
+  }
+  return g;
+}
+
+TargetGroup ServiceGroup(const json& service) {
+  TargetGroup g;
+  const std::string ns = Str(service, {"metadata", "namespace"});
+  const std::string name = Str(service, {"metadata", "name"});
+  g.source = util::StrCat("svc/", ns, "/", name);
+  model::LabelsBuilder labels;
+  labels.Set(Meta("namespace"), ns);
+  AddObjectMeta(labels, service, "service");
+  g.labels = labels.Build();
+  const std::string type = Str(service, {"spec", "type"});
+  // The load balancer's IPs, or the requested one while it has none.
+  std::string lb_ips;
+  for (const json& ing : Array(service, {"status", "loadBalancer", "ingress"})) {
+    const std::string ip = Str(ing, {"ip"});
+    if (!ip.empty()) util::StrAppend(&lb_ips, lb_ips.empty() ? "" : ",", ip);
+  }
+  if (lb_ips.empty()) lb_ips = Str(service, {"spec", "loadBalancerIP"});
+  for (const json& port : Array(service, {"spec", "ports"})) {
+    const std::string number = PortString(Find(port, {"port"}));
+    model::LabelsBuilder t;
+    t.Set("__address__", JoinHostPort(util::StrCat(name, ".", ns, ".svc"), number));
+    t.Set(Meta("service_port_name"), Str(port, {"name"}));
+    t.Set(Meta("service_port_number"), number);
+    t.Set(Meta("service_port_protocol"), Str(port, {"protocol"}));
+    t.Set(Meta("service_type"), type);
+    if (type == "ExternalName") {
+      t.Set(Meta("service_external_name"), Str(service, {"spec", "externalName"}));
+    } else {
+      t.Set(Meta("service_cluster_ip"), Str(service, {"spec", "clusterIP"}));
+    }
+    if (type == "LoadBalancer") t.Set(Meta("service_loadbalancer_ip"), lb_ips);
+    g.targets.push_back(t.Build());
+  }
+  return g;
+}
+
+namespace {
+
+// A TLS host pattern ("*.example.com" matches one leading label) against a rule's host.
+bool MatchesHostPattern(std::string_view pattern, std::string_view host) {
+  if (pattern == host) return true;
+  const std::vector<std::string_view> p = util::StrSplit(pattern, '.');
+  const std::vector<std::string_view> h = util::StrSplit(host, '.');
+  if (p.empty() || p[0] != "*" || p.size() != h.size()) return false;
+  for (size_t i = 1; i < p.size(); ++i) {
+    if (p[i] != h[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TargetGroup IngressGroup(const json& ingress) {
+  TargetGroup g;
+  const std::string ns = Str(ingress, {"metadata", "namespace"});
+  g.source = util::StrCat("ingress/", ns, "/", Str(ingress, {"metadata", "name"}));
+  model::LabelsBuilder labels;
+  labels.Set(Meta("namespace"), ns);
+  labels.Set(Meta("ingress_class_name"), Str(ingress, {"spec", "ingressClassName"}));
+  AddObjectMeta(labels, ingress, "ingress");
+  g.labels = labels.Build();
+  std::vector<std::string> tls_hosts;
+  for (const json& tls : Array(ingress, {"spec", "tls"})) {
+    for (const json& h : Array(tls, {"hosts"})) {
+      if (h.is_string()) tls_hosts.push_back(h.get<std::string>());
+    }
+  }
+  for (const json& rule : Array(ingress, {"spec", "rules"})) {
+    const std::string host = Str(rule, {"host"});
+    std::string scheme = "http";
+    for (const std::string& pattern : tls_hosts) {
+      if (MatchesHostPattern(pattern, host)) {
+        scheme = "https";
+        break;
+      }
+    }
+    // No http section: the root path; an http section's paths ("" read as "/"), maybe none.
+    std::vector<std::string> paths;
+    const json* http = Find(rule, {"http"});
+    if (http == nullptr || !http->is_object()) {
+      paths.push_back("/");
+    } else {
+      for (const json& p : Array(*http, {"paths"})) {
+        std::string path = Str(p, {"path"});
+        paths.push_back(path.empty() ? "/" : path);
+      }
+    }
+    for (const std::string& path : paths) {
+      model::LabelsBuilder t;
+      t.Set("__address__", host);
+      t.Set(Meta("ingress_scheme"), scheme);
+      t.Set(Meta("ingress_host"), host);
+      t.Set(Meta("ingress_path"), path);
+      g.targets.push_back(t.Build());
     }
   }
   return g;

@@ -11,6 +11,10 @@
 //   pod    one target per container port (a container without ports: one target at the pod IP),
 //          init containers included (pod_container_init); none while the pod has no IP.
 //          Source "pod/<namespace>/<name>".
+//   service one target per service port at <name>.<namespace>.svc:<port>, with the port, type,
+//          cluster IP (or external name) and load balancer IPs. Source "svc/<namespace>/<name>".
+//   ingress one target per rule and path at the rule's host, scheme https when a TLS host
+//          (wildcards included) matches. Source "ingress/<namespace>/<name>".
 //
 // Label values that are empty are left out, as Prometheus's label builder drops them.
 
@@ -26,6 +30,12 @@ std::optional<TargetGroup> NodeGroup(const nlohmann::json& node);
 
 // The pod role's group (without attach_metadata's node and namespace labels).
 TargetGroup PodGroup(const nlohmann::json& pod);
+
+// The service role's group.
+TargetGroup ServiceGroup(const nlohmann::json& service);
+
+// The ingress role's group (networking.k8s.io/v1).
+TargetGroup IngressGroup(const nlohmann::json& ingress);
 
 // Prometheus's strutil.SanitizeLabelName: every character outside [a-zA-Z0-9_] becomes '_'.
 std::string SanitizeLabelName(std::string_view name);

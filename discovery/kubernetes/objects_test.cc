@@ -137,6 +137,64 @@ TEST(KubernetesObjects, PendingPodWithoutIPHasAnEmptyGroupAndReadyDefaultsToUnkn
   EXPECT_EQ(no_conditions.labels.Get("__meta_kubernetes_pod_ready"), "unknown");
 }
 
+TEST(KubernetesObjects, ServiceTargetPerPort) {
+  const TargetGroup g = ServiceGroup(json::parse(R"({
+    "metadata": {"name": "mlflow", "namespace": "ml", "labels": {"app": "mlflow"}},
+    "spec": {"type": "LoadBalancer", "clusterIP": "10.96.0.10", "loadBalancerIP": "198.51.100.1",
+             "ports": [{"name": "http", "port": 5000, "protocol": "TCP"},
+                       {"name": "metrics", "port": 9090, "protocol": "TCP"}]},
+    "status": {"loadBalancer": {"ingress": [{"ip": "203.0.113.1"}, {"hostname": "lb.example"},
+                                            {"ip": "203.0.113.2"}]}}})"));
+  EXPECT_EQ(g.source, "svc/ml/mlflow");
+  EXPECT_EQ(g.labels, Labels::FromPairs({{"__meta_kubernetes_namespace", "ml"},
+                                         {"__meta_kubernetes_service_name", "mlflow"},
+                                         {"__meta_kubernetes_service_label_app", "mlflow"},
+                                         {"__meta_kubernetes_service_labelpresent_app", "true"}}));
+  ASSERT_EQ(g.targets.size(), 2u);
+  EXPECT_EQ(g.targets[0], Labels::FromPairs({{"__address__", "mlflow.ml.svc:5000"},
+                                             {"__meta_kubernetes_service_port_name", "http"},
+                                             {"__meta_kubernetes_service_port_number", "5000"},
+                                             {"__meta_kubernetes_service_port_protocol", "TCP"},
+                                             {"__meta_kubernetes_service_type", "LoadBalancer"},
+                                             {"__meta_kubernetes_service_cluster_ip", "10.96.0.10"},
+                                             {"__meta_kubernetes_service_loadbalancer_ip",
+                                              "203.0.113.1,203.0.113.2"}}));
+  const TargetGroup external = ServiceGroup(json::parse(R"({
+    "metadata": {"name": "db", "namespace": "ml"},
+    "spec": {"type": "ExternalName", "externalName": "db.example.com",
+             "ports": [{"port": 5432, "protocol": "TCP"}]}})"));
+  ASSERT_EQ(external.targets.size(), 1u);
+  EXPECT_EQ(external.targets[0].Get("__meta_kubernetes_service_external_name"), "db.example.com");
+  EXPECT_FALSE(external.targets[0].Has("__meta_kubernetes_service_cluster_ip"));
+  EXPECT_FALSE(external.targets[0].Has("__meta_kubernetes_service_loadbalancer_ip"));
+}
+
+TEST(KubernetesObjects, IngressTargetPerRuleAndPathWithTlsScheme) {
+  const TargetGroup g = IngressGroup(json::parse(R"({
+    "metadata": {"name": "web", "namespace": "ml"},
+    "spec": {"ingressClassName": "nginx",
+             "tls": [{"hosts": ["*.example.com"]}],
+             "rules": [
+               {"host": "api.example.com",
+                "http": {"paths": [{"path": "/v1"}, {"path": ""}]}},
+               {"host": "other.org"},
+               {"host": "deep.api.example.com", "http": {"paths": [{"path": "/x"}]}},
+               {"host": "empty.example.com", "http": {"paths": []}}]}})"));
+  EXPECT_EQ(g.source, "ingress/ml/web");
+  EXPECT_EQ(g.labels.Get("__meta_kubernetes_ingress_class_name"), "nginx");
+  ASSERT_EQ(g.targets.size(), 4u);
+  EXPECT_EQ(g.targets[0], Labels::FromPairs({{"__address__", "api.example.com"},
+                                             {"__meta_kubernetes_ingress_scheme", "https"},
+                                             {"__meta_kubernetes_ingress_host", "api.example.com"},
+                                             {"__meta_kubernetes_ingress_path", "/v1"}}));
+  EXPECT_EQ(g.targets[1].Get("__meta_kubernetes_ingress_path"), "/");
+  EXPECT_EQ(g.targets[2].Get("__meta_kubernetes_ingress_scheme"), "http");
+  EXPECT_EQ(g.targets[2].Get("__meta_kubernetes_ingress_path"), "/");
+  // A wildcard covers one leading label only.
+  EXPECT_EQ(g.targets[3].Get("__meta_kubernetes_ingress_host"), "deep.api.example.com");
+  EXPECT_EQ(g.targets[3].Get("__meta_kubernetes_ingress_scheme"), "http");
+}
+
 TEST(KubernetesObjects, SanitizesLabelNamesAsPrometheus) {
   EXPECT_EQ(SanitizeLabelName("app.kubernetes.io/name"), "app_kubernetes_io_name");
   EXPECT_EQ(SanitizeLabelName("a-b_c9"), "a_b_c9");
