@@ -88,6 +88,31 @@ std::string PortString(const json* port) {
   return std::to_string(port->get<int64_t>());
 }
 
+// podLabels: what a pod contributes to its own targets and to endpoints pointing at it.
+void AddPodLabels(model::LabelsBuilder& labels, const json& pod) {
+  labels.Set(Meta("pod_ip"), Str(pod, {"status", "podIP"}));
+  std::string ready = "unknown";
+  for (const json& c : Array(pod, {"status", "conditions"})) {
+    if (Str(c, {"type"}) == "Ready") {
+      ready = Lower(Str(c, {"status"}));
+      break;
+    }
+  }
+  labels.Set(Meta("pod_ready"), ready);
+  labels.Set(Meta("pod_phase"), Str(pod, {"status", "phase"}));
+  labels.Set(Meta("pod_node_name"), Str(pod, {"spec", "nodeName"}));
+  labels.Set(Meta("pod_host_ip"), Str(pod, {"status", "hostIP"}));
+  labels.Set(Meta("pod_uid"), Str(pod, {"metadata", "uid"}));
+  AddObjectMeta(labels, pod, "pod");
+  for (const json& owner : Array(pod, {"metadata", "ownerReferences"})) {
+    const json* controller = Find(owner, {"controller"});
+    if (controller == nullptr || !controller->is_boolean() || !controller->get<bool>()) continue;
+    labels.Set(Meta("pod_controller_kind"), Str(owner, {"kind"}));
+    labels.Set(Meta("pod_controller_name"), Str(owner, {"name"}));
+    break;
+  }
+}
+
 }  // namespace
 
 std::string SanitizeLabelName(std::string_view name) {
@@ -137,27 +162,7 @@ TargetGroup PodGroup(const json& pod) {
   if (ip.empty()) return g;  // starting or evicted: no targets yet
 
   model::LabelsBuilder labels;
-  labels.Set(Meta("pod_ip"), ip);
-  std::string ready = "unknown";
-  for (const json& c : Array(pod, {"status", "conditions"})) {
-    if (Str(c, {"type"}) == "Ready") {
-      ready = Lower(Str(c, {"status"}));
-      break;
-    }
-  }
-  labels.Set(Meta("pod_ready"), ready);
-  labels.Set(Meta("pod_phase"), Str(pod, {"status", "phase"}));
-  labels.Set(Meta("pod_node_name"), Str(pod, {"spec", "nodeName"}));
-  labels.Set(Meta("pod_host_ip"), Str(pod, {"status", "hostIP"}));
-  labels.Set(Meta("pod_uid"), Str(pod, {"metadata", "uid"}));
-  AddObjectMeta(labels, pod, "pod");
-  for (const json& owner : Array(pod, {"metadata", "ownerReferences"})) {
-    const json* controller = Find(owner, {"controller"});
-    if (controller == nullptr || !controller->is_boolean() || !controller->get<bool>()) continue;
-    labels.Set(Meta("pod_controller_kind"), Str(owner, {"kind"}));
-    labels.Set(Meta("pod_controller_name"), Str(owner, {"name"}));
-    break;
-  }
+  AddPodLabels(labels, pod);
   labels.Set(Meta("namespace"), ns);
   g.labels = labels.Build();
 
@@ -294,6 +299,113 @@ TargetGroup IngressGroup(const json& ingress) {
       t.Set(Meta("ingress_host"), host);
       t.Set(Meta("ingress_path"), path);
       g.targets.push_back(t.Build());
+    }
+  }
+  return g;
+}
+
+TargetGroup EndpointsGroup(const json& endpoints, const ObjectLookup& lookup) {
+  TargetGroup g;
+  const std::string ns = Str(endpoints, {"metadata", "namespace"});
+  const std::string name = Str(endpoints, {"metadata", "name"});
+  g.source = util::StrCat("endpoints/", ns, "/", name);
+  model::LabelsBuilder labels;
+  labels.Set(Meta("namespace"), ns);
+  if (const json* svc = lookup.service ? lookup.service(ns, name) : nullptr) {
+    AddObjectMeta(labels, *svc, "service");
+  }
+  AddObjectMeta(labels, endpoints, "endpoints");
+  g.labels = labels.Build();
+
+  // The pods seen behind addresses, in order of first appearance, with the ports covered.
+  struct SeenPod {
+    const json* pod;
+    std::vector<int64_t> ports;
+  };
+  std::vector<SeenPod> seen;
+  auto port_of = [](const json& p) {
+    const json* v = Find(p, {"port"});
+    return v != nullptr && v->is_number_integer() ? v->get<int64_t>() : int64_t{0};
+  };
+  auto container_port_of = [](const json& p) {
+    const json* v = Find(p, {"containerPort"});
+    return v != nullptr && v->is_number_integer() ? v->get<int64_t>() : int64_t{0};
+  };
+  auto add = [&](const json& addr, const json& port, std::string_view ready) {
+    const std::string number = std::to_string(port_of(port));
+    model::LabelsBuilder t;
+    t.Set("__address__", JoinHostPort(Str(addr, {"ip"}), number));
+    t.Set(Meta("endpoint_port_name"), Str(port, {"name"}));
+    t.Set(Meta("endpoint_port_protocol"), Str(port, {"protocol"}));
+    t.Set(Meta("endpoint_ready"), ready);
+    const json* ref = Find(addr, {"targetRef"});
+    if (ref != nullptr && ref->is_object()) {
+      t.Set(Meta("endpoint_address_target_kind"), Str(*ref, {"kind"}));
+      t.Set(Meta("endpoint_address_target_name"), Str(*ref, {"name"}));
+    }
+    t.Set(Meta("endpoint_node_name"), Str(addr, {"nodeName"}));
+    t.Set(Meta("endpoint_hostname"), Str(addr, {"hostname"}));
+    const json* pod = nullptr;
+    if (ref != nullptr && Str(*ref, {"kind"}) == "Pod" && lookup.pod) {
+      pod = lookup.pod(Str(*ref, {"namespace"}), Str(*ref, {"name"}));
+    }
+    if (pod == nullptr) {
+      g.targets.push_back(t.Build());
+      return;
+    }
+    auto it =
+        std::find_if(seen.begin(), seen.end(), [&](const SeenPod& s) { return s.pod == pod; });
+    if (it == seen.end()) it = seen.insert(seen.end(), SeenPod{pod, {}});
+    AddPodLabels(t, *pod);
+    // The container port the endpoint port is (the first match, init containers last).
+    bool found = false;
+    for (bool init : {false, true}) {
+      for (const json& c : Array(*pod, {"spec", init ? "initContainers" : "containers"})) {
+        for (const json& cport : Array(c, {"ports"})) {
+          if (container_port_of(cport) != port_of(port)) continue;
+          t.Set(Meta("pod_container_name"), Str(c, {"name"}));
+          t.Set(Meta("pod_container_image"), Str(c, {"image"}));
+          t.Set(Meta("pod_container_port_name"), Str(cport, {"name"}));
+          t.Set(Meta("pod_container_port_number"), number);
+          t.Set(Meta("pod_container_port_protocol"), Str(port, {"protocol"}));
+          t.Set(Meta("pod_container_init"), init ? "true" : "false");
+          found = true;
+          break;
+        }
+        if (found) break;
+      }
+      if (found) break;
+    }
+    it->ports.push_back(port_of(port));
+    g.targets.push_back(t.Build());
+  };
+  for (const json& subset : Array(endpoints, {"subsets"})) {
+    for (const json& port : Array(subset, {"ports"})) {
+      for (const json& addr : Array(subset, {"addresses"})) add(addr, port, "true");
+      for (const json& addr : Array(subset, {"notReadyAddresses"})) add(addr, port, "false");
+    }
+  }
+  // The container ports of those pods that no endpoint port covered.
+  for (const SeenPod& s : seen) {
+    const std::string ip = Str(*s.pod, {"status", "podIP"});
+    if (ip.empty()) continue;
+    for (bool init : {false, true}) {
+      for (const json& c : Array(*s.pod, {"spec", init ? "initContainers" : "containers"})) {
+        for (const json& cport : Array(c, {"ports"})) {
+          const int64_t number = container_port_of(cport);
+          if (std::find(s.ports.begin(), s.ports.end(), number) != s.ports.end()) continue;
+          model::LabelsBuilder t;
+          t.Set("__address__", JoinHostPort(ip, std::to_string(number)));
+          t.Set(Meta("pod_container_name"), Str(c, {"name"}));
+          t.Set(Meta("pod_container_image"), Str(c, {"image"}));
+          t.Set(Meta("pod_container_port_name"), Str(cport, {"name"}));
+          t.Set(Meta("pod_container_port_number"), std::to_string(number));
+          t.Set(Meta("pod_container_port_protocol"), Str(cport, {"protocol"}));
+          t.Set(Meta("pod_container_init"), init ? "true" : "false");
+          AddPodLabels(t, *s.pod);
+          g.targets.push_back(t.Build());
+        }
+      }
     }
   }
   return g;

@@ -15,10 +15,16 @@
 //          cluster IP (or external name) and load balancer IPs. Source "svc/<namespace>/<name>".
 //   ingress one target per rule and path at the rule's host, scheme https when a TLS host
 //          (wildcards included) matches. Source "ingress/<namespace>/<name>".
+//   endpoints one target per (subset port, address), ready or not, with the service's labels
+//          and, for addresses that point at a known pod, the pod's labels and the matching
+//          container port; then one target per container port of those pods that no endpoint
+//          port covered. Source "endpoints/<namespace>/<name>".
 //
 // Label values that are empty are left out, as Prometheus's label builder drops them.
 
+#include <functional>
 #include <optional>
+#include <string_view>
 
 #include "discovery/target_group.h"
 #include "nlohmann/json_fwd.hpp"
@@ -30,6 +36,16 @@ std::optional<TargetGroup> NodeGroup(const nlohmann::json& node);
 
 // The pod role's group (without attach_metadata's node and namespace labels).
 TargetGroup PodGroup(const nlohmann::json& pod);
+
+// The objects other roles' groups refer to (the pods behind endpoints, their services), from
+// the watching client's caches. Either may return nullptr for "not known".
+struct ObjectLookup {
+  std::function<const nlohmann::json*(std::string_view ns, std::string_view name)> pod;
+  std::function<const nlohmann::json*(std::string_view ns, std::string_view name)> service;
+};
+
+// The endpoints role's group.
+TargetGroup EndpointsGroup(const nlohmann::json& endpoints, const ObjectLookup& lookup);
 
 // The service role's group.
 TargetGroup ServiceGroup(const nlohmann::json& service);

@@ -195,6 +195,74 @@ TEST(KubernetesObjects, IngressTargetPerRuleAndPathWithTlsScheme) {
   EXPECT_EQ(g.targets[3].Get("__meta_kubernetes_ingress_scheme"), "http");
 }
 
+TEST(KubernetesObjects, EndpointsTargetsWithServiceAndPodLabels) {
+  const json service = json::parse(R"({"metadata": {"name": "trainer", "namespace": "ml",
+                                                     "labels": {"tier": "gpu"}}})");
+  const json pod = json::parse(R"({
+    "metadata": {"name": "trainer-0", "namespace": "ml", "uid": "u-9"},
+    "spec": {"nodeName": "worker-2",
+             "containers": [{"name": "app", "image": "trainer:2",
+                             "ports": [{"name": "http", "containerPort": 8000, "protocol": "TCP"},
+                                       {"name": "debug", "containerPort": 6060,
+                                        "protocol": "TCP"}]}]},
+    "status": {"podIP": "10.1.0.5", "phase": "Running",
+               "conditions": [{"type": "Ready", "status": "True"}]}})");
+  ObjectLookup lookup;
+  lookup.service = [&](std::string_view ns, std::string_view name) -> const json* {
+    return ns == "ml" && name == "trainer" ? &service : nullptr;
+  };
+  lookup.pod = [&](std::string_view ns, std::string_view name) -> const json* {
+    return ns == "ml" && name == "trainer-0" ? &pod : nullptr;
+  };
+  const TargetGroup g = EndpointsGroup(json::parse(R"({
+    "metadata": {"name": "trainer", "namespace": "ml"},
+    "subsets": [{
+      "addresses": [{"ip": "10.1.0.5", "nodeName": "worker-2",
+                     "targetRef": {"kind": "Pod", "name": "trainer-0", "namespace": "ml"}}],
+      "notReadyAddresses": [{"ip": "10.1.0.6", "hostname": "trainer-1"}],
+      "ports": [{"name": "web", "port": 8000, "protocol": "TCP"}]}]})"),
+                                       lookup);
+  EXPECT_EQ(g.source, "endpoints/ml/trainer");
+  EXPECT_EQ(g.labels, Labels::FromPairs({{"__meta_kubernetes_namespace", "ml"},
+                                         {"__meta_kubernetes_service_name", "trainer"},
+                                         {"__meta_kubernetes_service_label_tier", "gpu"},
+                                         {"__meta_kubernetes_service_labelpresent_tier", "true"},
+                                         {"__meta_kubernetes_endpoints_name", "trainer"}}));
+  ASSERT_EQ(g.targets.size(), 3u);
+  EXPECT_EQ(g.targets[0],
+            Labels::FromPairs({{"__address__", "10.1.0.5:8000"},
+                               {"__meta_kubernetes_endpoint_port_name", "web"},
+                               {"__meta_kubernetes_endpoint_port_protocol", "TCP"},
+                               {"__meta_kubernetes_endpoint_ready", "true"},
+                               {"__meta_kubernetes_endpoint_address_target_kind", "Pod"},
+                               {"__meta_kubernetes_endpoint_address_target_name", "trainer-0"},
+                               {"__meta_kubernetes_endpoint_node_name", "worker-2"},
+                               {"__meta_kubernetes_pod_name", "trainer-0"},
+                               {"__meta_kubernetes_pod_ip", "10.1.0.5"},
+                               {"__meta_kubernetes_pod_ready", "true"},
+                               {"__meta_kubernetes_pod_phase", "Running"},
+                               {"__meta_kubernetes_pod_node_name", "worker-2"},
+                               {"__meta_kubernetes_pod_uid", "u-9"},
+                               {"__meta_kubernetes_pod_container_name", "app"},
+                               {"__meta_kubernetes_pod_container_image", "trainer:2"},
+                               {"__meta_kubernetes_pod_container_port_name", "http"},
+                               {"__meta_kubernetes_pod_container_port_number", "8000"},
+                               {"__meta_kubernetes_pod_container_port_protocol", "TCP"},
+                               {"__meta_kubernetes_pod_container_init", "false"}}));
+  // Not ready, no pod behind it.
+  EXPECT_EQ(g.targets[1],
+            Labels::FromPairs({{"__address__", "10.1.0.6:8000"},
+                               {"__meta_kubernetes_endpoint_port_name", "web"},
+                               {"__meta_kubernetes_endpoint_port_protocol", "TCP"},
+                               {"__meta_kubernetes_endpoint_ready", "false"},
+                               {"__meta_kubernetes_endpoint_hostname", "trainer-1"}}));
+  // The pod's port no endpoint covers.
+  EXPECT_EQ(g.targets[2].Get("__address__"), "10.1.0.5:6060");
+  EXPECT_EQ(g.targets[2].Get("__meta_kubernetes_pod_container_port_name"), "debug");
+  EXPECT_EQ(g.targets[2].Get("__meta_kubernetes_pod_name"), "trainer-0");
+  EXPECT_FALSE(g.targets[2].Has("__meta_kubernetes_endpoint_ready"));
+}
+
 TEST(KubernetesObjects, SanitizesLabelNamesAsPrometheus) {
   EXPECT_EQ(SanitizeLabelName("app.kubernetes.io/name"), "app_kubernetes_io_name");
   EXPECT_EQ(SanitizeLabelName("a-b_c9"), "a_b_c9");
