@@ -129,7 +129,10 @@ class ScrapeManager::Loop {
     cancelled_ = true;
     if (stale && !marked_stale_) {
       marked_stale_ = true;
-      (void)appender_->MarkStale(*cache_, public_labels_, model::NowTimestamp());
+      // After the last scrape's samples even when that scrape ended this very millisecond (a
+      // marker on the same timestamp would be rejected as a duplicate).
+      (void)appender_->MarkStale(*cache_, public_labels_,
+                                 std::max(model::NowTimestamp(), last_ts_ + 1));
     }
   }
 
@@ -156,6 +159,7 @@ class ScrapeManager::Loop {
     last_start_ = start;
     // Timestamps on the schedule's grid when the scrape starts close enough to it.
     const absl::Time ts = start - scheduled <= tolerance_ ? scheduled : start;
+    last_ts_ = model::FromTime(ts);
     FetchResult f = fetcher_.Fetch(target_.timeout);
     const absl::Duration took = absl::Now() - start;
     ScrapeReport r = appender_->Append(*cache_, public_labels_, f.body, f.content_type,
@@ -189,6 +193,9 @@ class ScrapeManager::Loop {
   const absl::Duration tolerance_;
   util::Summary* const intervals_;
   absl::Time last_start_ = absl::InfinitePast();  // only ScrapeOnce
+  // The last scrape's timestamp: written by ScrapeOnce, read by Stopped once the task is
+  // cancelled (the scheduler's lock orders the two).
+  int64_t last_ts_ = INT64_MIN / 2;
   mutable util::Mutex status_mu_;
   TargetStatus status_ ABSL_GUARDED_BY(status_mu_);
   Scheduler::TaskId task_ = 0;

@@ -264,7 +264,8 @@ TEST(ScrapeManager, TargetChurnLeaksNoThreadsOrLoops) {
     const int pod = std::stoi(labels.substr(at + 6));
     if (pod >= kRounds * 10) continue;  // still active
     ASSERT_FALSE(samples.empty());
-    EXPECT_TRUE(model::IsStaleNaN(samples.back().v)) << labels;
+    EXPECT_TRUE(model::IsStaleNaN(samples.back().v))
+        << labels << " last sample at " << samples.back().t << " of " << samples.size();
     ++ended;
   }
   EXPECT_GT(ended, 100);

@@ -131,17 +131,24 @@ void Scheduler::SchedulerLoop() {
       work_cv_.notify_one();
     }
     absl::Time wake = heap_.empty() ? absl::InfiniteFuture() : heap_.front().at;
-    // More due tasks than idle workers for longer than spawn_after: every worker is busy (most
-    // likely waiting on slow targets), so one more worker keeps the rest on schedule.
     if (ready_.size() > idle_ && live_workers_ < static_cast<size_t>(options_.max_workers)) {
-      const absl::Time spawn_at = ready_.front().at + options_.spawn_after;
-      if (spawn_at <= now) {
+      // Due tasks wait. Workers stuck on slow targets are replaced so that min_workers stay
+      // available; a busy but unblocked pool is left alone.
+      size_t blocked = 0;
+      absl::Time next_blocked = absl::InfiniteFuture();
+      for (const auto& [index, started] : run_started_) {
+        if (now - started >= options_.blocked_after) {
+          ++blocked;
+        } else {
+          next_blocked = std::min(next_blocked, started + options_.blocked_after);
+        }
+      }
+      if (live_workers_ - blocked < static_cast<size_t>(options_.min_workers)) {
         StartWorkerLocked();
         ++spawned_;
-        wake = std::min(wake, now + options_.spawn_after);  // at most one per spawn_after
-      } else {
-        wake = std::min(wake, spawn_at);
+        continue;  // look again: more may be needed
       }
+      wake = std::min(wake, next_blocked);
     }
     if (wake == absl::InfiniteFuture()) {
       scheduler_cv_.wait(l);
@@ -177,12 +184,14 @@ void Scheduler::WorkerLoop(int index) {
     e->running = true;
     ++busy_;
     const absl::Time start = absl::Now();
-    if (start - d.at > options_.spawn_after) ++late_;
+    run_started_[index] = start;
+    if (start - d.at > options_.late_after) ++late_;
     l.unlock();
     // Cancel waits while `running`, so `e` stays valid.
     const std::optional<absl::Time> next = e->task(d.at);
     l.lock();
     --busy_;
+    run_started_.erase(index);
     e->running = false;
     if (e->cancelled) {
       done_cv_.notify_all();

@@ -9,10 +9,12 @@
 // that overruns its period is never run twice concurrently: its next run is whatever time it
 // returns (scrape loops skip the ticks they missed).
 //
-// Workers: `min_workers` always run (default max(4, 4 x cores)). A task that has waited in the
-// ready queue longer than `spawn_after` while no worker is idle starts one more worker, up to
-// `max_workers`: tasks blocked on I/O (a slow target holds its worker for up to its timeout)
-// then do not delay the others. Workers above the minimum end after `idle_timeout` without work.
+// Workers: `min_workers` always run (default max(4, 4 x cores)). A run longer than
+// `blocked_after` counts as blocked (waiting on I/O: a slow target holds its worker for up to its
+// timeout). While due tasks wait for a worker and fewer than `min_workers` workers are idle or
+// running unblocked, one more worker starts, up to `max_workers`: slow targets then do not delay
+// the others, while a pool that is merely busy (the CPU is the limit) does not grow, since more
+// threads would not help it. Workers above the minimum end after `idle_timeout` without work.
 // So the thread count is bounded by max_workers + 1 whatever the number of tasks and however
 // fast they come and go.
 //
@@ -42,8 +44,9 @@ namespace sextant::scrape {
 struct SchedulerOptions {
   int min_workers = 0;  // 0: max(4, 4 x hardware threads)
   int max_workers = 256;
-  absl::Duration spawn_after = absl::Milliseconds(2);
+  absl::Duration blocked_after = absl::Milliseconds(100);
   absl::Duration idle_timeout = absl::Seconds(30);
+  absl::Duration late_after = absl::Milliseconds(2);  // for SchedulerStats::late
 };
 
 struct SchedulerStats {
@@ -52,7 +55,7 @@ struct SchedulerStats {
   size_t workers = 0;    // worker threads running
   size_t busy = 0;       // of which running a task
   uint64_t spawned = 0;  // worker threads started beyond the minimum, ever
-  uint64_t late = 0;     // runs that started more than spawn_after past their due time
+  uint64_t late = 0;     // runs that started more than late_after past their due time
 };
 
 class Scheduler {
@@ -112,6 +115,7 @@ class Scheduler {
   std::vector<int> exited_;  // workers that ended on idle_timeout, to be joined
   size_t idle_ = 0;
   size_t busy_ = 0;
+  std::map<int, absl::Time> run_started_;  // by worker index, while it runs a task
   uint64_t spawned_ = 0;
   uint64_t late_ = 0;
   std::thread scheduler_;

@@ -103,7 +103,7 @@ TEST(Scheduler, SlowTasksGrowThePoolWithinBoundsThenItShrinks) {
   const size_t threads_before = ThreadCount();
   Scheduler s(SchedulerOptions{.min_workers = 2,
                                .max_workers = 8,
-                               .spawn_after = absl::Milliseconds(2),
+                               .blocked_after = absl::Milliseconds(20),
                                .idle_timeout = absl::Milliseconds(200)});
   std::atomic<bool> slow_on{true};
   std::vector<Scheduler::TaskId> slow;
@@ -148,6 +148,26 @@ TEST(Scheduler, SlowTasksGrowThePoolWithinBoundsThenItShrinks) {
   ASSERT_TRUE(Eventually([&] { return s.stats().workers == 2; }));
   ASSERT_TRUE(Eventually([&] { return ThreadCount() == threads_before + 3; }));
   EXPECT_GT(s.stats().spawned, 0u);
+}
+
+// Short runs that merely outnumber the workers (the CPU, not I/O, is the limit) do not grow the
+// pool: more threads would not make them faster.
+TEST(Scheduler, ABusyButUnblockedPoolDoesNotGrow) {
+  Scheduler s(SchedulerOptions{.min_workers = 2, .blocked_after = absl::Milliseconds(100)});
+  std::atomic<int> runs{0};
+  std::vector<Scheduler::TaskId> ids;
+  for (int i = 0; i < 20; ++i) {
+    ids.push_back(s.Add(absl::Now(), [&](absl::Time due) {
+      ++runs;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      return std::optional<absl::Time>(due + absl::Milliseconds(50));
+    }));
+  }
+  ASSERT_TRUE(Eventually([&] { return runs >= 100; }));
+  EXPECT_EQ(s.stats().workers, 2u);
+  EXPECT_EQ(s.stats().spawned, 0u);
+  EXPECT_GT(s.stats().late, 0u);
+  s.Cancel(ids);
 }
 
 TEST(Scheduler, ChurnLeavesNoTasksThreadsOrHeapBehind) {
