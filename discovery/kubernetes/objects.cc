@@ -113,6 +113,82 @@ void AddPodLabels(model::LabelsBuilder& labels, const json& pod) {
   }
 }
 
+// A pod behind endpoint addresses, with the port numbers endpoints already made targets for.
+struct SeenPod {
+  const json* pod;
+  std::vector<int64_t> ports;
+};
+
+std::optional<int64_t> IntAt(const json& j, std::string_view key) {
+  const json* v = Find(j, {key});
+  if (v == nullptr || !v->is_number_integer()) return std::nullopt;
+  return v->get<int64_t>();
+}
+
+// The pod_container_* labels of the first container port numbered `number` (init containers
+// last). `protocol`, when set, replaces the container port's protocol (the endpoints role
+// reports the endpoint port's).
+void SetContainerPortLabels(model::LabelsBuilder& t, const json& pod, int64_t number,
+                            const std::string* protocol) {
+  for (bool init : {false, true}) {
+    for (const json& c : Array(pod, {"spec", init ? "initContainers" : "containers"})) {
+      for (const json& cport : Array(c, {"ports"})) {
+        if (IntAt(cport, "containerPort") != number) continue;
+        t.Set(Meta("pod_container_name"), Str(c, {"name"}));
+        t.Set(Meta("pod_container_image"), Str(c, {"image"}));
+        t.Set(Meta("pod_container_port_name"), Str(cport, {"name"}));
+        t.Set(Meta("pod_container_port_number"), std::to_string(number));
+        t.Set(Meta("pod_container_port_protocol"),
+              protocol != nullptr ? *protocol : Str(cport, {"protocol"}));
+        t.Set(Meta("pod_container_init"), init ? "true" : "false");
+        return;
+      }
+    }
+  }
+}
+
+// The entry of `pod` in `seen`, added when new (in order of first appearance).
+SeenPod& SeenEntry(std::vector<SeenPod>& seen, const json* pod) {
+  for (SeenPod& s : seen) {
+    if (s.pod == pod) return s;
+  }
+  return seen.emplace_back(SeenPod{pod, {}});
+}
+
+// A target for each container port of the seen pods that no endpoint port covered.
+void AppendUncoveredPorts(const std::vector<SeenPod>& seen, TargetGroup* g) {
+  for (const SeenPod& s : seen) {
+    const std::string ip = Str(*s.pod, {"status", "podIP"});
+    if (ip.empty()) continue;
+    for (bool init : {false, true}) {
+      for (const json& c : Array(*s.pod, {"spec", init ? "initContainers" : "containers"})) {
+        for (const json& cport : Array(c, {"ports"})) {
+          const int64_t number = IntAt(cport, "containerPort").value_or(0);
+          if (std::find(s.ports.begin(), s.ports.end(), number) != s.ports.end()) continue;
+          model::LabelsBuilder t;
+          t.Set("__address__", JoinHostPort(ip, std::to_string(number)));
+          t.Set(Meta("pod_container_name"), Str(c, {"name"}));
+          t.Set(Meta("pod_container_image"), Str(c, {"image"}));
+          t.Set(Meta("pod_container_port_name"), Str(cport, {"name"}));
+          t.Set(Meta("pod_container_port_number"), std::to_string(number));
+          t.Set(Meta("pod_container_port_protocol"), Str(cport, {"protocol"}));
+          t.Set(Meta("pod_container_init"), init ? "true" : "false");
+          AddPodLabels(t, *s.pod);
+          g->targets.push_back(t.Build());
+        }
+      }
+    }
+  }
+}
+
+// The pod an endpoint's targetRef names, when it is a pod the lookup knows.
+const json* PodOf(const json* ref, const ObjectLookup& lookup) {
+  if (ref == nullptr || !ref->is_object() || Str(*ref, {"kind"}) != "Pod" || !lookup.pod) {
+    return nullptr;
+  }
+  return lookup.pod(Str(*ref, {"namespace"}), Str(*ref, {"name"}));
+}
+
 }  // namespace
 
 std::string SanitizeLabelName(std::string_view name) {
@@ -316,27 +392,14 @@ TargetGroup EndpointsGroup(const json& endpoints, const ObjectLookup& lookup) {
   }
   AddObjectMeta(labels, endpoints, "endpoints");
   g.labels = labels.Build();
-
-  // The pods seen behind addresses, in order of first appearance, with the ports covered.
-  struct SeenPod {
-    const json* pod;
-    std::vector<int64_t> ports;
-  };
   std::vector<SeenPod> seen;
-  auto port_of = [](const json& p) {
-    const json* v = Find(p, {"port"});
-    return v != nullptr && v->is_number_integer() ? v->get<int64_t>() : int64_t{0};
-  };
-  auto container_port_of = [](const json& p) {
-    const json* v = Find(p, {"containerPort"});
-    return v != nullptr && v->is_number_integer() ? v->get<int64_t>() : int64_t{0};
-  };
   auto add = [&](const json& addr, const json& port, std::string_view ready) {
-    const std::string number = std::to_string(port_of(port));
+    const int64_t number = IntAt(port, "port").value_or(0);
+    const std::string protocol = Str(port, {"protocol"});
     model::LabelsBuilder t;
-    t.Set("__address__", JoinHostPort(Str(addr, {"ip"}), number));
+    t.Set("__address__", JoinHostPort(Str(addr, {"ip"}), std::to_string(number)));
     t.Set(Meta("endpoint_port_name"), Str(port, {"name"}));
-    t.Set(Meta("endpoint_port_protocol"), Str(port, {"protocol"}));
+    t.Set(Meta("endpoint_port_protocol"), protocol);
     t.Set(Meta("endpoint_ready"), ready);
     const json* ref = Find(addr, {"targetRef"});
     if (ref != nullptr && ref->is_object()) {
@@ -345,38 +408,11 @@ TargetGroup EndpointsGroup(const json& endpoints, const ObjectLookup& lookup) {
     }
     t.Set(Meta("endpoint_node_name"), Str(addr, {"nodeName"}));
     t.Set(Meta("endpoint_hostname"), Str(addr, {"hostname"}));
-    const json* pod = nullptr;
-    if (ref != nullptr && Str(*ref, {"kind"}) == "Pod" && lookup.pod) {
-      pod = lookup.pod(Str(*ref, {"namespace"}), Str(*ref, {"name"}));
+    if (const json* pod = PodOf(ref, lookup)) {
+      AddPodLabels(t, *pod);
+      SetContainerPortLabels(t, *pod, number, &protocol);
+      SeenEntry(seen, pod).ports.push_back(number);
     }
-    if (pod == nullptr) {
-      g.targets.push_back(t.Build());
-      return;
-    }
-    auto it =
-        std::find_if(seen.begin(), seen.end(), [&](const SeenPod& s) { return s.pod == pod; });
-    if (it == seen.end()) it = seen.insert(seen.end(), SeenPod{pod, {}});
-    AddPodLabels(t, *pod);
-    // The container port the endpoint port is (the first match, init containers last).
-    bool found = false;
-    for (bool init : {false, true}) {
-      for (const json& c : Array(*pod, {"spec", init ? "initContainers" : "containers"})) {
-        for (const json& cport : Array(c, {"ports"})) {
-          if (container_port_of(cport) != port_of(port)) continue;
-          t.Set(Meta("pod_container_name"), Str(c, {"name"}));
-          t.Set(Meta("pod_container_image"), Str(c, {"image"}));
-          t.Set(Meta("pod_container_port_name"), Str(cport, {"name"}));
-          t.Set(Meta("pod_container_port_number"), number);
-          t.Set(Meta("pod_container_port_protocol"), Str(port, {"protocol"}));
-          t.Set(Meta("pod_container_init"), init ? "true" : "false");
-          found = true;
-          break;
-        }
-        if (found) break;
-      }
-      if (found) break;
-    }
-    it->ports.push_back(port_of(port));
     g.targets.push_back(t.Build());
   };
   for (const json& subset : Array(endpoints, {"subsets"})) {
@@ -385,29 +421,90 @@ TargetGroup EndpointsGroup(const json& endpoints, const ObjectLookup& lookup) {
       for (const json& addr : Array(subset, {"notReadyAddresses"})) add(addr, port, "false");
     }
   }
-  // The container ports of those pods that no endpoint port covered.
-  for (const SeenPod& s : seen) {
-    const std::string ip = Str(*s.pod, {"status", "podIP"});
-    if (ip.empty()) continue;
-    for (bool init : {false, true}) {
-      for (const json& c : Array(*s.pod, {"spec", init ? "initContainers" : "containers"})) {
-        for (const json& cport : Array(c, {"ports"})) {
-          const int64_t number = container_port_of(cport);
-          if (std::find(s.ports.begin(), s.ports.end(), number) != s.ports.end()) continue;
-          model::LabelsBuilder t;
-          t.Set("__address__", JoinHostPort(ip, std::to_string(number)));
-          t.Set(Meta("pod_container_name"), Str(c, {"name"}));
-          t.Set(Meta("pod_container_image"), Str(c, {"image"}));
-          t.Set(Meta("pod_container_port_name"), Str(cport, {"name"}));
-          t.Set(Meta("pod_container_port_number"), std::to_string(number));
-          t.Set(Meta("pod_container_port_protocol"), Str(cport, {"protocol"}));
-          t.Set(Meta("pod_container_init"), init ? "true" : "false");
-          AddPodLabels(t, *s.pod);
-          g.targets.push_back(t.Build());
+  AppendUncoveredPorts(seen, &g);
+  return g;
+}
+
+TargetGroup EndpointSliceGroup(const json& slice, const ObjectLookup& lookup) {
+  TargetGroup g;
+  const std::string ns = Str(slice, {"metadata", "namespace"});
+  g.source = util::StrCat("endpointslice/", ns, "/", Str(slice, {"metadata", "name"}));
+  const std::string address_type = Str(slice, {"addressType"});
+  model::LabelsBuilder labels;
+  labels.Set(Meta("namespace"), ns);
+  labels.Set(Meta("endpointslice_address_type"), address_type);
+  AddObjectMeta(labels, slice, "endpointslice");
+  const json* service = nullptr;
+  const json* service_name = Find(slice, {"metadata", "labels", "kubernetes.io/service-name"});
+  if (service_name != nullptr && service_name->is_string() && lookup.service) {
+    service = lookup.service(ns, service_name->get<std::string>());
+  }
+  if (service != nullptr) {
+    labels.Set(Meta("namespace"), Str(*service, {"metadata", "namespace"}));
+    AddObjectMeta(labels, *service, "service");
+  }
+  g.labels = labels.Build();
+  if (service != nullptr) {
+    // A dual-stack service has a slice per address family; only its primary family's count.
+    const std::string policy = Str(*service, {"spec", "ipFamilyPolicy"});
+    const json& families = Array(*service, {"spec", "ipFamilies"});
+    if ((policy == "PreferDualStack" || policy == "RequireDualStack") && !families.empty() &&
+        families[0].is_string() && families[0].get<std::string>() != address_type) {
+      return g;
+    }
+  }
+
+  std::vector<SeenPod> seen;
+  auto bool_label = [](model::LabelsBuilder& t, std::string_view name, const json* v) {
+    if (v != nullptr && v->is_boolean()) t.Set(Meta(name), v->get<bool>() ? "true" : "false");
+  };
+  for (const json& ep : Array(slice, {"endpoints"})) {
+    for (const json& port : Array(slice, {"ports"})) {
+      const std::optional<int64_t> number = IntAt(port, "port");
+      for (const json& address : Array(ep, {"addresses"})) {
+        if (!address.is_string()) continue;
+        const std::string addr = address.get<std::string>();
+        model::LabelsBuilder t;
+        t.Set("__address__", number ? JoinHostPort(addr, std::to_string(*number)) : addr);
+        t.Set(Meta("endpointslice_port_name"), Str(port, {"name"}));
+        t.Set(Meta("endpointslice_port_protocol"), Str(port, {"protocol"}));
+        if (number) t.Set(Meta("endpointslice_port"), std::to_string(*number));
+        t.Set(Meta("endpointslice_port_app_protocol"), Str(port, {"appProtocol"}));
+        bool_label(t, "endpointslice_endpoint_conditions_ready", Find(ep, {"conditions", "ready"}));
+        bool_label(t, "endpointslice_endpoint_conditions_serving",
+                   Find(ep, {"conditions", "serving"}));
+        bool_label(t, "endpointslice_endpoint_conditions_terminating",
+                   Find(ep, {"conditions", "terminating"}));
+        t.Set(Meta("endpointslice_endpoint_hostname"), Str(ep, {"hostname"}));
+        const json* ref = Find(ep, {"targetRef"});
+        if (ref != nullptr && ref->is_object()) {
+          t.Set(Meta("endpointslice_address_target_kind"), Str(*ref, {"kind"}));
+          t.Set(Meta("endpointslice_address_target_name"), Str(*ref, {"name"}));
         }
+        t.Set(Meta("endpointslice_endpoint_node_name"), Str(ep, {"nodeName"}));
+        t.Set(Meta("endpointslice_endpoint_zone"), Str(ep, {"zone"}));
+        if (const json* topology = Find(ep, {"deprecatedTopology"});
+            topology != nullptr && topology->is_object()) {
+          for (auto it = topology->begin(); it != topology->end(); ++it) {
+            const std::string name = SanitizeLabelName(it.key());
+            t.Set(Meta(util::StrCat("endpointslice_endpoint_topology_", name)),
+                  it.value().is_string() ? it.value().get<std::string>() : std::string());
+            t.Set(Meta(util::StrCat("endpointslice_endpoint_topology_present_", name)), "true");
+          }
+        }
+        if (const json* pod = PodOf(ref, lookup)) {
+          AddPodLabels(t, *pod);
+          SeenPod& entry = SeenEntry(seen, pod);
+          if (number) {
+            SetContainerPortLabels(t, *pod, *number, nullptr);
+            entry.ports.push_back(*number);
+          }
+        }
+        g.targets.push_back(t.Build());
       }
     }
   }
+  AppendUncoveredPorts(seen, &g);
   return g;
 }
 

@@ -19,6 +19,10 @@
 //          and, for addresses that point at a known pod, the pod's labels and the matching
 //          container port; then one target per container port of those pods that no endpoint
 //          port covered. Source "endpoints/<namespace>/<name>".
+//   endpointslice as endpoints, for discovery.k8s.io/v1 slices: one target per (endpoint address,
+//          port) with the endpoint's conditions, zone, hostname, node and topology; the service
+//          is the slice's kubernetes.io/service-name; a dual-stack service's slices of its
+//          secondary address family have no targets. Source "endpointslice/<namespace>/<name>".
 //
 // Label values that are empty are left out, as Prometheus's label builder drops them.
 
@@ -46,6 +50,9 @@ struct ObjectLookup {
 
 // The endpoints role's group.
 TargetGroup EndpointsGroup(const nlohmann::json& endpoints, const ObjectLookup& lookup);
+
+// The endpointslice role's group.
+TargetGroup EndpointSliceGroup(const nlohmann::json& slice, const ObjectLookup& lookup);
 
 // The service role's group.
 TargetGroup ServiceGroup(const nlohmann::json& service);

@@ -263,6 +263,77 @@ TEST(KubernetesObjects, EndpointsTargetsWithServiceAndPodLabels) {
   EXPECT_FALSE(g.targets[2].Has("__meta_kubernetes_endpoint_ready"));
 }
 
+TEST(KubernetesObjects, EndpointSliceTargetsWithConditionsAndDualStackFilter) {
+  const json service = json::parse(R"({
+    "metadata": {"name": "api", "namespace": "ml"},
+    "spec": {"ipFamilyPolicy": "PreferDualStack", "ipFamilies": ["IPv4", "IPv6"]}})");
+  const json pod = json::parse(R"({
+    "metadata": {"name": "api-0", "namespace": "ml"},
+    "spec": {"containers": [{"name": "app", "image": "api:1",
+                             "ports": [{"name": "http", "containerPort": 8080,
+                                        "protocol": "TCP"},
+                                       {"name": "admin", "containerPort": 9901,
+                                        "protocol": "TCP"}]}]},
+    "status": {"podIP": "10.1.0.9", "phase": "Running"}})");
+  ObjectLookup lookup;
+  lookup.service = [&](std::string_view ns, std::string_view name) -> const json* {
+    return ns == "ml" && name == "api" ? &service : nullptr;
+  };
+  lookup.pod = [&](std::string_view ns, std::string_view name) -> const json* {
+    return ns == "ml" && name == "api-0" ? &pod : nullptr;
+  };
+  const std::string slice = R"({
+    "metadata": {"name": "api-abcde", "namespace": "ml",
+                 "labels": {"kubernetes.io/service-name": "api"}},
+    "addressType": "IPv4",
+    "endpoints": [
+      {"addresses": ["10.1.0.9"], "conditions": {"ready": true, "serving": true,
+                                                 "terminating": false},
+       "targetRef": {"kind": "Pod", "name": "api-0", "namespace": "ml"},
+       "nodeName": "worker-3", "zone": "eu-west-1a"},
+      {"addresses": ["10.1.0.10"], "conditions": {"ready": false}, "hostname": "api-1"}],
+    "ports": [{"name": "http", "port": 8080, "protocol": "TCP", "appProtocol": "http"}]})";
+  const TargetGroup g = EndpointSliceGroup(json::parse(slice), lookup);
+  EXPECT_EQ(g.source, "endpointslice/ml/api-abcde");
+  EXPECT_EQ(g.labels.Get("__meta_kubernetes_endpointslice_address_type"), "IPv4");
+  EXPECT_EQ(g.labels.Get("__meta_kubernetes_service_name"), "api");
+  EXPECT_EQ(g.labels.Get("__meta_kubernetes_endpointslice_name"), "api-abcde");
+  ASSERT_EQ(g.targets.size(), 3u);
+  EXPECT_EQ(g.targets[0],
+            Labels::FromPairs(
+                {{"__address__", "10.1.0.9:8080"},
+                 {"__meta_kubernetes_endpointslice_port_name", "http"},
+                 {"__meta_kubernetes_endpointslice_port_protocol", "TCP"},
+                 {"__meta_kubernetes_endpointslice_port", "8080"},
+                 {"__meta_kubernetes_endpointslice_port_app_protocol", "http"},
+                 {"__meta_kubernetes_endpointslice_endpoint_conditions_ready", "true"},
+                 {"__meta_kubernetes_endpointslice_endpoint_conditions_serving", "true"},
+                 {"__meta_kubernetes_endpointslice_endpoint_conditions_terminating", "false"},
+                 {"__meta_kubernetes_endpointslice_address_target_kind", "Pod"},
+                 {"__meta_kubernetes_endpointslice_address_target_name", "api-0"},
+                 {"__meta_kubernetes_endpointslice_endpoint_node_name", "worker-3"},
+                 {"__meta_kubernetes_endpointslice_endpoint_zone", "eu-west-1a"},
+                 {"__meta_kubernetes_pod_name", "api-0"},
+                 {"__meta_kubernetes_pod_ip", "10.1.0.9"},
+                 {"__meta_kubernetes_pod_ready", "unknown"},
+                 {"__meta_kubernetes_pod_phase", "Running"},
+                 {"__meta_kubernetes_pod_container_name", "app"},
+                 {"__meta_kubernetes_pod_container_image", "api:1"},
+                 {"__meta_kubernetes_pod_container_port_name", "http"},
+                 {"__meta_kubernetes_pod_container_port_number", "8080"},
+                 {"__meta_kubernetes_pod_container_port_protocol", "TCP"},
+                 {"__meta_kubernetes_pod_container_init", "false"}}));
+  EXPECT_EQ(g.targets[1].Get("__address__"), "10.1.0.10:8080");
+  EXPECT_EQ(g.targets[1].Get("__meta_kubernetes_endpointslice_endpoint_conditions_ready"), "false");
+  EXPECT_FALSE(g.targets[1].Has("__meta_kubernetes_endpointslice_endpoint_conditions_serving"));
+  EXPECT_EQ(g.targets[1].Get("__meta_kubernetes_endpointslice_endpoint_hostname"), "api-1");
+  EXPECT_EQ(g.targets[2].Get("__address__"), "10.1.0.9:9901");  // the uncovered admin port
+  // The dual-stack service's IPv6 slice has no targets.
+  json v6 = json::parse(slice);
+  v6["addressType"] = "IPv6";
+  EXPECT_TRUE(EndpointSliceGroup(v6, lookup).targets.empty());
+}
+
 TEST(KubernetesObjects, SanitizesLabelNamesAsPrometheus) {
   EXPECT_EQ(SanitizeLabelName("app.kubernetes.io/name"), "app_kubernetes_io_name");
   EXPECT_EQ(SanitizeLabelName("a-b_c9"), "a_b_c9");
