@@ -18,6 +18,17 @@
 // So the thread count is bounded by max_workers + 1 whatever the number of tasks and however
 // fast they come and go.
 //
+// Sizing (scrape loops): scrapes are blocking HTTP calls (cpp-httplib), so a slow target holds a
+// worker for up to its scrape_timeout. 10,000 targets at 15s are ~670 scrapes a second of about
+// half a millisecond each (a 200-sample page on loopback), so the minimum pool is mostly idle; each
+// target that blocks adds one thread for as long as it blocks, so N slow targets at timeout T and
+// interval I cost about N x T / I extra threads, and up to max_workers - min_workers of them can
+// block at once before the other targets' scrapes start late (then their timestamps leave the
+// grid and missed ticks are skipped). The price of a thread is its stack (a few tens of KiB
+// touched). A non-blocking client (Boost.Asio, as the HTTP server uses) would make a slow target
+// cost a socket instead of a thread and remove the bound, at the price of re-implementing
+// http_client.h's auth, TLS, gzip and redirects on it.
+//
 // Cancelled tasks leave their heap entry behind (found and dropped when it falls due); the heap
 // is rebuilt when such entries outnumber the live ones, so memory follows the live task count.
 //
