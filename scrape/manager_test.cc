@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/sample.h"
+#include "scrape/testing.h"
 #include "tsdb/mem_storage.h"
 #include "tsdb/testing.h"
 
@@ -74,21 +75,8 @@ std::vector<model::Sample> Samples(tsdb::MemStorage& s, std::string_view name,
   return got.empty() ? std::vector<model::Sample>{} : got[0].second;
 }
 
-size_t ThreadCount() {
-  size_t n = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
-  return n;
-}
-
-template <typename F>
-bool Eventually(F f, absl::Duration within = absl::Seconds(10)) {
-  const absl::Time end = absl::Now() + within;
-  while (absl::Now() < end) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return f();
-}
+using testing::Eventually;
+using testing::ThreadCount;
 
 TEST(ScrapeManager, ScrapesStaticTargetsAndReportsThem) {
   FakeTarget target;

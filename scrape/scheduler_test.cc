@@ -7,25 +7,13 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "scrape/testing.h"
 
 namespace sextant::scrape {
 namespace {
 
-size_t ThreadCount() {
-  size_t n = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
-  return n;
-}
-
-template <typename F>
-bool Eventually(F f, absl::Duration within = absl::Seconds(10)) {
-  const absl::Time end = absl::Now() + within;
-  while (absl::Now() < end) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return f();
-}
+using testing::Eventually;
+using testing::ThreadCount;
 
 TEST(Scheduler, RunsATaskAtItsDueTimes) {
   Scheduler s(SchedulerOptions{.min_workers = 2});
