@@ -21,7 +21,12 @@ Sextant / Prometheus (goal at 64 clients: at least 1.5), with each server's CPU 
 concurrent phase: the client is one Python process on the same 2 cores, so at high rates it
 limits throughput too, and CPU per query shows each server's own cost.
 
+The concurrent phase's clients are bench/http_load_client (native, little CPU) when the build
+has benchmarks (cmake -DSEXTANT_BUILD_BENCHMARKS=ON), else this process's asyncio clients, which
+on 2 cores take CPU the servers need (--python-client forces them).
+
 Usage: http_load.py <sextant> <sextant-tool> [--clients=N] [--seconds=S] [--only=sextant]
+                    [--python-client]
 """
 
 import asyncio
@@ -179,6 +184,10 @@ while time.perf_counter() < stop:
 """
 
 
+# Set by main(): the native load generator when the build has it (benchmarks built).
+NATIVE_CLIENT = None
+
+
 async def concurrent(port, clients, seconds):
     stop = time.perf_counter() + seconds
     done = [0]
@@ -206,7 +215,17 @@ async def concurrent(port, clients, seconds):
     prober = await asyncio.create_subprocess_exec(
         sys.executable, "-c", PROBER, str(port), str(seconds), stdout=asyncio.subprocess.PIPE)
     t0 = time.time()
-    results = await asyncio.gather(prober.communicate(), *(client(k) for k in range(clients)))
+    if NATIVE_CLIENT:
+        # The native client (bench/http_load_client.cc) costs the shared cores far less than
+        # this process would, so the servers rather than the client bound the throughput.
+        native = await asyncio.create_subprocess_exec(
+            NATIVE_CLIENT, str(port), str(clients), str(seconds),
+            *(target(q) for q in QUERIES), stdout=asyncio.subprocess.PIPE)
+        results = await asyncio.gather(prober.communicate(), native.communicate())
+        ok, failed = results[1][0].split()
+        done[0], errors[0] = int(ok), int(failed)
+    else:
+        results = await asyncio.gather(prober.communicate(), *(client(k) for k in range(clients)))
     t1 = time.time()
     health = sorted(float(x) for x in results[0][0].split())
     return {
@@ -271,6 +290,14 @@ def main():
     sextant, tool = args
     clients = int(opts.get("clients", "256"))
     seconds = float(opts.get("seconds", "20"))
+    global NATIVE_CLIENT
+    # <build>/cmd/sextant/sextant -> <build>/bench/http_load_client; --python-client forces the
+    # Python one.
+    native = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(sextant)))),
+                          "bench", "http_load_client")
+    if os.access(native, os.X_OK) and "python-client" not in opts:
+        NATIVE_CLIENT = native
+    print(f"load generator: {NATIVE_CLIENT or 'python (asyncio)'}")
     work = tempfile.mkdtemp(prefix="http_load_")
     results = {}
     try:
