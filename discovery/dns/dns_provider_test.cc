@@ -14,6 +14,7 @@
 
 #include "discovery/dns/resolver.h"
 #include "discovery/metrics.h"
+#include "discovery/testing.h"
 #include "gtest/gtest.h"
 
 namespace sextant::discovery {
@@ -228,15 +229,7 @@ config::DnsSdConfig Config(std::vector<std::string> names, std::string type, int
   return cfg;
 }
 
-template <typename Done>
-bool RefreshUntil(Provider& p, Done done) {
-  for (int i = 0; i < 500; ++i) {
-    p.Refresh(absl::Now());
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
+using testing::RefreshUntil;
 
 // The labels Prometheus gives a target: every non-empty one.
 std::string Show(const model::Labels& l) { return l.ToString(); }

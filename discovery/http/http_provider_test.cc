@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include "discovery/metrics.h"
+#include "discovery/testing.h"
 #include "gtest/gtest.h"
 
 namespace sextant::discovery {
@@ -69,16 +70,7 @@ config::HttpSdConfig Config(const std::string& url) {
   return cfg;
 }
 
-// Refreshes `p` until `done` holds (5 s at most); returns whether it did.
-template <typename Done>
-bool RefreshUntil(Provider& p, Done done) {
-  for (int i = 0; i < 500; ++i) {
-    p.Refresh(absl::Now());
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
+using testing::RefreshUntil;
 
 // Waits until the server has answered `n` more requests, so that a fetch has been made.
 void WaitRequests(SdServer& s, int n) {
