@@ -227,6 +227,47 @@ Samples Matcher::SetOp(Samples lhs, Samples rhs, uint32_t stamp) {
 
 }  // namespace
 
+absl::Status Evaluator::BinarySeriesWise(const BinaryExpr& b, SeriesSink sink) {
+  const bool scalar_left = b.lhs->Type() == ValueType::kScalar;
+  ASSIGN_OR_RETURN(StepValue scalar, Eval(scalar_left ? *b.lhs : *b.rhs));
+  const bool drop_name = IsArithmetic(b.op) || b.return_bool;
+  OutputSteps output_steps(num_steps_);
+  SeriesSteps out;
+  out.values.resize(num_steps_);
+  out.present.resize(num_steps_);
+  ASSIGN_OR_RETURN(
+      bool series_wise, EvalSeriesWise(scalar_left ? *b.rhs : *b.lhs, [&](const SeriesSteps& s) {
+        bool any = false;
+        for (size_t i = 0; i < num_steps_; ++i) {
+          out.present[i] = 0;
+          if (!s.present[i]) continue;
+          double l = s.values[i];
+          double r = scalar.scalars[i];
+          if (scalar_left) std::swap(l, r);
+          auto [v, keep] = ElemBinop(b.op, l, r);
+          // A comparison keeps the vector element's value even when the scalar is
+          // on the left.
+          if (IsComparisonOp(b.op)) v = s.values[i];
+          if (b.return_bool) {
+            v = keep ? 1 : 0;
+            keep = true;
+          }
+          if (!keep) continue;
+          out.present[i] = 1;
+          out.values[i] = v;
+          any = true;
+        }
+        if (!any) return absl::OkStatus();
+        out.id = drop_name ? ctx_->WithoutName(s.id) : s.id;
+        if (drop_name && !output_steps.Add(out.id, out.present)) {
+          return absl::InvalidArgumentError("vector cannot contain metrics with the same labelset");
+        }
+        return sink(out);
+      }));
+  if (!series_wise) return absl::InternalError("vector side is not series-wise");
+  return absl::OkStatus();
+}
+
 absl::StatusOr<StepValue> Evaluator::EvalBinary(const BinaryExpr& b) {
   ASSIGN_OR_RETURN(StepValue lhs, Eval(*b.lhs));
   ASSIGN_OR_RETURN(StepValue rhs, Eval(*b.rhs));

@@ -748,8 +748,13 @@ TEST_F(EngineTest, AggregationFallsBackToStepWiseBeyondItsAccumulatorLimit) {
   EngineOptions small;
   small.max_series_wise_cells = 30;  // 3 groups x 10 steps; the queries need 7 x 10
   Engine limited(small);
+  // The vector-scalar operations are series-wise under an aggregation and step-wise beyond the
+  // limit, so these also compare the two implementations of them.
   for (std::string q :
-       {"sum by (l) (rate(x_total[1m]))", "avg by (l) (x_total)", "count without (i) (x_total)"}) {
+       {"sum by (l) (rate(x_total[1m]))", "avg by (l) (x_total)", "count without (i) (x_total)",
+        "sum by (l) (rate(x_total[1m]) * 8)", "count by (l) (x_total > 10)",
+        "sum by (l) (2 - x_total)", "count by (l) (x_total >= bool 20)",
+        "max by (l) (30 < x_total)", "min by (l) ((x_total / 2) % 3)"}) {
     auto want = engine_.RangeQuery(storage_, q, 60'000, 600'000, 60'000);
     auto got = limited.RangeQuery(storage_, q, 60'000, 600'000, 60'000);
     ASSERT_TRUE(want.ok()) << want.status();
@@ -764,6 +769,15 @@ TEST_F(EngineTest, AggregationFallsBackToStepWiseBeyondItsAccumulatorLimit) {
     }
     EXPECT_EQ(got->stats.total_samples, want->stats.total_samples) << q;
   }
+  // Two series that become one when the operation drops their names: the same error both ways.
+  Load(storage_, L({{"__name__", "y_total"}, {"l", "0"}, {"i", "0"}}), 0, 1, 40, 15'000);
+  const std::string q = "sum by (l) ({__name__=~\"x_total|y_total\"} * 2)";
+  auto want = engine_.RangeQuery(storage_, q, 60'000, 600'000, 60'000);
+  auto got = limited.RangeQuery(storage_, q, 60'000, 600'000, 60'000);
+  ASSERT_FALSE(want.ok());
+  ASSERT_FALSE(got.ok());
+  EXPECT_THAT(want.status().message(), HasSubstr("same labelset"));
+  EXPECT_EQ(got.status(), want.status());
 }
 
 }  // namespace

@@ -280,19 +280,45 @@ absl::StatusOr<SeriesCursor> Evaluator::Select(const VectorSelector& vs, int64_t
   return SeriesCursor(ctx_, std::move(querier), std::move(set), mint, maxt, drop_stale);
 }
 
+bool IsSeriesWise(const Expr& expr) {
+  const Expr& e = UnwrapParens(expr);
+  switch (e.kind()) {
+    case ExprKind::kVectorSelector:
+      return true;
+    case ExprKind::kCall: {
+      const Call& c = As<Call>(e);
+      return c.func->name != "absent_over_time" &&
+             std::find(c.func->arg_types.begin(), c.func->arg_types.end(), ValueType::kMatrix) !=
+                 c.func->arg_types.end();
+    }
+    case ExprKind::kBinary: {
+      // A vector-scalar operation (not a set operation) whose vector side is series-wise.
+      const BinaryExpr& b = As<BinaryExpr>(e);
+      if (IsSetOp(b.op)) return false;
+      const ValueType l = b.lhs->Type(), r = b.rhs->Type();
+      if (l == ValueType::kScalar && r == ValueType::kVector) return IsSeriesWise(*b.rhs);
+      if (l == ValueType::kVector && r == ValueType::kScalar) return IsSeriesWise(*b.lhs);
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
 absl::StatusOr<bool> Evaluator::EvalSeriesWise(const Expr& expr, SeriesSink sink) {
   const Expr& e = UnwrapParens(expr);
-  if (e.kind() == ExprKind::kVectorSelector) {
-    RETURN_IF_ERROR(SelectSeriesWise(As<VectorSelector>(e), /*keep_sample_time=*/false, sink));
-    return true;
+  if (!IsSeriesWise(e)) return false;
+  switch (e.kind()) {
+    case ExprKind::kVectorSelector:
+      RETURN_IF_ERROR(SelectSeriesWise(As<VectorSelector>(e), /*keep_sample_time=*/false, sink));
+      return true;
+    case ExprKind::kBinary:
+      RETURN_IF_ERROR(BinarySeriesWise(As<BinaryExpr>(e), sink));
+      return true;
+    default:
+      RETURN_IF_ERROR(RangeFunctionSeriesWise(As<Call>(e), sink));
+      return true;
   }
-  if (e.kind() != ExprKind::kCall) return false;
-  const Call& c = As<Call>(e);
-  const bool range_fn = std::find(c.func->arg_types.begin(), c.func->arg_types.end(),
-                                  ValueType::kMatrix) != c.func->arg_types.end();
-  if (!range_fn || c.func->name == "absent_over_time") return false;
-  RETURN_IF_ERROR(RangeFunctionSeriesWise(c, sink));
-  return true;
 }
 
 absl::StatusOr<StepValue> Evaluator::CollectSeriesWise(const Expr& e) {

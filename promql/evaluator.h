@@ -205,6 +205,35 @@ class WindowSlider {
   size_t hi_ = 0;
 };
 
+// The steps at which each output series has a value, to catch two input series that become the
+// same output series (their names dropped) with values at the same step: Prometheus's
+// "same labelset" error. One bit per step per output series.
+// For the series-wise producers that rename series.
+class OutputSteps {
+ public:
+  explicit OutputSteps(size_t num_steps) : words_((num_steps + 63) / 64) {}
+
+  // Records that `id` has values at the steps in `present`; false when an earlier series
+  // of the same id had a value at one of them.
+  bool Add(SeriesId id, const std::vector<uint8_t>& present) {
+    auto [it, added] = offset_.try_emplace(id, bits_.size());
+    if (added) bits_.resize(bits_.size() + words_, 0);
+    uint64_t* bits = bits_.data() + it->second;
+    for (size_t i = 0; i < present.size(); ++i) {
+      if (!present[i]) continue;
+      const uint64_t bit = uint64_t{1} << (i % 64);
+      if (bits[i / 64] & bit) return false;
+      bits[i / 64] |= bit;
+    }
+    return true;
+  }
+
+ private:
+  size_t words_;
+  absl::flat_hash_map<SeriesId, size_t> offset_;
+  std::vector<uint64_t> bits_;
+};
+
 class Evaluator {
  public:
   Evaluator(QueryContext* ctx, int64_t start, int64_t end, int64_t interval);
@@ -242,6 +271,8 @@ class Evaluator {
 
   // binary_ops.cc
   absl::StatusOr<StepValue> EvalBinary(const BinaryExpr& b);
+  // A vector-scalar operation whose vector side is series-wise (IsSeriesWise(b)), series-wise.
+  absl::Status BinarySeriesWise(const BinaryExpr& b, SeriesSink sink);
   // aggregations.cc
   absl::StatusOr<StepValue> EvalAggregate(const AggregateExpr& a);
   // Aggregates a series-wise argument as it comes (sum, avg, count, ...: the operators without
@@ -263,6 +294,10 @@ class Evaluator {
   int64_t interval_;
   size_t num_steps_;
 };
+
+// Whether Evaluator::EvalSeriesWise evaluates `e` series-wise: a selector, a range function but
+// absent_over_time, or a vector-scalar operation (not a set operation) of such.
+bool IsSeriesWise(const Expr& e);
 
 // Helpers shared by the evaluator's files.
 model::Labels DropMetricName(const model::Labels& l);

@@ -7,7 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "absl/container/flat_hash_map.h"
 #include "promql/evaluator.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
@@ -251,34 +250,6 @@ absl::StatusOr<StepValue> Evaluator::EvalRangeFunction(const Call& c) {
 }
 
 namespace {
-
-// The steps at which each output series has a value, to catch two input series that become the
-// same output series (their names dropped) with values at the same step: Prometheus's
-// "same labelset" error. One bit per step per output series.
-class OutputSteps {
- public:
-  explicit OutputSteps(size_t num_steps) : words_((num_steps + 63) / 64) {}
-
-  // Records that `id` has values at the steps in `present`; false when an earlier series
-  // of the same id had a value at one of them.
-  bool Add(SeriesId id, const std::vector<uint8_t>& present) {
-    auto [it, added] = offset_.try_emplace(id, bits_.size());
-    if (added) bits_.resize(bits_.size() + words_, 0);
-    uint64_t* bits = bits_.data() + it->second;
-    for (size_t i = 0; i < present.size(); ++i) {
-      if (!present[i]) continue;
-      const uint64_t bit = uint64_t{1} << (i % 64);
-      if (bits[i / 64] & bit) return false;
-      bits[i / 64] |= bit;
-    }
-    return true;
-  }
-
- private:
-  size_t words_;
-  absl::flat_hash_map<SeriesId, size_t> offset_;
-  std::vector<uint64_t> bits_;
-};
 
 // min_over_time / max_over_time over a sliding window: a queue of the candidate points, in
 // time order with values strictly improving towards the front. NaNs are never candidates; a
