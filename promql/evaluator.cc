@@ -321,32 +321,37 @@ absl::StatusOr<bool> Evaluator::EvalSeriesWise(const Expr& expr, SeriesSink sink
   }
 }
 
-absl::StatusOr<StepValue> Evaluator::CollectSeriesWise(const Expr& e) {
+namespace {
+
+// Empty step-wise vectors and a sink that appends each series' values to them.
+StepValue VectorSteps(size_t num_steps) {
   StepValue out;
   out.type = ValueType::kVector;
-  out.vectors.resize(num_steps_);
-  ASSIGN_OR_RETURN(bool series_wise, EvalSeriesWise(e, [&](const SeriesSteps& s) {
-                     for (size_t i = 0; i < num_steps_; ++i) {
-                       if (s.present[i]) out.vectors[i].push_back(Sample{s.id, s.values[i]});
-                     }
-                     return absl::OkStatus();
-                   }));
+  out.vectors.resize(num_steps);
+  return out;
+}
+auto AppendTo(StepValue* out) {
+  return [out](const SeriesSteps& s) {
+    for (size_t i = 0; i < s.present.size(); ++i) {
+      if (s.present[i]) out->vectors[i].push_back(Sample{s.id, s.values[i]});
+    }
+    return absl::OkStatus();
+  };
+}
+
+}  // namespace
+
+absl::StatusOr<StepValue> Evaluator::CollectSeriesWise(const Expr& e) {
+  StepValue out = VectorSteps(num_steps_);
+  ASSIGN_OR_RETURN(bool series_wise, EvalSeriesWise(e, AppendTo(&out)));
   if (!series_wise) return absl::InternalError("expression is not evaluated series-wise");
   return out;
 }
 
 absl::StatusOr<StepValue> Evaluator::EvalVectorSelector(const VectorSelector& vs,
                                                         bool keep_sample_time) {
-  if (!keep_sample_time) return CollectSeriesWise(vs);
-  StepValue out;
-  out.type = ValueType::kVector;
-  out.vectors.resize(num_steps_);
-  RETURN_IF_ERROR(SelectSeriesWise(vs, true, [&](const SeriesSteps& s) {
-    for (size_t i = 0; i < num_steps_; ++i) {
-      if (s.present[i]) out.vectors[i].push_back(Sample{s.id, s.values[i]});
-    }
-    return absl::OkStatus();
-  }));
+  StepValue out = VectorSteps(num_steps_);
+  RETURN_IF_ERROR(SelectSeriesWise(vs, keep_sample_time, AppendTo(&out)));
   return out;
 }
 
