@@ -257,15 +257,18 @@ class GroupIndex {
 absl::StatusOr<bool> Evaluator::AggregateSeriesWise(const AggregateExpr& a,
                                                     const std::vector<std::string>& grouping,
                                                     StepValue* out) {
+  if (!IsSeriesWise(*a.expr)) return false;
   GroupIndex index(ctx_, a, grouping);
   // Past max_series_wise_cells accumulators, give up and let the step-wise path evaluate the
-  // argument again, as if nothing was read.
+  // argument again, as if nothing was read: the sample counts are rolled back. What is not:
+  // peak_samples (it only ever overstates), the series interned so far (harmless) and
+  // annotations (sets, which the second pass fills the same way).
   const int64_t samples_before = ctx_->samples;
   const int64_t total_before = ctx_->total_samples;
   bool too_many_cells = false;
   std::vector<std::vector<Acc>> cells;                     // per group, per step
   std::vector<std::vector<uint32_t>> touched(num_steps_);  // per step: groups in order of start
-  absl::StatusOr<bool> series_wise = EvalSeriesWise(*a.expr, [&](const SeriesSteps& s) {
+  const absl::Status status = EvalSeriesWise(*a.expr, [&](const SeriesSteps& s) {
     RETURN_IF_ERROR(CheckInterrupt());
     const uint32_t g = index.Of(s.id);
     if (g >= cells.size()) {
@@ -294,8 +297,7 @@ absl::StatusOr<bool> Evaluator::AggregateSeriesWise(const AggregateExpr& a,
     ctx_->total_samples = total_before;
     return false;
   }
-  RETURN_IF_ERROR(series_wise.status());
-  if (!*series_wise) return false;
+  RETURN_IF_ERROR(status);
   out->type = ValueType::kVector;
   out->vectors.resize(num_steps_);
   for (size_t i = 0; i < num_steps_; ++i) {
@@ -331,22 +333,19 @@ absl::StatusOr<StepValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
   GroupIndex index(ctx_, a, grouping);
   std::vector<Group> groups;
   std::vector<uint32_t> group_step;  // 1 + the step a group was last started in
-  PerSeries<SeriesId> grouped;       // count_values: the group's labels before the value label
   std::vector<uint32_t> touched;     // groups started at this step, in order of first appearance
   for (size_t i = 0; i < num_steps_; ++i) {
     RETURN_IF_ERROR(CheckInterrupt());
     const Samples& vec = in.vectors[i];
     if (by_value) {
       std::vector<std::pair<SeriesId, double>> counts;
-      absl::flat_hash_map<SeriesId, size_t> index;
+      absl::flat_hash_map<SeriesId, size_t> position;  // in counts, by output series
       for (const Sample& s : vec) {
-        const SeriesId base = grouped.Get(s.id, [&](SeriesId in_id) {
-          return ctx_->series.Intern(GroupLabels(ctx_->labels(in_id), a, grouping));
-        });
-        model::LabelsBuilder b(ctx_->labels(base));
+        // The value label makes the output series, so count_values builds labels per sample.
+        model::LabelsBuilder b(ctx_->labels(index.labels(index.Of(s.id))));
         b.Set(param.str, FormatFloatShortest(s.v));
         const SeriesId id = ctx_->series.Intern(b.Build());
-        auto [it, inserted] = index.emplace(id, counts.size());
+        auto [it, inserted] = position.emplace(id, counts.size());
         if (inserted) {
           counts.emplace_back(id, 1);
         } else {

@@ -107,8 +107,8 @@ class Matcher {
 
   uint32_t Key(SeriesId id) {
     return keys_.Get(id, [&](SeriesId in) {
-      const model::Labels l = MatchLabels(ctx_->labels(in), m_.on, names_);
-      auto [it, added] = key_index_.try_emplace(std::string(l.bytes()), num_keys_);
+      const SeriesId match = ctx_->series.Intern(MatchLabels(ctx_->labels(in), m_.on, names_));
+      auto [it, added] = key_index_.try_emplace(match, num_keys_);
       if (added) {
         ++num_keys_;
         right_stamp_.push_back(0);
@@ -142,7 +142,7 @@ class Matcher {
   bool return_bool_;
   std::vector<std::string> names_;
   PerSeries<uint32_t> keys_;
-  absl::flat_hash_map<std::string, uint32_t> key_index_;
+  absl::flat_hash_map<SeriesId, uint32_t> key_index_;  // by the interned match labels
   uint32_t num_keys_ = 0;
   std::vector<uint32_t> right_stamp_;  // the step that last put a right sample at the key
   std::vector<uint32_t> right_pos_;    // that sample's index
@@ -235,37 +235,34 @@ absl::Status Evaluator::BinarySeriesWise(const BinaryExpr& b, SeriesSink sink) {
   SeriesSteps out;
   out.values.resize(num_steps_);
   out.present.resize(num_steps_);
-  ASSIGN_OR_RETURN(
-      bool series_wise, EvalSeriesWise(scalar_left ? *b.rhs : *b.lhs, [&](const SeriesSteps& s) {
-        bool any = false;
-        for (size_t i = 0; i < num_steps_; ++i) {
-          out.present[i] = 0;
-          if (!s.present[i]) continue;
-          double l = s.values[i];
-          double r = scalar.scalars[i];
-          if (scalar_left) std::swap(l, r);
-          auto [v, keep] = ElemBinop(b.op, l, r);
-          // A comparison keeps the vector element's value even when the scalar is
-          // on the left.
-          if (IsComparisonOp(b.op)) v = s.values[i];
-          if (b.return_bool) {
-            v = keep ? 1 : 0;
-            keep = true;
-          }
-          if (!keep) continue;
-          out.present[i] = 1;
-          out.values[i] = v;
-          any = true;
-        }
-        if (!any) return absl::OkStatus();
-        out.id = drop_name ? ctx_->WithoutName(s.id) : s.id;
-        if (drop_name && !output_steps.Add(out.id, out.present)) {
-          return absl::InvalidArgumentError("vector cannot contain metrics with the same labelset");
-        }
-        return sink(out);
-      }));
-  if (!series_wise) return absl::InternalError("vector side is not series-wise");
-  return absl::OkStatus();
+  return EvalSeriesWise(scalar_left ? *b.rhs : *b.lhs, [&](const SeriesSteps& s) {
+    bool any = false;
+    for (size_t i = 0; i < num_steps_; ++i) {
+      out.present[i] = 0;
+      if (!s.present[i]) continue;
+      double l = s.values[i];
+      double r = scalar.scalars[i];
+      if (scalar_left) std::swap(l, r);
+      auto [v, keep] = ElemBinop(b.op, l, r);
+      // A comparison keeps the vector element's value even when the scalar is
+      // on the left.
+      if (IsComparisonOp(b.op)) v = s.values[i];
+      if (b.return_bool) {
+        v = keep ? 1 : 0;
+        keep = true;
+      }
+      if (!keep) continue;
+      out.present[i] = 1;
+      out.values[i] = v;
+      any = true;
+    }
+    if (!any) return absl::OkStatus();
+    out.id = drop_name ? ctx_->WithoutName(s.id) : s.id;
+    if (drop_name && !output_steps.Add(out.id, out.present)) {
+      return absl::InvalidArgumentError("vector cannot contain metrics with the same labelset");
+    }
+    return sink(out);
+  });
 }
 
 absl::StatusOr<StepValue> Evaluator::EvalBinary(const BinaryExpr& b) {

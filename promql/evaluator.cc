@@ -305,19 +305,17 @@ bool IsSeriesWise(const Expr& expr) {
   }
 }
 
-absl::StatusOr<bool> Evaluator::EvalSeriesWise(const Expr& expr, SeriesSink sink) {
+absl::Status Evaluator::EvalSeriesWise(const Expr& expr, SeriesSink sink) {
   const Expr& e = UnwrapParens(expr);
-  if (!IsSeriesWise(e)) return false;
   switch (e.kind()) {
     case ExprKind::kVectorSelector:
-      RETURN_IF_ERROR(SelectSeriesWise(As<VectorSelector>(e), /*keep_sample_time=*/false, sink));
-      return true;
+      return SelectSeriesWise(As<VectorSelector>(e), /*keep_sample_time=*/false, sink);
     case ExprKind::kBinary:
-      RETURN_IF_ERROR(BinarySeriesWise(As<BinaryExpr>(e), sink));
-      return true;
+      return BinarySeriesWise(As<BinaryExpr>(e), sink);
+    case ExprKind::kCall:
+      return RangeFunctionSeriesWise(As<Call>(e), sink);
     default:
-      RETURN_IF_ERROR(RangeFunctionSeriesWise(As<Call>(e), sink));
-      return true;
+      return absl::InternalError("expression is not evaluated series-wise");
   }
 }
 
@@ -343,8 +341,7 @@ auto AppendTo(StepValue* out) {
 
 absl::StatusOr<StepValue> Evaluator::CollectSeriesWise(const Expr& e) {
   StepValue out = VectorSteps(num_steps_);
-  ASSIGN_OR_RETURN(bool series_wise, EvalSeriesWise(e, AppendTo(&out)));
-  if (!series_wise) return absl::InternalError("expression is not evaluated series-wise");
+  RETURN_IF_ERROR(EvalSeriesWise(e, AppendTo(&out)));
   return out;
 }
 

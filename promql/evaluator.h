@@ -11,7 +11,8 @@
 // makes is interned in the query's SeriesTable, a step's samples name their series by id, and
 // what an operator derives from a series' labels (its group, its matching key, its labels without
 // the metric name) is worked out on the first step that needs it and looked up by id after that
-// (PerSeries). No step loop decodes, builds or compares labels.
+// (PerSeries). No step loop decodes, builds or compares labels, except count_values, whose
+// output series depend on the sample values.
 //
 // Not thread-safe: one Evaluator (and its children) per query.
 
@@ -42,7 +43,8 @@ namespace sextant::promql::internal {
 // Identifies a label set within one query: equal ids are equal labels and the reverse.
 using SeriesId = uint32_t;
 
-// Every label set of one query, each stored once.
+// Every label set of one query, each stored once. References from labels() stay valid for the
+// table's life (Intern never moves stored labels).
 class SeriesTable {
  public:
   // The id of `labels`, adding them when new.
@@ -62,7 +64,8 @@ class SeriesTable {
 template <typename T>
 class PerSeries {
  public:
-  // The value for `id`: `compute(id)` the first time, the stored value after that.
+  // The value for `id`: `compute(id)` the first time, the stored value after that. The
+  // reference is valid until the next Get (which may grow the storage).
   template <typename F>
   const T& Get(SeriesId id, F&& compute) {
     if (id >= known_.size()) {
@@ -254,10 +257,9 @@ class Evaluator {
   // step-wise value lists them. An aggregation consumes them as they come, so a query like
   // sum(rate(x[5m])) never holds the per-step vectors of its argument.
   //
-  // Evaluates `e` series-wise into `sink` and returns true when `e` is computed series-wise;
-  // returns false, calling nothing, otherwise.
-  absl::StatusOr<bool> EvalSeriesWise(const Expr& e, SeriesSink sink);
-  // A step-wise value from a series-wise evaluation.
+  // Evaluates `e` series-wise into `sink`. Precondition: IsSeriesWise(e).
+  absl::Status EvalSeriesWise(const Expr& e, SeriesSink sink);
+  // A step-wise value from a series-wise evaluation. Precondition: IsSeriesWise(e).
   absl::StatusOr<StepValue> CollectSeriesWise(const Expr& e);
 
   absl::StatusOr<StepValue> EvalVectorSelector(const VectorSelector& vs, bool keep_sample_time);
@@ -271,12 +273,14 @@ class Evaluator {
 
   // binary_ops.cc
   absl::StatusOr<StepValue> EvalBinary(const BinaryExpr& b);
-  // A vector-scalar operation whose vector side is series-wise (IsSeriesWise(b)), series-wise.
+  // A vector-scalar operation whose vector side is series-wise, series-wise. Precondition:
+  // IsSeriesWise(b).
   absl::Status BinarySeriesWise(const BinaryExpr& b, SeriesSink sink);
   // aggregations.cc
   absl::StatusOr<StepValue> EvalAggregate(const AggregateExpr& a);
   // Aggregates a series-wise argument as it comes (sum, avg, count, ...: the operators without
-  // a parameter); false when the argument is not series-wise.
+  // a parameter); false when the argument is not series-wise or needs more accumulators than
+  // max_series_wise_cells.
   absl::StatusOr<bool> AggregateSeriesWise(const AggregateExpr& a,
                                            const std::vector<std::string>& grouping,
                                            StepValue* out);
