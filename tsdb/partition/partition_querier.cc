@@ -86,15 +86,16 @@ class PartitionSeries final : public Series {
   absl::Status AppendSamples(int64_t mint, int64_t maxt,
                              std::vector<model::Sample>* out) const override {
     const size_t start = out->size();
+    absl::StatusOr<std::string_view> value = samples_->Find(id_);
+    if (!value.ok()) return InPartition(value.status(), meta_);
+    if (absl::Status s = AppendDecodedSamples(*value, out); !s.ok()) return InPartition(s, meta_);
     if (meta_.has_tombstones) {
       PartitionReader reader(snap_->db(), snap_->snapshot(), meta_);
-      if (absl::Status s = reader.AppendSamples(id_, out); !s.ok()) return InPartition(s, meta_);
-    } else {
-      absl::StatusOr<std::string_view> value = samples_->Find(id_);
-      if (!value.ok()) return InPartition(value.status(), meta_);
-      if (absl::Status s = AppendDecodedSamples(*value, out); !s.ok()) {
-        return InPartition(s, meta_);
-      }
+      absl::StatusOr<Intervals> deleted = reader.Tombstones(id_);
+      if (!deleted.ok()) return InPartition(deleted.status(), meta_);
+      out->erase(std::remove_if(out->begin() + static_cast<std::ptrdiff_t>(start), out->end(),
+                                [&](const model::Sample& s) { return deleted->Contains(s.t); }),
+                 out->end());
     }
     // Keep [max(mint, mint_), min(maxt, maxt_)] of what was appended.
     const int64_t lo = std::max(mint, mint_);

@@ -105,22 +105,6 @@ absl::Status PartitionReader::Samples(uint32_t id, std::vector<model::Sample>* o
   return absl::OkStatus();
 }
 
-absl::Status PartitionReader::AppendSamples(uint32_t id, std::vector<model::Sample>* out) const {
-  if (meta_.has_tombstones) {
-    std::vector<model::Sample> samples;
-    RETURN_IF_ERROR(Samples(id, &samples));
-    out->insert(out->end(), samples.begin(), samples.end());
-    return absl::OkStatus();
-  }
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot_;
-  rocksdb::PinnableSlice value;
-  RETURN_IF_ERROR(FromRocks(db_->Get(ro, db_->DefaultColumnFamily(),
-                                     SeriesKey(meta_.start, meta_.end, kSamplesTag, id), &value),
-                            "partition " + meta_.Name()));
-  return AppendDecodedSamples(View(value), out);
-}
-
 absl::StatusOr<std::vector<std::string>> PartitionReader::LabelNames() const {
   std::string prefix = PostingsPrefix(meta_.start, meta_.end);
   rocksdb::ReadOptions ro;

@@ -41,8 +41,6 @@ class PartitionReader final : public index::PostingsReader {
   absl::StatusOr<Intervals> Tombstones(uint32_t id) const;
   // The series' samples with tombstoned ones removed.
   absl::Status Samples(uint32_t id, std::vector<model::Sample>* out) const;
-  // The same, appended to *out (read without copying the stored value; a query's fast path).
-  absl::Status AppendSamples(uint32_t id, std::vector<model::Sample>* out) const;
 
   // Sorted label names / values of one name, over all series of the partition.
   absl::StatusOr<std::vector<std::string>> LabelNames() const;

@@ -59,6 +59,17 @@ rocksdb::Options StoreOptions(const PartitionStoreOptions& options) {
   return opts;
 }
 
+// How a store with damaged table files is opened: without RocksDB's consistency checks, and
+// without automatic compactions (which would read a damaged file and fail over and over), so
+// level-0 files must not stall writes either.
+rocksdb::Options LenientOptions(rocksdb::Options opts) {
+  opts.paranoid_checks = false;
+  opts.disable_auto_compactions = true;
+  opts.level0_slowdown_writes_trigger = 1 << 20;
+  opts.level0_stop_writes_trigger = 1 << 20;
+  return opts;
+}
+
 // The catalog's column family: its own table files, so that no file holds both catalog entries
 // and partition data (docs/format/partitions.md, "Damage").
 constexpr char kCatalogFamily[] = "catalog";
@@ -138,13 +149,9 @@ absl::StatusOr<std::unique_ptr<PartitionStore>> PartitionStore::Open(
     // A table file the MANIFEST names is missing or damaged. Open without RocksDB's consistency
     // checks, and without automatic compactions, which would read the damaged file and fail over
     // and over; the damaged partitions are found below and kept out of queries.
-    rocksdb::Options lenient_opts = opts;
-    lenient_opts.paranoid_checks = false;
-    lenient_opts.disable_auto_compactions = true;
-    lenient_opts.level0_slowdown_writes_trigger = 1 << 20;
-    lenient_opts.level0_stop_writes_trigger = 1 << 20;
     std::unique_ptr<rocksdb::DB> retry;
-    if (OpenRocks(lenient_opts, dir, options.read_only, &retry, &catalog, &owns_catalog).ok()) {
+    if (OpenRocks(LenientOptions(opts), dir, options.read_only, &retry, &catalog, &owns_catalog)
+            .ok()) {
       db = std::move(retry);
       lenient = true;
     }
@@ -443,14 +450,12 @@ absl::StatusOr<RepairReport> PartitionStore::Repair(const std::string& dir) {
   rocksdb::Options opts = StoreOptions({});
   {
     // What is damaged, seen as the server sees it.
-    rocksdb::Options lenient = opts;
-    lenient.paranoid_checks = false;
-    lenient.disable_auto_compactions = true;
     std::unique_ptr<rocksdb::DB> db;
     rocksdb::ColumnFamilyHandle* catalog = nullptr;
     bool owns_catalog = false;
-    RETURN_IF_ERROR(
-        FromRocks(OpenRocks(lenient, dir, /*read_only=*/false, &db, &catalog, &owns_catalog), dir));
+    RETURN_IF_ERROR(FromRocks(
+        OpenRocks(LenientOptions(opts), dir, /*read_only=*/false, &db, &catalog, &owns_catalog),
+        dir));
     ASSIGN_OR_RETURN(report.files, FindDamagedFiles(db.get(), dir));
     db->DestroyColumnFamilyHandle(catalog).PermitUncheckedError();
     RETURN_IF_ERROR(FromRocks(db->Close(), dir));

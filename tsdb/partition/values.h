@@ -34,7 +34,8 @@ absl::Status DecodeSeriesHeader(std::string_view in, SeriesHeader* out);
 // D value: the timestamp column then the value column (tsdb/partition/columns.h).
 std::string EncodeSamples(std::span<const model::Sample> samples);
 absl::Status DecodeSamples(std::string_view in, std::vector<model::Sample>* out);
-// The same, appended to *out (which keeps what it held before on error too).
+// The same, appended to *out (which keeps what it held before on error too). Decodes through
+// per-thread scratch columns: not re-entrant on one thread (nothing it calls decodes again).
 absl::Status AppendDecodedSamples(std::string_view in, std::vector<model::Sample>* out);
 
 // X value: sorted series ids, delta-encoded.
