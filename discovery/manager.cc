@@ -20,8 +20,7 @@ DiscoveryManager::DiscoveryManager(const config::ServiceDiscovery& sd, Discovery
     providers_.push_back(std::make_unique<HttpProvider>(sd.http_sd_configs[i], i));
   }
   for (size_t i = 0; i < sd.dns_sd_configs.size(); ++i) {
-    providers_.push_back(std::make_unique<DnsProvider>(
-        sd.dns_sd_configs[i], i, DnsProviderOptions{.server = options_.dns_server}));
+    providers_.push_back(std::make_unique<DnsProvider>(sd.dns_sd_configs[i], i));
   }
   for (const auto& p : providers_) {
     p->SetWakeup([this] {

@@ -45,8 +45,6 @@ struct DiscoveryOptions {
   // How often the watcher thread refreshes dynamic providers (file_sd: checks modification
   // times; a full re-read still happens only every refresh_interval).
   absl::Duration check_period = absl::Seconds(5);
-  // For tests: dns_sd_configs ask only this DNS server ("ip:port"), not /etc/resolv.conf's.
-  std::string dns_server;
 };
 
 class DiscoveryManager {

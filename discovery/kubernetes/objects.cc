@@ -1,7 +1,6 @@
 #include "discovery/kubernetes/objects.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,12 +39,6 @@ const json& Array(const json& j, std::initializer_list<std::string_view> path) {
   static const json kEmpty = json::array();
   const json* v = Find(j, path);
   return v != nullptr && v->is_array() ? *v : kEmpty;
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 // Go's net.JoinHostPort: IPv6 addresses in brackets.
@@ -94,7 +87,7 @@ void AddPodLabels(model::LabelsBuilder& labels, const json& pod) {
   std::string ready = "unknown";
   for (const json& c : Array(pod, {"status", "conditions"})) {
     if (Str(c, {"type"}) == "Ready") {
-      ready = Lower(Str(c, {"status"}));
+      ready = util::AsciiLower(Str(c, {"status"}));
       break;
     }
   }
@@ -125,6 +118,17 @@ std::optional<int64_t> IntAt(const json& j, std::string_view key) {
   return v->get<int64_t>();
 }
 
+// The pod_container_* labels of container `c`'s port `cport` (numbered `number`).
+void SetContainerLabels(model::LabelsBuilder& t, const json& c, const json& cport, int64_t number,
+                        std::string_view protocol, bool init) {
+  t.Set(Meta("pod_container_name"), Str(c, {"name"}));
+  t.Set(Meta("pod_container_image"), Str(c, {"image"}));
+  t.Set(Meta("pod_container_port_name"), Str(cport, {"name"}));
+  t.Set(Meta("pod_container_port_number"), std::to_string(number));
+  t.Set(Meta("pod_container_port_protocol"), protocol);
+  t.Set(Meta("pod_container_init"), init ? "true" : "false");
+}
+
 // The pod_container_* labels of the first container port numbered `number` (init containers
 // last). `protocol`, when set, replaces the container port's protocol (the endpoints role
 // reports the endpoint port's).
@@ -134,17 +138,19 @@ void SetContainerPortLabels(model::LabelsBuilder& t, const json& pod, int64_t nu
     for (const json& c : Array(pod, {"spec", init ? "initContainers" : "containers"})) {
       for (const json& cport : Array(c, {"ports"})) {
         if (IntAt(cport, "containerPort") != number) continue;
-        t.Set(Meta("pod_container_name"), Str(c, {"name"}));
-        t.Set(Meta("pod_container_image"), Str(c, {"image"}));
-        t.Set(Meta("pod_container_port_name"), Str(cport, {"name"}));
-        t.Set(Meta("pod_container_port_number"), std::to_string(number));
-        t.Set(Meta("pod_container_port_protocol"),
-              protocol != nullptr ? *protocol : Str(cport, {"protocol"}));
-        t.Set(Meta("pod_container_init"), init ? "true" : "false");
+        SetContainerLabels(t, c, cport, number,
+                           protocol != nullptr ? *protocol : Str(cport, {"protocol"}), init);
         return;
       }
     }
   }
+}
+
+// `role`_address_target_kind/_name of an endpoint's targetRef.
+void SetTargetRefLabels(model::LabelsBuilder& t, const json* ref, std::string_view role) {
+  if (ref == nullptr || !ref->is_object()) return;
+  t.Set(Meta(util::StrCat(role, "_address_target_kind")), Str(*ref, {"kind"}));
+  t.Set(Meta(util::StrCat(role, "_address_target_name")), Str(*ref, {"name"}));
 }
 
 // The entry of `pod` in `seen`, added when new (in order of first appearance).
@@ -167,12 +173,7 @@ void AppendUncoveredPorts(const std::vector<SeenPod>& seen, TargetGroup* g) {
           if (std::find(s.ports.begin(), s.ports.end(), number) != s.ports.end()) continue;
           model::LabelsBuilder t;
           t.Set("__address__", JoinHostPort(ip, std::to_string(number)));
-          t.Set(Meta("pod_container_name"), Str(c, {"name"}));
-          t.Set(Meta("pod_container_image"), Str(c, {"image"}));
-          t.Set(Meta("pod_container_port_name"), Str(cport, {"name"}));
-          t.Set(Meta("pod_container_port_number"), std::to_string(number));
-          t.Set(Meta("pod_container_port_protocol"), Str(cport, {"protocol"}));
-          t.Set(Meta("pod_container_init"), init ? "true" : "false");
+          SetContainerLabels(t, c, cport, number, Str(cport, {"protocol"}), init);
           AddPodLabels(t, *s.pod);
           g->targets.push_back(t.Build());
         }
@@ -210,8 +211,9 @@ std::optional<TargetGroup> NodeGroup(const json& node) {
   model::LabelsBuilder labels;
   labels.Set(Meta("node_provider_id"), Str(node, {"spec", "providerID"}));
   for (const json& c : Array(node, {"status", "conditions"})) {
-    labels.Set(Meta(util::StrCat("node_condition_", SanitizeLabelName(Lower(Str(c, {"type"}))))),
-               Lower(Str(c, {"status"})));
+    labels.Set(Meta(util::StrCat("node_condition_",
+                                 SanitizeLabelName(util::AsciiLower(Str(c, {"type"}))))),
+               util::AsciiLower(Str(c, {"status"})));
   }
   AddObjectMeta(labels, node, "node");
   g.labels = labels.Build();
@@ -402,10 +404,7 @@ TargetGroup EndpointsGroup(const json& endpoints, const ObjectLookup& lookup) {
     t.Set(Meta("endpoint_port_protocol"), protocol);
     t.Set(Meta("endpoint_ready"), ready);
     const json* ref = Find(addr, {"targetRef"});
-    if (ref != nullptr && ref->is_object()) {
-      t.Set(Meta("endpoint_address_target_kind"), Str(*ref, {"kind"}));
-      t.Set(Meta("endpoint_address_target_name"), Str(*ref, {"name"}));
-    }
+    SetTargetRefLabels(t, ref, "endpoint");
     t.Set(Meta("endpoint_node_name"), Str(addr, {"nodeName"}));
     t.Set(Meta("endpoint_hostname"), Str(addr, {"hostname"}));
     if (const json* pod = PodOf(ref, lookup)) {
@@ -477,10 +476,7 @@ TargetGroup EndpointSliceGroup(const json& slice, const ObjectLookup& lookup) {
                    Find(ep, {"conditions", "terminating"}));
         t.Set(Meta("endpointslice_endpoint_hostname"), Str(ep, {"hostname"}));
         const json* ref = Find(ep, {"targetRef"});
-        if (ref != nullptr && ref->is_object()) {
-          t.Set(Meta("endpointslice_address_target_kind"), Str(*ref, {"kind"}));
-          t.Set(Meta("endpointslice_address_target_name"), Str(*ref, {"name"}));
-        }
+        SetTargetRefLabels(t, ref, "endpointslice");
         t.Set(Meta("endpointslice_endpoint_node_name"), Str(ep, {"nodeName"}));
         t.Set(Meta("endpointslice_endpoint_zone"), Str(ep, {"zone"}));
         if (const json* topology = Find(ep, {"deprecatedTopology"});

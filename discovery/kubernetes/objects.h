@@ -25,6 +25,10 @@
 //          secondary address family have no targets. Source "endpointslice/<namespace>/<name>".
 //
 // Label values that are empty are left out, as Prometheus's label builder drops them.
+// Missing or mistyped fields read as empty (so their labels are left out), never as errors.
+// Thread-safety: the functions are pure; an ObjectLookup's callbacks are called on the calling
+// thread, possibly several times per call, and the objects they return need to live only until
+// the call returns (the groups copy what they need).
 
 #include <functional>
 #include <optional>
