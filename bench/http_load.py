@@ -41,6 +41,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare_queries import free_port, wait_ready  # noqa: E402
+from compare_scrape_cpu import cpu_seconds  # noqa: E402
 
 # The recording: counters a_<N>_total with N = 1, 10, 100 series (label l) and classic histograms
 # h_<N>_bucket (5 buckets per series), a sample every 10s for 3 hours. Small on purpose: this
@@ -262,12 +263,6 @@ async def slow(port):
         w.close()
     return {"idle_open": len(idle), "median": statistics.median(times) if times else float("nan"),
             "failed": failed}
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def missed_scrapes(base, window):
