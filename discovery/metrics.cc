@@ -1,8 +1,5 @@
 #include "discovery/metrics.h"
 
-#include <mutex>
-#include <set>
-
 namespace sextant::discovery {
 
 SdMetrics& GlobalSdMetrics() {
@@ -11,13 +8,7 @@ SdMetrics& GlobalSdMetrics() {
 }
 
 void RegisterSdMetrics(util::Registry* registry) {
-  // Both the scrape manager and the notifier may register into the one registry of a server.
-  static std::mutex mu;
-  static std::set<const util::Registry*>* const registered = new std::set<const util::Registry*>;
-  {
-    std::lock_guard<std::mutex> l(mu);
-    if (!registered->insert(registry).second) return;
-  }
+  if (registry->Has("prometheus_sd_http_failures_total")) return;  // registered already
   SdMetrics& m = GlobalSdMetrics();
   registry->NewCounterFunc("prometheus_sd_http_failures_total",
                            "Number of HTTP service discovery refresh failures.",

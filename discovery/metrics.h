@@ -24,7 +24,8 @@ struct SdMetrics {
 // The process's counters.
 SdMetrics& GlobalSdMetrics();
 
-// Adds the counters to `registry`; a second call with the same registry does nothing.
+// Adds the counters to `registry`; a second call with the same registry does nothing. Not for
+// concurrent calls on one registry.
 void RegisterSdMetrics(util::Registry* registry);
 
 }  // namespace sextant::discovery

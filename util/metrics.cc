@@ -268,6 +268,11 @@ void Registry::NewCounterFunc(std::string name, std::string help, std::function<
            [fn = std::move(fn)](const std::string& n, MetricWriter& w) { w.Sample(n, fn()); });
 }
 
+bool Registry::Has(std::string_view name) const {
+  MutexLock lock(&mu_);
+  return entries_.find(std::string(name)) != entries_.end();
+}
+
 std::string Registry::WriteText() const {
   std::string out;
   MetricWriter writer(&out);

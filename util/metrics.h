@@ -159,6 +159,8 @@ class Registry {
 
   // The whole registry in the text exposition format 0.0.4, families sorted by name.
   std::string WriteText() const;
+  // Whether a family is registered under `name`.
+  bool Has(std::string_view name) const;
 
  private:
   using Collect = std::function<void(const std::string& name, MetricWriter&)>;

@@ -25,6 +25,14 @@ TEST(Registry, WritesCountersAndGaugesSortedByName) {
             "b_gauge 2.5\n");
 }
 
+TEST(Registry, HasTheFamiliesRegistered) {
+  Registry r;
+  EXPECT_FALSE(r.Has("up_total"));
+  r.NewCounterFunc("up_total", "help", [] { return 1.0; });
+  EXPECT_TRUE(r.Has("up_total"));
+  EXPECT_FALSE(r.Has("up"));
+}
+
 TEST(Registry, LabelledFamilyEscapesValues) {
   Registry r;
   auto* family = r.NewCounterFamily("http_requests_total", "Requests.", {"code", "handler"});
