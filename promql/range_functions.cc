@@ -20,7 +20,8 @@ struct RangeArgs {
   int64_t step_ts = 0;  // the evaluation time itself (predict_linear's intercept time)
   int64_t range_ms = 0;
   double param = 0;  // quantile_over_time's q, predict_linear's duration
-  // rate and increase: the value before each counter reset in the window, in order.
+  // rate and increase: the value before each counter reset in the window, in order. Required:
+  // their window function finds resets only here (RangeFunctionSeriesWise lists them).
   std::span<const double> resets;
 };
 
@@ -155,21 +156,6 @@ RangeFn LookupRangeFn(std::string_view name) {
          auto [slope, intercept] = LinearRegression(s, a.step_ts);
          return slope * a.param + intercept;
        }},
-      {"changes",
-       [](auto s, const auto&) -> std::optional<double> {
-         double n = 0;
-         for (size_t i = 1; i < s.size(); ++i) {
-           const double p = s[i - 1].v, c = s[i].v;
-           if (c != p && !(std::isnan(c) && std::isnan(p))) n++;
-         }
-         return n;
-       }},
-      {"resets",
-       [](auto s, const auto&) -> std::optional<double> {
-         double n = 0;
-         for (size_t i = 1; i < s.size(); ++i) n += s[i].v < s[i - 1].v ? 1 : 0;
-         return n;
-       }},
       {"avg_over_time", AvgOverTime},
       {"sum_over_time",
        [](auto s, const auto&) -> std::optional<double> {
@@ -179,22 +165,6 @@ RangeFn LookupRangeFn(std::string_view name) {
        }},
       {"count_over_time",
        [](auto s, const auto&) -> std::optional<double> { return static_cast<double>(s.size()); }},
-      {"min_over_time",
-       [](auto s, const auto&) -> std::optional<double> {
-         double m = s[0].v;
-         for (const FPoint& p : s) {
-           if (p.v < m || std::isnan(m)) m = p.v;
-         }
-         return m;
-       }},
-      {"max_over_time",
-       [](auto s, const auto&) -> std::optional<double> {
-         double m = s[0].v;
-         for (const FPoint& p : s) {
-           if (p.v > m || std::isnan(m)) m = p.v;
-         }
-         return m;
-       }},
       {"last_over_time", [](auto s, const auto&) -> std::optional<double> { return s.back().v; }},
       {"present_over_time", [](auto, const auto&) -> std::optional<double> { return 1; }},
       {"quantile_over_time",
@@ -334,10 +304,6 @@ absl::Status Evaluator::RangeFunctionSeriesWise(const Call& c, SeriesSink sink) 
     ASSIGN_OR_RETURN(param, Eval(*c.args[range_arg == 1 ? 0 : 1]));
   }
   ASSIGN_OR_RETURN(RangeInput in, EvalRangeInput(*c.args[range_arg], name));
-  const RangeFn fn = LookupRangeFn(name);
-  if (fn == nullptr) {
-    return absl::UnimplementedError(util::StrCat("function \"", name, "\" is not supported"));
-  }
   const bool keep_name = name == "last_over_time";
   const bool counter_fn = name == "rate" || name == "increase";
   OutputSteps output_steps(num_steps_);
@@ -353,6 +319,11 @@ absl::Status Evaluator::RangeFunctionSeriesWise(const Call& c, SeriesSink sink) 
   if (name == "min_over_time" || name == "max_over_time") extreme.emplace(name == "max_over_time");
   std::optional<PrefixCounts> counts;
   if (name == "changes" || name == "resets") counts.emplace(name == "resets");
+  // Every other function computes each window from its points.
+  const RangeFn fn = extreme || counts ? nullptr : LookupRangeFn(name);
+  if (fn == nullptr && !extreme && !counts) {
+    return absl::UnimplementedError(util::StrCat("function \"", name, "\" is not supported"));
+  }
   while (true) {
     ASSIGN_OR_RETURN(const RangeSeries* next, in.series.Next());
     if (next == nullptr) break;
