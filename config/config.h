@@ -121,12 +121,42 @@ struct DnsSdConfig {
   absl::Duration refresh_interval = absl::Seconds(30);
 };
 
+// One kubernetes_sd_configs entry: targets from the Kubernetes API (discovery/kubernetes/).
+struct KubernetesSdConfig {
+  // node, pod, service, endpoints, endpointslice or ingress; validated.
+  std::string role;
+  // The API server's URL ("" unless given); with neither it nor kubeconfig_file, the in-cluster
+  // configuration (service account) is used.
+  std::string api_server;
+  std::string kubeconfig_file;  // resolved against the config file's directory
+  HttpClientConfig http;        // only with api_server, as Prometheus requires
+  struct Namespaces {
+    bool own_namespace = false;
+    std::vector<std::string> names;  // empty (and no own_namespace): every namespace
+  } namespaces;
+  // selectors: each for one role, at most one per role, allowed roles depend on `role` (pod:
+  // pod, node; endpoints: pod, service, endpoints; endpointslice: pod, service, endpointslice;
+  // others: their own). The strings are Kubernetes label and field selectors, validated, and
+  // sent to the API server as written.
+  struct Selector {
+    std::string role;
+    std::string label;
+    std::string field;
+  };
+  std::vector<Selector> selectors;
+  struct AttachMetadata {
+    bool node = false;       // pod, endpoints, endpointslice: the node's labels on targets
+    bool namespace_ = false;  // every role but node: the namespace's labels ("namespace")
+  } attach_metadata;
+};
+
 // Targets come from these kinds of service discovery; others are rejected as not supported yet.
 struct ServiceDiscovery {
   std::vector<TargetGroup> static_configs;
   std::vector<FileSdConfig> file_sd_configs;
   std::vector<HttpSdConfig> http_sd_configs;
   std::vector<DnsSdConfig> dns_sd_configs;
+  std::vector<KubernetesSdConfig> kubernetes_sd_configs;
 };
 
 // Limits a scrape must respect; 0 means no limit. Set globally and per job.

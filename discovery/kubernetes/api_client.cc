@@ -1,0 +1,1 @@
+#include "discovery/kubernetes/api_client.h"

@@ -1,0 +1,1 @@
+#include "discovery/kubernetes/kubernetes_provider.h"
