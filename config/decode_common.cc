@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
+#include "config/go_url.h"
+#include "config/kubernetes_selectors.h"
 #include "model/label_names.h"
 #include "model/regex.h"
 #include "util/go_format.h"
@@ -16,15 +19,15 @@ using util::StrCat;
 
 // Service-discovery kinds Prometheus has and Sextant does not support yet.
 constexpr std::string_view kUnsupportedSd[] = {
-    "azure_sd_configs",     "consul_sd_configs",      "digitalocean_sd_configs",
-    "docker_sd_configs",    "dockerswarm_sd_configs", "ec2_sd_configs",
-    "eureka_sd_configs",    "gce_sd_configs",         "hetzner_sd_configs",
-    "ionos_sd_configs",     "kubernetes_sd_configs",  "kuma_sd_configs",
-    "lightsail_sd_configs", "linode_sd_configs",      "marathon_sd_configs",
-    "nerve_sd_configs",     "nomad_sd_configs",       "openstack_sd_configs",
-    "ovhcloud_sd_configs",  "puppetdb_sd_configs",    "scaleway_sd_configs",
-    "serverset_sd_configs", "stackit_sd_configs",     "triton_sd_configs",
-    "uyuni_sd_configs",     "vultr_sd_configs"};
+    "azure_sd_configs",    "consul_sd_configs",      "digitalocean_sd_configs",
+    "docker_sd_configs",   "dockerswarm_sd_configs", "ec2_sd_configs",
+    "eureka_sd_configs",   "gce_sd_configs",         "hetzner_sd_configs",
+    "ionos_sd_configs",    "kuma_sd_configs",        "lightsail_sd_configs",
+    "linode_sd_configs",   "marathon_sd_configs",    "nerve_sd_configs",
+    "nomad_sd_configs",    "openstack_sd_configs",   "ovhcloud_sd_configs",
+    "puppetdb_sd_configs", "scaleway_sd_configs",    "serverset_sd_configs",
+    "stackit_sd_configs",  "triton_sd_configs",      "uyuni_sd_configs",
+    "vultr_sd_configs"};
 
 void DecodeTls(MapDecoder& d, TlsConfig* tls) {
   d.String("ca", &tls->ca);
@@ -167,56 +170,16 @@ bool IsValidFileSdPath(std::string_view path) {
   return RE2::FullMatch(model::ToRe2(path), kPath);
 }
 
-// The checks Go's url.Parse and Prometheus's http SD config make on `url`, with their messages;
-// "" when the URL is acceptable.
+// The checks Prometheus's http SD config makes on `url` (Go's url.Parse first), with their
+// messages; "" when the URL is acceptable.
 std::string CheckHttpSdUrl(const std::string& url) {
   if (url.empty()) return "URL is missing";
-  const std::string parse_error = StrCat("parse ", QuoteGo(url), ": ");
-  for (const char c : url) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return StrCat(parse_error, "net/url: invalid control character in URL");
-    }
+  auto parsed = ParseGoUrl(url);
+  if (!parsed.ok()) return std::string(util::FromAbsl(parsed.status().message()));
+  if (parsed->scheme != "http" && parsed->scheme != "https") {
+    return "URL scheme must be 'http' or 'https'";
   }
-  // A scheme is a letter followed by letters, digits, '+', '-' or '.', then ':'.
-  std::string scheme;
-  size_t rest = 0;
-  for (size_t i = 0; i < url.size(); ++i) {
-    const char c = url[i];
-    if (std::isalpha(static_cast<unsigned char>(c))) continue;
-    if (c == ':') {
-      if (i == 0) return StrCat(parse_error, "missing protocol scheme");
-      scheme = util::AsciiLower(std::string_view(url).substr(0, i));
-      rest = i + 1;
-      break;
-    }
-    if (i > 0 &&
-        (std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.')) {
-      continue;
-    }
-    break;  // no scheme: the whole URL is a path
-  }
-  std::string host;
-  if (!scheme.empty() && url.compare(rest, 2, "//") == 0) {
-    std::string_view authority = std::string_view(url).substr(rest + 2);
-    authority = authority.substr(0, authority.find_first_of("/?#"));
-    if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
-      authority.remove_prefix(at + 1);
-    }
-    // A port is what follows the last ':' outside an IPv6 literal's brackets: digits only.
-    const size_t bracket = authority.rfind(']');
-    const size_t colon = authority.rfind(':');
-    if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
-      const std::string_view port = authority.substr(colon + 1);
-      for (const char c : port) {
-        if (!std::isdigit(static_cast<unsigned char>(c))) {
-          return StrCat(parse_error, "invalid port ", QuoteGo(StrCat(":", port)), " after host");
-        }
-      }
-    }
-    host = std::string(authority);
-  }
-  if (scheme != "http" && scheme != "https") return "URL scheme must be 'http' or 'https'";
-  if (host.empty()) return "host is missing in URL";
+  if (parsed->host.empty()) return "host is missing in URL";
   return "";
 }
 
@@ -251,6 +214,133 @@ void DecodeDnsSd(MapDecoder& n, DnsSdConfig* out) {
     return;
   }
   n.Error("type", StrCat("invalid DNS-SD records type ", out->type));
+}
+
+constexpr std::string_view kKubernetesRoles[] = {"pod",           "service", "endpoints",
+                                                 "endpointslice", "node",    "ingress"};
+
+// Kubernetes's Role.UnmarshalYAML: "" when `role` is known (or empty: checked later).
+std::string CheckKubernetesRole(const std::string& role) {
+  if (role.empty()) return "";
+  for (std::string_view known : kKubernetesRoles) {
+    if (role == known) return "";
+  }
+  return StrCat("unknown Kubernetes SD role ", QuoteGo(role));
+}
+
+// The selector roles a discovery role accepts, in Prometheus's order.
+std::vector<std::string_view> AllowedSelectorRoles(std::string_view role) {
+  if (role == "pod") return {"pod", "node"};
+  if (role == "endpointslice") return {"pod", "service", "endpointslice"};
+  if (role == "endpoints") return {"pod", "service", "endpoints"};
+  return {role};  // service, node, ingress: their own
+}
+
+// Differs from Prometheus's DefaultHTTPClientConfig (which reflect.DeepEqual compares against).
+bool IsCustomHttpClient(const HttpClientConfig& http) {
+  const TlsConfig& t = http.tls_config;
+  const bool custom_tls = !t.ca.empty() || !t.ca_file.empty() || !t.cert.empty() ||
+                          !t.cert_file.empty() || !t.key.empty() || !t.key_file.empty() ||
+                          !t.server_name.empty() || t.insecure_skip_verify ||
+                          !t.min_version.empty() || !t.max_version.empty();
+  return http.basic_auth || http.authorization || custom_tls || !http.proxy_url.empty() ||
+         !http.no_proxy.empty() || http.proxy_from_environment || !http.follow_redirects ||
+         !http.enable_http2;
+}
+
+// The checks of Prometheus's kubernetes SDConfig.UnmarshalYAML after decoding, in its order, up
+// to the selectors; "" when they pass. `api_server_set`: the key was given (even as "").
+std::string CheckKubernetesSdSources(const KubernetesSdConfig& k, bool api_server_set) {
+  const bool custom_http = IsCustomHttpClient(k.http);
+  const bool kubeconfig = !k.kubeconfig_file.empty();
+  if (api_server_set && kubeconfig) {
+    return "cannot use 'kubeconfig_file' and 'api_server' simultaneously";
+  }
+  if (kubeconfig && custom_http) {
+    return "cannot use a custom HTTP client configuration together with 'kubeconfig_file'";
+  }
+  if (!api_server_set && custom_http) {
+    return "to use custom HTTP client configuration please provide the 'api_server' URL "
+           "explicitly";
+  }
+  if (api_server_set && k.namespaces.own_namespace) {
+    return "cannot use 'api_server' and 'namespaces.own_namespace' simultaneously";
+  }
+  if (kubeconfig && k.namespaces.own_namespace) {
+    return "cannot use 'kubeconfig_file' and 'namespaces.own_namespace' simultaneously";
+  }
+  return "";
+}
+
+// The rest of SDConfig.UnmarshalYAML: the selectors; "" when they pass.
+std::string CheckKubernetesSelectors(const KubernetesSdConfig& k) {
+  std::set<std::string, std::less<>> seen;
+  const std::vector<std::string_view> allowed = AllowedSelectorRoles(k.role);
+  for (const KubernetesSdConfig::Selector& s : k.selectors) {
+    if (!seen.insert(s.role).second) return StrCat("duplicated selector role: ", s.role);
+    if (std::find(allowed.begin(), allowed.end(), s.role) == allowed.end()) {
+      return StrCat(k.role, " role supports only ", util::StrJoin(allowed, ", "), " selectors");
+    }
+    if (absl::Status st = ValidateFieldSelector(s.field); !st.ok()) {
+      return std::string(util::FromAbsl(st.message()));
+    }
+    if (absl::Status st = ValidateLabelSelector(s.label); !st.ok()) {
+      return std::string(util::FromAbsl(st.message()));
+    }
+  }
+  return "";
+}
+
+void DecodeKubernetesSd(MapDecoder& k, KubernetesSdConfig* out) {
+  k.String("role", &out->role);
+  if (std::string err = CheckKubernetesRole(out->role); k.ok() && !err.empty()) {
+    return k.Error("role", err);
+  }
+  k.String("api_server", &out->api_server);
+  // config.URL: set by any non-null value, "" included; Go's url.Parse must accept it.
+  const bool api_server_set = k.HasValue("api_server");
+  if (k.ok() && !out->api_server.empty()) {
+    if (auto url = ParseGoUrl(out->api_server); !url.ok()) {
+      return k.Error("api_server", util::FromAbsl(url.status().message()));
+    }
+  }
+  k.String("kubeconfig_file", &out->kubeconfig_file);
+  k.Object("namespaces", [&](MapDecoder& n) {
+    n.Bool("own_namespace", &out->namespaces.own_namespace);
+    n.StringList("names", &out->namespaces.names);
+  });
+  k.ObjectList("selectors", [&](MapDecoder& s, size_t) {
+    KubernetesSdConfig::Selector selector;
+    s.String("role", &selector.role);
+    s.String("label", &selector.label);
+    s.String("field", &selector.field);
+    if (std::string err = CheckKubernetesRole(selector.role); s.ok() && !err.empty()) {
+      return s.Error("role", err);
+    }
+    out->selectors.push_back(std::move(selector));
+  });
+  k.Object("attach_metadata", [&](MapDecoder& a) {
+    a.Bool("node", &out->attach_metadata.node);
+    a.Bool("namespace", &out->attach_metadata.namespace_);
+    // Prometheus 3.x's pod metadata (owner workloads); false is the default and harmless.
+    for (std::string_view key : {"deployment", "job", "cronjob"}) {
+      bool attach = false;
+      a.Bool(key, &attach);
+      if (attach) a.NotSupported(key, "Sextant attaches node and namespace metadata only");
+    }
+  });
+  if (!k.ok()) return;
+  if (out->role.empty()) {
+    return k.Error("",
+                   "role missing (one of: pod, service, endpoints, endpointslice, node, "
+                   "ingress)");
+  }
+  DecodeHttpClient(k, &out->http);
+  if (!k.ok()) return;
+  if (std::string err = CheckKubernetesSdSources(*out, api_server_set); !err.empty()) {
+    return k.Error("", err);
+  }
+  if (std::string err = CheckKubernetesSelectors(*out); !err.empty()) k.Error("selectors", err);
 }
 
 }  // namespace
@@ -370,10 +460,14 @@ void DecodeServiceDiscovery(MapDecoder& d, ServiceDiscovery* out) {
     out->dns_sd_configs.emplace_back();
     DecodeDnsSd(n, &out->dns_sd_configs.back());
   });
+  d.ObjectList("kubernetes_sd_configs", [&](MapDecoder& k, size_t) {
+    out->kubernetes_sd_configs.emplace_back();
+    DecodeKubernetesSd(k, &out->kubernetes_sd_configs.back());
+  });
   for (std::string_view kind : kUnsupportedSd) {
     d.NotSupported(kind,
-                   "supported are static_configs, file_sd_configs, http_sd_configs and "
-                   "dns_sd_configs");
+                   "supported are static_configs, file_sd_configs, http_sd_configs, "
+                   "dns_sd_configs and kubernetes_sd_configs");
   }
 }
 

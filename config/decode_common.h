@@ -19,8 +19,9 @@ void DecodeHttpClient(MapDecoder& d, HttpClientConfig* out);
 void DecodeRelabelConfigs(MapDecoder& d, std::string_view key, std::string_view null_error,
                           std::vector<RelabelConfig>* out);
 
-// Reads static_configs and file_sd_configs, and rejects the other *_sd_configs kinds with a
-// "not supported yet" error.
+// Reads static_configs, file_sd_configs, http_sd_configs, dns_sd_configs and
+// kubernetes_sd_configs (validated as Prometheus does), and rejects the other *_sd_configs kinds
+// with a "not supported yet" error.
 void DecodeServiceDiscovery(MapDecoder& d, ServiceDiscovery* out);
 
 // Prometheus's check on static targets: no URLs ("http://host:80" is not a valid hostname).

@@ -380,6 +380,10 @@ void ResolvePaths(std::string_view dir, Config* c) {
       for (std::string& file : f.files) file = ResolvePath(dir, file);
     }
     for (HttpSdConfig& h : sd.http_sd_configs) internal::ResolveHttpClientPaths(dir, &h.http);
+    for (KubernetesSdConfig& k : sd.kubernetes_sd_configs) {
+      k.kubeconfig_file = ResolvePath(dir, k.kubeconfig_file);
+      internal::ResolveHttpClientPaths(dir, &k.http);
+    }
   };
   for (ScrapeConfig& s : c->scrape_configs) {
     resolve_sd(s.sd);

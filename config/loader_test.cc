@@ -265,12 +265,271 @@ scrape_configs:
 
 TEST(LoadConfig, UnsupportedServiceDiscoveryIsAClearError) {
   EXPECT_EQ(
-      LoadError("scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs: [{role: pod}]\n"),
-      "test.yml:3: scrape_configs[0].kubernetes_sd_configs: kubernetes_sd_configs is not "
-      "supported yet by Sextant; supported are static_configs, file_sd_configs, http_sd_configs "
-      "and dns_sd_configs");
+      LoadError("scrape_configs:\n  - job_name: c\n    consul_sd_configs: [{server: 'c:8500'}]\n"),
+      "test.yml:3: scrape_configs[0].consul_sd_configs: consul_sd_configs is not supported yet by "
+      "Sextant; supported are static_configs, file_sd_configs, http_sd_configs, dns_sd_configs "
+      "and kubernetes_sd_configs");
   EXPECT_THAT(LoadError("scrape_configs:\n  - job_name: k\n    oauth2: {client_id: x}\n"),
               HasSubstr("test.yml:3: scrape_configs[0].oauth2: oauth2 is not supported yet"));
+}
+
+TEST(LoadConfig, KubernetesSdConfigDecodesEveryField) {
+  auto c = LoadConfig(R"(
+scrape_configs:
+  - job_name: k
+    kubernetes_sd_configs:
+      - role: endpoints
+        api_server: https://k8s.example:6443
+        basic_auth: {username: u, password_file: secrets/pw}
+        tls_config: {ca_file: ca.pem, server_name: k8s}
+        proxy_url: http://proxy:3128
+        follow_redirects: false
+        enable_http2: false
+        namespaces: {names: [ml, default]}
+        selectors:
+          - {role: pod, label: 'app in (web, api),!canary', field: 'spec.nodeName=n1'}
+          - {role: service, label: tier=backend}
+          - {role: endpoints, field: 'metadata.name!=x'}
+        attach_metadata: {node: true, namespace: true, deployment: false}
+      - role: pod
+        kubeconfig_file: kube/config
+      - role: node
+        namespaces: {own_namespace: true}
+)",
+                      "prometheus.yml", "/etc/sextant");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const auto& ks = c->scrape_configs[0].sd.kubernetes_sd_configs;
+  ASSERT_EQ(ks.size(), 3u);
+  const KubernetesSdConfig& k = ks[0];
+  EXPECT_EQ(k.role, "endpoints");
+  EXPECT_EQ(k.api_server, "https://k8s.example:6443");
+  EXPECT_EQ(k.kubeconfig_file, "");
+  ASSERT_TRUE(k.http.basic_auth.has_value());
+  EXPECT_EQ(k.http.basic_auth->username, "u");
+  EXPECT_EQ(k.http.basic_auth->password_file, "/etc/sextant/secrets/pw");
+  EXPECT_EQ(k.http.tls_config.ca_file, "/etc/sextant/ca.pem");
+  EXPECT_EQ(k.http.tls_config.server_name, "k8s");
+  EXPECT_EQ(k.http.proxy_url, "http://proxy:3128");
+  EXPECT_FALSE(k.http.follow_redirects);
+  EXPECT_FALSE(k.http.enable_http2);
+  EXPECT_FALSE(k.namespaces.own_namespace);
+  EXPECT_THAT(k.namespaces.names, ::testing::ElementsAre("ml", "default"));
+  ASSERT_EQ(k.selectors.size(), 3u);
+  EXPECT_EQ(k.selectors[0].role, "pod");
+  EXPECT_EQ(k.selectors[0].label, "app in (web, api),!canary");
+  EXPECT_EQ(k.selectors[0].field, "spec.nodeName=n1");
+  EXPECT_EQ(k.selectors[1].role, "service");
+  EXPECT_EQ(k.selectors[1].label, "tier=backend");
+  EXPECT_EQ(k.selectors[1].field, "");
+  EXPECT_EQ(k.selectors[2].field, "metadata.name!=x");
+  EXPECT_TRUE(k.attach_metadata.node);
+  EXPECT_TRUE(k.attach_metadata.namespace_);
+  EXPECT_EQ(ks[1].kubeconfig_file, "/etc/sextant/kube/config");
+  EXPECT_EQ(ks[1].api_server, "");
+  EXPECT_TRUE(ks[1].http.follow_redirects);
+  EXPECT_FALSE(ks[1].http.authorization.has_value());
+  EXPECT_TRUE(ks[2].namespaces.own_namespace);
+  EXPECT_FALSE(ks[2].attach_metadata.node);
+}
+
+TEST(LoadConfig, KubernetesSdConfigInAlertmanagersResolvesPaths) {
+  auto c = LoadConfig(R"(
+alerting:
+  alertmanagers:
+    - kubernetes_sd_configs:
+        - role: pod
+          namespaces: {names: [monitoring]}
+        - role: endpoints
+          kubeconfig_file: kubeconfig.yml
+        - role: service
+          api_server: https://k8s:6443
+          authorization: {credentials_file: token}
+)",
+                      "prometheus.yml", "/etc/sextant");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const auto& ks = c->alerting.alertmanagers[0].sd.kubernetes_sd_configs;
+  ASSERT_EQ(ks.size(), 3u);
+  EXPECT_THAT(ks[0].namespaces.names, ::testing::ElementsAre("monitoring"));
+  EXPECT_EQ(ks[1].kubeconfig_file, "/etc/sextant/kubeconfig.yml");
+  ASSERT_TRUE(ks[2].http.authorization.has_value());
+  EXPECT_EQ(ks[2].http.authorization->credentials_file, "/etc/sextant/token");
+  EXPECT_EQ(LoadError("alerting:\n  alertmanagers:\n    - kubernetes_sd_configs: [{role: x}]\n"),
+            "test.yml:3: alerting.alertmanagers[0].kubernetes_sd_configs[0].role: unknown "
+            "Kubernetes SD role \"x\"");
+}
+
+// The seed stack's typical configuration: API servers through endpoints with an explicit
+// api_server and service-account credentials; nodes and annotated pods in-cluster.
+TEST(LoadConfig, KubernetesSdSeedStack) {
+  auto c = LoadTestdata("bad/kubernetes_sd_seed_stack.yml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(c->scrape_configs.size(), 3u);
+  const KubernetesSdConfig& api = c->scrape_configs[0].sd.kubernetes_sd_configs.at(0);
+  EXPECT_EQ(api.role, "endpoints");
+  EXPECT_EQ(api.api_server, "https://kubernetes.default.svc:443");
+  ASSERT_TRUE(api.http.authorization.has_value());
+  EXPECT_EQ(api.http.authorization->credentials_file,
+            "/var/run/secrets/kubernetes.io/serviceaccount/token");
+  EXPECT_EQ(api.http.tls_config.ca_file, "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt");
+  const RelabelConfig& keep = c->scrape_configs[0].relabel_configs.at(0);
+  EXPECT_EQ(keep.action, RelabelAction::kKeep);
+  EXPECT_TRUE(RE2::FullMatch("default;kubernetes;https", *keep.compiled));
+  const KubernetesSdConfig& node = c->scrape_configs[1].sd.kubernetes_sd_configs.at(0);
+  EXPECT_EQ(node.role, "node");
+  EXPECT_EQ(node.api_server, "");
+  EXPECT_FALSE(node.http.authorization.has_value());
+  const ScrapeConfig& pods = c->scrape_configs[2];
+  EXPECT_EQ(pods.sd.kubernetes_sd_configs.at(0).role, "pod");
+  EXPECT_EQ(pods.relabel_configs.size(), 7u);
+  EXPECT_EQ(pods.relabel_configs[3].replacement, "$1:$2");
+}
+
+// The checks of Prometheus's kubernetes SDConfig.UnmarshalYAML, one message each.
+std::string KubernetesSdError(std::string_view entry) {
+  return LoadError(
+      util::StrCat("scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs: [", entry, "]\n"));
+}
+constexpr char kAt[] = "test.yml:3: scrape_configs[0].kubernetes_sd_configs[0]";
+
+TEST(KubernetesSdConfig, UnknownRole) {
+  EXPECT_EQ(KubernetesSdError("{role: foo}"),
+            std::string(kAt) + ".role: unknown Kubernetes SD role \"foo\"");
+  EXPECT_EQ(KubernetesSdError("{role: pod, selectors: [{role: pods}]}"),
+            std::string(kAt) + ".selectors[0].role: unknown Kubernetes SD role \"pods\"");
+}
+
+TEST(KubernetesSdConfig, MissingRole) {
+  const std::string missing =
+      std::string(kAt) +
+      ": role missing (one of: pod, service, endpoints, endpointslice, node, "
+      "ingress)";
+  EXPECT_EQ(KubernetesSdError("{namespaces: {names: [a]}}"), missing);
+  // Before the HTTP client checks, as in Prometheus.
+  EXPECT_EQ(KubernetesSdError("{bearer_token: a, bearer_token_file: b}"), missing);
+}
+
+TEST(KubernetesSdConfig, HttpClientErrors) {
+  EXPECT_EQ(KubernetesSdError("{role: pod, api_server: 'https://k', bearer_token: a, "
+                              "bearer_token_file: b}"),
+            std::string(kAt) +
+                ": at most one of bearer_token & bearer_token_file must be "
+                "configured");
+  // Before the api_server / kubeconfig_file checks.
+  EXPECT_EQ(KubernetesSdError("{role: pod, kubeconfig_file: k, tls_config: {min_version: TLS9}}"),
+            std::string(kAt) + ".tls_config.min_version: unknown TLS version: TLS9");
+}
+
+TEST(KubernetesSdConfig, KubeconfigAndApiServer) {
+  EXPECT_EQ(KubernetesSdError("{role: pod, api_server: 'https://k', kubeconfig_file: kc}"),
+            std::string(kAt) + ": cannot use 'kubeconfig_file' and 'api_server' simultaneously");
+  // Any non-null api_server counts as set, even "" (Go's url.Parse accepts it).
+  EXPECT_EQ(KubernetesSdError("{role: pod, api_server: '', kubeconfig_file: kc}"),
+            std::string(kAt) + ": cannot use 'kubeconfig_file' and 'api_server' simultaneously");
+  EXPECT_EQ(KubernetesSdError("{role: pod, api_server: null, kubeconfig_file: kc}"),
+            "<loaded fine>");
+}
+
+TEST(KubernetesSdConfig, CustomHttpClientWithKubeconfig) {
+  const std::string err = std::string(kAt) +
+                          ": cannot use a custom HTTP client configuration together with "
+                          "'kubeconfig_file'";
+  EXPECT_EQ(KubernetesSdError("{role: pod, kubeconfig_file: kc, tls_config: {ca_file: ca}}"), err);
+  EXPECT_EQ(KubernetesSdError("{role: pod, kubeconfig_file: kc, follow_redirects: false}"), err);
+  EXPECT_EQ(KubernetesSdError("{role: pod, kubeconfig_file: kc, enable_http2: false}"), err);
+  EXPECT_EQ(KubernetesSdError("{role: pod, kubeconfig_file: kc, proxy_url: 'http://p'}"), err);
+  EXPECT_EQ(KubernetesSdError("{role: pod, kubeconfig_file: kc, basic_auth: {username: u}}"), err);
+  EXPECT_EQ(KubernetesSdError("{role: pod, kubeconfig_file: kc, follow_redirects: true, "
+                              "enable_http2: true, tls_config: {}}"),
+            "<loaded fine>");
+}
+
+TEST(KubernetesSdConfig, CustomHttpClientNeedsApiServer) {
+  const std::string err = std::string(kAt) +
+                          ": to use custom HTTP client configuration please provide the "
+                          "'api_server' URL explicitly";
+  EXPECT_EQ(KubernetesSdError("{role: pod, bearer_token_file: t}"), err);
+  EXPECT_EQ(KubernetesSdError("{role: pod, tls_config: {insecure_skip_verify: true}}"), err);
+}
+
+TEST(KubernetesSdConfig, ApiServerAndOwnNamespace) {
+  EXPECT_EQ(
+      KubernetesSdError("{role: pod, api_server: 'https://k', namespaces: {own_namespace: "
+                        "true}}"),
+      std::string(kAt) + ": cannot use 'api_server' and 'namespaces.own_namespace' simultaneously");
+}
+
+TEST(KubernetesSdConfig, KubeconfigAndOwnNamespace) {
+  EXPECT_EQ(KubernetesSdError("{role: pod, kubeconfig_file: kc, namespaces: {own_namespace: "
+                              "true}}"),
+            std::string(kAt) +
+                ": cannot use 'kubeconfig_file' and 'namespaces.own_namespace' simultaneously");
+}
+
+TEST(KubernetesSdConfig, DuplicatedSelectorRole) {
+  EXPECT_EQ(KubernetesSdError("{role: pod, selectors: [{role: pod}, {role: node}, {role: pod}]}"),
+            std::string(kAt) + ".selectors: duplicated selector role: pod");
+}
+
+TEST(KubernetesSdConfig, SelectorRoleNotAllowed) {
+  const std::map<std::string, std::string> cases = {
+      {"pod", "pod, node"},
+      {"service", "service"},
+      {"endpointslice", "pod, service, endpointslice"},
+      {"endpoints", "pod, service, endpoints"},
+      {"node", "node"},
+      {"ingress", "ingress"},
+  };
+  for (const auto& [role, allowed] : cases) {
+    SCOPED_TRACE(role);
+    EXPECT_EQ(
+        KubernetesSdError(util::StrCat("{role: ", role,
+                                       ", selectors: [{role: ingress}, "
+                                       "{role: service}, {role: pod}, {role: node}]}")),
+        util::StrCat(kAt, ".selectors: ", role, " role supports only ", allowed, " selectors"))
+        << "the first selector outside the list is the error";
+  }
+  // A selector without a role is outside every list.
+  EXPECT_EQ(KubernetesSdError("{role: node, selectors: [{label: a=b}]}"),
+            std::string(kAt) + ".selectors: node role supports only node selectors");
+}
+
+TEST(KubernetesSdConfig, InvalidFieldSelector) {
+  EXPECT_EQ(KubernetesSdError("{role: pod, selectors: [{role: pod, field: 'spec.nodeName'}]}"),
+            std::string(kAt) +
+                ".selectors: invalid selector: 'spec.nodeName'; can't understand 'spec.nodeName'");
+  // The field selector is checked before the label selector.
+  EXPECT_EQ(KubernetesSdError("{role: pod, selectors: [{role: pod, label: 'a b', field: 'x'}]}"),
+            std::string(kAt) + ".selectors: invalid selector: 'x'; can't understand 'x'");
+}
+
+TEST(KubernetesSdConfig, InvalidLabelSelector) {
+  EXPECT_EQ(KubernetesSdError("{role: pod, selectors: [{role: pod, label: 'app in web'}]}"),
+            std::string(kAt) +
+                ".selectors: unable to parse requirement: found 'web' expected: "
+                "'('");
+}
+
+TEST(KubernetesSdConfig, InvalidApiServerUrl) {
+  EXPECT_EQ(KubernetesSdError("{role: pod, api_server: 'http://k8s:port'}"),
+            std::string(kAt) +
+                ".api_server: parse \"http://k8s:port\": invalid port \":port\" after host");
+}
+
+TEST(KubernetesSdConfig, PodMetadataIsNotSupportedYet) {
+  EXPECT_EQ(KubernetesSdError("{role: pod, attach_metadata: {deployment: true}}"),
+            std::string(kAt) +
+                ".attach_metadata.deployment: deployment is not supported yet by "
+                "Sextant; Sextant attaches node and namespace metadata only");
+  EXPECT_EQ(KubernetesSdError("{role: pod, attach_metadata: {cronjob: yes}}"),
+            std::string(kAt) +
+                ".attach_metadata.cronjob: cronjob is not supported yet by "
+                "Sextant; Sextant attaches node and namespace metadata only");
+  EXPECT_EQ(KubernetesSdError("{role: pod, attach_metadata: {node: true, job: false}}"),
+            "<loaded fine>");
+  EXPECT_EQ(KubernetesSdError("{role: pod, attach_metadata: {nodes: true}}"),
+            std::string(kAt) +
+                ".attach_metadata: unknown field \"nodes\" (did you mean "
+                "\"node\"?)");
 }
 
 TEST(LoadConfig, HttpSdConfigsWithDefaultsAndClientSettings) {

@@ -1,6 +1,7 @@
 #include "config/marshal.h"
 
 #include "config/byte_size.h"
+#include "config/go_url.h"
 #include "model/duration.h"
 #include "yaml-cpp/yaml.h"
 
@@ -111,6 +112,47 @@ void Relabels(YAML::Emitter& out, const char* key, const std::vector<RelabelConf
   out << YAML::EndSeq;
 }
 
+// One kubernetes_sd_configs entry in the field order and omitempty rules of Prometheus's
+// kubernetes.SDConfig.
+void KubernetesSd(YAML::Emitter& out, const KubernetesSdConfig& k) {
+  out << YAML::BeginMap;
+  if (!k.api_server.empty()) {
+    out << YAML::Key << "api_server" << YAML::Value << internal::RedactGoUrl(k.api_server);
+  }
+  out << YAML::Key << "role" << YAML::Value << k.role;
+  out << YAML::Key << "kubeconfig_file" << YAML::Value << k.kubeconfig_file;
+  HttpClient(out, k.http);
+  if (k.namespaces.own_namespace || !k.namespaces.names.empty()) {
+    out << YAML::Key << "namespaces" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "own_namespace" << YAML::Value << k.namespaces.own_namespace;
+    out << YAML::Key << "names" << YAML::Value << YAML::Flow << k.namespaces.names;
+    out << YAML::EndMap;
+  }
+  if (!k.selectors.empty()) {
+    out << YAML::Key << "selectors" << YAML::Value << YAML::BeginSeq;
+    for (const KubernetesSdConfig::Selector& s : k.selectors) {
+      out << YAML::BeginMap;
+      OptString(out, "role", s.role);
+      OptString(out, "label", s.label);
+      OptString(out, "field", s.field);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  const KubernetesSdConfig::AttachMetadata& m = k.attach_metadata;
+  if (m.node || m.namespace_) {
+    out << YAML::Key << "attach_metadata" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "node" << YAML::Value << m.node;
+    out << YAML::Key << "namespace" << YAML::Value << m.namespace_;
+    // Prometheus's pod metadata switches, which Sextant only accepts as false.
+    for (const char* key : {"deployment", "job", "cronjob"}) {
+      out << YAML::Key << key << YAML::Value << false;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
 // Prometheus writes the service discovery sections in the order of their keys.
 void ServiceDiscoveryYaml(YAML::Emitter& out, const ServiceDiscovery& sd) {
   if (!sd.dns_sd_configs.empty()) {
@@ -142,6 +184,11 @@ void ServiceDiscoveryYaml(YAML::Emitter& out, const ServiceDiscovery& sd) {
       out << YAML::Key << "url" << YAML::Value << h.url;
       out << YAML::EndMap;
     }
+    out << YAML::EndSeq;
+  }
+  if (!sd.kubernetes_sd_configs.empty()) {
+    out << YAML::Key << "kubernetes_sd_configs" << YAML::Value << YAML::BeginSeq;
+    for (const KubernetesSdConfig& k : sd.kubernetes_sd_configs) KubernetesSd(out, k);
     out << YAML::EndSeq;
   }
   if (!sd.static_configs.empty()) {

@@ -76,5 +76,69 @@ scrape_configs:
   EXPECT_EQ(second->scrape_configs[0].sd.http_sd_configs[0].refresh_interval, absl::Seconds(15));
 }
 
+TEST(ConfigToYaml, KubernetesSdInPrometheusFieldOrder) {
+  auto first = LoadConfig(R"(
+scrape_configs:
+  - job_name: k
+    kubernetes_sd_configs:
+      - role: pod
+        api_server: https://admin:hunter2@k8s.example:6443
+        bearer_token: s3cret
+        namespaces: {names: [ml]}
+        selectors: [{role: pod, label: app=web, field: spec.nodeName=n1}, {role: node, label: x}]
+        attach_metadata: {node: true}
+      - role: node
+alerting:
+  alertmanagers:
+    - kubernetes_sd_configs: [{role: endpoints, namespaces: {own_namespace: true}}]
+)",
+                          "test");
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string yaml = ConfigToYaml(*first);
+  EXPECT_THAT(yaml, HasSubstr(R"(    kubernetes_sd_configs:
+      - api_server: https://admin:xxxxx@k8s.example:6443
+        role: pod
+        kubeconfig_file: ""
+        authorization:
+          type: Bearer
+          credentials: <secret>
+        tls_config:
+          insecure_skip_verify: false
+        follow_redirects: true
+        enable_http2: true
+        namespaces:
+          own_namespace: false
+          names: [ml]
+        selectors:
+          - role: pod
+            label: app=web
+            field: spec.nodeName=n1
+          - role: node
+            label: x
+        attach_metadata:
+          node: true
+          namespace: false
+          deployment: false
+          job: false
+          cronjob: false
+      - role: node
+        kubeconfig_file: ""
+        tls_config:
+          insecure_skip_verify: false
+        follow_redirects: true
+        enable_http2: true
+)")) << yaml;
+  EXPECT_THAT(yaml, HasSubstr(R"(namespaces:
+            own_namespace: true
+            names: []
+)")) << yaml;
+  EXPECT_THAT(yaml, Not(HasSubstr("hunter2")));
+  EXPECT_THAT(yaml, Not(HasSubstr("s3cret")));
+  auto second = LoadConfig(yaml, "rendered");
+  ASSERT_TRUE(second.ok()) << second.status() << "\n" << yaml;
+  EXPECT_EQ(ConfigToYaml(*second), yaml);
+  EXPECT_EQ(second->scrape_configs[0].sd.kubernetes_sd_configs[0].selectors[1].label, "x");
+}
+
 }  // namespace
 }  // namespace sextant::config

@@ -101,6 +101,11 @@ MapDecoder::MapDecoder(DecodeContext* ctx, const YAML::Node& node, std::string p
 
 bool MapDecoder::Has(std::string_view key) const { return entries_.find(key) != entries_.end(); }
 
+bool MapDecoder::HasValue(std::string_view key) const {
+  auto it = entries_.find(key);
+  return it != entries_.end() && !it->second.second.IsNull();
+}
+
 std::string MapDecoder::Path(std::string_view key) const {
   return path_.empty() ? std::string(key) : StrCat(path_, ".", key);
 }

@@ -51,6 +51,8 @@ class MapDecoder {
 
   bool ok() const { return ctx_->ok(); }
   bool Has(std::string_view key) const;
+  // Has(key) with a value that is not null (`key:` and `key: ~` are null).
+  bool HasValue(std::string_view key) const;
   // The child path, e.g. "scrape_configs[0].job_name".
   std::string Path(std::string_view key) const;
   const std::string& path() const { return path_; }
