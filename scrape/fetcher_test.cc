@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <thread>
 
 #include <httplib.h>
@@ -12,6 +13,7 @@
 #include "config/loader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "scrape/http_client.h"
 
 namespace sextant::scrape {
 namespace {
@@ -178,6 +180,101 @@ TEST(Fetcher, TlsServerName) {
   EXPECT_TRUE(f.status.ok()) << f.status;
   EXPECT_EQ(f.body, "c 3\n");
   std::filesystem::remove_all(dir);
+}
+
+// A forward HTTP proxy stand-in: answers every request itself and records its request line.
+class FakeProxy {
+ public:
+  FakeProxy() {
+    server_.new_task_queue = [] { return new httplib::ThreadPool(1); };
+    server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard<std::mutex> l(mu_);
+      target_ = req.target;
+      auto auth = req.headers.find("Proxy-Authorization");
+      proxy_auth_ = auth == req.headers.end() ? "<none>" : auth->second;
+      res.set_content("via proxy", "text/plain");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~FakeProxy() {
+    server_.stop();
+    thread_.join();
+  }
+
+  int port() const { return port_; }
+  std::string target() {
+    std::lock_guard<std::mutex> l(mu_);
+    return target_;
+  }
+  std::string proxy_auth() {
+    std::lock_guard<std::mutex> l(mu_);
+    return proxy_auth_;
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mu_;
+  std::string target_;
+  std::string proxy_auth_;
+};
+
+TEST(HttpClient, HttpProxyGetsAbsoluteFormRequests) {
+  FakeProxy proxy;
+  config::HttpClientConfig cfg;
+  cfg.proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port());
+  // The target does not resolve: only the proxy is ever connected to.
+  HttpClient client("http://target.invalid:9100", cfg);
+  ASSERT_TRUE(client.init_status().ok()) << client.init_status();
+  httplib::Headers headers;
+  ASSERT_TRUE(client.PrepareRequest(&headers).ok());
+  httplib::Result res = client.client().Get("/metrics?x=1", headers);
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->body, "via proxy");
+  EXPECT_EQ(proxy.target(), "http://target.invalid:9100/metrics?x=1");
+  EXPECT_EQ(proxy.proxy_auth(), "<none>");
+}
+
+TEST(HttpClient, ProxyUserinfoIsProxyBasicAuth) {
+  FakeProxy proxy;
+  config::HttpClientConfig cfg;
+  cfg.proxy_url = "http://us%40er:p%3Ass@127.0.0.1:" + std::to_string(proxy.port()) + "/";
+  HttpClient client("http://target.invalid", cfg);
+  ASSERT_TRUE(client.init_status().ok()) << client.init_status();
+  httplib::Result res = client.client().Get("/");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(proxy.target(), "http://target.invalid:80/");
+  EXPECT_EQ(proxy.proxy_auth(), "Basic dXNAZXI6cDpzcw==");  // us@er:p:ss
+}
+
+TEST(Fetcher, ThroughProxyUrl) {
+  FakeProxy proxy;
+  Fetcher fetcher("http://target.invalid:9100/metrics",
+                  Job("    proxy_url: http://127.0.0.1:" + std::to_string(proxy.port()) + "\n"));
+  FetchResult f = fetcher.Fetch(absl::Seconds(5));
+  ASSERT_TRUE(f.status.ok()) << f.status;
+  EXPECT_EQ(f.body, "via proxy");
+  EXPECT_EQ(proxy.target(), "http://target.invalid:9100/metrics");
+}
+
+TEST(HttpClient, ProxyUrlErrors) {
+  const auto status = [](std::string proxy_url) {
+    config::HttpClientConfig cfg;
+    cfg.proxy_url = std::move(proxy_url);
+    return HttpClient("http://target:80", cfg).init_status().code();
+  };
+  EXPECT_EQ(status("http://proxy"), absl::StatusCode::kOk);
+  EXPECT_EQ(status("http://[::1]:3128"), absl::StatusCode::kOk);
+  EXPECT_EQ(status("socks5://proxy:1080"), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(status("https://proxy:443"), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(status("proxy:3128"), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status("http://proxy:port"), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status("http://proxy:70000"), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status("http://:3128"), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status("http://[::1"), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

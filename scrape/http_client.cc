@@ -1,5 +1,6 @@
 #include "scrape/http_client.h"
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -46,6 +47,26 @@ std::string Resolve(const std::string& host, const std::string& port) {
   return ip;
 }
 
+// RFC 3986 percent-decoding of a URL's userinfo; malformed escapes stay as they are.
+std::string PercentDecode(std::string_view s) {
+  const auto hex = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view HttpStatusText(int code) {
@@ -64,6 +85,8 @@ std::string_view HttpStatusText(int code) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 410:
+      return "Gone";
     case 413:
       return "Request Entity Too Large";
     case 422:
@@ -123,6 +146,58 @@ HttpClient::HttpClient(std::string_view base_url, const config::HttpClientConfig
   client_->set_decompress(true);
   if (!ca_file.empty()) client_->set_ca_cert_path(ca_file.c_str());
   if (tls.insecure_skip_verify) client_->enable_server_certificate_verification(false);
+  if (!cfg.proxy_url.empty() && init_status_.ok()) init_status_ = SetProxy(cfg.proxy_url);
+}
+
+absl::Status HttpClient::SetProxy(std::string_view proxy_url) {
+  const auto invalid = [&](std::string_view why) {
+    return absl::InvalidArgumentError(util::StrCat("invalid proxy_url ", proxy_url, ": ", why));
+  };
+  const size_t scheme_end = proxy_url.find("://");
+  if (scheme_end == std::string_view::npos) return invalid("no scheme");
+  const std::string scheme = util::AsciiLower(proxy_url.substr(0, scheme_end));
+  if (scheme != "http") {
+    return absl::UnimplementedError(util::StrCat("proxy_url ", proxy_url, ": ", scheme,
+                                                 " proxies are not supported, only http"));
+  }
+  std::string_view authority = proxy_url.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  std::string_view userinfo;
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    userinfo = authority.substr(0, at);
+    authority.remove_prefix(at + 1);
+  }
+  std::string_view host = authority;
+  std::string_view port = "80";
+  if (authority.starts_with('[')) {
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) return invalid("unclosed [");
+    host = authority.substr(1, close - 1);
+    std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return invalid("bad port");
+      port = rest.substr(1);
+    }
+  } else if (const size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  int port_number = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), port_number);
+  if (ec != std::errc() || end != port.data() + port.size() || port_number <= 0 ||
+      port_number > 65535) {
+    return invalid("bad port");
+  }
+  if (host.empty()) return invalid("no host");
+  client_->set_proxy(std::string(host), port_number);
+  if (!userinfo.empty()) {
+    const size_t colon = userinfo.find(':');
+    const std::string user = PercentDecode(userinfo.substr(0, colon));
+    const std::string pass =
+        colon == std::string_view::npos ? "" : PercentDecode(userinfo.substr(colon + 1));
+    client_->set_proxy_basic_auth(user, pass);
+  }
+  return absl::OkStatus();
 }
 
 HttpClient::~HttpClient() {

@@ -11,9 +11,13 @@
 //   - basic_auth (`username`/`username_file`, `password`/`password_file`) and authorization
 //     (`type` and `credentials`/`credentials_file`): the `_file` forms are read, trimmed, at every
 //     request, so rotated secrets are picked up;
-//   - follow_redirects; responses are decompressed.
+//   - follow_redirects; responses are decompressed;
+//   - proxy_url: an HTTP proxy, http://[user:password@]host[:port] (port 80 by default; the
+//     user and password, percent-decoded, as Proxy-Authorization basic auth). http:// requests
+//     go to the proxy in absolute form, https:// ones through a CONNECT tunnel.
 //
-// Not supported here (yet): proxy_url, proxy_from_environment, no_proxy, HTTP/2, TLS versions.
+// Not supported here (yet): https:// and socks5:// proxies, proxy_from_environment, no_proxy,
+// HTTP/2, TLS versions.
 //
 // Thread-safety: not thread-safe; one request at a time per HttpClient.
 
@@ -42,8 +46,9 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // OK, or why the client cannot be used: InvalidArgument for an unusable URL, Internal when
-  // inline TLS material could not be written to a temporary file.
+  // OK, or why the client cannot be used: InvalidArgument for an unusable URL or proxy_url,
+  // Unimplemented for a proxy_url scheme other than http, Internal when inline TLS material
+  // could not be written to a temporary file.
   const absl::Status& init_status() const { return init_status_; }
 
   // Connection, read and write timeouts of the next requests.
@@ -58,6 +63,7 @@ class HttpClient {
 
  private:
   std::string WriteTemp(const std::string& content);
+  absl::Status SetProxy(std::string_view proxy_url);
 
   const config::HttpClientConfig cfg_;
   std::unique_ptr<httplib::Client> client_;

@@ -66,8 +66,17 @@ struct ResolveOptions {
 //     namespaces.own_namespace, the namespace file's content as own_namespace.
 // Errors (FailedPrecondition) as client-go words them, e.g. "unable to load in-cluster
 // configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined".
+// As Prometheus, kubeconfig_file is looked at first, then api_server (the config loader allows
+// only one of them).
 absl::StatusOr<Connection> ResolveConnection(const config::KubernetesSdConfig& cfg,
                                              const ResolveOptions& options);
+
+// The connection to the API server at `url` (http or https://[userinfo@]host[:port][/path]; the
+// userinfo, query and fragment are dropped) with `http`: base_url is scheme://host[:port] and
+// path_prefix the path without a trailing slash. Errors: FailedPrecondition for another scheme
+// or no host.
+absl::StatusOr<Connection> ConnectionForUrl(std::string_view url,
+                                            const config::HttpClientConfig& http);
 
 // The API path of a resource collection, optionally in one namespace ("" = all namespaces):
 // nodes and namespaces are cluster-wide (/api/v1/nodes); pods, services and endpoints are core
@@ -109,7 +118,11 @@ class ApiClient {
   ApiClient& operator=(const ApiClient&) = delete;
 
   // One page of a list: the whole response object ({"metadata": {"resourceVersion", "continue"},
-  // "items": [...]}). Times out after 60 s.
+  // "items": [...]}). Times out after 60 s (connecting: after 10 s).
+  //
+  // Requests are GETs of connection.path_prefix + `path` with the options as URL-encoded query
+  // parameters, `Accept: application/json`, `User-Agent: Sextant/<version>` and the connection's
+  // authentication (its *_file secrets read at every request).
   absl::StatusOr<nlohmann::json> List(std::string_view path, const ListOptions& options);
 
   // Streams a watch (GET with watch=1), calling `on_event` for each event as it arrives, in
@@ -121,6 +134,8 @@ class ApiClient {
                      const std::function<bool(const WatchEvent&)>& on_event);
 
   // Makes a List() or Watch() in progress return soon (Cancelled), and every later one at once.
+  // Waits for a connection attempt in progress (TCP connect and TLS handshake, at most 10 s) to
+  // end; the request then fails at once.
   void Interrupt();
 
  private:
