@@ -163,6 +163,9 @@ const std::vector<FlagDef>& FlagTable() {
                      "Send any outstanding Alertmanager notifications when shutting down. If "
                      "false, any outstanding Alertmanager notifications will be dropped when "
                      "shutting down."));
+    t.push_back(Duration("scrape.discovery-reload-interval",
+                         &Flags::scrape_discovery_reload_interval,
+                         "Interval used by scrape manager to throttle target groups updates."));
     t.push_back(Duration("query.lookback-delta", &Flags::query_lookback_delta,
                          "The maximum lookback duration for retrieving metrics during "
                          "expression evaluations and federation."));

@@ -36,6 +36,7 @@ struct Flags {
   absl::Duration rules_alert_resend_delay = absl::Minutes(1);
   int64_t alertmanager_notification_queue_capacity = 10000;
   bool alertmanager_drain_notification_queue_on_shutdown = true;
+  absl::Duration scrape_discovery_reload_interval = absl::Seconds(5);
   absl::Duration query_lookback_delta = absl::Minutes(5);
   absl::Duration query_timeout = absl::Minutes(2);
   int64_t query_max_concurrency = 20;

@@ -4,6 +4,7 @@
 #include "discovery/dns/dns_provider.h"
 #include "discovery/file/file_provider.h"
 #include "discovery/http/http_provider.h"
+#include "discovery/kubernetes/kubernetes_provider.h"
 #include "discovery/static/static_provider.h"
 
 namespace sextant::discovery {
@@ -21,6 +22,12 @@ DiscoveryManager::DiscoveryManager(const config::ServiceDiscovery& sd, Discovery
   }
   for (size_t i = 0; i < sd.dns_sd_configs.size(); ++i) {
     providers_.push_back(std::make_unique<DnsProvider>(sd.dns_sd_configs[i], i));
+  }
+  for (size_t i = 0; i < sd.kubernetes_sd_configs.size(); ++i) {
+    kubernetes::ProviderOptions k8s;
+    if (options_.kubernetes_options) options_.kubernetes_options(&k8s);
+    providers_.push_back(
+        std::make_unique<kubernetes::KubernetesProvider>(sd.kubernetes_sd_configs[i], i, k8s));
   }
   for (const auto& p : providers_) {
     p->SetWakeup([this] {
@@ -97,9 +104,16 @@ void DiscoveryManager::Watch() {
       stop_cv_.wait_for(l, absl::ToChronoNanoseconds(options_.check_period),
                         [this] { return stopping_ || wake_; });
       if (stopping_) return;
+      if (wake_) {
+        // News come at most once per update_interval; more news meanwhile wait with them.
+        const absl::Time next = last_update_ + options_.update_interval;
+        stop_cv_.wait_for(l, absl::ToChronoNanoseconds(next - absl::Now()),
+                          [this] { return stopping_; });
+        if (stopping_) return;
+      }
       wake_ = false;
     }
-    RefreshNow();
+    if (RefreshNow()) last_update_ = absl::Now();
   }
 }
 

@@ -3,9 +3,10 @@
 // DiscoveryManager: the service discovery of one config entry (a scrape job's, or an
 // `alerting.alertmanagers` entry's `config::ServiceDiscovery`), as one target set of Prometheus's
 // discovery.Manager. It runs a provider per mechanism (static/static_provider.h,
-// file/file_provider.h, http/http_provider.h, dns/dns_provider.h) and hands out their target
-// groups: static ones first, then each file_sd_configs, http_sd_configs and dns_sd_configs
-// entry's, in config order.
+// file/file_provider.h, http/http_provider.h, dns/dns_provider.h,
+// kubernetes/kubernetes_provider.h) and hands out their target groups: static ones first, then
+// each file_sd_configs, http_sd_configs, dns_sd_configs and kubernetes_sd_configs entry's, in
+// config order.
 //
 //   discovery::DiscoveryManager sd(cfg.sd);       // reads files once, synchronously
 //   Use(sd.Groups());                              // complete right away
@@ -17,8 +18,10 @@
 // watcher thread refreshes the dynamic providers every `check_period` (Prometheus's file SD
 // watches with inotify and falls back to polling; polling alone keeps this portable) and, when a
 // group changed, calls the callback with all groups. Static-only configs start no thread.
-// HTTP and DNS providers fetch on threads of their own (refresh_provider.h), so their groups are
-// empty at first; the watcher refreshes as soon as one of them has a result.
+// HTTP, DNS and Kubernetes providers fetch on threads of their own, so their groups are empty at
+// first; the watcher refreshes as soon as one of them has news, but calls the callback at most
+// once per `update_interval` (Prometheus's --scrape.discovery-reload-interval and its discovery
+// manager's 5 s throttle), so a churning cluster costs one target sync per interval.
 //
 // Thread-safety: Groups(), generation() and RefreshNow() may be called from any thread. The
 // callback runs on the watcher thread (or in RefreshNow()'s caller), one call at a time; it must
@@ -41,10 +44,18 @@
 
 namespace sextant::discovery {
 
+namespace kubernetes {
+struct ProviderOptions;
+}
+
 struct DiscoveryOptions {
   // How often the watcher thread refreshes dynamic providers (file_sd: checks modification
   // times; a full re-read still happens only every refresh_interval).
   absl::Duration check_period = absl::Seconds(5);
+  // The least time between two callbacks caused by providers' news (Provider::SetWakeup).
+  absl::Duration update_interval = absl::Seconds(5);
+  // Options of kubernetes_sd_configs providers (tests point in-cluster settings elsewhere).
+  std::function<void(kubernetes::ProviderOptions*)> kubernetes_options;
 };
 
 class DiscoveryManager {
@@ -85,6 +96,7 @@ class DiscoveryManager {
   std::condition_variable stop_cv_;
   bool stopping_ = false;  // under stop_mu_
   bool wake_ = false;      // under stop_mu_: a provider has news (Provider::SetWakeup)
+  absl::Time last_update_ = absl::InfinitePast();  // the watcher's last callback
   std::thread thread_;
 };
 

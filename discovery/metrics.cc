@@ -1,5 +1,7 @@
 #include "discovery/metrics.h"
 
+#include <string>
+
 namespace sextant::discovery {
 
 SdMetrics& GlobalSdMetrics() {
@@ -18,6 +20,20 @@ void RegisterSdMetrics(util::Registry* registry) {
   registry->NewCounterFunc("prometheus_sd_dns_lookup_failures_total",
                            "The number of DNS-SD lookup failures.",
                            [&m] { return m.dns_lookup_failures.value(); });
+  registry->NewCallbackFamily(
+      "prometheus_sd_kubernetes_events_total", "The number of Kubernetes events handled.",
+      util::MetricType::kCounter, [&m](util::MetricWriter& w) {
+        for (size_t r = 0; r < std::size(kKubernetesRoles); ++r) {
+          for (size_t e = 0; e < std::size(kKubernetesEvents); ++e) {
+            w.Sample("prometheus_sd_kubernetes_events_total", {"event", "role"},
+                     {std::string(kKubernetesEvents[e]), std::string(kKubernetesRoles[r])},
+                     m.kubernetes_events[r][e].value());
+          }
+        }
+      });
+  registry->NewCounterFunc("prometheus_sd_kubernetes_failures_total",
+                           "The number of failed WATCH/LIST requests.",
+                           [&m] { return m.kubernetes_failures.value(); });
 }
 
 }  // namespace sextant::discovery

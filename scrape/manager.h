@@ -69,6 +69,8 @@ struct ManagerOptions {
   std::string hostname;
   // How often file_sd files are checked for changes.
   absl::Duration file_check_period = absl::Seconds(5);
+  // --scrape.discovery-reload-interval: targets follow discovery's news at most this often.
+  absl::Duration discovery_reload_interval = absl::Seconds(5);
   // The scrape workers (scrape/scheduler.h).
   SchedulerOptions scheduler;
 };

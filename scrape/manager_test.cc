@@ -20,43 +20,6 @@
 namespace sextant::scrape {
 namespace {
 
-// A target: serves `page` (changeable) on /metrics, or a 500 when `fail`.
-class FakeTarget {
- public:
-  FakeTarget() {
-    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      ++hits_;
-      if (fail_) {
-        res.status = 500;
-        return;
-      }
-      std::lock_guard<std::mutex> l(mu_);
-      res.set_content(page_, "text/plain; version=0.0.4");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~FakeTarget() {
-    server_.stop();
-    thread_.join();
-  }
-  void SetPage(std::string p) {
-    std::lock_guard<std::mutex> l(mu_);
-    page_ = std::move(p);
-  }
-  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-  std::atomic<bool> fail_{false};
-  std::atomic<int> hits_{0};
-
- private:
-  httplib::Server server_;
-  std::mutex mu_;
-  std::string page_ = "a 1\nb 2\n";
-  int port_ = 0;
-  std::thread thread_;
-};
-
 config::Config Cfg(const std::string& jobs) {
   absl::StatusOr<config::Config> c = config::LoadConfig(
       "global: {scrape_interval: 100ms, scrape_timeout: 80ms}\n"
@@ -76,6 +39,7 @@ std::vector<model::Sample> Samples(tsdb::MemStorage& s, std::string_view name,
 }
 
 using testing::Eventually;
+using testing::FakeTarget;
 using testing::ThreadCount;
 
 TEST(ScrapeManager, ScrapesStaticTargetsAndReportsThem) {

@@ -258,6 +258,7 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
     return reloader.current()->global.external_labels;
   };
   scrape::ManagerOptions scrape_options;
+  scrape_options.discovery_reload_interval = flags.scrape_discovery_reload_interval;
   char host[256] = {};
   if (gethostname(host, sizeof(host) - 1) == 0) scrape_options.hostname = host;
   scrape::ScrapeManager scraper(db->get(), &registry, scrape_options);

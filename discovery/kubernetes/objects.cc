@@ -49,18 +49,38 @@ std::string JoinHostPort(std::string_view host, std::string_view port) {
 
 std::string Meta(std::string_view name) { return util::StrCat(kPrefix, name); }
 
-// addObjectMetaLabels: <role>_name, and each label and annotation with its "present" twin.
-void AddObjectMeta(model::LabelsBuilder& b, const json& object, std::string_view role) {
-  b.Set(Meta(util::StrCat(role, "_name")), Str(object, {"metadata", "name"}));
-  for (std::string_view kind : {"label", "annotation"}) {
-    const json* map = Find(object, {"metadata", kind == "label" ? "labels" : "annotations"});
+// addObjectAnnotationsAndLabels: each label and annotation of `object` with its "present" twin,
+// named after `kind` (the role, or "namespace").
+void AddLabelsAndAnnotations(model::LabelsBuilder& b, const json& object, std::string_view kind) {
+  for (std::string_view what : {"label", "annotation"}) {
+    const json* map = Find(object, {"metadata", what == "label" ? "labels" : "annotations"});
     if (map == nullptr || !map->is_object()) continue;
     for (auto it = map->begin(); it != map->end(); ++it) {
       const std::string name = SanitizeLabelName(it.key());
-      b.Set(Meta(util::StrCat(role, "_", kind, "_", name)),
+      b.Set(Meta(util::StrCat(kind, "_", what, "_", name)),
             it.value().is_string() ? it.value().get<std::string>() : std::string());
-      b.Set(Meta(util::StrCat(role, "_", kind, "present_", name)), "true");
+      b.Set(Meta(util::StrCat(kind, "_", what, "present_", name)), "true");
     }
+  }
+}
+
+// addObjectMetaLabels: <role>_name, then the labels and annotations.
+void AddObjectMeta(model::LabelsBuilder& b, const json& object, std::string_view role) {
+  b.Set(Meta(util::StrCat(role, "_name")), Str(object, {"metadata", "name"}));
+  AddLabelsAndAnnotations(b, object, role);
+}
+
+// attach_metadata.namespace: the namespace's labels and annotations, when asked and known.
+void AddNamespaceMeta(model::LabelsBuilder& b, const ObjectLookup& lookup, std::string_view ns) {
+  if (!lookup.namespace_) return;
+  if (const json* object = lookup.namespace_(ns)) AddLabelsAndAnnotations(b, *object, "namespace");
+}
+
+// attach_metadata.node: the node's name, labels and annotations, when asked and known.
+void AddNodeMeta(model::LabelsBuilder& b, const ObjectLookup& lookup, const json* node_name) {
+  if (!lookup.node || node_name == nullptr || !node_name->is_string()) return;
+  if (const json* node = lookup.node(node_name->get<std::string>())) {
+    AddObjectMeta(b, *node, "node");
   }
 }
 
@@ -232,16 +252,21 @@ std::optional<TargetGroup> NodeGroup(const json& node) {
   return g;
 }
 
-TargetGroup PodGroup(const json& pod) {
+TargetGroup PodGroup(const json& pod, const ObjectLookup& lookup) {
   TargetGroup g;
   const std::string ns = Str(pod, {"metadata", "namespace"});
   g.source = util::StrCat("pod/", ns, "/", Str(pod, {"metadata", "name"}));
   const std::string ip = Str(pod, {"status", "podIP"});
   if (ip.empty()) return g;  // starting or evicted: no targets yet
+  const json* node_name = Find(pod, {"spec", "nodeName"});
+  // With node metadata, a pod on a node the node selectors left out has no targets.
+  if (lookup.node && lookup.node(Str(pod, {"spec", "nodeName"})) == nullptr) return g;
 
   model::LabelsBuilder labels;
   AddPodLabels(labels, pod);
   labels.Set(Meta("namespace"), ns);
+  AddNodeMeta(labels, lookup, node_name);
+  AddNamespaceMeta(labels, lookup, ns);
   g.labels = labels.Build();
 
   for (bool init : {false, true}) {
@@ -283,7 +308,7 @@ TargetGroup PodGroup(const json& pod) {
   return g;
 }
 
-TargetGroup ServiceGroup(const json& service) {
+TargetGroup ServiceGroup(const json& service, const ObjectLookup& lookup) {
   TargetGroup g;
   const std::string ns = Str(service, {"metadata", "namespace"});
   const std::string name = Str(service, {"metadata", "name"});
@@ -291,6 +316,7 @@ TargetGroup ServiceGroup(const json& service) {
   model::LabelsBuilder labels;
   labels.Set(Meta("namespace"), ns);
   AddObjectMeta(labels, service, "service");
+  AddNamespaceMeta(labels, lookup, ns);
   g.labels = labels.Build();
   const std::string type = Str(service, {"spec", "type"});
   // The load balancer's IPs, or the requested one while it has none.
@@ -335,7 +361,7 @@ bool MatchesHostPattern(std::string_view pattern, std::string_view host) {
 
 }  // namespace
 
-TargetGroup IngressGroup(const json& ingress) {
+TargetGroup IngressGroup(const json& ingress, const ObjectLookup& lookup) {
   TargetGroup g;
   const std::string ns = Str(ingress, {"metadata", "namespace"});
   g.source = util::StrCat("ingress/", ns, "/", Str(ingress, {"metadata", "name"}));
@@ -343,6 +369,7 @@ TargetGroup IngressGroup(const json& ingress) {
   labels.Set(Meta("namespace"), ns);
   labels.Set(Meta("ingress_class_name"), Str(ingress, {"spec", "ingressClassName"}));
   AddObjectMeta(labels, ingress, "ingress");
+  AddNamespaceMeta(labels, lookup, ns);
   g.labels = labels.Build();
   std::vector<std::string> tls_hosts;
   for (const json& tls : Array(ingress, {"spec", "tls"})) {
@@ -393,6 +420,7 @@ TargetGroup EndpointsGroup(const json& endpoints, const ObjectLookup& lookup) {
     AddObjectMeta(labels, *svc, "service");
   }
   AddObjectMeta(labels, endpoints, "endpoints");
+  AddNamespaceMeta(labels, lookup, ns);
   g.labels = labels.Build();
   std::vector<SeenPod> seen;
   auto add = [&](const json& addr, const json& port, std::string_view ready) {
@@ -407,6 +435,11 @@ TargetGroup EndpointsGroup(const json& endpoints, const ObjectLookup& lookup) {
     SetTargetRefLabels(t, ref, "endpoint");
     t.Set(Meta("endpoint_node_name"), Str(addr, {"nodeName"}));
     t.Set(Meta("endpoint_hostname"), Str(addr, {"hostname"}));
+    if (const json* node = Find(addr, {"nodeName"}); node != nullptr && !node->is_null()) {
+      AddNodeMeta(t, lookup, node);
+    } else if (ref != nullptr && Str(*ref, {"kind"}) == "Node") {
+      AddNodeMeta(t, lookup, Find(*ref, {"name"}));
+    }
     if (const json* pod = PodOf(ref, lookup)) {
       AddPodLabels(t, *pod);
       SetContainerPortLabels(t, *pod, number, &protocol);
@@ -433,6 +466,7 @@ TargetGroup EndpointSliceGroup(const json& slice, const ObjectLookup& lookup) {
   labels.Set(Meta("namespace"), ns);
   labels.Set(Meta("endpointslice_address_type"), address_type);
   AddObjectMeta(labels, slice, "endpointslice");
+  AddNamespaceMeta(labels, lookup, ns);
   const json* service = nullptr;
   const json* service_name = Find(slice, {"metadata", "labels", "kubernetes.io/service-name"});
   if (service_name != nullptr && service_name->is_string() && lookup.service) {
@@ -479,6 +513,9 @@ TargetGroup EndpointSliceGroup(const json& slice, const ObjectLookup& lookup) {
         SetTargetRefLabels(t, ref, "endpointslice");
         t.Set(Meta("endpointslice_endpoint_node_name"), Str(ep, {"nodeName"}));
         t.Set(Meta("endpointslice_endpoint_zone"), Str(ep, {"zone"}));
+        AddNodeMeta(t, lookup,
+                    ref != nullptr && Str(*ref, {"kind"}) == "Node" ? Find(*ref, {"name"})
+                                                                    : Find(ep, {"nodeName"}));
         if (const json* topology = Find(ep, {"deprecatedTopology"});
             topology != nullptr && topology->is_object()) {
           for (auto it = topology->begin(); it != topology->end(); ++it) {

@@ -24,6 +24,13 @@
 //          is the slice's kubernetes.io/service-name; a dual-stack service's slices of its
 //          secondary address family have no targets. Source "endpointslice/<namespace>/<name>".
 //
+// attach_metadata: an ObjectLookup with `node` set adds the node's __meta_kubernetes_node_name,
+// _label_*, _labelpresent_*, _annotation_* and _annotationpresent_* labels (pod: to the group,
+// and a pod on a node the lookup does not know has no targets, as the node selectors filtered
+// it out; endpoints and endpointslice: to each target whose address names a node); with
+// `namespace_` set, the namespace's __meta_kubernetes_namespace_label_* and _annotation_*
+// (and _present_) labels go to the group (every role but node).
+//
 // Label values that are empty are left out, as Prometheus's label builder drops them.
 // Missing or mistyped fields read as empty (so their labels are left out), never as errors.
 // Thread-safety: the functions are pure; an ObjectLookup's callbacks are called on the calling
@@ -42,15 +49,18 @@ namespace sextant::discovery::kubernetes {
 // The node role's group; nullopt when the node has no address (Prometheus logs and skips it).
 std::optional<TargetGroup> NodeGroup(const nlohmann::json& node);
 
-// The pod role's group (without attach_metadata's node and namespace labels).
-TargetGroup PodGroup(const nlohmann::json& pod);
-
-// The objects other roles' groups refer to (the pods behind endpoints, their services), from
-// the watching client's caches. Either may return nullptr for "not known".
+// The objects groups refer to (the pods behind endpoints, their services, and with
+// attach_metadata the nodes and namespaces), from the watching client's caches. Each may return
+// nullptr for "not known"; `node` and `namespace_` are set only when attach_metadata asks.
 struct ObjectLookup {
   std::function<const nlohmann::json*(std::string_view ns, std::string_view name)> pod;
   std::function<const nlohmann::json*(std::string_view ns, std::string_view name)> service;
+  std::function<const nlohmann::json*(std::string_view name)> node;
+  std::function<const nlohmann::json*(std::string_view name)> namespace_;
 };
+
+// The pod role's group.
+TargetGroup PodGroup(const nlohmann::json& pod, const ObjectLookup& lookup = {});
 
 // The endpoints role's group.
 TargetGroup EndpointsGroup(const nlohmann::json& endpoints, const ObjectLookup& lookup);
@@ -59,10 +69,10 @@ TargetGroup EndpointsGroup(const nlohmann::json& endpoints, const ObjectLookup& 
 TargetGroup EndpointSliceGroup(const nlohmann::json& slice, const ObjectLookup& lookup);
 
 // The service role's group.
-TargetGroup ServiceGroup(const nlohmann::json& service);
+TargetGroup ServiceGroup(const nlohmann::json& service, const ObjectLookup& lookup = {});
 
 // The ingress role's group (networking.k8s.io/v1).
-TargetGroup IngressGroup(const nlohmann::json& ingress);
+TargetGroup IngressGroup(const nlohmann::json& ingress, const ObjectLookup& lookup = {});
 
 // Prometheus's strutil.SanitizeLabelName: every character outside [a-zA-Z0-9_] becomes '_'.
 std::string SanitizeLabelName(std::string_view name);

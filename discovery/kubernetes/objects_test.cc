@@ -339,5 +339,69 @@ TEST(KubernetesObjects, SanitizesLabelNamesAsPrometheus) {
   EXPECT_EQ(SanitizeLabelName("a-b_c9"), "a_b_c9");
 }
 
+// attach_metadata (Prometheus's addNodeLabels and addNamespaceLabels): the pod role puts the
+// node's and the namespace's labels on the group and drops pods on unknown nodes; endpoints put
+// the node's on each target whose address names a node, the namespace's on the group.
+TEST(KubernetesObjects, AttachMetadataNodeAndNamespace) {
+  const json node = json::parse(R"({"metadata": {"name": "worker-1",
+      "labels": {"topology.kubernetes.io/zone": "eu-1a"}, "annotations": {"a": "b"}}})");
+  const json ns = json::parse(R"({"metadata": {"name": "ml", "labels": {"team": "vision"},
+      "annotations": {"owner": "ana"}}})");
+  ObjectLookup lookup;
+  lookup.node = [&](std::string_view name) { return name == "worker-1" ? &node : nullptr; };
+  lookup.namespace_ = [&](std::string_view name) { return name == "ml" ? &ns : nullptr; };
+  const json pod = json::parse(R"({
+    "metadata": {"name": "p", "namespace": "ml"},
+    "spec": {"nodeName": "worker-1", "containers": [{"name": "c", "image": "i"}]},
+    "status": {"podIP": "10.1.0.1"}})");
+  const TargetGroup g = PodGroup(pod, lookup);
+  ASSERT_EQ(g.targets.size(), 1u);
+  EXPECT_EQ(g.labels.Get("__meta_kubernetes_node_name"), "worker-1");
+  EXPECT_EQ(g.labels.Get("__meta_kubernetes_node_label_topology_kubernetes_io_zone"), "eu-1a");
+  EXPECT_EQ(g.labels.Get("__meta_kubernetes_node_labelpresent_topology_kubernetes_io_zone"),
+            "true");
+  EXPECT_EQ(g.labels.Get("__meta_kubernetes_node_annotation_a"), "b");
+  EXPECT_EQ(g.labels.Get("__meta_kubernetes_namespace_label_team"), "vision");
+  EXPECT_EQ(g.labels.Get("__meta_kubernetes_namespace_labelpresent_team"), "true");
+  EXPECT_EQ(g.labels.Get("__meta_kubernetes_namespace_annotation_owner"), "ana");
+  EXPECT_EQ(g.labels.Get("__meta_kubernetes_namespace_annotationpresent_owner"), "true");
+  // Without attach_metadata none of them.
+  EXPECT_EQ(PodGroup(pod).labels.Get("__meta_kubernetes_node_name"), "");
+  EXPECT_EQ(PodGroup(pod).labels.Get("__meta_kubernetes_namespace_label_team"), "");
+
+  // A pod on a node the lookup does not know (left out by node selectors) has no targets.
+  json elsewhere = pod;
+  elsewhere["spec"]["nodeName"] = "worker-9";
+  const TargetGroup none = PodGroup(elsewhere, lookup);
+  EXPECT_EQ(none.source, "pod/ml/p");
+  EXPECT_TRUE(none.targets.empty());
+
+  // Endpoints: per target, from nodeName, or a targetRef to a node.
+  const json endpoints = json::parse(R"({
+    "metadata": {"name": "svc", "namespace": "ml"},
+    "subsets": [{"addresses": [{"ip": "10.1.0.1", "nodeName": "worker-1"},
+                               {"ip": "10.0.0.7", "targetRef": {"kind": "Node", "name": "worker-1"}},
+                               {"ip": "10.9.9.9"}],
+                 "ports": [{"port": 80, "protocol": "TCP"}]}]})");
+  const TargetGroup e = EndpointsGroup(endpoints, lookup);
+  ASSERT_EQ(e.targets.size(), 3u);
+  EXPECT_EQ(e.labels.Get("__meta_kubernetes_namespace_label_team"), "vision");
+  EXPECT_EQ(e.labels.Get("__meta_kubernetes_node_name"), "");
+  EXPECT_EQ(e.targets[0].Get("__meta_kubernetes_node_label_topology_kubernetes_io_zone"), "eu-1a");
+  EXPECT_EQ(e.targets[1].Get("__meta_kubernetes_node_name"), "worker-1");
+  EXPECT_EQ(e.targets[2].Get("__meta_kubernetes_node_name"), "");
+
+  // Services and ingresses get the namespace's labels.
+  const json service = json::parse(R"({"metadata": {"name": "s", "namespace": "ml"},
+      "spec": {"type": "ClusterIP", "ports": [{"port": 80}]}})");
+  EXPECT_EQ(ServiceGroup(service, lookup).labels.Get("__meta_kubernetes_namespace_label_team"),
+            "vision");
+  const json ingress = json::parse(R"({"metadata": {"name": "i", "namespace": "ml"},
+      "spec": {"rules": [{"host": "h"}]}})");
+  EXPECT_EQ(
+      IngressGroup(ingress, lookup).labels.Get("__meta_kubernetes_namespace_annotation_owner"),
+      "ana");
+}
+
 }  // namespace
 }  // namespace sextant::discovery::kubernetes

@@ -253,7 +253,9 @@ absl::Status Notifier::ApplyConfig(const config::Config& cfg) {
   relabelling->external_labels = cfg.global.external_labels;
   relabelling->configs = cfg.alerting.alert_relabel_configs;
   auto sets = std::make_shared<Impl::Sets>();
-  const discovery::DiscoveryOptions sd_options{.check_period = impl_->options.sd_check_period};
+  const discovery::DiscoveryOptions sd_options{
+      .check_period = impl_->options.sd_check_period,
+      .update_interval = impl_->options.sd_update_interval};
   for (size_t i = 0; i < cfg.alerting.alertmanagers.size(); ++i) {
     sets->push_back(std::make_shared<AlertmanagerSet>(
         cfg.alerting.alertmanagers[i], util::StrCat("config-", i), sd_options,

@@ -54,6 +54,9 @@ struct NotifierOptions {
   std::string user_agent = "Sextant";
   // How often file_sd_configs files of Alertmanagers are checked for changes.
   absl::Duration sd_check_period = absl::Seconds(5);
+  // Alertmanagers follow discovery's news at most this often (Prometheus's discovery manager
+  // throttles every consumer to 5 s).
+  absl::Duration sd_update_interval = absl::Seconds(5);
 };
 
 // One Alertmanager as /api/v1/alertmanagers shows it.
