@@ -439,6 +439,7 @@ struct FakeApiServer::Impl {
   // watches never miss a change and snapshots of any unexpired token can be rebuilt.
   std::vector<Change> log;
   std::vector<std::string> requests;
+  std::map<std::string, std::string> texts;  // ServeText: path → body
 };
 
 bool FakeApiServer::Impl::MakeCertificates() {
@@ -513,6 +514,12 @@ httplib::Server::HandlerResponse FakeApiServer::Impl::PreRoute(const httplib::Re
 }
 
 void FakeApiServer::Impl::Handle(const httplib::Request& req, httplib::Response& res) {
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto text = texts.find(req.path); text != texts.end()) {
+      return res.set_content(text->second, "text/plain; version=0.0.4");
+    }
+  }
   const std::optional<Route> route = ParseRoute(req.path);
   if (!route) {
     return Reply(
@@ -750,6 +757,11 @@ int64_t FakeApiServer::Delete(std::string_view resource, std::string_view ns,
   objects.erase(it);
   impl_->Append(std::move(change));
   return rv;
+}
+
+void FakeApiServer::ServeText(std::string path, std::string body) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->texts[std::move(path)] = std::move(body);
 }
 
 void FakeApiServer::Compact() {

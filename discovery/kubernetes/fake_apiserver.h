@@ -85,6 +85,10 @@ class FakeApiServer {
   // watchers get DELETED with its last state, whose metadata.resourceVersion is the new one.
   int64_t Delete(std::string_view resource, std::string_view ns, std::string_view name);
 
+  // Answers GET `path` with `body` as a text exposition page (behind the bearer token like every
+  // path): the API server's own /metrics, or a node's /api/v1/nodes/<name>/proxy/metrics.
+  void ServeText(std::string path, std::string body);
+
   // Forgets the change history: watches from older versions than the current one, and list
   // continue tokens issued before, now get 410 Gone. Open watches are not affected.
   void Compact();
