@@ -25,6 +25,15 @@ std::string MetaString(const json& object, std::string_view field) {
 // and hangs up at once must not make the informer spin).
 constexpr absl::Duration kMinHealthyWatch = absl::Seconds(1);
 
+// What discovery never reads and a cluster sends with every object: metadata.managedFields, often
+// half an object's size. Dropped on arrival, so the caches do not keep it.
+ObjectPtr Keep(json&& object) {
+  if (auto meta = object.find("metadata"); meta != object.end() && meta->is_object()) {
+    meta->erase("managedFields");
+  }
+  return std::make_shared<const json>(std::move(object));
+}
+
 }  // namespace
 
 std::string ObjectKey(const json& object) {
@@ -85,7 +94,7 @@ absl::StatusOr<std::string> Informer::ListAndReplace() {
     if (!page.ok()) return page.status();
     auto objects = page->find("items");
     if (objects != page->end() && objects->is_array()) {
-      for (json& o : *objects) items.push_back(std::make_shared<const json>(std::move(o)));
+      for (json& o : *objects) items.push_back(Keep(std::move(o)));
     } else if (objects != page->end() && !objects->is_null()) {
       return absl::InvalidArgumentError(
           util::StrCat("list of ", spec_.resource, ": items is not a list"));
@@ -162,7 +171,7 @@ void Informer::Run() {
       const std::string rv = MetaString(e.object, "resourceVersion");
       if (!rv.empty()) version = rv;
       if (e.type == EventType::kBookmark) return !stopping();
-      auto object = std::make_shared<const json>(e.object);
+      ObjectPtr object = Keep(json(e.object));
       std::string key = ObjectKey(*object);
       if (e.type == EventType::kDeleted) {
         known_.erase(key);

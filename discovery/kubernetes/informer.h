@@ -15,6 +15,7 @@
 //      stay as they were: a dead API server keeps the last known targets.
 //
 // Objects are keyed "<namespace>/<name>" (namespaced) or "<name>" (nodes, namespaces).
+// metadata.managedFields is dropped from every object as it arrives (discovery never reads it).
 //
 // Thread-safety: Start() and Stop() from the owner; the handler runs on the informer's thread,
 // one batch at a time; synced() from any thread.

@@ -194,6 +194,27 @@ TEST(Informer, StopEndsAHangingWatchPromptly) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
+TEST(Informer, DropsManagedFields) {
+  FakeApiServer server;
+  json pod = Pod("ml", "p");
+  pod["metadata"]["managedFields"] = json::array({{{"manager", "kubectl"}}});
+  server.Upsert("pods", pod);
+  Recorder r;
+  Informer informer(To(server), {.resource = "pods"}, Fast(), r.Handler());
+  informer.Start();
+  ASSERT_TRUE(Eventually([&] { return server.active_watches() == 1; }));
+  {
+    std::lock_guard<std::mutex> l(r.mu);
+    EXPECT_FALSE(r.objects["ml/p"]["metadata"].contains("managedFields"));  // from the list
+  }
+  pod["metadata"]["labels"]["v"] = "2";
+  server.Upsert("pods", pod);  // through the watch
+  ASSERT_TRUE(Eventually([&] { return r.Log().size() == 2; }));
+  std::lock_guard<std::mutex> l(r.mu);
+  EXPECT_EQ(r.objects["ml/p"]["metadata"]["labels"]["v"], "2");
+  EXPECT_FALSE(r.objects["ml/p"]["metadata"].contains("managedFields"));
+}
+
 TEST(Informer, ObjectKeys) {
   EXPECT_EQ(ObjectKey(Pod("ml", "p")), "ml/p");
   EXPECT_EQ(ObjectKey(json{{"metadata", {{"name", "n"}}}}), "n");

@@ -150,9 +150,9 @@ class Reader {
 
   // A file path, relative paths taken relative to the kubeconfig's directory.
   absl::StatusOr<std::string> Path(const YAML::Node& node, const char* key) {
-    ASSIGN_OR_RETURN(std::string p, String(node, key));
-    if (p.empty() || p.front() == '/' || dir_.empty()) return p;
-    return (dir_ / p).string();
+    absl::StatusOr<std::string> p = String(node, key);
+    if (!p.ok() || p->empty() || p->starts_with('/') || dir_.empty()) return p;
+    return (dir_ / *p).string();
   }
 
   // A base64 *-data field, decoded.
