@@ -107,11 +107,11 @@ void KubernetesProvider::StartInformers() {
 }
 
 void KubernetesProvider::CountEvent(Kind kind, EventType type) {
-  // Prometheus counts the role's own objects, the services behind endpoints, and updates of
-  // the pods behind them.
-  const bool counted =
-      kind == role_ || ((role_ == kEndpoints || role_ == kEndpointSlice) &&
-                        (kind == kService || (kind == kPod && type == EventType::kModified)));
+  // Prometheus counts the role's own objects, the services behind endpoints and endpoint
+  // slices, and updates of the pods behind endpoints (its endpointslice role has no pod handler).
+  const bool counted = kind == role_ ||
+                       ((role_ == kEndpoints || role_ == kEndpointSlice) && kind == kService) ||
+                       (role_ == kEndpoints && kind == kPod && type == EventType::kModified);
   const int role = MetricsRole(kKindInfo[kind].role);
   if (!counted || role < 0) return;
   const size_t event = type == EventType::kAdded ? 0 : type == EventType::kDeleted ? 1 : 2;

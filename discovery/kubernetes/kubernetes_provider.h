@@ -25,9 +25,9 @@
 // the provider empty.
 //
 // Metrics (metrics.h): prometheus_sd_kubernetes_events_total{role, event} for each add, update
-// and delete of the role's objects, of services behind endpoints (all three) and of pods behind
-// endpoints (updates), as Prometheus counts them; prometheus_sd_kubernetes_failures_total for
-// failed lists and watches.
+// and delete of the role's objects, of services behind endpoints and endpointslices (all three)
+// and of pods behind endpoints (updates; not behind endpointslices), as Prometheus counts them;
+// prometheus_sd_kubernetes_failures_total for failed lists and watches.
 //
 // Thread-safety: as Provider; informers call in from their own threads.
 

@@ -222,6 +222,41 @@ TEST(KubernetesProvider, FollowsAddsUpdatesAndDeletesAndEndpointsFollowTheirPods
             updates_before);
 }
 
+// Prometheus's endpointslice role has no pod handler: pod updates behind endpoint slices are not
+// counted (their groups still follow the pods); service events are.
+TEST(KubernetesProvider, EndpointSliceCountsServiceEventsButNotPodUpdates) {
+  FakeApiServer server;
+  Seed(server);
+  util::Counter& pod_updates = GlobalSdMetrics().kubernetes_events[3][2];      // pod, update
+  util::Counter& service_updates = GlobalSdMetrics().kubernetes_events[4][2];  // service
+  KubernetesProvider p(Cfg(server, "endpointslice"), 0, Fast());
+  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] { return p.groups().size() == 1; }));
+  const double pods_before = pod_updates.value();
+  const double services_before = service_updates.value();
+
+  json pod = json::parse(R"({
+    "metadata": {"name": "trainer-0", "namespace": "ml", "labels": {"app": "trainer", "v": "2"}},
+    "spec": {"nodeName": "worker-1",
+             "containers": [{"name": "app", "image": "trainer:1",
+                             "ports": [{"name": "http", "containerPort": 8000}]}]},
+    "status": {"phase": "Running", "podIP": "10.1.0.5"}})");
+  server.Upsert("pods", pod);
+  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] {
+    const TargetGroup* g = Group(p, "endpointslice/ml/trainer-abc");
+    return g != nullptr && g->targets[0].Get("__meta_kubernetes_pod_label_v") == "2";
+  }));
+  server.Upsert("services", json::parse(R"({
+    "metadata": {"name": "trainer", "namespace": "ml", "labels": {"svc": "t2"}},
+    "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.10",
+             "ports": [{"name": "http", "port": 80, "protocol": "TCP"}]}})"));
+  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] {
+    const TargetGroup* g = Group(p, "endpointslice/ml/trainer-abc");
+    return g != nullptr && g->labels.Get("__meta_kubernetes_service_label_svc") == "t2";
+  }));
+  EXPECT_EQ(pod_updates.value(), pods_before);
+  EXPECT_EQ(service_updates.value(), services_before + 1);
+}
+
 TEST(KubernetesProvider, NamespacesSelectorsAndAttachedMetadata) {
   FakeApiServer server;
   Seed(server);

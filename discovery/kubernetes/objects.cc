@@ -149,21 +149,29 @@ void SetContainerLabels(model::LabelsBuilder& t, const json& c, const json& cpor
   t.Set(Meta("pod_container_init"), init ? "true" : "false");
 }
 
-// The pod_container_* labels of the first container port numbered `number` (init containers
-// last). `protocol`, when set, replaces the container port's protocol (the endpoints role
-// reports the endpoint port's).
+// The pod_container_* labels of the container port numbered `number`: each container's first
+// such port, and of several containers the last (init containers after the others), as
+// Prometheus's loop overwrites. `protocol`, when set, replaces the container port's protocol (the
+// endpoints role reports the endpoint port's).
 void SetContainerPortLabels(model::LabelsBuilder& t, const json& pod, int64_t number,
                             const std::string* protocol) {
+  const json* match = nullptr;
+  const json* match_port = nullptr;
+  bool match_init = false;
   for (bool init : {false, true}) {
     for (const json& c : Array(pod, {"spec", init ? "initContainers" : "containers"})) {
       for (const json& cport : Array(c, {"ports"})) {
         if (IntAt(cport, "containerPort") != number) continue;
-        SetContainerLabels(t, c, cport, number,
-                           protocol != nullptr ? *protocol : Str(cport, {"protocol"}), init);
-        return;
+        match = &c;
+        match_port = &cport;
+        match_init = init;
+        break;
       }
     }
   }
+  if (match == nullptr) return;
+  SetContainerLabels(t, *match, *match_port, number,
+                     protocol != nullptr ? *protocol : Str(*match_port, {"protocol"}), match_init);
 }
 
 // `role`_address_target_kind/_name of an endpoint's targetRef.
@@ -212,12 +220,52 @@ const json* PodOf(const json* ref, const ObjectLookup& lookup) {
 
 }  // namespace
 
+namespace {
+
+// The length of the valid UTF-8 sequence at the start of `s`, or 1 when it is not one (Go's
+// utf8.DecodeRuneInString: overlong forms, surrogates and truncated sequences are one bad byte).
+size_t Utf8Length(std::string_view s) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char b = byte(0);
+  size_t n = 1;
+  unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range
+  if (b >= 0xC2 && b <= 0xDF) {
+    n = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    n = 3;
+    if (b == 0xE0) lo = 0xA0;
+    if (b == 0xED) hi = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    n = 4;
+    if (b == 0xF0) lo = 0x90;
+    if (b == 0xF4) hi = 0x8F;
+  } else {
+    return 1;
+  }
+  if (s.size() < n || byte(1) < lo || byte(1) > hi) return 1;
+  for (size_t i = 2; i < n; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 1;
+  }
+  return n;
+}
+
+}  // namespace
+
 std::string SanitizeLabelName(std::string_view name) {
-  std::string out(name);
-  for (char& c : out) {
+  // Go's regexp replaces each rune, so a multi-byte character becomes a single '_'.
+  std::string out;
+  out.reserve(name.size());
+  for (size_t i = 0; i < name.size();) {
+    const char c = name[i];
     const bool ok =
         (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    if (!ok) c = '_';
+    if (ok) {
+      out.push_back(c);
+      ++i;
+    } else {
+      out.push_back('_');
+      i += Utf8Length(name.substr(i));
+    }
   }
   return out;
 }

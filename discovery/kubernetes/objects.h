@@ -17,8 +17,9 @@
 //          (wildcards included) matches. Source "ingress/<namespace>/<name>".
 //   endpoints one target per (subset port, address), ready or not, with the service's labels
 //          and, for addresses that point at a known pod, the pod's labels and the matching
-//          container port; then one target per container port of those pods that no endpoint
-//          port covered. Source "endpoints/<namespace>/<name>".
+//          container port (when several containers have it, the last, init containers after the
+//          others, as Prometheus); then one target per container port of those pods that no
+//          endpoint port covered. Source "endpoints/<namespace>/<name>".
 //   endpointslice as endpoints, for discovery.k8s.io/v1 slices: one target per (endpoint address,
 //          port) with the endpoint's conditions, zone, hostname, node and topology; the service
 //          is the slice's kubernetes.io/service-name; a dual-stack service's slices of its
