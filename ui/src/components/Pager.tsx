@@ -1,0 +1,27 @@
+// Paging for long lists (thousands of targets or rules): only one page of rows is rendered.
+
+import { useEffect, useState } from 'preact/hooks';
+
+export function usePaged<T>(items: T[], pageSize = 100): { page: T[]; pager: preact.JSX.Element | null } {
+  const [index, setIndex] = useState(0);
+  const pages = Math.max(1, Math.ceil(items.length / pageSize));
+  useEffect(() => {
+    if (index >= pages) setIndex(0);
+  }, [pages]);
+  const page = items.slice(index * pageSize, (index + 1) * pageSize);
+  const pager =
+    pages <= 1 ? null : (
+      <nav class="pager" aria-label="pages">
+        <button disabled={index === 0} onClick={() => setIndex(index - 1)}>
+          ‹ Previous
+        </button>
+        <span>
+          {index * pageSize + 1}–{Math.min(items.length, (index + 1) * pageSize)} of {items.length}
+        </span>
+        <button disabled={index >= pages - 1} onClick={() => setIndex(index + 1)}>
+          Next ›
+        </button>
+      </nav>
+    );
+  return { page, pager };
+}
