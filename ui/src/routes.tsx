@@ -1,7 +1,16 @@
 // The pages and their URLs, as Prometheus 3.x names them.
 
 import type { FunctionComponent } from 'preact';
-import { Placeholder } from './pages/Placeholder';
+import { QueryPage } from './pages/query/QueryPage';
+import { AlertsPage } from './pages/AlertsPage';
+import { TargetsPage } from './pages/TargetsPage';
+import { RulesPage } from './pages/RulesPage';
+import { ServiceDiscoveryPage } from './pages/ServiceDiscoveryPage';
+import { StatusPage } from './pages/status/StatusPage';
+import { TsdbStatusPage } from './pages/status/TsdbStatusPage';
+import { FlagsPage } from './pages/status/FlagsPage';
+import { ConfigPage } from './pages/status/ConfigPage';
+import { AlertmanagersPage } from './pages/status/AlertmanagersPage';
 
 export interface Route {
   path: string;
@@ -9,19 +18,17 @@ export interface Route {
   component: FunctionComponent;
 }
 
-const todo = (title: string) => () => <Placeholder title={title} />;
-
 export const routes: Route[] = [
-  { path: '/query', title: 'Query', component: todo('Query') },
-  { path: '/alerts', title: 'Alerts', component: todo('Alerts') },
-  { path: '/targets', title: 'Target health', component: todo('Target health') },
-  { path: '/rules', title: 'Rule health', component: todo('Rule health') },
-  { path: '/service-discovery', title: 'Service discovery', component: todo('Service discovery') },
-  { path: '/status', title: 'Runtime & build information', component: todo('Runtime & build information') },
-  { path: '/tsdb-status', title: 'TSDB status', component: todo('TSDB status') },
-  { path: '/flags', title: 'Command-line flags', component: todo('Command-line flags') },
-  { path: '/config', title: 'Configuration', component: todo('Configuration') },
-  { path: '/alertmanagers', title: 'Alertmanager discovery', component: todo('Alertmanager discovery') },
+  { path: '/query', title: 'Query', component: QueryPage },
+  { path: '/alerts', title: 'Alerts', component: AlertsPage },
+  { path: '/targets', title: 'Target health', component: TargetsPage },
+  { path: '/rules', title: 'Rule health', component: RulesPage },
+  { path: '/service-discovery', title: 'Service discovery', component: ServiceDiscoveryPage },
+  { path: '/status', title: 'Runtime & build information', component: StatusPage },
+  { path: '/tsdb-status', title: 'TSDB status', component: TsdbStatusPage },
+  { path: '/flags', title: 'Command-line flags', component: FlagsPage },
+  { path: '/config', title: 'Configuration', component: ConfigPage },
+  { path: '/alertmanagers', title: 'Alertmanager discovery', component: AlertmanagersPage },
 ];
 
 // /graph is Prometheus 2.x's query page; its bookmarks keep working.

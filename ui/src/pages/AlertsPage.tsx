@@ -1,0 +1,5 @@
+import { Placeholder } from './Placeholder';
+
+export function AlertsPage() {
+  return <Placeholder title="Alerts" />;
+}

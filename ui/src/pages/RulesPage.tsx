@@ -1,0 +1,5 @@
+import { Placeholder } from './Placeholder';
+
+export function RulesPage() {
+  return <Placeholder title="Rule health" />;
+}

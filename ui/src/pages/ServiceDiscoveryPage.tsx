@@ -1,0 +1,5 @@
+import { Placeholder } from './Placeholder';
+
+export function ServiceDiscoveryPage() {
+  return <Placeholder title="Service discovery" />;
+}

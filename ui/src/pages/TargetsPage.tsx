@@ -1,0 +1,5 @@
+import { Placeholder } from './Placeholder';
+
+export function TargetsPage() {
+  return <Placeholder title="Target health" />;
+}

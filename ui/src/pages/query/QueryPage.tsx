@@ -1,0 +1,5 @@
+import { Placeholder } from '../Placeholder';
+
+export function QueryPage() {
+  return <Placeholder title="Query" />;
+}

@@ -1,0 +1,5 @@
+import { Placeholder } from '../Placeholder';
+
+export function AlertmanagersPage() {
+  return <Placeholder title="Alertmanager discovery" />;
+}

@@ -1,0 +1,5 @@
+import { Placeholder } from '../Placeholder';
+
+export function ConfigPage() {
+  return <Placeholder title="Configuration" />;
+}

@@ -1,0 +1,5 @@
+import { Placeholder } from '../Placeholder';
+
+export function FlagsPage() {
+  return <Placeholder title="Command-line flags" />;
+}

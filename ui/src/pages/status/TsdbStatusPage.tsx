@@ -1,0 +1,5 @@
+import { Placeholder } from '../Placeholder';
+
+export function TsdbStatusPage() {
+  return <Placeholder title="TSDB status" />;
+}
