@@ -73,6 +73,26 @@ void Seed(FakeApiServer& s) {
     "metadata": {"name": "kubernetes", "namespace": "default"},
     "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.1",
              "ports": [{"name": "https", "port": 443, "protocol": "TCP"}]}})"));
+  s.Upsert("services", json::parse(R"({
+    "metadata": {"name": "gateway", "namespace": "ml"},
+    "spec": {"type": "NodePort", "clusterIP": "10.96.0.12",
+             "ports": [{"name": "web", "port": 80, "nodePort": 30080, "protocol": "TCP"}]}})"));
+  s.Upsert("services", json::parse(R"({
+    "metadata": {"name": "db", "namespace": "ml"},
+    "spec": {"type": "ClusterIP", "clusterIP": "None", "ports": [{"name": "pg", "port": 5432}]}})"));
+  s.Upsert("endpoints", json::parse(R"({
+    "metadata": {"name": "gateway", "namespace": "ml"},
+    "subsets": [{"addresses": [{"ip": "10.1.0.7"}], "notReadyAddresses": [{"ip": "10.1.0.8"}],
+                 "ports": [{"name": "web", "port": 8080, "protocol": "TCP"}]}]})"));
+  s.Upsert("endpoints", json::parse(R"({
+    "metadata": {"name": "db", "namespace": "ml"},
+    "subsets": [{"addresses": [{"ip": "10.1.0.20", "hostname": "db-0"}],
+                 "ports": [{"name": "pg", "port": 5432, "protocol": "TCP"}]}]})"));
+  s.Upsert("endpointslices", json::parse(R"({
+    "metadata": {"name": "db-xyz", "namespace": "ml", "labels": {"kubernetes.io/service-name": "db"}},
+    "addressType": "IPv4",
+    "endpoints": [{"addresses": ["10.1.0.20"], "hostname": "db-0", "conditions": {"ready": true}}],
+    "ports": [{"name": "pg", "port": 5432, "protocol": "TCP"}]})"));
   s.Upsert("endpoints", json::parse(R"({
     "metadata": {"name": "trainer", "namespace": "ml"},
     "subsets": [{"addresses": [{"ip": "10.1.0.5", "nodeName": "worker-1",
@@ -141,9 +161,13 @@ TEST(KubernetesProvider, EveryRoleDiscoversItsGroups) {
   const Case cases[] = {
       {"node", {"node/worker-1", "node/worker-2"}},
       {"pod", {"pod/ml/node-exporter-x", "pod/ml/pending-0", "pod/ml/trainer-0"}},
-      {"service", {"svc/default/kubernetes", "svc/ml/ext", "svc/ml/lb", "svc/ml/trainer"}},
-      {"endpoints", {"endpoints/default/kubernetes", "endpoints/ml/trainer"}},
-      {"endpointslice", {"endpointslice/ml/trainer-abc"}},
+      {"service",
+       {"svc/default/kubernetes", "svc/ml/db", "svc/ml/ext", "svc/ml/gateway", "svc/ml/lb",
+        "svc/ml/trainer"}},
+      {"endpoints",
+       {"endpoints/default/kubernetes", "endpoints/ml/db", "endpoints/ml/gateway",
+        "endpoints/ml/trainer"}},
+      {"endpointslice", {"endpointslice/ml/db-xyz", "endpointslice/ml/trainer-abc"}},
       {"ingress", {"ingress/ml/web"}},
   };
   for (const Case& c : cases) {
@@ -165,7 +189,15 @@ TEST(KubernetesProvider, EveryRoleDiscoversItsGroups) {
 
   KubernetesProvider endpoints(Cfg(server, "endpoints"), 0, Fast());
   ASSERT_TRUE(
-      discovery::testing::RefreshUntil(endpoints, [&] { return endpoints.groups().size() == 2; }));
+      discovery::testing::RefreshUntil(endpoints, [&] { return endpoints.groups().size() == 4; }));
+  // Ready and not-ready addresses; a headless service's hostname.
+  const TargetGroup* gateway = Group(endpoints, "endpoints/ml/gateway");
+  ASSERT_NE(gateway, nullptr);
+  EXPECT_THAT(Addresses(gateway), ElementsAre("10.1.0.7:8080", "10.1.0.8:8080"));
+  EXPECT_EQ(gateway->targets[1].Get("__meta_kubernetes_endpoint_ready"), "false");
+  EXPECT_EQ(
+      Group(endpoints, "endpoints/ml/db")->targets[0].Get("__meta_kubernetes_endpoint_hostname"),
+      "db-0");
   const TargetGroup* trainer = Group(endpoints, "endpoints/ml/trainer");
   ASSERT_NE(trainer, nullptr);
   // The endpoint port, then the pod's ports no endpoint port covered; with the pod's labels.
@@ -182,7 +214,7 @@ TEST(KubernetesProvider, FollowsAddsUpdatesAndDeletesAndEndpointsFollowTheirPods
   Seed(server);
   const double updates_before = GlobalSdMetrics().kubernetes_events[1][2].value();  // endpoints
   KubernetesProvider p(Cfg(server, "endpoints"), 0, Fast());
-  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] { return p.groups().size() == 2; }));
+  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] { return p.groups().size() == 4; }));
 
   // The pod becomes not ready and gets a label: the endpoints' targets follow.
   json pod = json::parse(R"({
@@ -205,7 +237,7 @@ TEST(KubernetesProvider, FollowsAddsUpdatesAndDeletesAndEndpointsFollowTheirPods
   // New endpoints whose service comes later: the service's labels arrive with it.
   server.Upsert("endpoints", json::parse(R"({"metadata": {"name": "late", "namespace": "ml"},
       "subsets": [{"addresses": [{"ip": "10.1.0.9"}], "ports": [{"port": 81}]}]})"));
-  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] { return p.groups().size() == 3; }));
+  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] { return p.groups().size() == 5; }));
   EXPECT_EQ(Group(p, "endpoints/ml/late")->labels.Get("__meta_kubernetes_service_name"), "");
   server.Upsert("services", json::parse(R"({"metadata": {"name": "late", "namespace": "ml"},
       "spec": {"type": "ClusterIP", "ports": [{"port": 81}]}})"));
@@ -215,7 +247,7 @@ TEST(KubernetesProvider, FollowsAddsUpdatesAndDeletesAndEndpointsFollowTheirPods
 
   // Deleted endpoints: their group goes.
   server.Delete("endpoints", "ml", "trainer");
-  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] { return p.groups().size() == 2; }));
+  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] { return p.groups().size() == 4; }));
   EXPECT_EQ(Group(p, "endpoints/ml/trainer"), nullptr);
   EXPECT_GT(GlobalSdMetrics().kubernetes_events[1][2].value() +
                 GlobalSdMetrics().kubernetes_events[1][1].value(),
@@ -230,7 +262,7 @@ TEST(KubernetesProvider, EndpointSliceCountsServiceEventsButNotPodUpdates) {
   util::Counter& pod_updates = GlobalSdMetrics().kubernetes_events[3][2];      // pod, update
   util::Counter& service_updates = GlobalSdMetrics().kubernetes_events[4][2];  // service
   KubernetesProvider p(Cfg(server, "endpointslice"), 0, Fast());
-  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] { return p.groups().size() == 1; }));
+  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] { return p.groups().size() == 2; }));
   const double pods_before = pod_updates.value();
   const double services_before = service_updates.value();
 
@@ -342,8 +374,9 @@ TEST(KubernetesProvider, InClusterWithServiceAccountOverTls) {
   c.role = "service";
   c.namespaces.own_namespace = true;
   KubernetesProvider p(c, 0, o);
-  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] { return p.groups().size() == 3; }));
-  EXPECT_THAT(Sources(p), ElementsAre("svc/ml/ext", "svc/ml/lb", "svc/ml/trainer"));
+  ASSERT_TRUE(discovery::testing::RefreshUntil(p, [&] { return p.groups().size() == 5; }));
+  EXPECT_THAT(Sources(p), ElementsAre("svc/ml/db", "svc/ml/ext", "svc/ml/gateway", "svc/ml/lb",
+                                      "svc/ml/trainer"));
 
   // A wrong token: nothing, and failures counted (never a crash).
   std::ofstream(dir + "/token") << "wrong\n";
