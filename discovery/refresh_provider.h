@@ -45,6 +45,8 @@ class RefreshProvider : public Provider {
   virtual void Interrupt() {}
   // True once Stop() began: a Fetch() should give up.
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+  // The flag behind stopping(), for blocking calls that poll one.
+  const std::atomic<bool>* stop_flag() const { return &stopping_; }
   // Stops and joins the worker. Idempotent.
   void Stop();
 

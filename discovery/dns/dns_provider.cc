@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include "discovery/dns/resolver.h"
 #include "discovery/metrics.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -41,10 +40,16 @@ DnsProvider::DnsProvider(config::DnsSdConfig cfg, size_t index, DnsProviderOptio
 DnsProvider::~DnsProvider() { Stop(); }
 
 absl::StatusOr<std::vector<TargetGroup>> DnsProvider::Fetch() {
+  absl::StatusOr<dns::ResolvConf> conf = Conf();
   std::vector<TargetGroup> groups;
   for (const std::string& name : cfg_.names) {
-    if (stop_) return absl::CancelledError("stopping");
-    absl::StatusOr<TargetGroup> group = LookupOne(name);
+    if (stopping()) return absl::CancelledError("stopping");
+    absl::StatusOr<TargetGroup> group = conf.ok() ? LookupOne(*conf, name) : conf.status();
+    if (!conf.ok()) {
+      // Each name's lookup fails, as each would have read the file.
+      GlobalSdMetrics().dns_lookups.Inc();
+      GlobalSdMetrics().dns_lookup_failures.Inc();
+    }
     if (group.ok()) {
       last_[name] = *group;
       groups.push_back(*std::move(group));
@@ -58,25 +63,21 @@ absl::StatusOr<std::vector<TargetGroup>> DnsProvider::Fetch() {
   return groups;
 }
 
-absl::StatusOr<TargetGroup> DnsProvider::LookupOne(const std::string& name) {
+absl::StatusOr<dns::ResolvConf> DnsProvider::Conf() const {
+  if (options_.server.empty()) return dns::ReadResolvConf(options_.resolv_conf);
+  // The test server: its address as the only nameserver, and no search domains.
   dns::ResolvConf conf;
-  if (!options_.server.empty()) {
-    // The test server: its address as the only nameserver, and no search domains.
-    const size_t colon = options_.server.rfind(':');
-    std::string host = options_.server.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    conf.servers = {host};
-    conf.port = options_.server.substr(colon + 1);
-  } else {
-    absl::StatusOr<dns::ResolvConf> read = dns::ReadResolvConf(options_.resolv_conf);
-    if (!read.ok()) {
-      GlobalSdMetrics().dns_lookups.Inc();
-      GlobalSdMetrics().dns_lookup_failures.Inc();
-      return read.status();
-    }
-    conf = *std::move(read);
-  }
-  absl::StatusOr<dns::Message> reply = dns::LookupWithSearchPath(conf, name, qtype_, &stop_);
+  const size_t colon = options_.server.rfind(':');
+  std::string host = options_.server.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  conf.servers = {host};
+  conf.port = options_.server.substr(colon + 1);
+  return conf;
+}
+
+absl::StatusOr<TargetGroup> DnsProvider::LookupOne(const dns::ResolvConf& conf,
+                                                   const std::string& name) {
+  absl::StatusOr<dns::Message> reply = dns::LookupWithSearchPath(conf, name, qtype_, stop_flag());
   GlobalSdMetrics().dns_lookups.Inc();
   if (!reply.ok()) {
     GlobalSdMetrics().dns_lookup_failures.Inc();

@@ -21,12 +21,12 @@
 //
 // Thread-safety: see RefreshProvider.
 
-#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "config/config.h"
+#include "discovery/dns/resolver.h"
 #include "discovery/refresh_provider.h"
 
 namespace sextant::discovery {
@@ -45,15 +45,15 @@ class DnsProvider : public RefreshProvider {
 
  protected:
   absl::StatusOr<std::vector<TargetGroup>> Fetch() override;
-  void Interrupt() override { stop_ = true; }
 
  private:
-  absl::StatusOr<TargetGroup> LookupOne(const std::string& name);
+  // The resolver settings of one refresh: resolv.conf as it is now, or the test server.
+  absl::StatusOr<dns::ResolvConf> Conf() const;
+  absl::StatusOr<TargetGroup> LookupOne(const dns::ResolvConf& conf, const std::string& name);
 
   const config::DnsSdConfig cfg_;
   const DnsProviderOptions options_;
   uint16_t qtype_;
-  std::atomic<bool> stop_{false};
   std::map<std::string, TargetGroup> last_;  // by name: the last successful lookup's group
 };
 
