@@ -64,3 +64,21 @@ export function formatRelative(ms: number, now = Date.now()): string {
 export function formatValue(v: string): string {
   return v;
 }
+
+// Milliseconds of an API time ("2026-12-04T22:13:47.835Z"), or null for Go's zero time (never) or
+// a string that is not a time.
+export function parseApiTime(text: string | undefined | null): number | null {
+  if (!text || text.startsWith('0001-01-01')) return null;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+// A duration the API gives in seconds (evaluation and scrape times): "235µs", "12.345ms", "1.5s".
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return String(seconds);
+  if (seconds === 0) return '0s';
+  if (seconds < 1e-3) return `${(seconds * 1e6).toFixed(0)}µs`;
+  if (seconds < 1) return `${(seconds * 1e3).toFixed(3)}ms`;
+  if (seconds < 60) return `${seconds.toFixed(3)}s`;
+  return formatDuration(seconds * 1000);
+}
