@@ -83,8 +83,8 @@ SchedulerStats Scheduler::stats() const {
   SchedulerStats s;
   s.tasks = tasks_.size();
   s.heap = heap_.size();
-  s.workers = live_workers_;
-  s.busy = busy_;
+  s.workers = LiveWorkersLocked();
+  s.busy = run_started_.size();
   s.spawned = spawned_;
   s.late = late_;
   return s;
@@ -99,7 +99,6 @@ void Scheduler::PushHeapLocked(Due d) {
 
 void Scheduler::StartWorkerLocked() {
   const int index = next_worker_++;
-  ++live_workers_;
   workers_.emplace(index, std::thread([this, index] { WorkerLoop(index); }));
 }
 
@@ -131,7 +130,7 @@ void Scheduler::SchedulerLoop() {
       work_cv_.notify_one();
     }
     absl::Time wake = heap_.empty() ? absl::InfiniteFuture() : heap_.front().at;
-    if (ready_.size() > idle_ && live_workers_ < static_cast<size_t>(options_.max_workers)) {
+    if (ready_.size() > idle_ && LiveWorkersLocked() < static_cast<size_t>(options_.max_workers)) {
       // Due tasks wait. Workers stuck on slow targets are replaced so that min_workers stay
       // available; a busy but unblocked pool is left alone.
       size_t blocked = 0;
@@ -143,7 +142,7 @@ void Scheduler::SchedulerLoop() {
           next_blocked = std::min(next_blocked, started + options_.blocked_after);
         }
       }
-      if (live_workers_ - blocked < static_cast<size_t>(options_.min_workers)) {
+      if (LiveWorkersLocked() - blocked < static_cast<size_t>(options_.min_workers)) {
         StartWorkerLocked();
         ++spawned_;
         continue;  // look again: more may be needed
@@ -168,8 +167,7 @@ void Scheduler::WorkerLoop(int index) {
           std::cv_status::timeout;
       --idle_;
       if (timed_out && ready_.empty() && !stopping_ &&
-          live_workers_ > static_cast<size_t>(options_.min_workers)) {
-        --live_workers_;
+          LiveWorkersLocked() > static_cast<size_t>(options_.min_workers)) {
         exited_.push_back(index);
         scheduler_cv_.notify_one();
         return;
@@ -182,7 +180,6 @@ void Scheduler::WorkerLoop(int index) {
     if (it == tasks_.end() || it->second->cancelled) continue;
     Entry* const e = it->second.get();
     e->running = true;
-    ++busy_;
     const absl::Time start = absl::Now();
     run_started_[index] = start;
     if (start - d.at > options_.late_after) ++late_;
@@ -190,7 +187,6 @@ void Scheduler::WorkerLoop(int index) {
     // Cancel waits while `running`, so `e` stays valid.
     const std::optional<absl::Time> next = e->task(d.at);
     l.lock();
-    --busy_;
     run_started_.erase(index);
     e->running = false;
     if (e->cancelled) {

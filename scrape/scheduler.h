@@ -108,6 +108,8 @@ class Scheduler {
   void WorkerLoop(int index);
   void StartWorkerLocked();  // requires mu_
   void PushHeapLocked(Due d);
+  // Workers not ended on idle_timeout. Needs mu_.
+  size_t LiveWorkersLocked() const { return workers_.size() - exited_.size(); }
 
   const SchedulerOptions options_;
   mutable std::mutex mu_;
@@ -121,12 +123,10 @@ class Scheduler {
   std::vector<Due> heap_;  // min-heap on `at` (std::greater)
   std::deque<Due> ready_;  // due, waiting for a worker
   int next_worker_ = 0;
-  size_t live_workers_ = 0;  // workers_ minus exited_
   std::map<int, std::thread> workers_;
   std::vector<int> exited_;  // workers that ended on idle_timeout, to be joined
   size_t idle_ = 0;
-  size_t busy_ = 0;
-  std::map<int, absl::Time> run_started_;  // by worker index, while it runs a task
+  std::map<int, absl::Time> run_started_;  // by worker index, while it runs a task (the busy ones)
   uint64_t spawned_ = 0;
   uint64_t late_ = 0;
   std::thread scheduler_;
