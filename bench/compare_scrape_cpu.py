@@ -31,17 +31,21 @@ def free_port():
         return s.getsockname()[1]
 
 
-def serve_forever(port, page):
-    """Serves `page` on every address of `port`: a str, or a function returning the body (bytes)
-    afresh for each request."""
-    fixed = None if callable(page) else page.encode()
+def serve_forever(port, page, delay=None, backlog=4096):
+    """Serves `page` on every address of `port`: a str or bytes, or a function returning the body
+    (bytes) afresh for each request. `delay`, when given, maps the local address a request came
+    to (str) to seconds to wait before answering (slow targets)."""
+    fixed = None if callable(page) else (page if isinstance(page, bytes) else page.encode())
 
     async def handle(reader, writer):
+        host = writer.get_extra_info("sockname")[0]
         try:
             while True:
                 request = await reader.readuntil(b"\r\n\r\n")
                 if not request:
                     break
+                if delay is not None and delay(host) > 0:
+                    await asyncio.sleep(delay(host))
                 body = fixed if fixed is not None else page()
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
                              b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
@@ -52,7 +56,7 @@ def serve_forever(port, page):
             writer.close()
 
     async def main():
-        server = await asyncio.start_server(handle, "0.0.0.0", port, backlog=4096)
+        server = await asyncio.start_server(handle, "0.0.0.0", port, backlog=backlog)
         async with server:
             await server.serve_forever()
 

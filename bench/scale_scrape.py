@@ -16,7 +16,6 @@ Usage: scale_scrape.py <sextant> [--targets=10000] [--samples=200] [--interval=1
        [--seconds=120] [--slow=10] [--slow-delay=5] [--only=sextant|prometheus]
 """
 
-import asyncio
 import collections
 import json
 import multiprocessing
@@ -32,7 +31,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare_queries import stop_servers  # noqa: E402
-from compare_scrape_cpu import cpu_seconds, free_port, wait_ready  # noqa: E402
+from compare_scrape_cpu import cpu_seconds, free_port, serve_forever, wait_ready  # noqa: E402
 
 
 def make_page(samples):
@@ -51,28 +50,8 @@ def make_page(samples):
 
 def serve(port, body, slow_hosts, slow_delay):
     resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
-
-    async def handle(reader, writer):
-        host = writer.get_extra_info("sockname")[0]
-        try:
-            while True:
-                await reader.readuntil(b"\r\n\r\n")
-                if host in slow_hosts:
-                    await asyncio.sleep(slow_delay)
-                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
-                             b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
-                await writer.drain()
-        except Exception:
-            pass
-        finally:
-            writer.close()
-
-    async def main():
-        server = await asyncio.start_server(handle, "0.0.0.0", port, backlog=8192)
-        async with server:
-            await server.serve_forever()
-
-    asyncio.run(main())
+    serve_forever(port, body, delay=lambda host: slow_delay if host in slow_hosts else 0,
+                  backlog=8192)
 
 
 def query(base, q, t=None):
