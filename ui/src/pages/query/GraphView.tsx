@@ -83,7 +83,11 @@ export function GraphView(props: GraphProps) {
         count={chartData && !q.error ? chartData.ys.length : undefined}
         extra={`Resolution: ${formatDuration(props.step)}${drawMs !== undefined && chartData && !q.error ? ` · Drawn in ${Math.round(drawMs)}ms` : ''}`}
       />
-      {chartData && !q.error ? (
+      {chartData && !q.error && chartData.ys.length === 0 ? (
+        <div class="q-empty muted" style={{ height: `${height}px` }}>
+          Empty query result
+        </div>
+      ) : chartData && !q.error ? (
         <>
           <UPlotChart data={chartData} stacked={props.stacked} dark={dark} local={local} visible={visible} focused={focused} height={height} onDrawn={setDrawMs} />
           <Legend metrics={chartData.metrics} dark={dark} visible={visible} onVisible={setVisible} onFocus={focusLater} />

@@ -75,7 +75,7 @@ export function QueryPanel(props: PanelProps) {
         {p.tab === 'graph' && (
           <GraphView expr={p.expr} endTime={p.endTime} range={p.range} step={effectiveStep(p.resolution, p.range)} stacked={p.stacked} runKey={runKey} />
         )}
-        {p.tab === 'explain' && <ExplainView expr={p.expr} time={p.endTime} onSetExpr={execute} />}
+        {p.tab === 'explain' && <ExplainView expr={p.expr} time={p.endTime} />}
       </div>
     </section>
   );
