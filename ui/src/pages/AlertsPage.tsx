@@ -7,6 +7,7 @@ import { CheckboxGroup } from '../components/CheckboxGroup';
 import { CollapseAllButtons, Collapsible } from '../components/Collapsible';
 import { ErrorBox, FilterInput, HealthBadge, LabelBadges, Loading, PageTitle, useApi } from '../components/common';
 import { usePaged } from '../components/Pager';
+import { usePagedReset } from '../components/PagedList';
 import { RelativeTime } from '../components/RelativeTime';
 import { useUrlList, useUrlParam } from '../components/useUrlState';
 import { formatDuration, formatTime, parseApiTime } from '../format';
@@ -134,8 +135,8 @@ function AlertRule(props: { rule: AlertingRule }) {
   );
 }
 
-function GroupRules(props: { view: GroupView }) {
-  const { page, pager } = usePaged(props.view.rules, 50);
+function GroupRules(props: { view: GroupView; filterKey: string }) {
+  const { page, pager } = usePagedReset(props.view.rules, 50, props.filterKey);
   if (props.view.total === 0) return <p class="panel-note muted">No alerting rules in this group.</p>;
   if (props.view.rules.length === 0)
     return <p class="panel-note muted">No rules in this group match the filters ({props.view.total} hidden).</p>;
@@ -151,7 +152,8 @@ function GroupRules(props: { view: GroupView }) {
   );
 }
 
-function GroupList(props: { views: GroupView[]; collapsed: Set<string>; toggle: (key: string) => void }) {
+// `filterKey` changes with the filters: the groups' pagers go back to their first page.
+function GroupList(props: { views: GroupView[]; collapsed: Set<string>; toggle: (key: string) => void; filterKey: string }) {
   const { page, pager } = usePaged(props.views, 25);
   return (
     <>
@@ -171,7 +173,7 @@ function GroupList(props: { views: GroupView[]; collapsed: Set<string>; toggle: 
             </>
           }
         >
-          <GroupRules view={v} />
+          <GroupRules view={v} filterKey={props.filterKey} />
         </Collapsible>
       ))}
       {pager}
@@ -235,7 +237,7 @@ export function AlertsPage() {
           {views.length > 0 && shown.length === 0 && (
             <div class="alert alert-info">{filtering ? 'No alerting rules match the filters.' : 'No alerting rules configured.'}</div>
           )}
-          <GroupList views={shown} collapsed={collapsed} toggle={toggle} />
+          <GroupList views={shown} collapsed={collapsed} toggle={toggle} filterKey={`${states.join()} ${search}`} />
         </>
       )}
     </div>

@@ -6,6 +6,7 @@ import { CheckboxGroup } from '../components/CheckboxGroup';
 import { CollapseAllButtons, Collapsible } from '../components/Collapsible';
 import { ErrorBox, FilterInput, HealthBadge, LabelBadges, Loading, PageTitle, useApi } from '../components/common';
 import { usePaged } from '../components/Pager';
+import { usePagedReset } from '../components/PagedList';
 import { RelativeTime } from '../components/RelativeTime';
 import { useUrlList, useUrlParam } from '../components/useUrlState';
 import { formatDuration, formatSeconds, parseApiTime } from '../format';
@@ -70,8 +71,8 @@ function RuleItem(props: { rule: Rule }) {
   );
 }
 
-function GroupRules(props: { view: GroupView }) {
-  const { page, pager } = usePaged(props.view.rules, 50);
+function GroupRules(props: { view: GroupView; filterKey: string }) {
+  const { page, pager } = usePagedReset(props.view.rules, 50, props.filterKey);
   const total = props.view.group.rules.length;
   if (total === 0) return <p class="panel-note muted">No rules in this group.</p>;
   if (props.view.rules.length === 0) return <p class="panel-note muted">No rules in this group match the filters ({total} hidden).</p>;
@@ -87,7 +88,8 @@ function GroupRules(props: { view: GroupView }) {
   );
 }
 
-function GroupList(props: { views: GroupView[]; collapsed: Set<string>; toggle: (key: string) => void }) {
+// `filterKey` changes with the filters: the groups' pagers go back to their first page.
+function GroupList(props: { views: GroupView[]; collapsed: Set<string>; toggle: (key: string) => void; filterKey: string }) {
   const { page, pager } = usePaged(props.views, 25);
   return (
     <>
@@ -116,7 +118,7 @@ function GroupList(props: { views: GroupView[]; collapsed: Set<string>; toggle: 
               </>
             }
           >
-            <GroupRules view={v} />
+            <GroupRules view={v} filterKey={props.filterKey} />
           </Collapsible>
         );
       })}
@@ -169,7 +171,7 @@ export function RulesPage() {
         <>
           {views.length === 0 && <div class="alert alert-info">No rule groups configured.</div>}
           {views.length > 0 && shown.length === 0 && <div class="alert alert-info">No rules match the filters.</div>}
-          <GroupList views={shown} collapsed={collapsed} toggle={toggle} />
+          <GroupList views={shown} collapsed={collapsed} toggle={toggle} filterKey={`${health.join()} ${search}`} />
         </>
       )}
     </div>

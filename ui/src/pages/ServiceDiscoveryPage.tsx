@@ -8,6 +8,7 @@ import { CheckboxGroup } from '../components/CheckboxGroup';
 import { CollapseAllButtons, Collapsible } from '../components/Collapsible';
 import { ErrorBox, FilterInput, LabelBadges, Loading, PageTitle, useApi } from '../components/common';
 import { usePaged } from '../components/Pager';
+import { usePagedReset } from '../components/PagedList';
 import { useUrlList, useUrlParam } from '../components/useUrlState';
 import { filterTerms, labelsText, matchesFilter, type Labels, type ScrapePoolsResult, type TargetsResult } from './apiTypes';
 import { RelabelSteps } from './RelabelSteps';
@@ -95,8 +96,8 @@ const SdRow = memo(function SdRow(props: { target: SdTarget }) {
   );
 });
 
-function PoolTargets(props: { pool: PoolView }) {
-  const { page, pager } = usePaged(props.pool.targets, 100);
+function PoolTargets(props: { pool: PoolView; filterKey: string }) {
+  const { page, pager } = usePagedReset(props.pool.targets, 100, props.filterKey);
   const total = props.pool.active + props.pool.dropped;
   if (total === 0) return <p class="panel-note muted">No targets discovered in this scrape pool.</p>;
   if (props.pool.targets.length === 0) return <p class="panel-note muted">No targets in this pool match the filters.</p>;
@@ -120,7 +121,8 @@ function PoolTargets(props: { pool: PoolView }) {
   );
 }
 
-function PoolList(props: { pools: PoolView[]; collapsed: Set<string>; toggle: (name: string) => void }) {
+// `filterKey` changes with the filters: the pools' pagers go back to their first page.
+function PoolList(props: { pools: PoolView[]; collapsed: Set<string>; toggle: (name: string) => void; filterKey: string }) {
   const { page, pager } = usePaged(props.pools, 50);
   return (
     <>
@@ -144,7 +146,7 @@ function PoolList(props: { pools: PoolView[]; collapsed: Set<string>; toggle: (n
               </>
             }
           >
-            <PoolTargets pool={p} />
+            <PoolTargets pool={p} filterKey={props.filterKey} />
           </Collapsible>
         );
       })}
@@ -215,7 +217,7 @@ export function ServiceDiscoveryPage() {
           {shown.length === 0 && (
             <div class="alert alert-info">{pools.length === 0 ? 'No scrape pools found.' : 'No targets match the filters.'}</div>
           )}
-          <PoolList pools={shown} collapsed={collapsed} toggle={toggle} />
+          <PoolList pools={shown} collapsed={collapsed} toggle={toggle} filterKey={`${states.join()} ${search}`} />
         </>
       )}
     </div>

@@ -8,6 +8,7 @@ import { CheckboxGroup } from '../components/CheckboxGroup';
 import { CollapseAllButtons, Collapsible } from '../components/Collapsible';
 import { ErrorBox, FilterInput, HealthBadge, LabelBadges, Loading, PageTitle, useApi } from '../components/common';
 import { usePaged } from '../components/Pager';
+import { usePagedReset } from '../components/PagedList';
 import { RelativeTime } from '../components/RelativeTime';
 import { useUrlList, useUrlParam } from '../components/useUrlState';
 import { formatSeconds, parseApiTime } from '../format';
@@ -90,8 +91,8 @@ const TargetRow = memo(function TargetRow(props: { target: Target }) {
   );
 });
 
-function PoolTargets(props: { pool: Pool }) {
-  const { page, pager } = usePaged(props.pool.targets, 100);
+function PoolTargets(props: { pool: Pool; filterKey: string }) {
+  const { page, pager } = usePagedReset(props.pool.targets, 100, props.filterKey);
   if (props.pool.total === 0) return <p class="panel-note muted">No active targets in this scrape pool.</p>;
   if (props.pool.targets.length === 0)
     return <p class="panel-note muted">No targets in this pool match the filters ({props.pool.total} hidden).</p>;
@@ -123,7 +124,8 @@ function upBadgeClass(p: Pool): string {
   return p.up === p.total ? 'count-ok' : p.up === 0 ? 'count-bad' : 'count-warn';
 }
 
-function PoolList(props: { pools: Pool[]; collapsed: Set<string>; toggle: (name: string) => void; filtered: boolean }) {
+// `filterKey` changes with the filters: the pools' pagers go back to their first page.
+function PoolList(props: { pools: Pool[]; collapsed: Set<string>; toggle: (name: string) => void; filtered: boolean; filterKey: string }) {
   const { page, pager } = usePaged(props.pools, 50);
   return (
     <>
@@ -142,7 +144,7 @@ function PoolList(props: { pools: Pool[]; collapsed: Set<string>; toggle: (name:
             </>
           }
         >
-          <PoolTargets pool={p} />
+          <PoolTargets pool={p} filterKey={props.filterKey} />
         </Collapsible>
       ))}
       {pager}
@@ -219,7 +221,7 @@ export function TargetsPage() {
               Hiding {allPools.length - shown.length} pool{allPools.length - shown.length === 1 ? '' : 's'} with no matching targets.
             </p>
           )}
-          <PoolList pools={shown} collapsed={collapsed} toggle={toggle} filtered={filtering} />
+          <PoolList pools={shown} collapsed={collapsed} toggle={toggle} filtered={filtering} filterKey={`${health.join()} ${search}`} />
         </>
       )}
     </div>
