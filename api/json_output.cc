@@ -9,6 +9,26 @@ namespace sextant::api {
 
 void AppendJsonString(std::string* out, std::string_view s) { out->append(util::QuoteJson(s)); }
 
+void AppendGoJsonString(std::string* out, std::string_view s) {
+  const std::string quoted = util::QuoteJson(s);
+  for (size_t i = 0; i < quoted.size(); ++i) {
+    const char c = quoted[i];
+    if (c == '\xe2' && i + 2 < quoted.size() && quoted[i + 1] == '\x80' &&
+        (quoted[i + 2] == '\xa8' || quoted[i + 2] == '\xa9')) {
+      out->append(quoted[i + 2] == '\xa8' ? "\\u2028" : "\\u2029");
+      i += 2;
+    } else if (c == '<') {
+      out->append("\\u003c");
+    } else if (c == '>') {
+      out->append("\\u003e");
+    } else if (c == '&') {
+      out->append("\\u0026");
+    } else {
+      out->push_back(c);
+    }
+  }
+}
+
 void AppendTimestamp(std::string* out, int64_t ms) {
   uint64_t abs = ms < 0 ? 0 - static_cast<uint64_t>(ms) : static_cast<uint64_t>(ms);
   if (ms < 0) out->push_back('-');

@@ -20,6 +20,10 @@ namespace sextant::api {
 
 // A JSON string literal.
 void AppendJsonString(std::string* out, std::string_view s);
+// A JSON string literal as Go's encoding/json writes one (and the jsoniter configuration
+// Prometheus's API encodes with): also `<`, `>`, `&` as \u003c, \u003e, \u0026 and U+2028,
+// U+2029 as \u2028, \u2029. For answers compared byte for byte with Prometheus's.
+void AppendGoJsonString(std::string* out, std::string_view s);
 // Milliseconds as seconds: 1500 -> 1.500, -1 -> -0.001, 3000 -> 3.
 void AppendTimestamp(std::string* out, int64_t ms);
 // A sample value as a quoted string: "1", "0.5", "1e-07", "+Inf", "NaN".

@@ -97,6 +97,10 @@ class QueryApi {
   ApiResult Metadata(const Params& p) const;
   ApiResult ScrapePools(const Params& p) const;
 
+  const QueryApiOptions& options() const { return options_; }
+  // The scrape manager given at construction (may be null).
+  const scrape::ScrapeManager* scrape_manager() const { return scrape_; }
+
  private:
   int64_t Now() const;
   // /labels and /label/<name>/values: the sorted union of `list` over the match[] sets (one

@@ -1,12 +1,17 @@
 #include "api/server.h"
 
 #include "api/envelope.h"
+#include "api/features.h"
 #include "api/http/request.h"
 #include "api/http/router.h"
+#include "api/parse_query.h"
 #include "api/query_api.h"
+#include "api/relabel_steps.h"
 #include "api/remote/remote.h"
 #include "api/rules_api.h"
 #include "api/status_handlers.h"
+#include "api/ui/ui_assets.h"
+#include "promql/parser.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -61,7 +66,11 @@ ApiServer::ApiServer(ServerOptions options, ServerHooks hooks, util::Registry* r
       durations_(registry->NewHistogramFamily("prometheus_http_request_duration_seconds",
                                               "Histogram of latencies for HTTP requests.",
                                               {"handler"}, {.1, .2, .4, 1, 3, 8, 20, 60, 120})),
-      router_(std::make_unique<http::Router>(options_.route_prefix)) {}
+      router_(std::make_unique<http::Router>(options_.route_prefix)),
+      ui_(std::make_unique<ui::UiAssets>(
+          ui::UiOptions{.route_prefix = options_.route_prefix,
+                        .page_title = options_.page_title,
+                        .lookback_delta = options_.lookback_delta})) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
@@ -127,9 +136,16 @@ class ApiServer::Routes {
     AddStatus("/api/v1/status/runtimeinfo",
               [&hooks] { return RuntimeInfoJson(hooks.runtime_info()); });
     AddQueryApi();
+    AddUi();
     // The CORS preflight of every API path, answered as Prometheus's api.options: 204.
     Add("OPTIONS", "/api/v1/*path", [](Request&, Response& res) { res.status = 204; });
     s_->router_->SetNotFound([s = s_](Request& req, Response& res) {
+      if (req.path == "/" && (req.method == "GET" || req.method == "HEAD")) {
+        // `/` outside a route prefix: to the home page under it, as Prometheus does.
+        s->ui_->RedirectHome(res);
+        s->requests_->With({"302", "/"})->Inc();
+        return;
+      }
       // Unknown paths: Prometheus's API answers JSON under /api/, plain text elsewhere.
       if (req.path.rfind(s->options_.route_prefix + "/api/", 0) == 0) {
         res.Set(404, ErrorBody(ErrorType::kNotFound, "page not found"), kJsonContentType);
@@ -246,9 +262,48 @@ class ApiServer::Routes {
         {"POST"}, "/api/v1/write",
         [](const QueryApi& a, const Request& req) { return a.RemoteWrite(req.body); }, "",
         kBlocking);
+    AddApi({"GET", "POST"}, "/api/v1/parse_query", [](const QueryApi*, const Params& p) {
+      absl::StatusOr<std::unique_ptr<promql::Expr>> expr =
+          promql::ParseExpr(Param(p, "query").value_or(""));
+      if (!expr.ok()) {
+        return ErrorResult(InvalidParam("query", util::FromAbsl(expr.status().message())));
+      }
+      return ApiResult{.body = SuccessBody(ParseQueryJson(**expr))};
+    });
+    AddApi({"GET"}, "/api/v1/features", [s = s_](const QueryApi* a, const Params&) {
+      const FeatureOptions f{.lifecycle = s->options_.enable_lifecycle,
+                             .admin = a->options().enable_admin,
+                             .remote_write_receiver = a->options().enable_remote_write};
+      return ApiResult{.body = SuccessBody(FeaturesJson(f))};
+    });
+    AddApi({"GET"}, "/api/v1/targets/relabel_steps", [](const QueryApi* a, const Params& p) {
+      absl::StatusOr<std::string> data = RelabelStepsJson(a->scrape_manager(), p);
+      if (!data.ok()) return ErrorResult(data.status());
+      return ApiResult{.body = SuccessBody(*data)};
+    });
     AddReady(
         {"POST"}, "/api/v1/read",
         [](const QueryApi& a, const Request& req) { return a.RemoteRead(req.body); }, "", kQuery);
+  }
+
+  // The web UI: its pages answer index.html (served while the storage opens, with READY false),
+  // its hashed assets are immutable, and the route prefix itself leads to the home page.
+  void AddUi() {
+    Handler index = [s = s_](Request&, Response& res) {
+      s->ui_->ServeIndex(s->ready_.load(), res);
+    };
+    for (std::string_view page : ui::kPageRoutes) Add("GET", std::string(page), index);
+    Handler home = [s = s_](Request&, Response& res) { s->ui_->RedirectHome(res); };
+    Add("GET", "", home, "/");  // the prefix without a trailing slash
+    Add("GET", "/", home);
+    Add("GET", "/assets/*filepath", [s = s_](Request& req, Response& res) {
+      s->ui_->ServeFile(util::StrCat("assets/", req.path_params[0]), req, res);
+    });
+    Handler favicon = [s = s_](Request& req, Response& res) {
+      s->ui_->ServeFile("favicon.svg", req, res);
+    };
+    Add("GET", "/favicon.svg", favicon);
+    Add("GET", "/favicon.ico", favicon);
   }
 
   // Prometheus answers GET and POST alike on the status endpoints (Grafana POSTs buildinfo).

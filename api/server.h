@@ -3,8 +3,11 @@
 // ApiServer: Sextant's HTTP server on --web.listen-address.
 //
 // Serves the management endpoints (/-/healthy, /-/ready, /-/reload, /-/quit), /metrics, the
-// /api/v1/status/* endpoints, and once ready the query, metadata, admin, federation and remote
-// endpoints (api/query_api.h) and the rules endpoints (api/rules_api.h), in Prometheus's shapes.
+// /api/v1/status/* endpoints, the web UI (api/ui/ui_assets.h: its pages, /assets/*, the
+// favicon, and `/` redirected to the query page), and once ready the query, metadata, admin,
+// federation and remote endpoints (api/query_api.h), the rules endpoints (api/rules_api.h),
+// /api/v1/parse_query (api/parse_query.h), /api/v1/features (api/features.h) and
+// /api/v1/targets/relabel_steps (api/relabel_steps.h), in Prometheus's shapes.
 // Every request is counted in prometheus_http_requests_total{code,handler} and timed in
 // prometheus_http_request_duration_seconds{handler}.
 //
@@ -38,12 +41,19 @@ namespace sextant::api {
 
 class QueryApi;
 class RulesApi;
+namespace ui {
+class UiAssets;
+}
 
 struct ServerOptions {
   std::string listen_address = "0.0.0.0:9090";  // host:port; ":9090" listens on all interfaces
   bool enable_lifecycle = false;                // POST/PUT /-/reload and /-/quit
   // Every endpoint is served under this prefix ("" or e.g. "/sextant"; see RoutePrefix()).
   std::string route_prefix;
+  // What the UI's index.html shows (api/ui/ui_assets.h): --web.page-title and
+  // --query.lookback-delta as a Prometheus duration.
+  std::string page_title = "Sextant Time Series Collection and Processing Server";
+  std::string lookback_delta = "5m";
   absl::Duration read_timeout = absl::Minutes(5);  // --web.read-timeout: a request's whole read
   size_t max_request_body_bytes = 32 << 20;
   int64_t max_connections = 512;  // --web.max-connections; 0 means no limit
@@ -110,6 +120,7 @@ class ApiServer {
   util::Family<util::Counter>* const requests_;
   util::Family<util::Histogram>* const durations_;
   std::unique_ptr<http::Router> router_;
+  std::unique_ptr<const ui::UiAssets> ui_;
   std::unique_ptr<http::HttpServer> http_;
   std::atomic<bool> ready_{false};
   std::atomic<const QueryApi*> query_api_{nullptr};

@@ -216,6 +216,10 @@ class ScrapeManager::Pool {
 
   const std::string& fingerprint() const { return fingerprint_; }
 
+  // The job's config. Changes only in Reload, which the manager calls holding its lock
+  // exclusively.
+  const config::ScrapeConfig& config() const { return cfg_; }
+
   // A changed job config: loops restart with it, keeping each remaining target's series state.
   void Reload(const config::ScrapeConfig& cfg) {
     StopWatcher();
@@ -405,6 +409,14 @@ std::vector<DroppedTargetStatus> ScrapeManager::DroppedTargets() const {
 }
 
 SchedulerStats ScrapeManager::scheduler_stats() const { return scheduler_->stats(); }
+
+std::optional<config::ScrapeConfig> ScrapeManager::ScrapePoolConfig(
+    std::string_view job_name) const {
+  util::ReaderMutexLock lock(&mu_);
+  const auto it = pools_.find(std::string(job_name));
+  if (it == pools_.end()) return std::nullopt;
+  return it->second->config();
+}
 
 std::vector<std::string> ScrapeManager::ScrapePools() const {
   std::vector<std::string> out;

@@ -27,7 +27,9 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -95,6 +97,9 @@ class ScrapeManager {
   std::vector<TargetStatus> ActiveTargets(bool with_metadata = false) const;
   std::vector<DroppedTargetStatus> DroppedTargets() const;
   std::vector<std::string> ScrapePools() const;  // sorted
+  // A copy of the config of the running pool `job_name` (Prometheus's ScrapePoolConfig), or
+  // nullopt when there is none.
+  std::optional<config::ScrapeConfig> ScrapePoolConfig(std::string_view job_name) const;
 
   // The scheduler's load: live loops, worker threads, late starts.
   SchedulerStats scheduler_stats() const;

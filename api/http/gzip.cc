@@ -43,11 +43,11 @@ bool IsCompressible(std::string_view content_type) {
          content_type.substr(0, 22) == "application/javascript";
 }
 
-std::string GzipCompress(std::string_view data) {
+std::string GzipCompress(std::string_view data, int level) {
   z_stream zs;
   std::memset(&zs, 0, sizeof(zs));
   // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
-  if (deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     return std::string();
   }
   std::string out;

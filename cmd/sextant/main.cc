@@ -209,6 +209,8 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   options.listen_address = flags.web_listen_address;
   options.enable_lifecycle = flags.web_enable_lifecycle;
   options.route_prefix = route_prefix;
+  options.page_title = flags.web_page_title;
+  options.lookback_delta = model::DurationToString(flags.query_lookback_delta);
   options.read_timeout = flags.web_read_timeout;
   options.max_connections = flags.web_max_connections;
   options.query_concurrency = static_cast<int>(std::max<int64_t>(1, flags.query_max_concurrency));
