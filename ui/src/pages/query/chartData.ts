@@ -10,9 +10,9 @@ export interface ChartData {
   metrics: Metric[];
 }
 
-function sampleValue(text: string): number | null {
+function sampleValue(text: string): number | undefined {
   const v = +text; // "+Inf", "-Inf" and "NaN" are not drawable
-  return v === v && v !== Infinity && v !== -Infinity ? v : null;
+  return v === v && v !== Infinity && v !== -Infinity ? v : undefined;
 }
 
 // start, end and step in ms, as sent to /api/v1/query_range.
@@ -25,13 +25,20 @@ export function buildChartData(result: RangeSeries[], start: number, end: number
   const startSec = start / 1000;
   const stepSec = step / 1000;
   for (const series of result) {
-    const y: (number | null)[] = new Array(n).fill(null);
+    // Numbers go into a fresh array first, so V8 keeps it an unboxed double array; only a series
+    // with gaps gets nulls (uPlot's gap marker) afterwards.
+    const y: (number | null)[] = new Array(n);
+    let filled = 0;
     const values = series.values;
     if (values) {
       for (let j = 0; j < values.length; j++) {
         const sample = values[j];
         const i = Math.round((sample[0] - startSec) / stepSec);
-        if (i >= 0 && i < n) y[i] = sampleValue(sample[1]);
+        const v = sampleValue(sample[1]);
+        if (i >= 0 && i < n && v !== undefined) {
+          y[i] = v;
+          filled++;
+        }
       }
     }
     // Native histograms are drawn by their count.
@@ -39,9 +46,14 @@ export function buildChartData(result: RangeSeries[], start: number, end: number
     if (hists) {
       for (let j = 0; j < hists.length; j++) {
         const i = Math.round((hists[j][0] - startSec) / stepSec);
-        if (i >= 0 && i < n) y[i] = sampleValue(hists[j][1].count);
+        const v = sampleValue(hists[j][1].count);
+        if (i >= 0 && i < n && v !== undefined) {
+          y[i] = v;
+          filled++;
+        }
       }
     }
+    if (filled < n) for (let i = 0; i < n; i++) if (y[i] === undefined) y[i] = null;
     ys.push(y);
     metrics.push(series.metric);
   }
