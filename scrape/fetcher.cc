@@ -93,7 +93,7 @@ FetchResult Fetcher::Fetch(absl::Duration timeout) {
         absl::DeadlineExceededError(util::StrCat("Get \"", url_, "\": context deadline exceeded"));
   } else if (!res) {
     r.status = absl::UnavailableError(
-        util::StrCat("Get \"", url_, "\": ", httplib::to_string(res.error())));
+        util::StrCat("Get \"", url_, "\": ", client_->ErrorText(res.error())));
   } else if (res->status != 200) {
     r.status = absl::UnavailableError(util::StrCat("server returned HTTP status ", res->status, " ",
                                                    HttpStatusText(res->status)));

@@ -102,8 +102,15 @@ TEST(Fetcher, ErrorsAsPrometheus) {
             "body size limit exceeded");
   FetchResult slow = Fetcher(base + "/slow", Job("")).Fetch(absl::Milliseconds(100));
   EXPECT_THAT(std::string(slow.status.message()), HasSubstr("context deadline exceeded"));
+  // Connection failures in Go's words, as Prometheus's lastError has them.
   FetchResult refused = Fetcher("http://127.0.0.1:1/metrics", Job("")).Fetch(absl::Seconds(1));
-  EXPECT_FALSE(refused.status.ok());
+  EXPECT_EQ(
+      std::string(refused.status.message()),
+      "Get \"http://127.0.0.1:1/metrics\": dial tcp 127.0.0.1:1: connect: connection refused");
+  FetchResult unknown = Fetcher("http://nowhere.invalid/metrics", Job("")).Fetch(absl::Seconds(1));
+  EXPECT_EQ(
+      std::string(unknown.status.message()),
+      "Get \"http://nowhere.invalid/metrics\": dial tcp: lookup nowhere.invalid: no such host");
 }
 
 TEST(Fetcher, Tls) {

@@ -1,5 +1,6 @@
 #include "scrape/http_client.h"
 
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -10,6 +11,8 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "util/strings.h"
@@ -45,6 +48,33 @@ std::string Resolve(const std::string& host, const std::string& port) {
   inet_ntop(res->ai_family, a, ip, sizeof(ip));
   freeaddrinfo(res);
   return ip;
+}
+
+// Why connecting to host:port fails: one TCP connect, waited for at most `wait`; 0 when it
+// connects, ETIMEDOUT when it does not answer in time, -1 when the name does not resolve.
+int ConnectError(const std::string& host, const std::string& port, int wait_ms) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || res == nullptr) return -1;
+  int err = 0;
+  const int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    err = errno;
+  } else if (connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
+    err = errno;
+    if (err == EINPROGRESS) {
+      pollfd p{fd, POLLOUT, 0};
+      socklen_t len = sizeof(err);
+      if (poll(&p, 1, wait_ms) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+        err = ETIMEDOUT;
+      }
+    }
+  }
+  if (fd >= 0) close(fd);
+  freeaddrinfo(res);
+  return err;
 }
 
 // RFC 3986 percent-decoding of a URL's userinfo; malformed escapes stay as they are.
@@ -115,6 +145,10 @@ HttpClient::HttpClient(std::string_view base_url, const config::HttpClientConfig
   std::map<std::string, std::string> addr_map;
   const size_t scheme_end = base.find("://");
   const std::string hostport = base.substr(scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  dial_address_ = hostport.substr(0, hostport.find('/'));
+  if (dial_address_.rfind(':') == std::string::npos || dial_address_.ends_with(']')) {
+    util::StrAppend(&dial_address_, base.starts_with("https://") ? ":443" : ":80");
+  }
   if (!tls.server_name.empty() && base.starts_with("https://")) {
     const size_t colon = hostport.rfind(':');
     const std::string host = colon == std::string::npos ? hostport : hostport.substr(0, colon);
@@ -247,6 +281,44 @@ absl::Status HttpClient::PrepareRequest(httplib::Headers* headers) {
     headers->emplace("Authorization", util::StrCat(a.type, " ", cred));
   }
   return error;
+}
+
+std::string HttpClient::ErrorText(httplib::Error error) const {
+  switch (error) {
+    case httplib::Error::Connection:
+      break;
+    case httplib::Error::Write:
+      return "error writing the request";
+    case httplib::Error::SSLConnection:
+      return "TLS handshake failed";
+    case httplib::Error::SSLLoadingCerts:
+      return "cannot load TLS certificates";
+    case httplib::Error::SSLServerVerification:
+      return "x509: certificate verification failed";
+    case httplib::Error::ExceedRedirectCount:
+      return "stopped after too many redirects";
+    default:
+      return httplib::to_string(error);
+  }
+  // httplib does not keep the socket's error: ask the network once more, briefly.
+  const size_t colon = dial_address_.rfind(':');
+  std::string host = dial_address_.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  const std::string dial = util::StrCat("dial tcp ", dial_address_, ": ");
+  switch (ConnectError(host, dial_address_.substr(colon + 1), 100)) {
+    case -1:
+      return util::StrCat("dial tcp: lookup ", host, ": no such host");
+    case ECONNREFUSED:
+      return util::StrCat(dial, "connect: connection refused");
+    case EHOSTUNREACH:
+      return util::StrCat(dial, "connect: no route to host");
+    case ENETUNREACH:
+      return util::StrCat(dial, "connect: network is unreachable");
+    case ETIMEDOUT:
+      return util::StrCat(dial, "i/o timeout");
+    default:
+      return util::StrCat(dial, "connect: connection failed");
+  }
 }
 
 }  // namespace sextant::scrape

@@ -61,6 +61,12 @@ class HttpClient {
 
   httplib::Client& client() { return *client_; }
 
+  // Why a request failed, as Go's net/http words the usual causes ("dial tcp 127.0.0.1:1:
+  // connect: connection refused", "dial tcp: lookup nowhere.invalid: no such host"), for scrape
+  // errors and logs; httplib's own words for the rest. A connection failure is diagnosed by one
+  // more connect attempt (at most 100 ms).
+  std::string ErrorText(httplib::Error error) const;
+
  private:
   std::string WriteTemp(const std::string& content);
   absl::Status SetProxy(std::string_view proxy_url);
@@ -68,7 +74,8 @@ class HttpClient {
   const config::HttpClientConfig cfg_;
   std::unique_ptr<httplib::Client> client_;
   absl::Status init_status_;
-  std::string host_header_;  // the URL's host:port when tls_config.server_name replaces it
+  std::string host_header_;   // the URL's host:port when tls_config.server_name replaces it
+  std::string dial_address_;  // host:port as Go dials it (the scheme's port when none)
   std::vector<std::string> temp_files_;  // inline tls_config PEM
 };
 

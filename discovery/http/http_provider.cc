@@ -177,7 +177,7 @@ absl::StatusOr<std::vector<TargetGroup>> HttpProvider::FetchOnce() {
   httplib::Result res = client_->client().Get(path_.c_str(), headers);
   if (!res) {
     return absl::UnavailableError(
-        StrCat("Get ", util::QuoteGo(cfg_.url), ": ", httplib::to_string(res.error())));
+        StrCat("Get ", util::QuoteGo(cfg_.url), ": ", client_->ErrorText(res.error())));
   }
   if (res->status != 200) {
     return absl::UnavailableError(StrCat("server returned HTTP status ", res->status, " ",

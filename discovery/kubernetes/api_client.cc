@@ -250,7 +250,7 @@ struct ApiClient::Impl {
 
   absl::Status ConnectionError(const std::string& target, httplib::Error error) const {
     return absl::UnavailableError(
-        StrCat("Get ", util::QuoteGo(Url(target)), ": ", httplib::to_string(error)));
+        StrCat("Get ", util::QuoteGo(Url(target)), ": ", http->ErrorText(error)));
   }
 
   const Connection conn;

@@ -47,26 +47,6 @@ absl::Status CheckReadable(std::string_view what, const std::string& path) {
   return absl::OkStatus();
 }
 
-// What went wrong, worded closer to Go's net/http than httplib's one-word names.
-std::string_view DescribeError(httplib::Error e) {
-  switch (e) {
-    case httplib::Error::Connection:
-      return "connection failed (refused or unreachable)";
-    case httplib::Error::Write:
-      return "error writing the request";
-    case httplib::Error::SSLConnection:
-      return "TLS handshake failed";
-    case httplib::Error::SSLLoadingCerts:
-      return "cannot load TLS certificates";
-    case httplib::Error::SSLServerVerification:
-      return "x509: certificate verification failed";
-    case httplib::Error::ExceedRedirectCount:
-      return "stopped after too many redirects";
-    default:
-      return "";
-  }
-}
-
 }  // namespace
 
 std::string AlertsPath(std::string_view path_prefix) {
@@ -148,9 +128,8 @@ absl::Status Alertmanager::Post(const std::string& body, absl::Duration timeout,
       return absl::DeadlineExceededError(
           util::StrCat("Post \"", url_, "\": context deadline exceeded"));
     }
-    const std::string_view what = DescribeError(res.error());
-    return absl::UnavailableError(util::StrCat(
-        "Post \"", url_, "\": ", what.empty() ? httplib::to_string(res.error()) : what));
+    return absl::UnavailableError(
+        util::StrCat("Post \"", url_, "\": ", client_->ErrorText(res.error())));
   }
   if (res->status / 100 != 2) {
     return absl::UnavailableError(util::StrCat("bad response status ", res->status, " ",
