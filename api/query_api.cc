@@ -685,17 +685,27 @@ std::string ScrapeTime(absl::Time t) {
 }  // namespace
 
 ApiResult QueryApi::Targets(const Params& p) const {
-  const std::string_view state = Param(p, "state").value_or("");
+  const std::string state = util::AsciiLower(Param(p, "state").value_or(""));
   const bool any = state.empty() || state == "any";
+  const bool show_dropped = any || state == "dropped";
+  // scrapePool narrows the targets listed, not droppedTargetCounts (as Prometheus).
+  const std::string_view pool = Param(p, "scrapePool").value_or("");
   std::vector<scrape::TargetStatus> active;
   std::vector<scrape::DroppedTargetStatus> dropped;
   if (scrape_ != nullptr) {
     if (any || state == "active") active = scrape_->ActiveTargets();
     dropped = scrape_->DroppedTargets();
   }
-  std::map<std::string, int64_t> dropped_counts;
+  std::map<std::string, int64_t> dropped_counts;  // every pool, 0 included
+  if (scrape_ != nullptr) {
+    for (const std::string& name : scrape_->ScrapePools()) dropped_counts[name] = 0;
+  }
   for (const auto& d : dropped) ++dropped_counts[d.scrape_pool];
-  if (!(any || state == "dropped")) dropped.clear();
+  if (!show_dropped) dropped.clear();
+  if (!pool.empty()) {
+    std::erase_if(active, [&](const auto& t) { return t.scrape_pool != pool; });
+    std::erase_if(dropped, [&](const auto& t) { return t.scrape_pool != pool; });
+  }
   std::sort(active.begin(), active.end(), [](const auto& a, const auto& b) {
     return a.scrape_pool != b.scrape_pool ? a.scrape_pool < b.scrape_pool : a.labels < b.labels;
   });
@@ -736,15 +746,21 @@ ApiResult QueryApi::Targets(const Params& p) const {
     AppendJsonString(&data, dropped[i].scrape_pool);
     data.push_back('}');
   }
-  data.append("],\"droppedTargetCounts\":{");
-  bool first = true;
-  for (const auto& [pool, n] : dropped_counts) {
-    if (!first) data.push_back(',');
-    first = false;
-    AppendJsonString(&data, pool);
-    util::StrAppend(&data, ":", n);
+  data.append("],\"droppedTargetCounts\":");
+  if (show_dropped) {
+    data.push_back('{');
+    bool first = true;
+    for (const auto& [name, n] : dropped_counts) {
+      if (!first) data.push_back(',');
+      first = false;
+      AppendJsonString(&data, name);
+      util::StrAppend(&data, ":", n);
+    }
+    data.push_back('}');
+  } else {
+    data.append("null");  // Prometheus leaves its map unset
   }
-  data.append("}}");
+  data.push_back('}');
   return Success(data);
 }
 

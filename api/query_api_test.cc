@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include "api/rules_api.h"
+#include "config/loader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "promql/engine.h"
+#include "scrape/manager.h"
 #include "tsdb/db.h"
 #include "tsdb/mem_storage.h"
 
@@ -283,6 +285,48 @@ TEST_F(QueryApiTest, EmptyShapesGrafanaDecodes) {
             Json::parse(R"({"activeTargets":[],"droppedTargets":[],"droppedTargetCounts":{}})"));
   EXPECT_EQ(Parse(api.ScrapePools(P({})))["data"], Json::parse(R"({"scrapePools":[]})"));
   EXPECT_EQ(Parse(api.TargetsMetadata(P({})))["data"], Json::array());
+}
+
+// /api/v1/targets: scrapePool narrows the lists (not droppedTargetCounts), state picks them, in
+// any case; droppedTargetCounts is null when dropped targets are not asked for.
+TEST_F(QueryApiTest, TargetsByPoolAndState) {
+  absl::StatusOr<config::Config> cfg = config::LoadConfig(R"(
+scrape_configs:
+  - job_name: a
+    static_configs: [{targets: ['127.0.0.1:1', '127.0.0.2:1']}]
+    relabel_configs: [{source_labels: [__address__], regex: '127.0.0.2:1', action: drop}]
+  - job_name: b
+    static_configs: [{targets: ['127.0.0.3:1']}]
+)",
+                                                          "");
+  ASSERT_TRUE(cfg.ok()) << cfg.status();
+  util::Registry registry;
+  scrape::ScrapeManager scraper(&storage_, &registry);
+  ASSERT_TRUE(scraper.ApplyConfig(*cfg).ok());
+  QueryApiOptions o;
+  QueryApi api(o, &storage_, &engine_, nullptr, &scraper);
+  auto pools = [](const Json& targets) {
+    std::vector<std::string> out;
+    for (const Json& t : targets) out.push_back(t["scrapePool"]);
+    return out;
+  };
+  Json all = Parse(api.Targets(P({})))["data"];
+  EXPECT_EQ(pools(all["activeTargets"]), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(pools(all["droppedTargets"]), (std::vector<std::string>{"a"}));
+  // Every pool has its count, 0 included, as Prometheus.
+  EXPECT_EQ(all["droppedTargetCounts"], Json::parse(R"({"a": 1, "b": 0})"));
+  Json b = Parse(api.Targets(P({{"scrapePool", "b"}})))["data"];
+  EXPECT_EQ(pools(b["activeTargets"]), (std::vector<std::string>{"b"}));
+  EXPECT_TRUE(b["droppedTargets"].empty());
+  EXPECT_EQ(b["droppedTargetCounts"]["a"], 1);
+  Json active = Parse(api.Targets(P({{"state", "ACTIVE"}})))["data"];
+  EXPECT_EQ(active["activeTargets"].size(), 2u);
+  EXPECT_TRUE(active["droppedTargets"].empty());
+  EXPECT_TRUE(active["droppedTargetCounts"].is_null());
+  Json dropped = Parse(api.Targets(P({{"state", "dropped"}})))["data"];
+  EXPECT_TRUE(dropped["activeTargets"].empty());
+  EXPECT_EQ(dropped["droppedTargets"].size(), 1u);
+  scraper.Stop();
 }
 
 TEST_F(QueryApiTest, Federate) {
