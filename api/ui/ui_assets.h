@@ -41,9 +41,9 @@ struct UiOptions {
 
 // The UI's page paths (without the route prefix), each answered with index.html. /graph is
 // Prometheus 2.x's query page, kept for bookmarks (the UI shows the query page there).
-inline constexpr std::array<std::string_view, 11> kPageRoutes = {
+inline constexpr std::array<std::string_view, 12> kPageRoutes = {
     "/query",  "/graph",       "/alerts", "/targets", "/rules",         "/service-discovery",
-    "/status", "/tsdb-status", "/flags",  "/config",  "/alertmanagers",
+    "/status", "/tsdb-status", "/flags",  "/config",  "/alertmanagers", "/alertmanager-discovery",
 };
 
 class UiAssets {
