@@ -1,5 +1,7 @@
 // The Table tab: an instant query at the evaluation time, its series and values.
 
+import type { VNode } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ErrorBox, Warnings } from '../../components/common';
 import { formatTime } from '../../format';
 import { usePostQuery, type Histogram, type InstantSample, type QueryData, type RangeSeries, type SampleValue } from './queryApi';
@@ -41,33 +43,68 @@ function Rows(props: { data: QueryData }) {
   if (d.resultType === 'scalar' || d.resultType === 'string') {
     const [, v] = d.result as SampleValue;
     return (
-      <tr>
-        <td class="q-series-cell">{d.resultType}</td>
-        <td class="q-value mono">{d.resultType === 'string' ? `"${v}"` : v}</td>
-      </tr>
+      <tbody>
+        <tr>
+          <td class="q-series-cell">{d.resultType}</td>
+          <td class="q-value mono">{d.resultType === 'string' ? `"${v}"` : v}</td>
+        </tr>
+      </tbody>
     );
   }
-  const rows = (d.result as (InstantSample | RangeSeries)[]).slice(0, maxRows);
+  return <SeriesRows data={d} />;
+}
+
+function Row(props: { series: InstantSample | RangeSeries; matrix: boolean }) {
+  const s = props.series;
   return (
-    <>
-      {rows.map((s) => (
-        <tr>
-          <td class="q-series-cell">
-            <SeriesName metric={s.metric} />
-          </td>
-          <td class="q-value mono">
-            {d.resultType === 'matrix' ? (
-              <RangeValues series={s as RangeSeries} />
-            ) : (s as InstantSample).histogram ? (
-              <HistogramText h={(s as InstantSample).histogram![1]} />
-            ) : (
-              (s as InstantSample).value?.[1]
-            )}
-          </td>
-        </tr>
-      ))}
-    </>
+    <tr>
+      <td class="q-series-cell">
+        <SeriesName metric={s.metric} />
+      </td>
+      <td class="q-value mono">
+        {props.matrix ? (
+          <RangeValues series={s as RangeSeries} />
+        ) : (s as InstantSample).histogram ? (
+          <HistogramText h={(s as InstantSample).histogram![1]} />
+        ) : (
+          (s as InstantSample).value?.[1]
+        )}
+      </td>
+    </tr>
   );
+}
+
+function Chunk(props: { rows: (InstantSample | RangeSeries)[]; matrix: boolean }) {
+  return (
+    <tbody>
+      {props.rows.map((s) => (
+        <Row series={s} matrix={props.matrix} />
+      ))}
+    </tbody>
+  );
+}
+
+const chunkSize = 500;
+
+// Thousands of rows render a chunk at a time, so the page answers input in between; a chunk's
+// element is created once, so Preact skips the chunks already shown.
+function SeriesRows(props: { data: QueryData }) {
+  const d = props.data;
+  const all = d.result as (InstantSample | RangeSeries)[];
+  const total = Math.min(all.length, maxRows);
+  const chunks = useMemo(() => [] as VNode[], [d]);
+  const [, setShown] = useState(0);
+  if (chunks.length === 0 && total > 0) chunks.push(<Chunk rows={all.slice(0, chunkSize)} matrix={d.resultType === 'matrix'} />);
+  useEffect(() => {
+    if (chunks.length * chunkSize >= total) return;
+    const t = setTimeout(() => {
+      const from = chunks.length * chunkSize;
+      chunks.push(<Chunk rows={all.slice(from, Math.min(from + chunkSize, total))} matrix={d.resultType === 'matrix'} />);
+      setShown(chunks.length);
+    }, 0);
+    return () => clearTimeout(t);
+  });
+  return <>{chunks.slice()}</>;
 }
 
 export function resultCount(d: QueryData): number {
@@ -97,9 +134,7 @@ export function TableView(props: { expr: string; time: number | null; runKey: nu
             <div class="q-empty muted">Empty query result</div>
           ) : (
             <table class="data q-table">
-              <tbody>
-                <Rows data={data} />
-              </tbody>
+              <Rows data={data} />
             </table>
           )}
         </>
