@@ -61,25 +61,29 @@ http::WebHooks MakeWebHooks(std::shared_ptr<web::WebConfigWatcher> watcher) {
       return contexts->For(watcher->Current()->tls_context());
     };
   }
-  hooks.authenticate = [watcher](const http::Request& req) {
-    const std::optional<web::AuthResult> result =
-        watcher->Current()->auth().CheckCached(HeaderValue(req, "Authorization"));
-    if (!result) {
-      http::AuthResult deferred;
-      deferred.deferred = true;
-      return deferred;
-    }
-    return Decision(*result);
-  };
-  hooks.authenticate_blocking = [watcher](const http::Request& req) {
-    return Decision(watcher->Current()->auth().Check(HeaderValue(req, "Authorization")));
-  };
-  hooks.response_headers = [watcher] {
-    std::vector<http::Header> out;
-    for (const auto& [name, value] : watcher->Current()->extra_headers()) {
-      out.push_back({name, value});
-    }
-    return out;
+  hooks.for_request = [watcher] {
+    // Taken once: every hook of the request answers from this version.
+    std::shared_ptr<const web::WebSnapshot> snap = watcher->Current();
+    http::RequestHooks request;
+    request.authenticate = [snap](const http::Request& req) {
+      const std::optional<web::AuthResult> result =
+          snap->auth().CheckCached(HeaderValue(req, "Authorization"));
+      if (!result) {
+        http::AuthResult deferred;
+        deferred.deferred = true;
+        return deferred;
+      }
+      return Decision(*result);
+    };
+    request.authenticate_blocking = [snap](const http::Request& req) {
+      return Decision(snap->auth().Check(HeaderValue(req, "Authorization")));
+    };
+    request.response_headers = [snap = std::move(snap)] {
+      std::vector<http::Header> out;
+      for (const auto& [name, value] : snap->extra_headers()) out.push_back({name, value});
+      return out;
+    };
+    return request;
   };
   return hooks;
 }

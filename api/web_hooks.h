@@ -7,11 +7,12 @@
 //
 //   tls_context             the current version's SSL_CTX (set only when the file enabled TLS
 //                           at start); each version is wrapped for Asio once, not per connection
-//   authenticate            BasicAuthenticator::CheckCached on the I/O thread; deferred when it
-//                           would need bcrypt
-//   authenticate_blocking   BasicAuthenticator::Check (bcrypt) on the authentication thread,
-//                           against the version current then
-//   response_headers        http_server_config.headers
+//   for_request             the version current when the request arrives, taken once; its
+//                           hooks answer the whole request:
+//     authenticate            BasicAuthenticator::CheckCached on the I/O thread; deferred when
+//                             it would need bcrypt
+//     authenticate_blocking   BasicAuthenticator::Check (bcrypt) on the authentication thread
+//     response_headers        http_server_config.headers
 //   a refusal               401, UnauthorizedHeaders(), kUnauthorizedBody (plus the headers)
 //
 // Thread-safety: the returned functions are thread-safe; they keep the watcher alive.

@@ -220,13 +220,20 @@ class Connection {
   }
 
   asio::awaitable<void> Dispatch(Request& req, Response& res) {
-    if (options_.web.authenticate) {
-      AuthResult auth = options_.web.authenticate(req);
+    // One version of the web configuration serves the whole request.
+    RequestHooks own_hooks;
+    const RequestHooks* hooks = &options_.web;
+    if (options_.web.for_request) {
+      own_hooks = options_.web.for_request();
+      hooks = &own_hooks;
+    }
+    if (hooks->authenticate) {
+      AuthResult auth = hooks->authenticate(req);
       if (auth.deferred) {
         auth.allowed = false;
-        if (options_.web.authenticate_blocking) {
+        if (hooks->authenticate_blocking) {
           co_await RunOn(state_.auth_pool, [&] {
-            if (!state_.stopping.load()) auth = options_.web.authenticate_blocking(req);
+            if (!state_.stopping.load()) auth = hooks->authenticate_blocking(req);
           });
         }
       }
@@ -235,7 +242,7 @@ class Connection {
         res.headers = std::move(auth.headers);
         res.body = std::move(auth.body);
         if (res.GetHeader("Content-Type").empty()) res.SetHeader("Content-Type", kTextPlain);
-        Finish(req, res);
+        Finish(*hooks, req, res);
         co_return;
       }
     }
@@ -246,7 +253,7 @@ class Connection {
       } else {
         res.Set(404, "404 page not found\n", kTextPlain);
       }
-      Finish(req, res);
+      Finish(*hooks, req, res);
       co_return;
     }
     req.path_params = std::move(match->path_params);
@@ -254,13 +261,13 @@ class Connection {
     switch (route.executor) {
       case Executor::kInline:
         CallHandler(route.handler, req, res);
-        Finish(req, res);
+        Finish(*hooks, req, res);
         break;
       case Executor::kQuery:
-        co_await RunOnPool(state_.query_pool, route.handler, req, res);
+        co_await RunOnPool(state_.query_pool, route.handler, *hooks, req, res);
         break;
       case Executor::kBlocking:
-        co_await RunOnPool(state_.blocking_pool, route.handler, req, res);
+        co_await RunOnPool(state_.blocking_pool, route.handler, *hooks, req, res);
         break;
     }
   }
@@ -287,9 +294,9 @@ class Connection {
   }
 
   // The web config's headers, and compression; on the pool for pooled handlers (large bodies).
-  void Finish(const Request& req, Response& res) const {
-    if (options_.web.response_headers) {
-      std::vector<Header> extra = options_.web.response_headers();
+  void Finish(const RequestHooks& hooks, const Request& req, Response& res) const {
+    if (hooks.response_headers) {
+      std::vector<Header> extra = hooks.response_headers();
       const size_t own = res.headers.size();
       for (Header& h : extra) {
         const auto first = res.headers.begin();
@@ -313,8 +320,8 @@ class Connection {
 
   // Runs the handler on `pool` while watching the socket: if the client closes the connection,
   // the request's cancel flag is set. Returns when the handler has finished and the watch ended.
-  asio::awaitable<void> RunOnPool(asio::thread_pool& pool, const Handler& handler, Request& req,
-                                  Response& res) {
+  asio::awaitable<void> RunOnPool(asio::thread_pool& pool, const Handler& handler,
+                                  const RequestHooks& hooks, Request& req, Response& res) {
     std::atomic<bool> cancel{false};
     req.cancel = &cancel;
     state_.Register(&cancel);
@@ -327,7 +334,7 @@ class Connection {
     asio::post(pool, [&, ex] {
       DeprioritizePoolThread();
       CallHandler(handler, req, res);
-      Finish(req, res);
+      Finish(hooks, req, res);
       asio::post(ex, [&] {
         done = true;
         wake.cancel();

@@ -76,14 +76,10 @@ struct AuthResult {
   std::string body = "Unauthorized\n";
 };
 
-// The web configuration's hooks (--web.config.file; implemented in api/web/). Each is optional.
-// They are called concurrently from the I/O threads (authenticate_blocking from the
+// The hooks that decide one request (--web.config.file; implemented in api/web/). Each is
+// optional. They are called concurrently from the I/O threads (authenticate_blocking from the
 // authentication thread) and must be thread-safe; all but authenticate_blocking must be quick.
-struct WebHooks {
-  // The TLS context for a newly accepted connection, or null to serve it as plain HTTP. Called
-  // once per connection, so a provider may swap contexts when the file changes; the connection
-  // keeps the one it got. Certificates, client CA, versions and ciphers are the context's.
-  std::function<std::shared_ptr<boost::asio::ssl::context>()> tls_context;
+struct RequestHooks {
   // Checks every request (headers read, body read) before routing, on the I/O thread; a refusal
   // is sent as given and counted nowhere else. When it returns `deferred`, the request waits
   // (costing no I/O thread) for authenticate_blocking, which runs on the server's one
@@ -98,6 +94,19 @@ struct WebHooks {
   // those the response already has: as in exporter-toolkit, which sets them before the handler
   // runs, the handler's value wins.
   std::function<std::vector<Header>()> response_headers;
+};
+
+// The web configuration's hooks: the RequestHooks serve every request, unless for_request is
+// set. Each is optional; all must be thread-safe.
+struct WebHooks : RequestHooks {
+  // The TLS context for a newly accepted connection, or null to serve it as plain HTTP. Called
+  // once per connection, so a provider may swap contexts when the file changes; the connection
+  // keeps the one it got. Certificates, client CA, versions and ciphers are the context's.
+  std::function<std::shared_ptr<boost::asio::ssl::context>()> tls_context;
+  // Called once per request, before its other hooks, on the I/O thread (quick): the hooks it
+  // returns serve that request instead of the inherited ones, so that a configuration that
+  // changes while the request is served is seen by it as one version.
+  std::function<RequestHooks()> for_request;
 };
 
 struct HttpServerOptions {

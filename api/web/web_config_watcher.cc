@@ -42,38 +42,35 @@ absl::StatusOr<std::unique_ptr<WebConfigWatcher>> WebConfigWatcher::Create(
     w->current_ = std::make_shared<WebSnapshot>(WebConfig{}, nullptr, w->cache_);
     return w;
   }
-  // Stamps first: a change racing with the first load is then seen by the next check.
-  Stamps before = w->StampsFor(nullptr);
-  auto config = LoadWebConfigFile(w->path_);
+  // Stamps and content are taken together from one read, so a change racing with the first load
+  // is seen by the next check.
+  const FileRead file = w->ReadConfigFile();
+  auto config = w->Parse(file);
   if (!config.ok()) return config.status();
   w->tls_enabled_ = config->tls_server_config.enabled();
-  SslCtxPtr tls;
-  if (w->tls_enabled_) {
-    auto ctx = BuildTlsContext(config->tls_server_config);
-    if (!ctx.ok()) return ctx.status();
-    tls = *std::move(ctx);
-  }
-  Stamps stamps = w->StampsFor(&*config);
-  stamps.config = before.config;
-  stamps.config_content = before.config_content;
+  auto snapshot = w->Build(*std::move(config));
+  if (!snapshot.ok()) return snapshot.status();
   {
     util::MutexLock lock(&w->reload_mu_);
-    w->stamps_ = stamps;
+    w->stamps_ = w->StampsFor(file, &(*snapshot)->config());
   }
   {
     util::MutexLock lock(&w->mu_);
-    w->current_ = std::make_shared<WebSnapshot>(*std::move(config), std::move(tls), w->cache_);
+    w->current_ = *std::move(snapshot);
   }
   w->last_check_ns_.store(NowNs());
   return w;
 }
 
-WebConfigWatcher::Stamps WebConfigWatcher::StampsFor(const WebConfig* config) const {
+WebConfigWatcher::FileRead WebConfigWatcher::ReadConfigFile() const {
+  return FileRead{internal::StatFile(path_), internal::ReadFileGo(path_)};
+}
+
+WebConfigWatcher::Stamps WebConfigWatcher::StampsFor(const FileRead& file,
+                                                     const WebConfig* config) const {
   Stamps s;
-  s.config = internal::StatFile(path_);
-  if (auto content = internal::ReadFileGo(path_); content.ok()) {
-    s.config_content = std::hash<std::string>()(*content);
-  }
+  s.config = file.stamp;
+  if (file.content.ok()) s.config_content = std::hash<std::string>()(*file.content);
   if (config != nullptr && tls_enabled_) {
     s.cert = internal::StatFile(config->tls_server_config.cert_file);
     s.key = internal::StatFile(config->tls_server_config.key_file);
@@ -82,16 +79,19 @@ WebConfigWatcher::Stamps WebConfigWatcher::StampsFor(const WebConfig* config) co
   return s;
 }
 
-absl::StatusOr<std::shared_ptr<const WebSnapshot>> WebConfigWatcher::Load() const {
-  auto config = LoadWebConfigFile(path_);
-  if (!config.ok()) return config.status();
+absl::StatusOr<WebConfig> WebConfigWatcher::Parse(const FileRead& file) const {
+  if (!file.content.ok()) return file.content.status();
+  return ParseWebConfig(*file.content, internal::DirOf(path_));
+}
+
+absl::StatusOr<std::shared_ptr<const WebSnapshot>> WebConfigWatcher::Build(WebConfig config) const {
   SslCtxPtr tls;
   if (tls_enabled_) {
-    auto ctx = BuildTlsContext(config->tls_server_config);
+    auto ctx = BuildTlsContext(config.tls_server_config);
     if (!ctx.ok()) return ctx.status();
     tls = *std::move(ctx);
   }
-  return std::make_shared<const WebSnapshot>(*std::move(config), std::move(tls), cache_);
+  return std::make_shared<const WebSnapshot>(std::move(config), std::move(tls), cache_);
 }
 
 absl::Status WebConfigWatcher::CheckNow() {
@@ -103,10 +103,14 @@ absl::Status WebConfigWatcher::CheckNow() {
     current = current_;
   }
   // The referenced files of the current version; a version that failed to load recorded its
-  // own in stamps_, so an unchanged broken file is not retried (nor logged) again.
-  Stamps now = StampsFor(&current->config());
+  // own in stamps_, so an unchanged broken file is not retried (nor logged) again. One read of
+  // the config file serves both the change check and the reload.
+  const FileRead file = ReadConfigFile();
+  Stamps now = StampsFor(file, &current->config());
   if (now == stamps_) return absl::OkStatus();
-  auto loaded = Load();
+  absl::StatusOr<WebConfig> config = Parse(file);
+  absl::StatusOr<std::shared_ptr<const WebSnapshot>> loaded =
+      config.ok() ? Build(*std::move(config)) : config.status();
   if (!loaded.ok()) {
     stamps_ = now;
     failed_reloads_.fetch_add(1);
@@ -119,9 +123,7 @@ absl::Status WebConfigWatcher::CheckNow() {
     kLog.Warn("Web configuration file now has TLS settings; TLS takes effect after a restart",
               {{"file", path_}});
   }
-  stamps_ = StampsFor(&(*loaded)->config());
-  stamps_.config = now.config;
-  stamps_.config_content = now.config_content;
+  stamps_ = StampsFor(file, &(*loaded)->config());
   {
     util::MutexLock lock(&mu_);
     current_ = *std::move(loaded);

@@ -18,8 +18,9 @@
 //   at start      WebConfigWatcher::Create(flags.web_config_file)  (error: exit, message below)
 //                 tls_enabled(): listen with TLS or plain
 //   per accept    Current()->tls_context(): the SSL_CTX for the new connection's handshake
-//   per request   snap = Current(); then snap->auth().CheckCached(authorization), and when
-//                 nullopt snap->auth().Check(authorization) on a worker thread; on kUnauthorized
+//   per request   snap = Current(), once: the whole request is served by that version. Then
+//                 snap->auth().CheckCached(authorization), and when nullopt
+//                 snap->auth().Check(authorization) on a worker thread; on kUnauthorized
 //                 answer 401 (UnauthorizedHeaders(), body kUnauthorizedBody).
 //                 snap->extra_headers() go on every response, 401s included.
 //   CORS          CorsPolicy (cors.h), independent of this file.
@@ -108,9 +109,20 @@ class WebConfigWatcher {
     bool operator==(const Stamps&) const = default;
   };
 
+  // The config file as read once for a check: its identity, and its bytes or the read error.
+  struct FileRead {
+    internal::FileStamp stamp;
+    absl::StatusOr<std::string> content;
+  };
+
   WebConfigWatcher(std::string path, WebConfigWatcherOptions options);
-  Stamps StampsFor(const WebConfig* config) const;
-  absl::StatusOr<std::shared_ptr<const WebSnapshot>> Load() const;
+  FileRead ReadConfigFile() const;
+  // The stamps of `file` and of the files `config` names (none when null or TLS is off).
+  Stamps StampsFor(const FileRead& file, const WebConfig* config) const;
+  // Parses `file`: its read error when it could not be read, else ParseWebConfig's result.
+  absl::StatusOr<WebConfig> Parse(const FileRead& file) const;
+  // The version for `config`, with its TLS context when TLS is on.
+  absl::StatusOr<std::shared_ptr<const WebSnapshot>> Build(WebConfig config) const;
 
   const std::string path_;
   const WebConfigWatcherOptions options_;
