@@ -22,6 +22,9 @@ export const serverConfig: ServerConfig = window.__SEXTANT__ ?? {
   ready: true,
 };
 
+// The page title the server set (--web.page-title), as the browser decoded it from index.html.
+export const siteTitle = document.title;
+
 // A path under the route prefix: pathTo('/api/v1/query') → '/prefix/api/v1/query'.
 export function pathTo(path: string): string {
   return serverConfig.prefix + path;

@@ -28,14 +28,15 @@ export const routes: Route[] = [
   { path: '/tsdb-status', title: 'TSDB status', component: TsdbStatusPage },
   { path: '/flags', title: 'Command-line flags', component: FlagsPage },
   { path: '/config', title: 'Configuration', component: ConfigPage },
-  { path: '/alertmanagers', title: 'Alertmanager discovery', component: AlertmanagersPage },
+  { path: '/alertmanager-discovery', title: 'Alertmanager discovery', component: AlertmanagersPage },
 ];
 
-// /graph is Prometheus 2.x's query page; its bookmarks keep working.
 export function findRoute(path: string): Route | undefined {
+  // Prometheus 2.x's query page and Sextant's earlier Alertmanager page: their links keep working.
   if (path === '/graph') path = '/query';
+  if (path === '/alertmanagers') path = '/alertmanager-discovery';
   return routes.find((r) => r.path === path);
 }
 
 // The pages under the Status menu.
-export const statusMenu = ['/targets', '/rules', '/service-discovery', '/status', '/tsdb-status', '/flags', '/config', '/alertmanagers'];
+export const statusMenu = ['/targets', '/rules', '/service-discovery', '/status', '/tsdb-status', '/flags', '/config', '/alertmanager-discovery'];

@@ -3,6 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { apiGet, ApiError, type ApiResponse } from '../api';
+import { siteTitle } from '../config';
 
 export function ErrorBox(props: { error: unknown; title?: string }) {
   const message = props.error instanceof Error ? props.error.message : String(props.error);
@@ -55,7 +56,7 @@ export function HealthBadge(props: { health: string }) {
 export function PageTitle(props: { children: ComponentChildren }) {
   useEffect(() => {
     const text = typeof props.children === 'string' ? props.children : '';
-    if (text) document.title = `${text} - ${window.__SEXTANT__?.title ?? 'Sextant'}`;
+    if (text) document.title = `${text} - ${siteTitle}`;
   }, [props.children]);
   return <h1 class="page-title">{props.children}</h1>;
 }

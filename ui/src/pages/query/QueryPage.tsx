@@ -2,6 +2,7 @@
 // it (urlState.ts).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { siteTitle } from '../../config';
 import { replaceSearch, useLocation } from '../../router';
 import { QueryPanel } from './QueryPanel';
 import { decodePanels, encodePanels, newPanel, type PanelState } from './urlState';
@@ -19,7 +20,7 @@ export function QueryPage() {
   const written = useRef(loc.search.toString());
 
   useEffect(() => {
-    document.title = `Query - ${window.__SEXTANT__?.title ?? 'Sextant'}`;
+    document.title = `Query - ${siteTitle}`;
   }, []);
 
   useEffect(() => {
