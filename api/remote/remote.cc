@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -64,6 +65,104 @@ absl::Status ParseMessage(std::string_view data, WireMessage wire, Message* mess
   return absl::OkStatus();
 }
 
+// A WriteRequest as the receiver uses it, decoded in the same pass that checks it (CheckWire);
+// label names and values borrow the decompressed body.
+struct WireLabel {
+  std::string_view name;
+  std::string_view value;
+};
+struct WireSample {
+  int64_t timestamp = 0;
+  double value = 0;
+};
+struct WireSeries {
+  std::vector<WireLabel> labels;
+  std::vector<WireSample> samples;
+  int64_t exemplars = 0;
+  int64_t histograms = 0;
+};
+struct WireWriteRequest {
+  std::vector<WireSeries> timeseries;
+  int64_t metadata = 0;
+};
+
+// The WireVisitors filling a WireWriteRequest; field numbers as in prompb/*.proto.
+class LabelVisitor : public WireVisitor {
+ public:
+  WireLabel* label = nullptr;
+  void Bytes(int32_t field, std::string_view value) override {
+    (field == 1 ? label->name : label->value) = value;
+  }
+};
+
+class SampleVisitor : public WireVisitor {
+ public:
+  WireSample* sample = nullptr;
+  void Varint(int32_t field, uint64_t value) override {
+    if (field == 2) sample->timestamp = static_cast<int64_t>(value);
+  }
+  void Fixed64(int32_t field, uint64_t bits) override {
+    if (field == 1) std::memcpy(&sample->value, &bits, sizeof(double));
+  }
+};
+
+class SeriesVisitor : public WireVisitor {
+ public:
+  WireSeries* series = nullptr;
+  WireVisitor* Message(int32_t field) override {
+    switch (field) {
+      case 1:
+        label_.label = &series->labels.emplace_back();
+        return &label_;
+      case 2:
+        sample_.sample = &series->samples.emplace_back();
+        return &sample_;
+      case 3:
+        ++series->exemplars;
+        return nullptr;
+      default:
+        ++series->histograms;
+        return nullptr;
+    }
+  }
+
+ private:
+  LabelVisitor label_;
+  SampleVisitor sample_;
+};
+
+class WriteRequestVisitor : public WireVisitor {
+ public:
+  explicit WriteRequestVisitor(WireWriteRequest* req) : req_(req) {}
+  WireVisitor* Message(int32_t field) override {
+    if (field != 1) {
+      ++req_->metadata;
+      return nullptr;
+    }
+    series_.series = &req_->timeseries.emplace_back();
+    return &series_;
+  }
+
+ private:
+  WireWriteRequest* req_;
+  SeriesVisitor series_;
+};
+
+// Decodes a WriteRequest in one pass if Prometheus's decoder would accept it (the error is then
+// its text, as ParseMessage's). Only where the body holds something Google's parser may refuse
+// (rare: CheckWire's `unusual`) does that parser also run, so the verdict stays ParseMessage's.
+absl::StatusOr<WireWriteRequest> DecodeWriteRequest(std::string_view data) {
+  WireWriteRequest req;
+  WriteRequestVisitor visitor(&req);
+  bool unusual = false;
+  RETURN_IF_ERROR(CheckWire(data, WireMessage::kWriteRequest, &visitor, &unusual));
+  if (unusual) {
+    prometheus::WriteRequest parsed;
+    RETURN_IF_ERROR(ParseMessage(data, WireMessage::kWriteRequest, &parsed));
+  }
+  return req;
+}
+
 std::string Compress(const std::string& data) {
   std::string out;
   snappy::Compress(data.data(), data.size(), &out);
@@ -107,11 +206,11 @@ bool IsValidUtf8(std::string_view s) {
 }
 
 // Renders a series' labels as received (unsorted, possibly invalid) for log messages.
-std::string RawLabelsString(const prometheus::TimeSeries& ts) {
+std::string RawLabelsString(const WireSeries& ts) {
   std::string out = "{";
-  for (int i = 0; i < ts.labels_size(); ++i) {
+  for (size_t i = 0; i < ts.labels.size(); ++i) {
     if (i > 0) out += ", ";
-    util::StrAppend(&out, ts.labels(i).name(), "=\"", ts.labels(i).value(), "\"");
+    util::StrAppend(&out, ts.labels[i].name, "=\"", ts.labels[i].value, "\"");
   }
   out += "}";
   return out;
@@ -119,19 +218,19 @@ std::string RawLabelsString(const prometheus::TimeSeries& ts) {
 
 // The series' label set under the rules in remote.h, or the reason it is invalid. `scratch` is
 // reused across series; the returned Labels owns its data.
-std::optional<model::Labels> ToLabels(const prometheus::TimeSeries& ts,
-                                      std::vector<model::Label>* scratch, std::string* reason) {
+std::optional<model::Labels> ToLabels(const WireSeries& ts, std::vector<model::Label>* scratch,
+                                      std::string* reason) {
   scratch->clear();
-  for (const prometheus::Label& l : ts.labels()) {
-    if (l.name().empty()) {
+  for (const WireLabel& l : ts.labels) {
+    if (l.name.empty()) {
       *reason = "empty label name";
       return std::nullopt;
     }
-    if (!IsValidUtf8(l.name()) || !IsValidUtf8(l.value())) {
+    if (!IsValidUtf8(l.name) || !IsValidUtf8(l.value)) {
       *reason = "label name or value is not valid UTF-8";
       return std::nullopt;
     }
-    scratch->push_back({l.name(), l.value()});
+    scratch->push_back({l.name, l.value});
   }
   std::sort(scratch->begin(), scratch->end(),
             [](const model::Label& a, const model::Label& b) { return a.name < b.name; });
@@ -160,37 +259,37 @@ bool IsSampleRejection(tsdb::AppendError kind) {
 
 // Append() behind Prometheus 3.x's timeLimitAppender: samples too far ahead are out of bounds.
 absl::StatusOr<tsdb::SeriesRef> AppendSample(tsdb::Appender& app, tsdb::SeriesRef ref,
-                                             const model::Labels& labels,
-                                             const prometheus::Sample& s, int64_t max_t) {
-  if (s.timestamp() > max_t) return tsdb::MakeAppendError(tsdb::AppendError::kOutOfBounds);
-  return app.Append(ref, labels, s.timestamp(), s.value());
+                                             const model::Labels& labels, const WireSample& s,
+                                             int64_t max_t) {
+  if (s.timestamp > max_t) return tsdb::MakeAppendError(tsdb::AppendError::kOutOfBounds);
+  return app.Append(ref, labels, s.timestamp, s.value);
 }
 
 // Appends every valid series' samples; on error the caller rolls back.
-absl::Status AppendAll(const prometheus::WriteRequest& req, int64_t max_t, tsdb::Appender& app,
+absl::Status AppendAll(const WireWriteRequest& req, int64_t max_t, tsdb::Appender& app,
                        WriteStats* st) {
   std::vector<model::Label> scratch;
   std::string reason;
-  for (const prometheus::TimeSeries& ts : req.timeseries()) {
-    st->exemplars_ignored += ts.exemplars_size();
-    st->histograms_ignored += ts.histograms_size();
+  for (const WireSeries& ts : req.timeseries) {
+    st->exemplars_ignored += ts.exemplars;
+    st->histograms_ignored += ts.histograms;
     std::optional<model::Labels> labels = ToLabels(ts, &scratch, &reason);
     if (!labels) {
       kLog.Warn("Invalid metric names or labels",
                 {{"got", RawLabelsString(ts)}, {"reason", reason}});
       ++st->series_invalid_labels;
-      st->samples_invalid_labels += ts.samples_size();
+      st->samples_invalid_labels += static_cast<int64_t>(ts.samples.size());
       continue;
     }
     ++st->series;
     tsdb::SeriesRef ref = 0;
-    for (const prometheus::Sample& s : ts.samples()) {
+    for (const WireSample& s : ts.samples) {
       absl::StatusOr<tsdb::SeriesRef> appended = AppendSample(app, ref, *labels, s, max_t);
       if (!appended.ok()) {
         if (IsSampleRejection(tsdb::AppendErrorOf(appended.status()))) {
           kLog.Error("Out of order sample from remote write", {{"err", appended.status()},
                                                                {"series", labels->ToString()},
-                                                               {"timestamp", s.timestamp()}});
+                                                               {"timestamp", s.timestamp}});
         }
         return appended.status();
       }
@@ -310,18 +409,15 @@ prometheus::LabelMatcher::Type ToProtoMatchType(model::MatchType type) {
 }  // namespace
 
 absl::Status Write(std::string_view body, tsdb::Storage& storage, WriteStats* stats) {
-  google::protobuf::Arena arena;
-  auto* req = google::protobuf::Arena::CreateMessage<prometheus::WriteRequest>(&arena);
   absl::StatusOr<std::string> raw = Decompress(body, "remote write request");
-  absl::Status decoded =
-      raw.ok() ? ParseMessage(*raw, WireMessage::kWriteRequest, req) : raw.status();
-  if (!decoded.ok()) {
-    kLog.Error("Error decoding remote write request", {{"err", decoded}});
-    return decoded;
+  absl::StatusOr<WireWriteRequest> req = raw.ok() ? DecodeWriteRequest(*raw) : raw.status();
+  if (!req.ok()) {
+    kLog.Error("Error decoding remote write request", {{"err", req.status()}});
+    return req.status();
   }
 
   WriteStats st;
-  st.metadata_ignored = req->metadata_size();
+  st.metadata_ignored = req->metadata;
   const int64_t max_t = model::NowTimestamp() + kMaxAheadMs;
   std::unique_ptr<tsdb::Appender> app = storage.NewAppender();
   if (absl::Status status = AppendAll(*req, max_t, *app, &st); !status.ok()) {

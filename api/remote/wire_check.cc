@@ -169,9 +169,14 @@ class Reader {
     return absl::OkStatus();
   }
 
-  absl::Status Fixed64() {
+  absl::Status Fixed64(uint64_t* out) {
     if (pos_ + 8 > end_) return UnexpectedEof();
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) {
+      v = (v << 8) | static_cast<uint8_t>(data_[static_cast<size_t>(pos_ + i)]);
+    }
     pos_ += 8;
+    *out = v;
     return absl::OkStatus();
   }
 
@@ -185,8 +190,13 @@ class Reader {
   int64_t pos_ = 0;
 };
 
+// What one CheckWire call reports besides its status.
+struct Walk {
+  bool unusual = false;  // see CheckWire in wire_check.h
+};
+
 // gogo's skip<File>(): the length of the unknown field at the start of `data`, groups included.
-absl::Status SkipLength(std::string_view data, int64_t* length) {
+absl::Status SkipLength(std::string_view data, int64_t* length, Walk& walk) {
   Reader r(data);
   int depth = 0;
   while (r.pos() < r.end()) {
@@ -211,6 +221,7 @@ absl::Status SkipLength(std::string_view data, int64_t* length) {
         break;
       }
       case 3:
+        walk.unusual = true;
         ++depth;
         break;
       case 4:
@@ -236,23 +247,42 @@ absl::Status WrongWireType(int wire_type, const Field& field) {
   return Malformed(StrCat("proto: wrong wireType = ", wire_type, " for field ", field.go_name));
 }
 
-absl::Status CheckMessage(std::string_view data, const MessageSchema& schema);
+absl::Status CheckMessage(std::string_view data, const MessageSchema& schema, WireVisitor& visitor,
+                          Walk& walk);
+
+// A no-op visitor for the messages nobody asked to see.
+WireVisitor& Ignore() {
+  static WireVisitor ignore;
+  return ignore;
+}
+
+// One scalar element of a known field, reported to `visitor`.
+absl::Status ReadScalar(Reader& r, bool varint, const Field& field, WireVisitor& visitor) {
+  uint64_t value = 0;
+  if (absl::Status s = varint ? r.Varint(&value) : r.Fixed64(&value); !s.ok()) return s;
+  if (varint) {
+    visitor.Varint(field.number, value);
+  } else {
+    visitor.Fixed64(field.number, value);
+  }
+  return absl::OkStatus();
+}
 
 // One known field's value, the tag already read.
-absl::Status CheckField(Reader& r, const Field& field, int wire_type) {
+absl::Status CheckField(Reader& r, const Field& field, int wire_type, WireVisitor& visitor,
+                        Walk& walk) {
   switch (field.kind) {
-    case Kind::kVarint: {
-      if (wire_type != 0) return WrongWireType(wire_type, field);
-      uint64_t ignored = 0;
-      return r.Varint(&ignored);
+    case Kind::kVarint:
+    case Kind::kFixed64: {
+      const bool varint = field.kind == Kind::kVarint;
+      if (wire_type != (varint ? 0 : 1)) return WrongWireType(wire_type, field);
+      return ReadScalar(r, varint, field, visitor);
     }
-    case Kind::kFixed64:
-      if (wire_type != 1) return WrongWireType(wire_type, field);
-      return r.Fixed64();
     case Kind::kBytes: {
       if (wire_type != 2) return WrongWireType(wire_type, field);
       int64_t post = 0;
       if (absl::Status s = r.Length(&post); !s.ok()) return s;
+      visitor.Bytes(field.number, r.Slice(r.pos(), post));
       r.set_pos(post);
       return absl::OkStatus();
     }
@@ -260,39 +290,50 @@ absl::Status CheckField(Reader& r, const Field& field, int wire_type) {
       if (wire_type != 2) return WrongWireType(wire_type, field);
       int64_t post = 0;
       if (absl::Status s = r.Length(&post); !s.ok()) return s;
-      if (absl::Status s = CheckMessage(r.Slice(r.pos(), post), *field.message); !s.ok()) return s;
+      WireVisitor* inner = visitor.Message(field.number);
+      if (absl::Status s = CheckMessage(r.Slice(r.pos(), post), *field.message,
+                                        inner != nullptr ? *inner : Ignore(), walk);
+          !s.ok()) {
+        return s;
+      }
       r.set_pos(post);
       return absl::OkStatus();
     }
     case Kind::kPackedVarint:
     case Kind::kPackedFixed64: {
       const bool varint = field.kind == Kind::kPackedVarint;
-      if (wire_type == (varint ? 0 : 1)) {
-        uint64_t ignored = 0;
-        return varint ? r.Varint(&ignored) : r.Fixed64();
-      }
+      if (wire_type == (varint ? 0 : 1)) return ReadScalar(r, varint, field, visitor);
       if (wire_type != 2) return WrongWireType(wire_type, field);
       int64_t post = 0;
       if (absl::Status s = r.Length(&post); !s.ok()) return s;
       // Elements are read against the end of the message, not of the run: the last one may
       // overrun the run, and the message's next tag is then read after it, as gogo does.
       while (r.pos() < post) {
-        uint64_t ignored = 0;
-        if (absl::Status s = varint ? r.Varint(&ignored) : r.Fixed64(); !s.ok()) return s;
+        if (absl::Status s = ReadScalar(r, varint, field, visitor); !s.ok()) return s;
       }
+      if (r.pos() != post) walk.unusual = true;
       return absl::OkStatus();
     }
   }
   return absl::OkStatus();  // unreachable: the switch covers every Kind
 }
 
-// gogo's <Message>.Unmarshal, without building anything.
-absl::Status CheckMessage(std::string_view data, const MessageSchema& schema) {
+// The smallest number of bytes a varint of `v` takes.
+int64_t VarintSize(uint64_t v) {
+  int64_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
+// gogo's <Message>.Unmarshal, reporting to `visitor` instead of building anything.
+absl::Status CheckMessage(std::string_view data, const MessageSchema& schema, WireVisitor& visitor,
+                          Walk& walk) {
   Reader r(data);
   while (r.pos() < r.end()) {
     const int64_t field_start = r.pos();
     uint64_t tag = 0;
     if (absl::Status s = r.Varint(&tag); !s.ok()) return s;
+    if (tag > UINT32_MAX || r.pos() - field_start != VarintSize(tag)) walk.unusual = true;
     const auto number = static_cast<int32_t>(static_cast<uint32_t>(tag >> 3));
     const int wire_type = static_cast<int>(tag & 7);
     if (wire_type == 4) {
@@ -303,11 +344,13 @@ absl::Status CheckMessage(std::string_view data, const MessageSchema& schema) {
           StrCat("proto: ", schema.go_name, ": illegal tag ", number, " (wire type ", tag, ")"));
     }
     if (const Field* field = schema.Find(number); field != nullptr) {
-      if (absl::Status s = CheckField(r, *field, wire_type); !s.ok()) return s;
+      if (absl::Status s = CheckField(r, *field, wire_type, visitor, walk); !s.ok()) return s;
       continue;
     }
     int64_t skip = 0;
-    if (absl::Status s = SkipLength(r.Slice(field_start, r.end()), &skip); !s.ok()) return s;
+    if (absl::Status s = SkipLength(r.Slice(field_start, r.end()), &skip, walk); !s.ok()) {
+      return s;
+    }
     const int64_t next = WrappingAdd(field_start, skip);
     if (next < 0) return NegativeLength();
     if (next > r.end()) return UnexpectedEof();
@@ -320,15 +363,26 @@ absl::Status CheckMessage(std::string_view data, const MessageSchema& schema) {
 }  // namespace
 
 absl::Status CheckWire(std::string_view data, WireMessage message) {
+  return CheckWire(data, message, &Ignore());
+}
+
+absl::Status CheckWire(std::string_view data, WireMessage message, WireVisitor* visitor,
+                       bool* unusual) {
+  const MessageSchema* schema = &kWriteRequest;
   switch (message) {
     case WireMessage::kWriteRequest:
-      return CheckMessage(data, kWriteRequest);
+      break;
     case WireMessage::kReadRequest:
-      return CheckMessage(data, kReadRequest);
+      schema = &kReadRequest;
+      break;
     case WireMessage::kReadResponse:
-      return CheckMessage(data, kReadResponse);
+      schema = &kReadResponse;
+      break;
   }
-  return absl::InvalidArgumentError("unknown message");  // unreachable
+  Walk walk;
+  absl::Status status = CheckMessage(data, *schema, *visitor, walk);
+  if (unusual != nullptr) *unusual = walk.unusual;
+  return status;
 }
 
 }  // namespace sextant::api::remote

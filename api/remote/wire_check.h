@@ -26,8 +26,12 @@
 // are the Go ones (TimeSeries, Timeseries, StartTimestampMs); the schema is prompb/*.proto beside
 // this file and docs/format/remote.md.
 //
+// CheckWire can also report what it reads (WireVisitor), so that a caller decodes a message in
+// the same pass that checks it instead of parsing it a second time.
+//
 // Thread-safety: stateless. `data` is only read during the call.
 
+#include <cstdint>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -40,5 +44,27 @@ enum class WireMessage { kWriteRequest, kReadRequest, kReadResponse };
 // OK when gogo-protobuf's generated Unmarshal for `message` would accept `data`; otherwise
 // InvalidArgument whose message is exactly the error text that Unmarshal returns (see above).
 absl::Status CheckWire(std::string_view data, WireMessage message);
+
+// Receives the known fields' values of one message as CheckWire reads them, in wire order (so a
+// field sent twice is reported twice; a repeated scalar once per element, packed or not). Fields
+// are identified by their numbers in prompb/*.proto. Values borrow `data`. Unknown fields are not
+// reported. The defaults ignore everything.
+class WireVisitor {
+ public:
+  virtual ~WireVisitor() = default;
+  // A known message-typed field begins; its fields go to the returned visitor (null: not
+  // reported), which must stay valid until the field ends.
+  virtual WireVisitor* Message(int32_t /*field*/) { return nullptr; }
+  virtual void Varint(int32_t /*field*/, uint64_t /*value*/) {}
+  virtual void Fixed64(int32_t /*field*/, uint64_t /*bits*/) {}
+  virtual void Bytes(int32_t /*field*/, std::string_view /*value*/) {}
+};
+
+// CheckWire, reporting the values to `visitor` (not null) as it goes: on an error, what was
+// reported before it is to be discarded. `*unusual` (when not null) is set to whether `data` holds
+// something gogo accepts that Google's protobuf parser may refuse: a group in an unknown field, a
+// tag over 32 bits or not minimally encoded, or a packed run whose last element overruns it.
+absl::Status CheckWire(std::string_view data, WireMessage message, WireVisitor* visitor,
+                       bool* unusual = nullptr);
 
 }  // namespace sextant::api::remote

@@ -139,6 +139,49 @@ TEST(CheckWire, RepeatedScalarsPackedOrNot) {
   EXPECT_EQ(Error(Len(1, Len(4, Len(12, "\x80")))), "unexpected EOF");  // a cut varint
 }
 
+// What a visitor is told: the known fields in wire order, nested messages through the visitor
+// their field returned.
+class Recorder : public WireVisitor {
+ public:
+  std::string log;
+  WireVisitor* Message(int32_t field) override {
+    log += "m" + std::to_string(field) + " ";
+    return this;
+  }
+  void Varint(int32_t field, uint64_t value) override {
+    log += "v" + std::to_string(field) + "=" + std::to_string(value) + " ";
+  }
+  void Fixed64(int32_t field, uint64_t bits) override {
+    double d = 0;
+    std::memcpy(&d, &bits, 8);
+    log += "f" + std::to_string(field) + "=" + std::to_string(d) + " ";
+  }
+  void Bytes(int32_t field, std::string_view value) override {
+    log += "b" + std::to_string(field) + "=" + std::string(value) + " ";
+  }
+};
+
+TEST(CheckWire, VisitorSeesKnownFieldsInWireOrder) {
+  Recorder r;
+  bool unusual = true;
+  ASSERT_TRUE(CheckWire(Len(2, "skipped") + kWrite, WireMessage::kWriteRequest, &r, &unusual).ok());
+  EXPECT_EQ(r.log, "m1 m1 b1=__name__ b2=up m2 f1=1.500000 v2=1000 ");
+  EXPECT_FALSE(unusual);
+}
+
+TEST(CheckWire, UnusualInputIsFlagged) {
+  const auto unusual = [](const std::string& data) {
+    WireVisitor ignore;
+    bool flag = false;
+    EXPECT_TRUE(CheckWire(data, WireMessage::kWriteRequest, &ignore, &flag).ok());
+    return flag;
+  };
+  EXPECT_FALSE(unusual(kWrite + VarintField(9, 1)));
+  EXPECT_TRUE(unusual(Tag(9, 3) + Tag(9, 4) + kWrite));                       // a group
+  EXPECT_TRUE(unusual(std::string("\xc8\x80\x00", 3) + Varint(1) + kWrite));  // tag 9 not minimal
+  EXPECT_TRUE(unusual(Len(1, Len(4, Len(13, "1234") + "5678"))));             // run overrun
+}
+
 TEST(CheckWire, ReadMessages) {
   const std::string matcher = VarintField(1, 0) + Len(2, "job") + Len(3, "a");
   const std::string hints = VarintField(1, 15) + Len(2, "rate") + Len(5, "job") + VarintField(6, 1);
