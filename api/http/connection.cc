@@ -276,21 +276,30 @@ class Connection {
   // is not watched meanwhile (for short jobs; see RunOnPool).
   template <class Fn>
   asio::awaitable<void> RunOn(asio::thread_pool& pool, Fn fn) {
-    const auto ex = co_await asio::this_coro::executor;
-    asio::steady_timer wake(ex, Clock::time_point::max());
+    asio::steady_timer wake(co_await asio::this_coro::executor, Clock::time_point::max());
     bool done = false;  // only touched on this connection's strand
-    asio::post(pool, [&, ex] {
+    PostJob(pool, wake, &done, std::move(fn));
+    while (!done) co_await Doze(wake);
+  }
+
+  // Runs `fn` on `pool`; once it has returned, sets `*done` and cancels `wake` on the strand of
+  // `wake`'s executor (this connection's). `wake` and `done` must outlive the job.
+  template <class Fn>
+  static void PostJob(asio::thread_pool& pool, asio::steady_timer& wake, bool* done, Fn fn) {
+    asio::post(pool, [&wake, done, ex = wake.get_executor(), fn = std::move(fn)]() mutable {
       fn();
-      asio::post(ex, [&] {
-        done = true;
+      asio::post(ex, [&wake, done] {
+        *done = true;
         wake.cancel();
       });
     });
-    while (!done) {
-      error_code ec;
-      co_await wake.async_wait(Await(ec));
-      wake.expires_at(Clock::time_point::max());
-    }
+  }
+
+  // Sleeps until `wake` is cancelled, then re-arms it.
+  static asio::awaitable<void> Doze(asio::steady_timer& wake) {
+    error_code ec;
+    co_await wake.async_wait(Await(ec));
+    wake.expires_at(Clock::time_point::max());
   }
 
   // The web config's headers, and compression; on the pool for pooled handlers (large bodies).
@@ -331,14 +340,10 @@ class Connection {
     asio::steady_timer wake(ex, Clock::time_point::max());
     bool done = false;
     bool watching = false;
-    asio::post(pool, [&, ex] {
+    PostJob(pool, wake, &done, [&] {
       DeprioritizePoolThread();
       CallHandler(handler, req, res);
       Finish(hooks, req, res);
-      asio::post(ex, [&] {
-        done = true;
-        wake.cancel();
-      });
     });
     lowest().expires_never();
     std::function<void()> watch = [&] {
@@ -365,9 +370,7 @@ class Connection {
         lowest().cancel();
         watch_cancelled = true;
       }
-      error_code ec;
-      co_await wake.async_wait(Await(ec));
-      wake.expires_at(Clock::time_point::max());
+      co_await Doze(wake);
     }
     state_.Unregister(&cancel);
     req.cancel = nullptr;
