@@ -53,10 +53,6 @@ std::string RoutePrefix(std::string_view route_prefix_flag, std::string_view ext
   return out;
 }
 
-absl::StatusOr<std::pair<std::string, int>> SplitListenAddress(std::string_view address) {
-  return http::SplitHostPort(address);
-}
-
 ApiServer::ApiServer(ServerOptions options, ServerHooks hooks, util::Registry* registry)
     : options_(std::move(options)),
       hooks_(std::move(hooks)),
@@ -330,10 +326,6 @@ class ApiServer::Routes {
 };
 
 absl::Status ApiServer::Start() {
-  if (absl::StatusOr<std::pair<std::string, int>> a = SplitListenAddress(options_.listen_address);
-      !a.ok()) {
-    return a.status();
-  }
   Routes(this).AddAll();
   http::HttpServerOptions o;
   o.listen_address = options_.listen_address;
@@ -352,7 +344,7 @@ absl::Status ApiServer::Start() {
     return s;
   }
   port_ = http_->port();
-  kLog.Info("Start listening for connections", {{"address", options_.listen_address}});
+  kLog.Info("Start listening for connections", {{"address", options_.listen_address.address}});
   return absl::OkStatus();
 }
 

@@ -46,8 +46,8 @@ class UiAssets;
 }
 
 struct ServerOptions {
-  std::string listen_address = "0.0.0.0:9090";  // host:port; ":9090" listens on all interfaces
-  bool enable_lifecycle = false;                // POST/PUT /-/reload and /-/quit
+  http::ListenAddress listen_address;  // ":9090" (host 0.0.0.0) listens on all interfaces
+  bool enable_lifecycle = false;       // POST/PUT /-/reload and /-/quit
   // Every endpoint is served under this prefix ("" or e.g. "/sextant"; see RoutePrefix()).
   std::string route_prefix;
   // What the UI's index.html shows (api/ui/ui_assets.h): --web.page-title and
@@ -131,9 +131,5 @@ class ApiServer {
 // The route prefix Prometheus derives from --web.route-prefix, or else from the path of
 // --web.external-url: no trailing slash, "" for the root. "/" and "" give "".
 std::string RoutePrefix(std::string_view route_prefix_flag, std::string_view external_url);
-
-// Splits "host:port" (host may be empty or a bracketed IPv6 literal) as Go's net.SplitHostPort.
-// Errors: InvalidArgument.
-absl::StatusOr<std::pair<std::string, int>> SplitListenAddress(std::string_view address);
 
 }  // namespace sextant::api

@@ -26,7 +26,7 @@ class ApiServerTest : public ::testing::Test {
  protected:
   void StartServer(bool lifecycle) {
     ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
+    options.listen_address = *http::ParseListenAddress("127.0.0.1:0");
     options.enable_lifecycle = lifecycle;
     ServerHooks hooks;
     hooks.reload = [this] {
@@ -170,7 +170,7 @@ TEST(RoutePrefix, FromFlagOrExternalUrlPath) {
 TEST(ApiServerPrefix, ServesEverythingUnderTheRoutePrefix) {
   util::Registry registry;
   ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
+  options.listen_address = *http::ParseListenAddress("127.0.0.1:0");
   options.route_prefix = "/sextant";
   ApiServer server(options, {}, &registry);
   ASSERT_TRUE(server.Start().ok());
@@ -180,23 +180,28 @@ TEST(ApiServerPrefix, ServesEverythingUnderTheRoutePrefix) {
   EXPECT_EQ(client.Get("/-/healthy")->status, 404);
 }
 
-TEST(SplitListenAddress, GoSemantics) {
-  EXPECT_EQ(*SplitListenAddress("0.0.0.0:9090"), std::make_pair(std::string("0.0.0.0"), 9090));
-  EXPECT_EQ(*SplitListenAddress(":9091"), std::make_pair(std::string("0.0.0.0"), 9091));
-  EXPECT_EQ(*SplitListenAddress("[::1]:80"), std::make_pair(std::string("::1"), 80));
-  EXPECT_FALSE(SplitListenAddress("9090").ok());
-  EXPECT_FALSE(SplitListenAddress("host:port").ok());
-  EXPECT_FALSE(SplitListenAddress("a:1:2").ok());
-  EXPECT_FALSE(SplitListenAddress("h:70000").ok());
+TEST(ParseListenAddress, GoSemantics) {
+  const auto split = [](std::string_view address) {
+    const absl::StatusOr<http::ListenAddress> a = http::ParseListenAddress(address);
+    return a.ok() ? std::make_pair(a->host, a->port) : std::make_pair(std::string("error"), -1);
+  };
+  EXPECT_EQ(split("0.0.0.0:9090"), std::make_pair(std::string("0.0.0.0"), 9090));
+  EXPECT_EQ(split(":9091"), std::make_pair(std::string("0.0.0.0"), 9091));
+  EXPECT_EQ(split("[::1]:80"), std::make_pair(std::string("::1"), 80));
+  EXPECT_EQ(http::ParseListenAddress(":9091")->address, ":9091");
+  EXPECT_FALSE(http::ParseListenAddress("9090").ok());
+  EXPECT_FALSE(http::ParseListenAddress("host:port").ok());
+  EXPECT_FALSE(http::ParseListenAddress("a:1:2").ok());
+  EXPECT_FALSE(http::ParseListenAddress("h:70000").ok());
 }
 
 TEST(ApiServerStart, PortInUseIsAnError) {
   util::Registry r1, r2;
   ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
+  options.listen_address = *http::ParseListenAddress("127.0.0.1:0");
   ApiServer first(options, {}, &r1);
   ASSERT_TRUE(first.Start().ok());
-  options.listen_address = "127.0.0.1:" + std::to_string(first.port());
+  options.listen_address = *http::ParseListenAddress("127.0.0.1:" + std::to_string(first.port()));
   ApiServer second(options, {}, &r2);
   EXPECT_EQ(second.Start().code(), absl::StatusCode::kUnavailable);
 }

@@ -41,7 +41,7 @@ class ServerUiTest : public ::testing::Test {
   void Start(const std::string& prefix, const std::string& title = "Sextant") {
     prefix_ = prefix;
     ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
+    options.listen_address = *http::ParseListenAddress("127.0.0.1:0");
     options.route_prefix = prefix;
     options.page_title = title;
     options.lookback_delta = "2m30s";

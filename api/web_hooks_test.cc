@@ -39,7 +39,7 @@ class WebHooksTest : public ::testing::Test {
       res.Set(200, "Healthy.\n", "text/plain; charset=utf-8");
     });
     http::HttpServerOptions o;
-    o.listen_address = "127.0.0.1:0";
+    o.listen_address = *http::ParseListenAddress("127.0.0.1:0");
     o.web = MakeWebHooks(watcher_);
     server_ = std::make_unique<http::HttpServer>(std::move(o), &router_);
     ASSERT_TRUE(server_->Start().ok());

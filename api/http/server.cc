@@ -30,7 +30,7 @@ using boost::system::error_code;
 
 }  // namespace
 
-absl::StatusOr<std::pair<std::string, int>> SplitHostPort(std::string_view address) {
+absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view address) {
   auto bad = [&](std::string_view why) {
     return absl::InvalidArgumentError(util::StrCat("address ", address, ": ", why));
   };
@@ -56,7 +56,9 @@ absl::StatusOr<std::pair<std::string, int>> SplitHostPort(std::string_view addre
   if (ec != std::errc() || ptr != port.data() + port.size() || p < 0 || p > 65535) {
     return bad("invalid port");
   }
-  return std::make_pair(host.empty() ? std::string("0.0.0.0") : std::string(host), p);
+  return ListenAddress{.address = std::string(address),
+                       .host = host.empty() ? std::string("0.0.0.0") : std::string(host),
+                       .port = p};
 }
 
 struct HttpServer::Impl {
@@ -112,23 +114,22 @@ HttpServer::~HttpServer() { Stop(); }
 
 absl::Status HttpServer::Start() {
   Impl& s = *impl_;
-  absl::StatusOr<std::pair<std::string, int>> address = SplitHostPort(s.options.listen_address);
-  if (!address.ok()) return address.status();
-  const auto& [host, port] = *address;
+  const std::string& host = s.options.listen_address.host;
+  const int port = s.options.listen_address.port;
   error_code ec;
   tcp::resolver resolver(s.ioc);
   const auto endpoints = resolver.resolve(
       host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || endpoints.empty()) {
-    return absl::UnavailableError(util::StrCat("listen tcp ", s.options.listen_address, ": lookup ",
-                                               host, ": ", ec.message()));
+    return absl::UnavailableError(util::StrCat("listen tcp ", s.options.listen_address.address,
+                                               ": lookup ", host, ": ", ec.message()));
   }
   const tcp::endpoint endpoint = endpoints.begin()->endpoint();
   s.acceptor.emplace(asio::make_strand(s.ioc));
   auto fail = [&](std::string_view what) {
     s.acceptor.reset();
-    return absl::UnavailableError(
-        util::StrCat("listen tcp ", s.options.listen_address, ": ", what, ": ", ec.message()));
+    return absl::UnavailableError(util::StrCat("listen tcp ", s.options.listen_address.address,
+                                               ": ", what, ": ", ec.message()));
   };
   s.acceptor->open(endpoint.protocol(), ec);
   if (ec) return fail("socket");

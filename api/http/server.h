@@ -109,8 +109,19 @@ struct WebHooks : RequestHooks {
   std::function<RequestHooks()> for_request;
 };
 
+// A listen address ("host:port"), split once by ParseListenAddress.
+struct ListenAddress {
+  std::string address = "0.0.0.0:9090";  // as given, for messages
+  std::string host = "0.0.0.0";          // "0.0.0.0" when the address has none
+  int port = 9090;
+};
+
+// Splits "host:port" (host may be empty or a bracketed IPv6 literal) as Go's net.SplitHostPort;
+// an empty host is "0.0.0.0". Errors: InvalidArgument.
+absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view address);
+
 struct HttpServerOptions {
-  std::string listen_address = "0.0.0.0:9090";  // host:port; port 0 picks a free one
+  ListenAddress listen_address;  // port 0 picks a free one
   int io_threads = 2;
   int query_threads = 20;         // Executor::kQuery pool (--query.max-concurrency)
   int blocking_threads = 4;       // Executor::kBlocking pool
@@ -135,8 +146,7 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Binds and listens on the address (SO_REUSEADDR, never SO_REUSEPORT), then serves on the
-  // server's threads. Errors: InvalidArgument for a malformed address, Unavailable when it cannot
-  // be resolved or bound. Call once.
+  // server's threads. Errors: Unavailable when it cannot be resolved or bound. Call once.
   absl::Status Start();
   // Stops accepting, cancels running handlers (Request::cancel), waits up to 10 s for requests in
   // flight to be answered, then closes every connection and joins all threads. Idempotent.
@@ -150,9 +160,5 @@ class HttpServer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Splits "host:port" (host may be empty or a bracketed IPv6 literal) as Go's net.SplitHostPort;
-// an empty host is "0.0.0.0". Errors: InvalidArgument.
-absl::StatusOr<std::pair<std::string, int>> SplitHostPort(std::string_view address);
 
 }  // namespace sextant::api::http

@@ -101,24 +101,20 @@ std::string RetentionString(const config::Flags& flags) {
 }
 
 // Prometheus's computeExternalURL: --web.external-url without its trailing slash, or else
-// http://<hostname>:<listen port>.
-std::string ExternalUrl(const config::Flags& flags, std::string_view hostname) {
+// http://<hostname>:<listen port> (9090 when the listen address is malformed).
+std::string ExternalUrl(const config::Flags& flags, std::string_view hostname,
+                        const absl::StatusOr<api::http::ListenAddress>& listen) {
   std::string url = flags.web_external_url;
-  if (url.empty()) {
-    absl::StatusOr<std::pair<std::string, int>> hp =
-        api::SplitListenAddress(flags.web_listen_address);
-    url = util::StrCat("http://", hostname, ":", hp.ok() ? hp->second : 9090);
-  }
+  if (url.empty()) url = util::StrCat("http://", hostname, ":", listen.ok() ? listen->port : 9090);
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
 }
 
 // What the toolkit's Serve logs once the listener is up: the address and whether TLS is on.
-void LogListening(const config::Flags& flags, int port, api::web::WebConfigWatcher& web) {
+void LogListening(const api::http::ListenAddress& listen, int port,
+                  api::web::WebConfigWatcher& web) {
   const util::Logger log("web");
-  absl::StatusOr<std::pair<std::string, int>> hp =
-      api::SplitListenAddress(flags.web_listen_address);
-  const std::string address = util::StrCat(hp.ok() ? hp->first : "0.0.0.0", ":", port);
+  const std::string address = util::StrCat(listen.host, ":", port);
   log.Info("Listening on", {{"address", address}});
   if (web.tls_enabled()) {
     // http2 as configured: the toolkit logs the setting, though Sextant speaks HTTP/1.1 only.
@@ -147,6 +143,9 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   RegisterBuildInfo(&registry);
 
   const std::string route_prefix = api::RoutePrefix(flags.web_route_prefix, flags.web_external_url);
+  // Parsed once here; a malformed address fails the start where the listener would be opened.
+  const absl::StatusOr<api::http::ListenAddress> listen =
+      api::http::ParseListenAddress(flags.web_listen_address);
   config::ConfigReloader reloader(flags.config_file,
                                   config::DefaultConfigYaml(flags.web_listen_address, route_prefix),
                                   &registry);
@@ -206,7 +205,7 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   }
 
   api::ServerOptions options;
-  options.listen_address = flags.web_listen_address;
+  if (listen.ok()) options.listen_address = *listen;
   options.enable_lifecycle = flags.web_enable_lifecycle;
   options.route_prefix = route_prefix;
   options.page_title = flags.web_page_title;
@@ -232,11 +231,11 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   };
   hooks.flags = config::FlagValues(flags);
   api::ApiServer server(options, std::move(hooks), &registry);
-  if (absl::Status s = server.Start(); !s.ok()) {
+  if (absl::Status s = listen.ok() ? server.Start() : listen.status(); !s.ok()) {
     kLog.Error("Unable to start web listener", {{"err", s}});
     return 1;
   }
-  LogListening(flags, server.port(), *web_config);
+  LogListening(*listen, server.port(), *web_config);
 
   // The web server is up first, answering /-/ready with 503 while the WAL replays.
   kLog.Info("Starting TSDB ...",
@@ -273,7 +272,7 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   rule_options.storage = db->get();
   rule_options.engine = &engine;
   rule_options.registry = &registry;
-  rule_options.external_url = ExternalUrl(flags, host);
+  rule_options.external_url = ExternalUrl(flags, host, listen);
   rule_options.outage_tolerance = flags.rules_alert_for_outage_tolerance;
   rule_options.for_grace_period = flags.rules_alert_for_grace_period;
   rule_options.resend_delay = flags.rules_alert_resend_delay;
