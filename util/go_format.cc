@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace sextant::util {
 namespace {
@@ -180,6 +181,12 @@ std::string FormatFloatGo(double v) {
     out.append(digits, int_digits);
   }
   return out;
+}
+
+std::string GoErrnoText(int err) {
+  std::string text = std::strerror(err);
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] + 32);
+  return text;
 }
 
 }  // namespace sextant::util

@@ -22,6 +22,10 @@ std::string QuoteJson(std::string_view s);
 // values in the text exposition format.
 std::string FormatFloatGo(double v);
 
+// Go's syscall.Errno text for `err`: strerror's (glibc's) with a lower-case first letter ("no
+// such file or directory", "permission denied", "is a directory").
+std::string GoErrnoText(int err);
+
 // True when `s` is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 

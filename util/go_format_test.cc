@@ -1,5 +1,6 @@
 #include "util/go_format.h"
 
+#include <cerrno>
 #include <cmath>
 #include <limits>
 
@@ -46,6 +47,12 @@ TEST(IsValidUtf8, RejectsMalformedSequences) {
   EXPECT_FALSE(IsValidUtf8("\xc3"));          // truncated
   EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));      // overlong
   EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
+}
+
+TEST(GoErrnoText, LowerCasesTheFirstLetter) {
+  EXPECT_EQ(GoErrnoText(ENOENT), "no such file or directory");
+  EXPECT_EQ(GoErrnoText(EACCES), "permission denied");
+  EXPECT_EQ(GoErrnoText(EISDIR), "is a directory");
 }
 
 }  // namespace

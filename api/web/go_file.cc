@@ -1,32 +1,22 @@
 #include "api/web/go_file.h"
 
 #include <cerrno>
-#include <cstring>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/go_format.h"
 #include "util/strings.h"
 
 namespace sextant::api::web::internal {
-namespace {
 
+using util::GoErrnoText;
 using util::StrCat;
-
-// Go's syscall.Errno strings are glibc's with a lower-case first letter ("no such file or
-// directory", "permission denied", "is a directory").
-std::string ErrnoText(int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] + 32);
-  return text;
-}
-
-}  // namespace
 
 absl::StatusOr<std::string> ReadFileGo(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return absl::InvalidArgumentError(StrCat("open ", path, ": ", ErrnoText(errno)));
+  if (fd < 0) return absl::InvalidArgumentError(StrCat("open ", path, ": ", GoErrnoText(errno)));
   std::string out;
   char buf[16384];
   for (;;) {
@@ -35,7 +25,7 @@ absl::StatusOr<std::string> ReadFileGo(const std::string& path) {
       if (errno == EINTR) continue;
       const int err = errno;
       ::close(fd);
-      return absl::InvalidArgumentError(StrCat("read ", path, ": ", ErrnoText(err)));
+      return absl::InvalidArgumentError(StrCat("read ", path, ": ", GoErrnoText(err)));
     }
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
@@ -52,13 +42,6 @@ std::string JoinDir(const std::string& dir, const std::string& path) {
   while (rest.starts_with("./")) rest.remove_prefix(2);
   joined.append(rest);
   return joined;
-}
-
-std::string DirOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
 }
 
 FileStamp StatFile(const std::string& path) {

@@ -17,9 +17,6 @@ absl::StatusOr<std::string> ReadFileGo(const std::string& path);
 // toolkit's config_util.JoinDir); `path` unchanged otherwise.
 std::string JoinDir(const std::string& dir, const std::string& path);
 
-// filepath.Dir(path).
-std::string DirOf(const std::string& path);
-
 // Identity of a file's current content for change detection: device, inode, size and
 // modification time. A missing file has a stamp too (all zero with `exists` false).
 struct FileStamp {

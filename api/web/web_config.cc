@@ -8,6 +8,7 @@
 #include "api/web/bcrypt.h"
 #include "api/web/go_file.h"
 #include "api/web/tls_config.h"
+#include "util/env.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
 #include "yaml-cpp/yaml.h"
@@ -423,7 +424,7 @@ absl::StatusOr<WebConfig> ParseWebConfig(std::string_view yaml, std::string_view
 absl::StatusOr<WebConfig> LoadWebConfigFile(const std::string& path) {
   auto content = internal::ReadFileGo(path);
   if (!content.ok()) return content.status();
-  return ParseWebConfig(*content, internal::DirOf(path));
+  return ParseWebConfig(*content, util::DirName(path));
 }
 
 absl::Status ValidateWebConfigFile(const std::string& path) {

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "util/env.h"
 #include "util/log.h"
 
 namespace sextant::api::web {
@@ -81,7 +82,7 @@ WebConfigWatcher::Stamps WebConfigWatcher::StampsFor(const FileRead& file,
 
 absl::StatusOr<WebConfig> WebConfigWatcher::Parse(const FileRead& file) const {
   if (!file.content.ok()) return file.content.status();
-  return ParseWebConfig(*file.content, internal::DirOf(path_));
+  return ParseWebConfig(*file.content, util::DirName(path_));
 }
 
 absl::StatusOr<std::shared_ptr<const WebSnapshot>> WebConfigWatcher::Build(WebConfig config) const {
