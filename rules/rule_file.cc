@@ -136,13 +136,6 @@ std::vector<std::string> Validate(const std::vector<DecodedGroup>& groups) {
   return errors;
 }
 
-// Go's syscall.Errno text: strerror's, lower-cased at the start ("no such file or directory").
-std::string GoErrno(int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] + 32);
-  return text;
-}
-
 absl::StatusOr<RuleFile> ToStatus(RuleFileCheck check, const std::string& path) {
   if (check.errors.empty()) return std::move(check.file);
   const std::string prefix = path.empty() ? "" : StrCat(path, ": ");
@@ -186,7 +179,7 @@ RuleFileCheck CheckRuleFile(const std::string& path, const RuleFileOptions& opti
     check.not_found = err == ENOENT;
     // Go's os.ReadFile error (a directory opens but fails on read).
     check.errors.push_back(is_dir ? StrCat("read ", path, ": is a directory")
-                                  : StrCat("open ", path, ": ", GoErrno(err)));
+                                  : StrCat("open ", path, ": ", util::GoErrnoText(err)));
     return check;
   }
   std::stringstream buf;

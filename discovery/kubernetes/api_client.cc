@@ -33,17 +33,11 @@ constexpr absl::Duration kWatchSilence = absl::Minutes(1);
 // Enough of an error response for its Status message.
 constexpr size_t kMaxErrorBody = 64 << 10;
 
-// An errno as Go words it: strerror's text, lower-case first ("no such file or directory").
-std::string ErrnoText(int error) {
-  std::string text = std::strerror(error);
-  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  return text;
-}
-
 // The file's content, or Go's os.ReadFile error ("open <path>: no such file or directory").
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return absl::FailedPreconditionError(StrCat("open ", path, ": ", ErrnoText(errno)));
+  if (fd < 0)
+    return absl::FailedPreconditionError(StrCat("open ", path, ": ", util::GoErrnoText(errno)));
   std::string out;
   char buf[4096];
   ssize_t n;
@@ -51,7 +45,8 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   const int read_errno = errno;
   ::close(fd);
   if (n < 0) {
-    return absl::FailedPreconditionError(StrCat("read ", path, ": ", ErrnoText(read_errno)));
+    return absl::FailedPreconditionError(
+        StrCat("read ", path, ": ", util::GoErrnoText(read_errno)));
   }
   return out;
 }
