@@ -19,7 +19,8 @@ export function formatTime(ms: number, withMillis = false, local = useLocalTime.
 
 // A Prometheus duration string ("1h30m", "250ms") from milliseconds.
 export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
+  // Under half a millisecond rounds to nothing, which reads as zero, not as "".
+  if (Math.round(Math.abs(ms)) === 0) return '0s';
   const units: [string, number][] = [
     ['y', 365 * 24 * 3600 * 1000],
     ['w', 7 * 24 * 3600 * 1000],

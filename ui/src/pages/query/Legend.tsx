@@ -4,7 +4,7 @@
 
 import { useState } from 'preact/hooks';
 import { seriesColor } from './chartData';
-import { seriesText } from './SeriesName';
+import { seriesText } from './labels';
 import type { Metric } from './queryApi';
 
 const pageSize = 100;

@@ -7,7 +7,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatTime } from '../../format';
 import { seriesColor, stack, type ChartData } from './chartData';
-import { seriesText } from './SeriesName';
+import { seriesText } from './labels';
 
 export interface ChartProps {
   data: ChartData;
