@@ -29,9 +29,55 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-bool LooksLikeInt(std::string_view s) {
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(c); });
+// yaml.v2's resolution of a plain scalar as an integer: optional sign, decimal, 0x or 0b
+// digits, `_` anywhere.
+bool IsYamlInt(std::string_view v) {
+  std::string s;
+  for (char c : v) {
+    if (c != '_') s.push_back(c);
+  }
+  std::string_view t = s;
+  if (!t.empty() && (t[0] == '+' || t[0] == '-')) t.remove_prefix(1);
+  if (t.empty()) return false;
+  int base = 10;
+  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
+    base = 16;
+    t.remove_prefix(2);
+  } else if (t.size() > 2 && t[0] == '0' && (t[1] == 'b' || t[1] == 'B')) {
+    base = 2;
+    t.remove_prefix(2);
+  }
+  for (char c : t) {
+    const bool digit = (c >= '0' && c <= '9' && (base != 2 || c <= '1')) ||
+                       (base == 16 && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+    if (!digit) return false;
+  }
+  return true;
+}
+
+// yaml.v2's resolution of a plain scalar as a float.
+bool IsYamlFloat(std::string_view v) {
+  if (v == ".inf" || v == "-.inf" || v == "+.inf" || v == ".nan" || v == ".NaN" || v == ".Inf" ||
+      v == "-.Inf") {
+    return true;
+  }
+  bool digits = false;
+  bool dot = false;
+  size_t i = 0;
+  if (!v.empty() && (v[0] == '+' || v[0] == '-')) i = 1;
+  for (; i < v.size(); ++i) {
+    const char c = v[i];
+    if (c >= '0' && c <= '9') {
+      digits = true;
+    } else if (c == '.' && !dot) {
+      dot = true;
+    } else if ((c == 'e' || c == 'E') && digits) {
+      return i + 1 < v.size();
+    } else {
+      return false;
+    }
+  }
+  return digits;
 }
 
 }  // namespace
@@ -48,8 +94,23 @@ std::string YamlTagName(const YAML::Node& node) {
       break;
   }
   const std::string& s = node.Scalar();
-  if (node.Tag() != "!" && LooksLikeInt(s)) return "!!int";
+  if (node.Tag() == "!") return "!!str";  // quoted
+  if (YamlBool(s).has_value()) return "!!bool";
+  if (IsYamlInt(s)) return "!!int";
+  if (IsYamlFloat(s)) return "!!float";
   return "!!str";
+}
+
+std::optional<bool> YamlBool(std::string_view text) {
+  static const std::map<std::string, bool, std::less<>> kBools = {
+      {"y", true},    {"Y", true},      {"yes", true},    {"Yes", true},    {"YES", true},
+      {"true", true}, {"True", true},   {"TRUE", true},   {"on", true},     {"On", true},
+      {"ON", true},   {"n", false},     {"N", false},     {"no", false},    {"No", false},
+      {"NO", false},  {"false", false}, {"False", false}, {"FALSE", false}, {"off", false},
+      {"Off", false}, {"OFF", false}};
+  auto it = kBools.find(text);
+  if (it == kBools.end()) return std::nullopt;
+  return it->second;
 }
 
 void DecodeContext::Fail(const YAML::Mark& mark, std::string_view path, std::string_view message) {
@@ -151,19 +212,13 @@ void MapDecoder::Bool(std::string_view key, bool* out) {
   const YAML::Node* n = Find(key);
   if (n == nullptr || n->IsNull() || !Scalar(key, *n, "bool")) return;
   // YAML 1.1 booleans, as Go's yaml.v2 reads them.
-  static const std::map<std::string, bool, std::less<>> kBools = {
-      {"y", true},    {"Y", true},      {"yes", true},    {"Yes", true},    {"YES", true},
-      {"true", true}, {"True", true},   {"TRUE", true},   {"on", true},     {"On", true},
-      {"ON", true},   {"n", false},     {"N", false},     {"no", false},    {"No", false},
-      {"NO", false},  {"false", false}, {"False", false}, {"FALSE", false}, {"off", false},
-      {"Off", false}, {"OFF", false}};
-  auto it = kBools.find(n->Scalar());
-  if (it == kBools.end()) {
+  const std::optional<bool> value = YamlBool(n->Scalar());
+  if (!value.has_value()) {
     ctx_->Fail(n->Mark(), Path(key),
                StrCat("cannot unmarshal ", YamlTagName(*n), " `", n->Scalar(), "` into bool"));
     return;
   }
-  *out = it->second;
+  *out = *value;
 }
 
 template <typename T>

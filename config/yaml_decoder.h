@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -102,7 +103,12 @@ class MapDecoder {
   std::set<std::string, std::less<>> used_;
 };
 
-// Go yaml's name for a node's tag in type errors: !!map, !!seq, !!str, !!int, ...
+// Go yaml.v2's name for a node's tag in type errors: !!map, !!seq, !!null, and for a plain
+// scalar as yaml.v2 resolves it: !!bool (YAML 1.1 booleans), !!int (decimal, 0x, 0b, with `_`),
+// !!float (including .inf and .nan), else !!str; a quoted scalar is !!str.
 std::string YamlTagName(const YAML::Node& node);
+
+// A YAML 1.1 boolean as yaml.v2 reads it ("yes", "On", "FALSE", "n", ...); nullopt otherwise.
+std::optional<bool> YamlBool(std::string_view text);
 
 }  // namespace sextant::config::internal

@@ -8,6 +8,7 @@
 #include "api/web/bcrypt.h"
 #include "api/web/go_file.h"
 #include "api/web/tls_config.h"
+#include "config/yaml_decoder.h"
 #include "util/env.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
@@ -70,72 +71,8 @@ struct Decoder {
 
   static int Line(const YAML::Node& n) { return n.Mark().line + 1; }
 
-  // yaml.v2's resolution of a plain scalar's tag (YAML 1.1 booleans included).
-  static std::string ShortTag(const YAML::Node& n) {
-    if (n.IsMap()) return "!!map";
-    if (n.IsSequence()) return "!!seq";
-    if (n.IsNull()) return "!!null";
-    const std::string& v = n.Scalar();
-    if (n.Tag() == "!") return "!!str";
-    static const std::set<std::string, std::less<>> kBools = {
-        "y",    "Y",    "yes",   "Yes",   "YES",   "n",  "N",  "no", "No",  "NO",  "true",
-        "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"};
-    if (kBools.contains(v)) return "!!bool";
-    if (IsInt(v)) return "!!int";
-    if (IsFloat(v)) return "!!float";
-    return "!!str";
-  }
-
-  static bool IsInt(std::string_view v) {
-    std::string s;
-    for (char c : v) {
-      if (c != '_') s.push_back(c);
-    }
-    std::string_view t = s;
-    if (!t.empty() && (t[0] == '+' || t[0] == '-')) t.remove_prefix(1);
-    if (t.empty()) return false;
-    int base = 10;
-    if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
-      base = 16;
-      t.remove_prefix(2);
-    } else if (t.size() > 2 && t[0] == '0' && (t[1] == 'b' || t[1] == 'B')) {
-      base = 2;
-      t.remove_prefix(2);
-    }
-    for (char c : t) {
-      const bool digit = (c >= '0' && c <= '9' && (base != 2 || c <= '1')) ||
-                         (base == 16 && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
-      if (!digit) return false;
-    }
-    return true;
-  }
-
-  static bool IsFloat(std::string_view v) {
-    if (v == ".inf" || v == "-.inf" || v == "+.inf" || v == ".nan" || v == ".NaN" || v == ".Inf" ||
-        v == "-.Inf") {
-      return true;
-    }
-    bool digits = false;
-    bool dot = false;
-    size_t i = 0;
-    if (!v.empty() && (v[0] == '+' || v[0] == '-')) i = 1;
-    for (; i < v.size(); ++i) {
-      const char c = v[i];
-      if (c >= '0' && c <= '9') {
-        digits = true;
-      } else if (c == '.' && !dot) {
-        dot = true;
-      } else if ((c == 'e' || c == 'E') && digits) {
-        return i + 1 < v.size();
-      } else {
-        return false;
-      }
-    }
-    return digits;
-  }
-
   void TypeError(const YAML::Node& n, std::string_view go_type) {
-    const std::string tag = ShortTag(n);
+    const std::string tag = config::internal::YamlTagName(n);
     std::string value;
     if (tag != "!!seq" && tag != "!!map") {
       const std::string& v = n.IsScalar() ? n.Scalar() : std::string();
@@ -160,13 +97,13 @@ struct Decoder {
       *out = false;
       return;
     }
-    if (ShortTag(n) != "!!bool") {
+    const std::optional<bool> value =
+        n.Tag() == "!" ? std::nullopt : config::internal::YamlBool(n.Scalar());
+    if (!value.has_value()) {
       TypeError(n, "bool");
       return;
     }
-    const char c = n.Scalar()[0];
-    *out = c == 'y' || c == 'Y' || c == 't' || c == 'T' || n.Scalar() == "on" ||
-           n.Scalar() == "On" || n.Scalar() == "ON";
+    *out = *value;
   }
 
   // A sequence whose elements `fn` decodes; null leaves it empty (and `*present` false).
