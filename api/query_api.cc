@@ -283,7 +283,12 @@ absl::StatusOr<std::string> UnescapeLabelName(std::string_view name) {
 
 QueryApi::QueryApi(QueryApiOptions options, tsdb::Storage* storage, promql::Engine* engine,
                    tsdb::DB* db, const scrape::ScrapeManager* scrape)
-    : options_(std::move(options)), storage_(storage), engine_(engine), db_(db), scrape_(scrape) {}
+    : options_(std::move(options)),
+      storage_(storage),
+      engine_(engine),
+      db_(db),
+      scrape_(scrape),
+      read_gate_(options_.remote_read_concurrent_limit) {}
 
 int64_t QueryApi::Now() const { return options_.now ? options_.now() : model::NowTimestamp(); }
 
@@ -647,10 +652,14 @@ ApiResult QueryApi::RemoteWrite(std::string_view body) const {
   return r;
 }
 
-ApiResult QueryApi::RemoteRead(std::string_view body) const {
+ApiResult QueryApi::RemoteRead(std::string_view body, const RequestContext& ctx) const {
   ApiResult r;
-  absl::StatusOr<std::string> out =
-      remote::Read(body, *storage_, options_.remote_read_sample_limit);
+  absl::StatusOr<remote::ReadGate::Slot> slot = read_gate_.Enter(ctx.cancel);
+  absl::StatusOr<remote::ReadAnswer> out =
+      slot.ok() ? remote::Read(body, *storage_,
+                               {.sample_limit = options_.remote_read_sample_limit,
+                                .max_bytes_in_frame = options_.remote_read_max_bytes_in_frame})
+                : slot.status();
   if (!out.ok()) {
     const absl::StatusCode c = out.status().code();
     r.status = c == absl::StatusCode::kInvalidArgument || c == absl::StatusCode::kResourceExhausted
@@ -660,8 +669,8 @@ ApiResult QueryApi::RemoteRead(std::string_view body) const {
     r.body = util::StrCat(util::FromAbsl(out.status().message()), "\n");
     return r;
   }
-  r.content_type = remote::kReadContentType;
-  r.body = *std::move(out);
+  r.content_type = std::move(out->content_type);
+  r.body = std::move(out->body);
   return r;
 }
 

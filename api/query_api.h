@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "api/params.h"
+#include "api/remote/read_gate.h"
 #include "model/labels.h"
 #include "promql/engine.h"
 #include "tsdb/storage.h"
@@ -57,9 +58,11 @@ struct RequestContext {
 struct QueryApiOptions {
   // Points a range query may return per series (Prometheus's fixed 11,000).
   int64_t max_points_per_series = 11'000;
-  bool enable_admin = false;                      // --web.enable-admin-api
-  bool enable_remote_write = false;               // --web.enable-remote-write-receiver
-  int64_t remote_read_sample_limit = 50'000'000;  // --storage.remote.read-sample-limit
+  bool enable_admin = false;                           // --web.enable-admin-api
+  bool enable_remote_write = false;                    // --web.enable-remote-write-receiver
+  int64_t remote_read_sample_limit = 50'000'000;       // --storage.remote.read-sample-limit
+  int64_t remote_read_concurrent_limit = 10;           // --storage.remote.read-concurrent-limit
+  int64_t remote_read_max_bytes_in_frame = 1'048'576;  // --storage.remote.read-max-bytes-in-frame
   // The config's external labels, added by /federate (a getter: they change on reload).
   std::function<model::Labels()> external_labels;
   // The clock for a query without `time` (ms); tests fix it.
@@ -86,10 +89,12 @@ class QueryApi {
   ApiResult AdminCleanTombstones(const Params& p) const;
   ApiResult AdminSnapshot(const Params& p) const;
   ApiResult Federate(const Params& p) const;
-  // Remote write 1.0 (snappy protobuf body; only with enable_remote_write) and sampled remote
-  // read (api/remote/remote.h).
+  // Remote write 1.0 (snappy protobuf body; only with enable_remote_write) and remote read,
+  // sampled or streamed (api/remote/remote.h). At most remote_read_concurrent_limit reads run at
+  // once; the others wait (a client that goes away while waiting gets 500 "context canceled",
+  // as from Prometheus).
   ApiResult RemoteWrite(std::string_view body) const;
-  ApiResult RemoteRead(std::string_view body) const;
+  ApiResult RemoteRead(std::string_view body, const RequestContext& ctx = {}) const;
 
   // Scrape data (valid empty answers without a scrape manager).
   ApiResult Targets(const Params& p) const;
@@ -115,6 +120,7 @@ class QueryApi {
   promql::Engine* const engine_;
   tsdb::DB* const db_;
   const scrape::ScrapeManager* const scrape_;
+  mutable remote::ReadGate read_gate_;  // thread-safe; mutable as the handlers are const
 };
 
 // The API's error answer for a status: InvalidArgument is bad_data (400), Cancelled canceled

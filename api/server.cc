@@ -279,7 +279,8 @@ class ApiServer::Routes {
     });
     AddReady(
         {"POST"}, "/api/v1/read",
-        [](const QueryApi& a, const Request& req) { return a.RemoteRead(req.body); }, "", kQuery);
+        [](const QueryApi& a, const Request& req) { return a.RemoteRead(req.body, {req.cancel}); },
+        "", kQuery);
   }
 
   // The web UI: its pages answer index.html (served while the storage opens, with READY false),

@@ -74,6 +74,23 @@ FlagDef Int(std::string name, int64_t Flags::*field, std::string help) {
           [field](const Flags& f) { return std::to_string(f.*field); }};
 }
 
+// An int flag as kingpin's IntVar reads it: through strconv.ParseFloat, so "5e7" (Prometheus's
+// default for the remote-read sample limit) is accepted, truncated towards zero.
+FlagDef FloatInt(std::string name, int64_t Flags::*field, std::string help) {
+  return {std::move(name), std::move(help), false,
+          [field](Flags& f, std::string_view v) {
+            double d = 0;
+            const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+            if (ec != std::errc() || ptr != v.data() + v.size() || !(d > -9.2e18 && d < 9.2e18)) {
+              return absl::InvalidArgumentError(
+                  StrCat("strconv.ParseFloat: parsing \"", v, "\": invalid syntax"));
+            }
+            f.*field = static_cast<int64_t>(d);
+            return absl::OkStatus();
+          },
+          [field](const Flags& f) { return std::to_string(f.*field); }};
+}
+
 FlagDef Bool(std::string name, bool Flags::*field, std::string help) {
   return {std::move(name), std::move(help), true,
           [field](Flags& f, std::string_view v) { return SetBool(&(f.*field), v); },
@@ -147,6 +164,19 @@ const std::vector<FlagDef>& FlagTable() {
                  [](const Flags& f) { return ByteSizeToString(f.storage_tsdb_retention_size); }});
     t.push_back(Bool("storage.tsdb.wal-compression", &Flags::storage_tsdb_wal_compression,
                      "Compress the tsdb WAL (zstd)."));
+    t.push_back(FloatInt("storage.remote.read-sample-limit",
+                         &Flags::storage_remote_read_sample_limit,
+                         "Maximum overall number of samples to return via the remote read "
+                         "interface, in a single query. 0 means no limit. This limit is ignored "
+                         "for streamed response types."));
+    t.push_back(FloatInt("storage.remote.read-concurrent-limit",
+                         &Flags::storage_remote_read_concurrent_limit,
+                         "Maximum number of concurrent remote read calls. 0 means no limit."));
+    t.push_back(FloatInt("storage.remote.read-max-bytes-in-frame",
+                         &Flags::storage_remote_read_max_bytes_in_frame,
+                         "Maximum number of bytes in a single frame for streaming remote read "
+                         "response types before marshalling. Note that client might have limit "
+                         "on frame size as well. 1MB as recommended by protobuf by default."));
     t.push_back(Duration("rules.alert.for-outage-tolerance",
                          &Flags::rules_alert_for_outage_tolerance,
                          "Max time to tolerate an outage for restoring \"for\" state of alert."));

@@ -31,6 +31,9 @@ struct Flags {
   absl::Duration storage_tsdb_retention_time = absl::Hours(24 * 90);
   uint64_t storage_tsdb_retention_size = 0;  // bytes; 0 = no size limit
   bool storage_tsdb_wal_compression = true;
+  int64_t storage_remote_read_sample_limit = 50000000;  // per query, SAMPLES only; 0 = no limit
+  int64_t storage_remote_read_concurrent_limit = 10;    // 0 = no limit
+  int64_t storage_remote_read_max_bytes_in_frame = 1048576;
   absl::Duration rules_alert_for_outage_tolerance = absl::Hours(1);
   absl::Duration rules_alert_for_grace_period = absl::Minutes(10);
   absl::Duration rules_alert_resend_delay = absl::Minutes(1);

@@ -26,6 +26,26 @@ TEST(ParseFlags, DefaultsMatchPrometheusExceptRetention) {
   EXPECT_FALSE(f.web_enable_lifecycle);
 }
 
+TEST(ParseFlags, RemoteReadLimits) {
+  auto defaults = ParseFlags({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->flags.storage_remote_read_sample_limit, 50000000);
+  EXPECT_EQ(defaults->flags.storage_remote_read_concurrent_limit, 10);
+  EXPECT_EQ(defaults->flags.storage_remote_read_max_bytes_in_frame, 1048576);
+  // Read as kingpin reads ints (ParseFloat): Prometheus's own default is written "5e7".
+  auto p = ParseFlags({"--storage.remote.read-sample-limit=5e7",
+                       "--storage.remote.read-concurrent-limit=0",
+                       "--storage.remote.read-max-bytes-in-frame", "4096"});
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->flags.storage_remote_read_sample_limit, 50000000);
+  EXPECT_EQ(p->flags.storage_remote_read_concurrent_limit, 0);
+  EXPECT_EQ(p->flags.storage_remote_read_max_bytes_in_frame, 4096);
+  auto bad = ParseFlags({"--storage.remote.read-concurrent-limit=ten"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(std::string(bad.status().message()),
+              HasSubstr("strconv.ParseFloat: parsing \"ten\": invalid syntax"));
+}
+
 TEST(ParseFlags, EqualsAndSpaceFormsAndBooleans) {
   auto p = ParseFlags({"--config.file", "p.yml", "--storage.tsdb.retention.time=30d",
                        "--web.enable-lifecycle", "--no-storage.tsdb.wal-compression",

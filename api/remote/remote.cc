@@ -12,6 +12,7 @@
 
 #include "api/remote/prompb/remote.pb.h"
 #include "api/remote/prompb/types.pb.h"
+#include "api/remote/read_stream.h"
 #include "api/remote/wire_check.h"
 #include "model/timestamp.h"
 #include "util/log.h"
@@ -330,30 +331,38 @@ absl::StatusOr<std::vector<model::Matcher>> ToMatchers(const prometheus::Query& 
   return out;
 }
 
-// Prometheus's NegotiateResponseType, except that a streamed-only request is answered with
-// samples too (see remote.h): only a list naming no known type is refused.
-absl::Status CheckResponseTypes(const prometheus::ReadRequest& req) {
-  if (req.accepted_response_types_size() == 0) return absl::OkStatus();
+// Prometheus's NegotiateResponseType: the first supported type listed wins; none listed means
+// SAMPLES. The message is Go's rendering of Prometheus's slice and map.
+absl::StatusOr<ResponseType> NegotiateResponseType(const prometheus::ReadRequest& req) {
+  if (req.accepted_response_types_size() == 0) return ResponseType::kSamples;
   std::string listed;
   for (int type : req.accepted_response_types()) {
-    if (type == prometheus::ReadRequest::SAMPLES ||
-        type == prometheus::ReadRequest::STREAMED_XOR_CHUNKS) {
-      return absl::OkStatus();
+    if (type == prometheus::ReadRequest::SAMPLES) return ResponseType::kSamples;
+    if (type == prometheus::ReadRequest::STREAMED_XOR_CHUNKS) {
+      return ResponseType::kStreamedXorChunks;
     }
     util::StrAppend(&listed, listed.empty() ? "" : " ", type);
   }
   return BadRequest(StrCat("server does not support any of the requested response types: [", listed,
-                           "]; supported: [SAMPLES STREAMED_XOR_CHUNKS]"));
+                           "]; supported: map[SAMPLES:{} STREAMED_XOR_CHUNKS:{}]"));
 }
 
-// Fills `out` with the series and samples `query` selects, at most `max_samples` (0: no limit).
-absl::Status RunQuery(const prometheus::Query& query, tsdb::Storage& storage, int64_t max_samples,
-                      prometheus::QueryResult* out) {
+// The series one query selects, with the querier they borrow; `set` is null when the query
+// selects nothing.
+struct Selection {
+  std::unique_ptr<tsdb::Querier> querier;
+  std::unique_ptr<tsdb::SeriesSet> set;
+};
+
+// `chunks`: for a streamed answer, whose chunk querier in Prometheus ignores hint func "series".
+absl::StatusOr<Selection> Select(const prometheus::Query& query, tsdb::Storage& storage,
+                                 bool chunks) {
   ASSIGN_OR_RETURN(std::vector<model::Matcher> matchers, ToMatchers(query));
   const int64_t start = query.start_timestamp_ms();
   const int64_t end = query.end_timestamp_ms();
+  Selection sel;
   // Prometheus's TSDB selects nothing without matchers or over an empty range.
-  if (matchers.empty() || start > end) return absl::OkStatus();
+  if (matchers.empty() || start > end) return sel;
 
   tsdb::SelectHints hints;
   if (query.has_hints()) {
@@ -361,12 +370,24 @@ absl::Status RunQuery(const prometheus::Query& query, tsdb::Storage& storage, in
     hints.end = query.hints().end_ms();
     hints.step = query.hints().step_ms();
     hints.func = query.hints().func();
+    if (chunks && hints.func == "series") hints.func.clear();
   } else {
     hints.start = start;
     hints.end = end;
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<tsdb::Querier> querier, storage.NewQuerier(start, end));
-  std::unique_ptr<tsdb::SeriesSet> set = querier->Select(matchers, &hints);
+  ASSIGN_OR_RETURN(sel.querier, storage.NewQuerier(start, end));
+  sel.set = sel.querier->Select(matchers, &hints);
+  return sel;
+}
+
+// Fills `out` with the series and samples `query` selects, at most `max_samples` (0: no limit).
+absl::Status RunQuery(const prometheus::Query& query, tsdb::Storage& storage, int64_t max_samples,
+                      prometheus::QueryResult* out) {
+  ASSIGN_OR_RETURN(Selection sel, Select(query, storage, /*chunks=*/false));
+  if (sel.set == nullptr) return absl::OkStatus();
+  const int64_t start = query.start_timestamp_ms();
+  const int64_t end = query.end_timestamp_ms();
+  tsdb::SeriesSet* set = sel.set.get();
   int64_t samples = 0;
   while (set->Next()) {
     const tsdb::Series& series = set->At();
@@ -390,6 +411,40 @@ absl::Status RunQuery(const prometheus::Query& query, tsdb::Storage& storage, in
     RETURN_IF_ERROR(it->status());
   }
   return set->status();
+}
+
+absl::StatusOr<ReadAnswer> ReadSamples(const prometheus::ReadRequest& req, tsdb::Storage& storage,
+                                       int64_t max_samples, google::protobuf::Arena* arena) {
+  auto* resp = google::protobuf::Arena::CreateMessage<prometheus::ReadResponse>(arena);
+  for (const prometheus::Query& query : req.queries()) {
+    RETURN_IF_ERROR(RunQuery(query, storage, max_samples, resp->add_results()));
+  }
+  std::string serialized;
+  if (resp->ByteSizeLong() > static_cast<size_t>(INT_MAX) ||
+      !resp->SerializeToString(&serialized)) {
+    return absl::ResourceExhaustedError("remote read response exceeds 2 GiB; lower the limit");
+  }
+  ReadAnswer answer;
+  answer.type = ResponseType::kSamples;
+  answer.content_type = kReadContentType;
+  answer.content_encoding = kReadContentEncoding;
+  answer.body = Compress(serialized);
+  return answer;
+}
+
+absl::StatusOr<ReadAnswer> ReadStreamed(const prometheus::ReadRequest& req, tsdb::Storage& storage,
+                                        int64_t max_bytes_in_frame) {
+  ReadAnswer answer;
+  answer.type = ResponseType::kStreamedXorChunks;
+  answer.content_type = kStreamedReadContentType;
+  for (int i = 0; i < req.queries_size(); ++i) {
+    const prometheus::Query& query = req.queries(i);
+    ASSIGN_OR_RETURN(Selection sel, Select(query, storage, /*chunks=*/true));
+    if (sel.set == nullptr) continue;
+    RETURN_IF_ERROR(AppendChunkedQuery(*sel.set, i, query.start_timestamp_ms(),
+                                       query.end_timestamp_ms(), max_bytes_in_frame, &answer.body));
+  }
+  return answer;
 }
 
 prometheus::LabelMatcher::Type ToProtoMatchType(model::MatchType type) {
@@ -429,24 +484,17 @@ absl::Status Write(std::string_view body, tsdb::Storage& storage, WriteStats* st
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> Read(std::string_view body, tsdb::Storage& storage,
-                                 int64_t max_samples) {
+absl::StatusOr<ReadAnswer> Read(std::string_view body, tsdb::Storage& storage,
+                                const ReadOptions& options) {
   ASSIGN_OR_RETURN(std::string raw, Decompress(body, "remote read request"));
   google::protobuf::Arena arena;
   auto* req = google::protobuf::Arena::CreateMessage<prometheus::ReadRequest>(&arena);
   RETURN_IF_ERROR(ParseMessage(raw, WireMessage::kReadRequest, req));
-  RETURN_IF_ERROR(CheckResponseTypes(*req));
-
-  auto* resp = google::protobuf::Arena::CreateMessage<prometheus::ReadResponse>(&arena);
-  for (const prometheus::Query& query : req->queries()) {
-    RETURN_IF_ERROR(RunQuery(query, storage, max_samples, resp->add_results()));
+  ASSIGN_OR_RETURN(ResponseType type, NegotiateResponseType(*req));
+  if (type == ResponseType::kStreamedXorChunks) {
+    return ReadStreamed(*req, storage, options.max_bytes_in_frame);
   }
-  std::string serialized;
-  if (resp->ByteSizeLong() > static_cast<size_t>(INT_MAX) ||
-      !resp->SerializeToString(&serialized)) {
-    return absl::ResourceExhaustedError("remote read response exceeds 2 GiB; lower the limit");
-  }
-  return Compress(serialized);
+  return ReadSamples(*req, storage, options.sample_limit, &arena);
 }
 
 std::string EncodeWriteRequest(const std::vector<SeriesSamples>& series) {

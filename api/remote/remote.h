@@ -1,20 +1,21 @@
 #pragma once
 
-// Prometheus's remote write 1.0 receiver and remote read (sampled responses), without the HTTP
+// Prometheus's remote write 1.0 receiver and remote read (sampled and streamed), without the HTTP
 // layer: each function takes a request body and a storage and returns what to answer.
 //
 // Wire format: protobuf messages of Prometheus's `prometheus` package (prompb/remote.proto,
 // prompb/types.proto beside this file), compressed with snappy's block format (not the framed
-// format). Write bodies are WriteRequest; read bodies are ReadRequest and the answer is
-// ReadResponse. Only float samples are stored and returned; exemplars, metadata and native
-// histograms in a write are parsed, counted and dropped.
+// format). Write bodies are WriteRequest; read bodies are ReadRequest and the answer is a
+// ReadResponse or a stream of ChunkedReadResponse frames (docs/format/remote-read-stream.md). Only
+// float samples are stored and returned; exemplars, metadata and native histograms in a write are
+// parsed, counted and dropped.
 //
 // HTTP mapping (Prometheus's, with one exception noted below):
 //   POST /api/v1/write  OK -> 204 No Content; InvalidArgument -> 400 with the status message (the
 //                       sender drops the batch instead of retrying it); anything else -> 500
 //                       (the sender retries). Request Content-Encoding: snappy.
-//   POST /api/v1/read   OK -> 200 with Content-Type kReadContentType and Content-Encoding
-//                       kReadContentEncoding; InvalidArgument and ResourceExhausted -> 400
+//   POST /api/v1/read   OK -> 200 with ReadAnswer's Content-Type and Content-Encoding (none for a
+//                       stream); InvalidArgument and ResourceExhausted -> 400
 //                       (Prometheus answers the sample limit with 400 "exceeded sample limit (N)");
 //                       anything else -> 500. Exception: Prometheus answers a matcher with a bad
 //                       regex or an unknown type with 500; here they are InvalidArgument (400),
@@ -99,37 +100,77 @@ struct WriteStats {
 // Invalid series are logged at warn level ("Invalid metric names or labels"), as in Prometheus.
 absl::Status Write(std::string_view body, tsdb::Storage& storage, WriteStats* stats = nullptr);
 
-// Answers one remote-read request: `body` is the snappy-compressed ReadRequest; returns the
-// snappy-compressed ReadResponse with one QueryResult per query, in request order.
+// The response types of ReadRequest.accepted_response_types, with their wire values.
+enum class ResponseType { kSamples = 0, kStreamedXorChunks = 1 };
+
+// Content types of the two answers (Prometheus's).
+inline constexpr char kStreamedReadContentType[] =
+    "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse";
+
+// Default of --storage.remote.read-max-bytes-in-frame.
+inline constexpr int64_t kDefaultReadMaxBytesInFrame = 1'048'576;
+
+// Chunks of the streamed answer hold at most this many samples (Prometheus's head cuts there).
+inline constexpr int kMaxSamplesPerChunk = 120;
+
+struct ReadOptions {
+  // --storage.remote.read-sample-limit: the most samples one query of a SAMPLES answer may
+  // return; 0 means no limit. Streamed answers ignore it, as Prometheus's do.
+  int64_t sample_limit = kDefaultReadSampleLimit;
+  // --storage.remote.read-max-bytes-in-frame: the frame budget of a streamed answer (see Read).
+  int64_t max_bytes_in_frame = kDefaultReadMaxBytesInFrame;
+};
+
+// What to answer a read request with: HTTP 200 and these headers and body.
+struct ReadAnswer {
+  ResponseType type = ResponseType::kSamples;
+  std::string content_type;      // kReadContentType or kStreamedReadContentType
+  std::string content_encoding;  // kReadContentEncoding for samples, "" for a stream
+  std::string body;
+};
+
+// Answers one remote-read request: `body` is the snappy-compressed ReadRequest.
+//
+// Response type (Prometheus's NegotiateResponseType): the first type in accepted_response_types
+// that is SAMPLES or STREAMED_XOR_CHUNKS wins; an empty list means SAMPLES. A list naming neither
+// is refused with InvalidArgument "server does not support any of the requested response types:
+// [5]; supported: map[SAMPLES:{} STREAMED_XOR_CHUNKS:{}]" (Go's rendering of Prometheus's values).
 //
 // Each query selects, from a querier over [start_timestamp_ms, end_timestamp_ms], the series
-// matching all its matchers (EQ, NEQ, RE, NRE; regexes fully anchored RE2, as in PromQL) and
-// returns each with its labels (sorted by name) and every stored sample in that range, in time
-// order. Like Prometheus (storage/remote/codec.go ToQueryResult), samples are returned raw as
-// stored: stale markers (model::StaleNaN()) included, the reader's engine handles them. The
-// query's hints are passed to Select(); func "series" asks for labels only, so such series come
-// back without samples, as from Prometheus's TSDB. A query without matchers, or with
-// start > end, matches nothing (as in Prometheus's TSDB) and gets an empty result.
+// matching all its matchers (EQ, NEQ, RE, NRE; regexes fully anchored RE2, as in PromQL), in
+// label order, and their samples in that range, raw as stored: stale markers (model::StaleNaN())
+// included, the reader's engine handles them (Prometheus's codec.go does the same). The query's
+// hints are passed to Select(). A query without matchers, or with start > end, matches nothing
+// (as in Prometheus's TSDB).
 //
-// Response types: the answer is always the sampled ReadResponse (streaming is not implemented).
-// An empty accepted_response_types means SAMPLES. Where Prometheus would stream (the first known
-// type listed is STREAMED_XOR_CHUNKS, even if it is the only one), the sampled response is sent
-// all the same: Prometheus 2.42's client never lists a type (so always gets samples), and the
-// clients that ask for streaming (Prometheus's newer storage/remote/client.go, Thanos) choose
-// their decoder by the response's Content-Type, which the HTTP layer sets to kReadContentType.
-// A list naming neither known type is refused with InvalidArgument, as Prometheus's
-// NegotiateResponseType refuses it (400).
+// SAMPLES: the snappy-compressed ReadResponse with one QueryResult per query, in request order,
+// each series with its labels (sorted by name) and samples. Hint func "series" asks for labels
+// only, so such series come back without samples, as from Prometheus's TSDB. At most
+// `options.sample_limit` samples per query (Prometheus's limit is per query as well).
 //
-// `max_samples` bounds each query's result (Prometheus's --storage.remote.read-sample-limit is
-// per query as well); 0 means no limit.
+// STREAMED_XOR_CHUNKS: the body is a sequence of frames (docs/format/remote-read-stream.md),
+// each uvarint(len(data)), CRC32-Castagnoli(data) as 4 big-endian bytes, then data, a serialized
+// ChunkedReadResponse holding ONE series (labels sorted by name) and some of its chunks, with
+// query_index = the query's position in the request. Queries come in request order, series in
+// label order, chunks in time order; a query that matches nothing sends no frame. Chunks are
+// Prometheus XOR chunks (tsdb/chunkenc/xor_chunk.h, bit-identical to Prometheus's) of at most
+// kMaxSamplesPerChunk samples, holding the series' samples in [start, end], encoded afresh (the
+// storage interface gives samples, not its chunks); min/max_time_ms are their first and last
+// timestamps. Frames are cut as Prometheus's StreamChunkedReadResponses cuts them: the budget is
+// max_bytes_in_frame minus the encoded size of each label, chunks are added while the budget is
+// positive, and the frame is written when it is used up or the series ends, so one frame can
+// exceed the budget by one chunk and a long series is split over several frames (each repeating
+// the labels). Hint func "series" does not drop the samples here (Prometheus's chunk querier
+// ignores it). The sample limit does not apply. The whole stream is built before it is returned;
+// an error therefore answers a status instead of a truncated 200 stream (Prometheus, streaming,
+// appends the error text after the frames already sent).
 //
 // Errors: InvalidArgument for a body that is not snappy or not a ReadRequest (Prometheus's texts,
-// as for Write), an unknown matcher
-// type, a regex that does not compile, or only unknown response types; ResourceExhausted
-// "exceeded sample limit (N)" when a query would return more than `max_samples` samples; storage
-// errors (NewQuerier, series set, iterators) unchanged.
-absl::StatusOr<std::string> Read(std::string_view body, tsdb::Storage& storage,
-                                 int64_t max_samples = kDefaultReadSampleLimit);
+// as for Write), an unknown matcher type, a regex that does not compile, or only unknown response
+// types; ResourceExhausted "exceeded sample limit (N)" when a SAMPLES query would return more
+// than the limit; storage errors (NewQuerier, series set, iterators) unchanged.
+absl::StatusOr<ReadAnswer> Read(std::string_view body, tsdb::Storage& storage,
+                                const ReadOptions& options = {});
 
 // ---- Helpers for tests and clients (the encoders of what a Prometheus sender would send). ----
 
@@ -139,9 +180,6 @@ using SeriesSamples = std::pair<model::Labels, std::vector<std::pair<int64_t, do
 // The snappy-compressed, serialized WriteRequest holding `series` in the given order (labels in
 // name order, samples as given; no exemplars, histograms or metadata).
 std::string EncodeWriteRequest(const std::vector<SeriesSamples>& series);
-
-// The response types of ReadRequest.accepted_response_types, with their wire values.
-enum class ResponseType { kSamples = 0, kStreamedXorChunks = 1 };
 
 // One query of a read request. Matchers are given as plain (type, name, value) so that a request
 // with a broken regex can be built too.

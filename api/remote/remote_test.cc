@@ -61,9 +61,12 @@ std::vector<ReadSeries> Stored(tsdb::Storage& st) {
 // Runs Read() on one query and decodes the answer.
 absl::StatusOr<std::vector<ReadSeries>> ReadOne(tsdb::Storage& st, ReadQuery query,
                                                 int64_t max_samples = kDefaultReadSampleLimit) {
-  absl::StatusOr<std::string> body = Read(EncodeReadRequest({query}), st, max_samples);
+  absl::StatusOr<ReadAnswer> body =
+      Read(EncodeReadRequest({query}), st, {.sample_limit = max_samples});
   if (!body.ok()) return body.status();
-  absl::StatusOr<std::vector<std::vector<ReadSeries>>> results = DecodeReadResponse(*body);
+  EXPECT_EQ(body->content_type, kReadContentType);
+  EXPECT_EQ(body->content_encoding, kReadContentEncoding);
+  absl::StatusOr<std::vector<std::vector<ReadSeries>>> results = DecodeReadResponse(body->body);
   if (!results.ok()) return results.status();
   EXPECT_EQ(results->size(), 1u);
   if (results->empty()) return absl::InternalError("no result");
@@ -452,7 +455,7 @@ TEST_F(RemoteRead, SeveralQueriesAnswerInRequestOrder) {
                                       Q(0, 100, {{MT::kEqual, "job", "a"}})}),
                    st_);
   ASSERT_TRUE(body.ok()) << body.status();
-  auto results = DecodeReadResponse(*body);
+  auto results = DecodeReadResponse(body->body);
   ASSERT_TRUE(results.ok()) << results.status();
   ASSERT_EQ(results->size(), 3u);
   EXPECT_THAT(Jobs((*results)[0]), ElementsAre("b"));
@@ -518,19 +521,33 @@ TEST_F(RemoteRead, SampleLimitPerQuery) {
   ASSERT_TRUE(unlimited.ok());
   EXPECT_EQ(unlimited->size(), 4u);
   // The limit applies to each query, as Prometheus's does: two queries of 4 pass a limit of 4.
-  EXPECT_TRUE(Read(EncodeReadRequest({all, all}), st_, 4).ok());
+  EXPECT_TRUE(Read(EncodeReadRequest({all, all}), st_, {.sample_limit = 4}).ok());
 }
 
 TEST_F(RemoteRead, ResponseTypeNegotiation) {
   const ReadQuery q = Q(0, 100, {{MT::kEqual, "job", "a"}});
-  for (const auto& accepted : std::vector<std::vector<ResponseType>>{
-           {},
-           {ResponseType::kSamples},
-           {ResponseType::kStreamedXorChunks},
-           {ResponseType::kStreamedXorChunks, ResponseType::kSamples}}) {
+  using RT = ResponseType;
+  const auto unknown = static_cast<RT>(5);
+  const std::vector<std::pair<std::vector<RT>, RT>> cases = {
+      {{}, RT::kSamples},
+      {{RT::kSamples}, RT::kSamples},
+      {{RT::kStreamedXorChunks}, RT::kStreamedXorChunks},
+      {{RT::kStreamedXorChunks, RT::kSamples}, RT::kStreamedXorChunks},
+      {{RT::kSamples, RT::kStreamedXorChunks}, RT::kSamples},
+      {{unknown, RT::kStreamedXorChunks, RT::kSamples}, RT::kStreamedXorChunks},
+      {{unknown, RT::kSamples}, RT::kSamples},
+  };
+  for (const auto& [accepted, want] : cases) {
     auto body = Read(EncodeReadRequest({q}, accepted), st_);
     ASSERT_TRUE(body.ok()) << body.status();
-    auto results = DecodeReadResponse(*body);
+    EXPECT_EQ(body->type, want);
+    if (want == RT::kStreamedXorChunks) {
+      EXPECT_EQ(body->content_type, kStreamedReadContentType);
+      EXPECT_EQ(body->content_encoding, "");
+      continue;
+    }
+    EXPECT_EQ(body->content_type, kReadContentType);
+    auto results = DecodeReadResponse(body->body);
     ASSERT_TRUE(results.ok());
     ASSERT_EQ(results->size(), 1u);
     EXPECT_THAT(Jobs((*results)[0]), ElementsAre("a"));
@@ -538,10 +555,12 @@ TEST_F(RemoteRead, ResponseTypeNegotiation) {
   prometheus::ReadRequest req;
   req.add_queries();
   req.add_accepted_response_types(static_cast<prometheus::ReadRequest::ResponseType>(5));
-  auto unknown = Read(Snappy(req.SerializeAsString()), st_);
-  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(unknown.status().message()),
-              HasSubstr("does not support any of the requested response types: [5]"));
+  req.add_accepted_response_types(static_cast<prometheus::ReadRequest::ResponseType>(7));
+  auto none = Read(Snappy(req.SerializeAsString()), st_);
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(none.status().message(),
+            "server does not support any of the requested response types: [5 7]; supported: "
+            "map[SAMPLES:{} STREAMED_XOR_CHUNKS:{}]");
 }
 
 TEST_F(RemoteRead, BadBodiesAreInvalidArgument) {
@@ -570,7 +589,7 @@ TEST_F(RemoteRead, PrometheusWireBytes) {
   std::string req = "\x0a" + std::string(1, static_cast<char>(query.size())) + query;
   auto body = Read(Snappy(req), st_);
   ASSERT_TRUE(body.ok()) << body.status();
-  std::string resp = Unsnappy(*body);
+  std::string resp = Unsnappy(body->body);
   // ReadResponse.results(1) { QueryResult.timeseries(1) { labels(1) {name(1) "__name__" ...
   ASSERT_GE(resp.size(), 8u);
   EXPECT_EQ(resp[0], '\x0a');

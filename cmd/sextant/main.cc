@@ -255,6 +255,9 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   api::QueryApiOptions query_options;
   query_options.enable_admin = flags.web_enable_admin_api;
   query_options.enable_remote_write = flags.web_enable_remote_write_receiver;
+  query_options.remote_read_sample_limit = flags.storage_remote_read_sample_limit;
+  query_options.remote_read_concurrent_limit = flags.storage_remote_read_concurrent_limit;
+  query_options.remote_read_max_bytes_in_frame = flags.storage_remote_read_max_bytes_in_frame;
   query_options.external_labels = [&reloader] {
     return reloader.current()->global.external_labels;
   };
