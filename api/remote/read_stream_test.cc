@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include <snappy.h>
+
 #include "api/remote/prompb/remote.pb.h"
 #include "api/remote/prompb/types.pb.h"
 #include "api/remote/remote.h"
@@ -20,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "model/sample.h"
 #include "tsdb/chunkenc/xor_chunk.h"
+#include "tsdb/head/head.h"
 #include "tsdb/mem_storage.h"
 
 namespace sextant::api::remote {
@@ -325,6 +328,46 @@ TEST_F(StreamedRead, SampleLimitDoesNotApply) {
   EXPECT_EQ(got[0].samples.size(), 250u);
   EXPECT_EQ(Read(EncodeReadRequest({q}), st_, {.sample_limit = 10}).status().code(),
             absl::StatusCode::kResourceExhausted);
+}
+
+TEST(StreamedReadHints, FuncSeriesStillSendsChunks) {
+  // Prometheus's chunk querier ignores func "series"; the sampled answer from the head (which
+  // honours the hint) drops the samples.
+  tsdb::head::Head head({});
+  ASSERT_TRUE(
+      Write(EncodeWriteRequest({{L({{"__name__", "up"}, {"job", "a"}}), {{1000, 1}, {2000, 2}}}}),
+            head)
+          .ok());
+  auto request = [](prometheus::ReadRequest::ResponseType type) {
+    prometheus::ReadRequest req;
+    prometheus::Query* q = req.add_queries();
+    q->set_start_timestamp_ms(0);
+    q->set_end_timestamp_ms(10'000);
+    prometheus::LabelMatcher* m = q->add_matchers();
+    m->set_type(prometheus::LabelMatcher::EQ);
+    m->set_name("job");
+    m->set_value("a");
+    q->mutable_hints()->set_func("series");
+    q->mutable_hints()->set_start_ms(0);
+    q->mutable_hints()->set_end_ms(10'000);
+    req.add_accepted_response_types(type);
+    std::string raw = req.SerializeAsString(), body;
+    snappy::Compress(raw.data(), raw.size(), &body);
+    return body;
+  };
+  absl::StatusOr<ReadAnswer> streamed =
+      Read(request(prometheus::ReadRequest::STREAMED_XOR_CHUNKS), head);
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  const std::vector<StreamedSeries> got = DecodeStream(streamed->body);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(SameSamples(got[0].samples, {{1000, 1}, {2000, 2}}));
+
+  absl::StatusOr<ReadAnswer> sampled = Read(request(prometheus::ReadRequest::SAMPLES), head);
+  ASSERT_TRUE(sampled.ok()) << sampled.status();
+  auto results = DecodeReadResponse(sampled->body);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ((*results)[0].size(), 1u);
+  EXPECT_THAT((*results)[0][0].samples, IsEmpty());
 }
 
 TEST_F(StreamedRead, ErrorsAreStatuses) {
