@@ -1,4 +1,4 @@
-// inputs 8fcf8d7be821a055b64c7233394a11cbf6f17c3165f8c61c1f4f2c57e0688551: built by ui/build.mjs from ui/test/ and ui/src/; do not edit.
+// inputs 92dfee8bb8d56100d101a941117f8bf94cf78a05ad5df26300a0f4bfe79e111e: built by ui/build.mjs from ui/test/ and ui/src/; do not edit.
 
 // test/setup.ts
 process.env.TZ = "Asia/Kolkata";

@@ -2,7 +2,7 @@
 // values and functions from the server's API, linting, highlighting). Enter executes,
 // Shift+Enter inserts a newline.
 
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { EditorState, Compartment, Prec } from '@codemirror/state';
 import { EditorView, keymap, placeholder, drawSelection, highlightSpecialChars } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, insertNewlineAndIndent } from '@codemirror/commands';
@@ -91,8 +91,11 @@ export function ExpressionInput(props: { value: string; onExecute: (expr: string
     };
   }, []);
 
-  // An expression set from outside (e.g. the explain view) replaces the editor's text.
-  useEffect(() => {
+  // An expression set from outside (e.g. the explain view) replaces the editor's text. A layout
+  // effect runs with the render, before the next keystroke: a plain effect could run a frame
+  // later with a value the user has typed past, put it back, and the editor and its panel would
+  // then undo each other's text forever.
+  useLayoutEffect(() => {
     const v = view.current;
     if (v && v.state.doc.toString() !== props.value) {
       v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value } });
