@@ -656,10 +656,13 @@ ApiResult QueryApi::RemoteRead(std::string_view body, const RequestContext& ctx)
   ApiResult r;
   absl::StatusOr<remote::ReadGate::Slot> slot = read_gate_.Enter(ctx.cancel);
   absl::StatusOr<remote::ReadAnswer> out =
-      slot.ok() ? remote::Read(body, *storage_,
-                               {.sample_limit = options_.remote_read_sample_limit,
-                                .max_bytes_in_frame = options_.remote_read_max_bytes_in_frame})
-                : slot.status();
+      slot.ok()
+          ? remote::Read(body, *storage_,
+                         {.sample_limit = options_.remote_read_sample_limit,
+                          .max_bytes_in_frame = options_.remote_read_max_bytes_in_frame,
+                          .external_labels = options_.external_labels ? options_.external_labels()
+                                                                      : model::Labels()})
+          : slot.status();
   if (!out.ok()) {
     const absl::StatusCode c = out.status().code();
     r.status = c == absl::StatusCode::kInvalidArgument || c == absl::StatusCode::kResourceExhausted

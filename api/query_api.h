@@ -63,7 +63,9 @@ struct QueryApiOptions {
   int64_t remote_read_sample_limit = 50'000'000;       // --storage.remote.read-sample-limit
   int64_t remote_read_concurrent_limit = 10;           // --storage.remote.read-concurrent-limit
   int64_t remote_read_max_bytes_in_frame = 1'048'576;  // --storage.remote.read-max-bytes-in-frame
-  // The config's external labels, added by /federate (a getter: they change on reload).
+  // The config's external labels, added by /federate and applied by remote read (/api/v1/read,
+  // remote::ReadOptions::external_labels); a getter, called once per request: they change on
+  // reload.
   std::function<model::Labels()> external_labels;
   // The clock for a query without `time` (ms); tests fix it.
   std::function<int64_t()> now;

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include "api/remote/remote.h"
 #include "api/rules_api.h"
 #include "config/loader.h"
 #include "gmock/gmock.h"
@@ -341,6 +342,36 @@ TEST_F(QueryApiTest, Federate) {
             "http_requests_total{code=\"200\",job=\"api\",cluster=\"eu\"} 600 600000\n"
             "http_requests_total{code=\"500\",job=\"api\",cluster=\"eu\"} 60 600000\n");
   EXPECT_EQ(api.Federate(P({{"match[]", "sum("}})).status, 400);
+}
+
+TEST_F(QueryApiTest, RemoteReadAppliesTheCurrentExternalLabels) {
+  // The getter is asked on every request, so a config reload applies to the next read.
+  std::string cluster = "eu";
+  QueryApiOptions o;
+  o.external_labels = [&cluster] { return model::Labels::FromPairs({{"cluster", cluster}}); };
+  QueryApi api = MakeApi(o);
+  auto read = [&](std::string_view matcher_value) {
+    ApiResult r = api.RemoteRead(remote::EncodeReadRequest(
+        {{0,
+          600'000,
+          {{model::MatchType::kEqual, "__name__", "gauge"},
+           {model::MatchType::kEqual, "cluster", std::string(matcher_value)}}}}));
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto results = remote::DecodeReadResponse(r.body);
+    EXPECT_TRUE(results.ok()) << results.status();
+    std::vector<std::string> out;
+    if (results.ok() && results->size() == 1) {
+      for (const remote::ReadSeries& s : (*results)[0]) out.push_back(s.labels.ToString());
+    }
+    return out;
+  };
+  EXPECT_THAT(read("eu"),
+              ::testing::ElementsAre(R"({__name__="gauge", cluster="eu", instance="a:1"})"));
+  EXPECT_THAT(read("us"), ::testing::IsEmpty());
+  cluster = "us";
+  EXPECT_THAT(read("us"),
+              ::testing::ElementsAre(R"({__name__="gauge", cluster="us", instance="a:1"})"));
+  EXPECT_THAT(read("eu"), ::testing::IsEmpty());
 }
 
 TEST_F(QueryApiTest, AdminNeedsTheFlag) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/remote/external_labels.h"
 #include "api/remote/prompb/remote.pb.h"
 #include "api/remote/prompb/types.pb.h"
 #include "api/remote/remote.h"
@@ -35,7 +36,8 @@ std::vector<StreamChunk> EncodeXorChunks(const std::vector<model::Sample>& sampl
 }
 
 absl::Status AppendChunkedQuery(tsdb::SeriesSet& set, int64_t query_index, int64_t start,
-                                int64_t end, int64_t max_bytes_in_frame, std::string* out) {
+                                int64_t end, int64_t max_bytes_in_frame,
+                                const model::Labels& external_labels, std::string* out) {
   prometheus::ChunkedReadResponse resp;
   resp.set_query_index(query_index);
   prometheus::ChunkedSeries* series = resp.add_chunked_series();
@@ -52,7 +54,7 @@ absl::Status AppendChunkedQuery(tsdb::SeriesSet& set, int64_t query_index, int64
     // The budget is Prometheus's: the frame size less each label message's size (without its
     // tag and length), then each chunk message's, checked after adding a chunk.
     int64_t max_data_length = max_bytes_in_frame;
-    for (const model::Label& l : s.labels()) {
+    for (const model::Label& l : MergeExternalLabels(s.labels(), external_labels)) {
       prometheus::Label* label = series->add_labels();
       label->set_name(l.name.data(), l.name.size());
       label->set_value(l.value.data(), l.value.size());

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "model/labels.h"
 #include "model/sample.h"
 #include "tsdb/storage.h"
 
@@ -37,10 +38,13 @@ std::vector<StreamChunk> EncodeXorChunks(const std::vector<model::Sample>& sampl
 // Appends the frames of one query's answer to *out: for each series of `set`, in the set's
 // order, its samples in [start, end] as XOR chunks (EncodeXorChunks with kMaxSamplesPerChunk of
 // remote.h), cut into frames of ChunkedReadResponse{one ChunkedSeries, query_index} the way
-// Prometheus's StreamChunkedReadResponses cuts them (see remote.h, Read). A series without
-// samples in range sends nothing. `max_bytes_in_frame` may be <= 0: then every chunk gets its own
-// frame. Errors: the set's or a series' error, unchanged; on error *out holds whole frames only.
+// Prometheus's StreamChunkedReadResponses cuts them (see remote.h, Read). Each series is sent
+// with MergeExternalLabels(its labels, `external_labels`) (external_labels.h; empty: its own
+// labels), and those merged labels count against the frame budget. A series without samples in
+// range sends nothing. `max_bytes_in_frame` may be <= 0: then every chunk gets its own frame.
+// Errors: the set's or a series' error, unchanged; on error *out holds whole frames only.
 absl::Status AppendChunkedQuery(tsdb::SeriesSet& set, int64_t query_index, int64_t start,
-                                int64_t end, int64_t max_bytes_in_frame, std::string* out);
+                                int64_t end, int64_t max_bytes_in_frame,
+                                const model::Labels& external_labels, std::string* out);
 
 }  // namespace sextant::api::remote

@@ -10,6 +10,7 @@
 #include <google/protobuf/arena.h>
 #include <snappy.h>
 
+#include "api/remote/external_labels.h"
 #include "api/remote/prompb/remote.pb.h"
 #include "api/remote/prompb/types.pb.h"
 #include "api/remote/read_stream.h"
@@ -356,8 +357,10 @@ struct Selection {
 
 // `chunks`: for a streamed answer, whose chunk querier in Prometheus ignores hint func "series".
 absl::StatusOr<Selection> Select(const prometheus::Query& query, tsdb::Storage& storage,
-                                 bool chunks) {
-  ASSIGN_OR_RETURN(std::vector<model::Matcher> matchers, ToMatchers(query));
+                                 const model::Labels& external_labels, bool chunks) {
+  ASSIGN_OR_RETURN(std::vector<model::Matcher> parsed, ToMatchers(query));
+  const std::vector<model::Matcher> matchers =
+      FilterExternalLabelMatchers(std::move(parsed), external_labels);
   const int64_t start = query.start_timestamp_ms();
   const int64_t end = query.end_timestamp_ms();
   Selection sel;
@@ -380,10 +383,13 @@ absl::StatusOr<Selection> Select(const prometheus::Query& query, tsdb::Storage& 
   return sel;
 }
 
-// Fills `out` with the series and samples `query` selects, at most `max_samples` (0: no limit).
-absl::Status RunQuery(const prometheus::Query& query, tsdb::Storage& storage, int64_t max_samples,
-                      prometheus::QueryResult* out) {
-  ASSIGN_OR_RETURN(Selection sel, Select(query, storage, /*chunks=*/false));
+// Fills `out` with the series and samples `query` selects, external labels applied, at most
+// `options.sample_limit` samples (0: no limit).
+absl::Status RunQuery(const prometheus::Query& query, tsdb::Storage& storage,
+                      const ReadOptions& options, prometheus::QueryResult* out) {
+  ASSIGN_OR_RETURN(Selection sel, Select(query, storage, options.external_labels,
+                                         /*chunks=*/false));
+  const int64_t max_samples = options.sample_limit;
   if (sel.set == nullptr) return absl::OkStatus();
   const int64_t start = query.start_timestamp_ms();
   const int64_t end = query.end_timestamp_ms();
@@ -392,7 +398,7 @@ absl::Status RunQuery(const prometheus::Query& query, tsdb::Storage& storage, in
   while (set->Next()) {
     const tsdb::Series& series = set->At();
     prometheus::TimeSeries* ts = out->add_timeseries();
-    for (const model::Label& l : series.labels()) {
+    for (const model::Label& l : MergeExternalLabels(series.labels(), options.external_labels)) {
       prometheus::Label* label = ts->add_labels();
       label->set_name(l.name.data(), l.name.size());
       label->set_value(l.value.data(), l.value.size());
@@ -414,10 +420,10 @@ absl::Status RunQuery(const prometheus::Query& query, tsdb::Storage& storage, in
 }
 
 absl::StatusOr<ReadAnswer> ReadSamples(const prometheus::ReadRequest& req, tsdb::Storage& storage,
-                                       int64_t max_samples, google::protobuf::Arena* arena) {
+                                       const ReadOptions& options, google::protobuf::Arena* arena) {
   auto* resp = google::protobuf::Arena::CreateMessage<prometheus::ReadResponse>(arena);
   for (const prometheus::Query& query : req.queries()) {
-    RETURN_IF_ERROR(RunQuery(query, storage, max_samples, resp->add_results()));
+    RETURN_IF_ERROR(RunQuery(query, storage, options, resp->add_results()));
   }
   std::string serialized;
   if (resp->ByteSizeLong() > static_cast<size_t>(INT_MAX) ||
@@ -433,16 +439,18 @@ absl::StatusOr<ReadAnswer> ReadSamples(const prometheus::ReadRequest& req, tsdb:
 }
 
 absl::StatusOr<ReadAnswer> ReadStreamed(const prometheus::ReadRequest& req, tsdb::Storage& storage,
-                                        int64_t max_bytes_in_frame) {
+                                        const ReadOptions& options) {
   ReadAnswer answer;
   answer.type = ResponseType::kStreamedXorChunks;
   answer.content_type = kStreamedReadContentType;
   for (int i = 0; i < req.queries_size(); ++i) {
     const prometheus::Query& query = req.queries(i);
-    ASSIGN_OR_RETURN(Selection sel, Select(query, storage, /*chunks=*/true));
+    ASSIGN_OR_RETURN(Selection sel,
+                     Select(query, storage, options.external_labels, /*chunks=*/true));
     if (sel.set == nullptr) continue;
     RETURN_IF_ERROR(AppendChunkedQuery(*sel.set, i, query.start_timestamp_ms(),
-                                       query.end_timestamp_ms(), max_bytes_in_frame, &answer.body));
+                                       query.end_timestamp_ms(), options.max_bytes_in_frame,
+                                       options.external_labels, &answer.body));
   }
   return answer;
 }
@@ -492,9 +500,9 @@ absl::StatusOr<ReadAnswer> Read(std::string_view body, tsdb::Storage& storage,
   RETURN_IF_ERROR(ParseMessage(raw, WireMessage::kReadRequest, req));
   ASSIGN_OR_RETURN(ResponseType type, NegotiateResponseType(*req));
   if (type == ResponseType::kStreamedXorChunks) {
-    return ReadStreamed(*req, storage, options.max_bytes_in_frame);
+    return ReadStreamed(*req, storage, options);
   }
-  return ReadSamples(*req, storage, options.sample_limit, &arena);
+  return ReadSamples(*req, storage, options, &arena);
 }
 
 std::string EncodeWriteRequest(const std::vector<SeriesSamples>& series) {

@@ -119,6 +119,9 @@ struct ReadOptions {
   int64_t sample_limit = kDefaultReadSampleLimit;
   // --storage.remote.read-max-bytes-in-frame: the frame budget of a streamed answer (see Read).
   int64_t max_bytes_in_frame = kDefaultReadMaxBytesInFrame;
+  // The config's global external_labels (the caller reads the current config for each request,
+  // so a reload applies to the next one). Empty: none. See Read.
+  model::Labels external_labels;
 };
 
 // What to answer a read request with: HTTP 200 and these headers and body.
@@ -143,10 +146,20 @@ struct ReadAnswer {
 // hints are passed to Select(). A query without matchers, or with start > end, matches nothing
 // (as in Prometheus's TSDB).
 //
+// External labels (`options.external_labels`), as Prometheus's read handler, in both answer
+// types: before selecting, each query's matchers go through FilterExternalLabelMatchers
+// (external_labels.h: an equality matcher that the external label's value satisfies becomes
+// `name=""`, every other matcher is kept and matched against the stored series); every returned
+// series carries MergeExternalLabels(its labels, external labels): sorted by name, its own label
+// winning over an external one of the same name. Series keep the order of their STORED labels
+// (Prometheus does not sort again after adding), so with external labels that order may differ
+// from the order of the labels sent. The frame budget below counts the merged labels.
+//
 // SAMPLES: the snappy-compressed ReadResponse with one QueryResult per query, in request order,
-// each series with its labels (sorted by name) and samples. Hint func "series" asks for labels
-// only, so such series come back without samples, as from Prometheus's TSDB. At most
-// `options.sample_limit` samples per query (Prometheus's limit is per query as well).
+// each series with its labels (sorted by name) and samples, in the order of the stored labels. Hint
+// func "series" asks for labels only, so such series come back without samples, as from
+// Prometheus's TSDB. At most `options.sample_limit` samples per query (Prometheus's limit is per
+// query as well).
 //
 // STREAMED_XOR_CHUNKS: the body is a sequence of frames (docs/format/remote-read-stream.md),
 // each uvarint(len(data)), CRC32-Castagnoli(data) as 4 big-endian bytes, then data, a serialized

@@ -249,7 +249,10 @@ remote_write:
 remote_read:
   - url: {sbase}/api/v1/read
     read_recent: true
-    filter_external_labels: false  # the backfilled series carry no cluster label
+    # filter_external_labels (default true): Prometheus asks for cluster="diff", Sextant (same
+    # external labels) turns that into cluster="" as Prometheus's read handler does, so the
+    # backfilled series (no cluster label) are found, sent with cluster="diff", and Prometheus
+    # strips it again: no duplicates of its own copies.
 """)
         sext_cfg = os.path.join(tmp, "sextant.yml")
         with open(sext_cfg, "w") as f:
