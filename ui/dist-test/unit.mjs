@@ -1,4 +1,4 @@
-// inputs 92dfee8bb8d56100d101a941117f8bf94cf78a05ad5df26300a0f4bfe79e111e: built by ui/build.mjs from ui/test/ and ui/src/; do not edit.
+// inputs 3bfb863d4a9fdff13c88a46ab421a32869d66093b2b2b5d0517842e5d50ff54d: built by ui/build.mjs from ui/test/ and ui/src/; do not edit.
 
 // test/setup.ts
 process.env.TZ = "Asia/Kolkata";

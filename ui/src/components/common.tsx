@@ -68,6 +68,19 @@ export interface Fetched<T> {
   reload: () => void;
 }
 
+// What a page shows of a fetch: the error, a placeholder while it loads, or `children` once it
+// answered.
+export function FetchedView(props: { fetched: Fetched<unknown>; errorTitle: string; children: ComponentChildren }) {
+  const f = props.fetched;
+  return (
+    <>
+      {f.error && <ErrorBox title={props.errorTitle} error={f.error} />}
+      {!f.response && !f.error && <Loading height={400} />}
+      {f.response && props.children}
+    </>
+  );
+}
+
 // GETs an API path when the component mounts (and when `deps` change).
 export function useApi<T>(path: string, params: Record<string, string | string[] | undefined> = {}, deps: unknown[] = []): Fetched<T> {
   const [state, setState] = useState<{ response?: ApiResponse<T>; error?: Error; loading: boolean }>({ loading: true });

@@ -3,16 +3,14 @@
 // rules stay fast.
 
 import { useMemo, useState } from 'preact/hooks';
-import { CheckboxGroup } from '../components/CheckboxGroup';
-import { CollapseAllButtons, Collapsible } from '../components/Collapsible';
-import { ErrorBox, FilterInput, HealthBadge, LabelBadges, Loading, PageTitle, useApi } from '../components/common';
+import { FetchedView, HealthBadge, LabelBadges, PageTitle, useApi } from '../components/common';
+import { FilterToolbar, useListFilters } from '../components/FilterToolbar';
 import { usePaged } from '../components/Pager';
-import { usePagedReset } from '../components/PagedList';
 import { RelativeTime } from '../components/RelativeTime';
-import { useUrlList, useUrlParam } from '../components/useUrlState';
+import { useCollapsed } from '../components/useCollapsed';
 import { formatDuration, formatTime, parseApiTime } from '../format';
-import { filterTerms, labelsText, matchesFilter, type AlertingRule, type RuleGroup, type RulesResult } from './apiTypes';
-import { alertStates, KeyValueTable, StateBadge, StateCounts, useStoredFlag, type AlertState } from './ruleParts';
+import { filterTerms, matchesFilter, type AlertingRule, type RuleGroup, type RulesResult } from './apiTypes';
+import { alertStates, groupKey, GroupRuleList, KeyValueTable, RuleGroupPanels, ruleText, StateBadge, StateCounts, useStoredFlag, type AlertState } from './ruleParts';
 import './pages.css';
 
 interface GroupView {
@@ -34,10 +32,10 @@ function buildGroups(groups: RuleGroup[], states: AlertState[], search: string):
       total++;
       counts[r.state]++;
       if (states.length > 0 && !states.includes(r.state)) continue;
-      if (terms.length > 0 && !matchesFilter(`${r.name.toLowerCase()} ${labelsText(r.labels)}`, terms)) continue;
+      if (terms.length > 0 && !matchesFilter(ruleText(r), terms)) continue;
       rules.push(r);
     }
-    return { key: `${group.file};${group.name}`, group, rules, total, counts };
+    return { key: groupKey(group), group, rules, total, counts };
   });
 }
 
@@ -135,62 +133,15 @@ function AlertRule(props: { rule: AlertingRule }) {
   );
 }
 
-function GroupRules(props: { view: GroupView; filterKey: string }) {
-  const { page, pager } = usePagedReset(props.view.rules, 50, props.filterKey);
-  if (props.view.total === 0) return <p class="panel-note muted">No alerting rules in this group.</p>;
-  if (props.view.rules.length === 0)
-    return <p class="panel-note muted">No rules in this group match the filters ({props.view.total} hidden).</p>;
-  return (
-    <>
-      <ul class="rule-list">
-        {page.map((r) => (
-          <AlertRule key={r.name + r.query} rule={r} />
-        ))}
-      </ul>
-      {pager}
-    </>
-  );
-}
-
-// `filterKey` changes with the filters: the groups' pagers go back to their first page.
-function GroupList(props: { views: GroupView[]; collapsed: Set<string>; toggle: (key: string) => void; filterKey: string }) {
-  const { page, pager } = usePaged(props.views, 25);
-  return (
-    <>
-      {page.map((v) => (
-        <Collapsible
-          key={v.key}
-          open={!props.collapsed.has(v.key)}
-          onToggle={() => props.toggle(v.key)}
-          title={
-            <>
-              <span class="group-titles">
-                <span class="panel-title">{v.group.name}</span>
-                <span class="panel-subtitle">{v.group.file}</span>
-              </span>
-              <span class="spacer" />
-              <StateCounts counts={v.counts} />
-            </>
-          }
-        >
-          <GroupRules view={v} filterKey={props.filterKey} />
-        </Collapsible>
-      ))}
-      {pager}
-    </>
-  );
-}
-
 export function AlertsPage() {
   const rules = useApi<RulesResult>('/api/v1/rules', { type: 'alert' });
-  const [states, setStates] = useUrlList('state', alertStates);
-  const [search, setSearch] = useUrlParam('search');
+  const filters = useListFilters('state', alertStates);
   const [showEmpty, setShowEmpty] = useStoredFlag('sextant.alertsPage.showEmptyGroups', true);
-  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const collapsed = useCollapsed();
 
   const groups = rules.response?.data.groups;
-  const views = useMemo(() => buildGroups(groups ?? [], states, search), [groups, states.join(','), search]);
-  const filtering = states.length > 0 || search.trim() !== '';
+  const views = useMemo(() => buildGroups(groups ?? [], filters.states, filters.search), [groups, filters.key]);
+  const { filtering } = filters;
   const shown = views.filter((v) => (filtering ? v.rules.length > 0 : showEmpty || v.total > 0));
   const totals = useMemo(() => {
     const t = { inactive: 0, pending: 0, firing: 0 };
@@ -198,48 +149,43 @@ export function AlertsPage() {
     return t;
   }, [views]);
 
-  const toggle = (key: string) => {
-    const next = new Set(collapsed);
-    if (next.has(key)) next.delete(key);
-    else next.add(key);
-    setCollapsed(next);
-  };
-
   return (
     <div class="page">
       <PageTitle>Alerts</PageTitle>
-      <div class="toolbar">
-        <CheckboxGroup
-          label="Filter by rule state"
-          options={[
-            { value: 'inactive', label: `Inactive (${totals.inactive})` },
-            { value: 'pending', label: `Pending (${totals.pending})` },
-            { value: 'firing', label: `Firing (${totals.firing})` },
-          ]}
-          selected={states}
-          onChange={setStates}
-        />
-        <FilterInput value={search} placeholder="Filter by rule name or labels" onInput={setSearch} />
-        <label class="inline-check">
-          <input type="checkbox" checked={showEmpty} onChange={(e) => setShowEmpty((e.target as HTMLInputElement).checked)} />
-          Show empty groups
-        </label>
-        <CollapseAllButtons onCollapse={() => setCollapsed(new Set(views.map((v) => v.key)))} onExpand={() => setCollapsed(new Set())} />
-        <button onClick={rules.reload} disabled={rules.loading}>
-          Refresh
-        </button>
-      </div>
-      {rules.error && <ErrorBox title="Error fetching alerting rules" error={rules.error} />}
-      {!rules.response && !rules.error && <Loading height={400} />}
-      {rules.response && (
-        <>
-          {views.length === 0 && <div class="alert alert-info">No rule groups configured.</div>}
-          {views.length > 0 && shown.length === 0 && (
-            <div class="alert alert-info">{filtering ? 'No alerting rules match the filters.' : 'No alerting rules configured.'}</div>
+      <FilterToolbar
+        filters={filters}
+        stateLabel="Filter by rule state"
+        stateOptions={[
+          { value: 'inactive', label: `Inactive (${totals.inactive})` },
+          { value: 'pending', label: `Pending (${totals.pending})` },
+          { value: 'firing', label: `Firing (${totals.firing})` },
+        ]}
+        searchPlaceholder="Filter by rule name or labels"
+        after={
+          <label class="inline-check">
+            <input type="checkbox" checked={showEmpty} onChange={(e) => setShowEmpty((e.target as HTMLInputElement).checked)} />
+            Show empty groups
+          </label>
+        }
+        collapsed={collapsed}
+        keys={() => views.map((v) => v.key)}
+        onRefresh={rules.reload}
+        loading={rules.loading}
+      />
+      <FetchedView fetched={rules} errorTitle="Error fetching alerting rules">
+        {views.length === 0 && <div class="alert alert-info">No rule groups configured.</div>}
+        {views.length > 0 && shown.length === 0 && (
+          <div class="alert alert-info">{filtering ? 'No alerting rules match the filters.' : 'No alerting rules configured.'}</div>
+        )}
+        <RuleGroupPanels
+          views={shown}
+          collapsed={collapsed}
+          badges={(v) => <StateCounts counts={v.counts} />}
+          body={(v) => (
+            <GroupRuleList rules={v.rules} total={v.total} filterKey={filters.key} empty="No alerting rules in this group." item={(r) => <AlertRule rule={r} />} />
           )}
-          <GroupList views={shown} collapsed={collapsed} toggle={toggle} filterKey={`${states.join()} ${search}`} />
-        </>
-      )}
+        />
+      </FetchedView>
     </div>
   );
 }

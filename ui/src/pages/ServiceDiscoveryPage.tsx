@@ -4,14 +4,13 @@
 
 import { memo } from 'preact/compat';
 import { useMemo, useState } from 'preact/hooks';
-import { CheckboxGroup } from '../components/CheckboxGroup';
-import { CollapseAllButtons, Collapsible } from '../components/Collapsible';
-import { ErrorBox, FilterInput, LabelBadges, Loading, PageTitle, useApi } from '../components/common';
-import { usePaged } from '../components/Pager';
-import { usePagedReset } from '../components/PagedList';
-import { useUrlList, useUrlParam } from '../components/useUrlState';
-import { filterTerms, labelsText, matchesFilter, type Labels, type ScrapePoolsResult, type TargetsResult } from './apiTypes';
+import { FetchedView, LabelBadges, PageTitle } from '../components/common';
+import { useListFilters } from '../components/FilterToolbar';
+import { PagedRows } from '../components/PagedPanels';
+import { useCollapsed } from '../components/useCollapsed';
+import { filterTerms, labelsText, matchesFilter, scrapePoolNames, type Labels, type TargetsResult } from './apiTypes';
 import { RelabelSteps } from './RelabelSteps';
+import { PoolPanels, PoolToolbar, usePoolTargets } from './poolParts';
 import './pages.css';
 
 const sdStates = ['active', 'dropped'] as const;
@@ -97,129 +96,93 @@ const SdRow = memo(function SdRow(props: { target: SdTarget }) {
 });
 
 function PoolTargets(props: { pool: PoolView; filterKey: string }) {
-  const { page, pager } = usePagedReset(props.pool.targets, 100, props.filterKey);
-  const total = props.pool.active + props.pool.dropped;
-  if (total === 0) return <p class="panel-note muted">No targets discovered in this scrape pool.</p>;
-  if (props.pool.targets.length === 0) return <p class="panel-note muted">No targets in this pool match the filters.</p>;
+  const p = props.pool;
   return (
-    <>
-      <table class="data sd-table">
-        <thead>
-          <tr>
-            <th>Discovered labels</th>
-            <th>Target labels</th>
-          </tr>
-        </thead>
-        <tbody>
-          {page.map((t, i) => (
-            <SdRow key={`${i}:${t.text}`} target={t} />
-          ))}
-        </tbody>
-      </table>
-      {pager}
-    </>
+    <PagedRows
+      items={p.targets}
+      total={p.active + p.dropped}
+      pageSize={100}
+      resetKey={props.filterKey}
+      empty="No targets discovered in this scrape pool."
+      noMatch="No targets in this pool match the filters."
+      render={(page) => (
+        <table class="data sd-table">
+          <thead>
+            <tr>
+              <th>Discovered labels</th>
+              <th>Target labels</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.map((t, i) => (
+              <SdRow key={`${i}:${t.text}`} target={t} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    />
   );
 }
 
-// `filterKey` changes with the filters: the pools' pagers go back to their first page.
-function PoolList(props: { pools: PoolView[]; collapsed: Set<string>; toggle: (name: string) => void; filterKey: string }) {
-  const { page, pager } = usePaged(props.pools, 50);
+function PoolTitle(props: { pool: PoolView }) {
+  const p = props.pool;
+  const listedDropped = p.targets.filter((t) => !t.labels).length;
   return (
     <>
-      {page.map((p) => {
-        const listedDropped = p.targets.filter((t) => !t.labels).length;
-        return (
-          <Collapsible
-            key={p.name}
-            open={!props.collapsed.has(p.name)}
-            onToggle={() => props.toggle(p.name)}
-            title={
-              <>
-                <span class="panel-title">{p.name}</span>
-                <span class="count-badge count-ok">{p.active} active</span>
-                <span class={`count-badge ${p.dropped > 0 ? 'count-bad' : 'count-none'}`}>{p.dropped} dropped</span>
-                {p.dropped > listedDropped && listedDropped > 0 && (
-                  <span class="muted" title="scrape_config's keep_dropped_targets limits the dropped targets kept">
-                    {listedDropped} dropped listed
-                  </span>
-                )}
-              </>
-            }
-          >
-            <PoolTargets pool={p} filterKey={props.filterKey} />
-          </Collapsible>
-        );
-      })}
-      {pager}
+      <span class="panel-title">{p.name}</span>
+      <span class="count-badge count-ok">{p.active} active</span>
+      <span class={`count-badge ${p.dropped > 0 ? 'count-bad' : 'count-none'}`}>{p.dropped} dropped</span>
+      {p.dropped > listedDropped && listedDropped > 0 && (
+        <span class="muted" title="scrape_config's keep_dropped_targets limits the dropped targets kept">
+          {listedDropped} dropped listed
+        </span>
+      )}
     </>
   );
 }
 
 export function ServiceDiscoveryPage() {
-  const [pool, setPool] = useUrlParam('pool');
-  const [states, setStates] = useUrlList('state', sdStates);
-  const [search, setSearch] = useUrlParam('search');
-  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
-  const targets = useApi<TargetsResult>('/api/v1/targets', { state: 'any', scrapePool: pool || undefined }, [pool]);
-  const poolsList = useApi<ScrapePoolsResult>('/api/v1/scrape_pools');
+  const filters = useListFilters('state', sdStates);
+  const collapsed = useCollapsed();
+  const source = usePoolTargets('any');
+  const { pool, targets } = source;
 
   const result = targets.response?.data;
   const all = useMemo(() => collect(result), [result]);
-  const poolNames = useMemo(() => {
-    const names = new Set(poolsList.response?.data.scrapePools ?? []);
-    for (const t of all) names.add(t.pool);
-    return [...names].sort();
-  }, [poolsList.response, all]);
+  const poolNames = useMemo(() => scrapePoolNames(source.listed, all.map((t) => t.pool)), [source.listed, all]);
   const pools = useMemo(
-    () => buildPools(all, poolNames, result?.droppedTargetCounts ?? {}, pool, states, search),
-    [all, poolNames, pool, states.join(','), search],
+    () => buildPools(all, poolNames, result?.droppedTargetCounts ?? {}, pool, filters.states, filters.search),
+    [all, poolNames, pool, filters.key],
   );
-  const filtering = states.length > 0 || search.trim() !== '';
-  const shown = filtering ? pools.filter((p) => p.targets.length > 0) : pools;
-
-  const toggle = (name: string) => {
-    const next = new Set(collapsed);
-    if (next.has(name)) next.delete(name);
-    else next.add(name);
-    setCollapsed(next);
-  };
+  const shown = filters.filtering ? pools.filter((p) => p.targets.length > 0) : pools;
 
   return (
     <div class="page">
       <PageTitle>Service discovery</PageTitle>
-      <div class="toolbar">
-        <select aria-label="Scrape pool" value={pool} onChange={(e) => setPool((e.target as HTMLSelectElement).value)}>
-          <option value="">All scrape pools</option>
-          {poolNames.map((n) => (
-            <option value={n}>{n}</option>
-          ))}
-          {pool && !poolNames.includes(pool) && <option value={pool}>{pool}</option>}
-        </select>
-        <CheckboxGroup
-          label="Filter by state"
-          options={[
-            { value: 'active', label: 'Active' },
-            { value: 'dropped', label: 'Dropped' },
-          ]}
-          selected={states}
-          onChange={setStates}
+      <PoolToolbar
+        source={source}
+        poolNames={poolNames}
+        pools={pools}
+        filters={filters}
+        stateLabel="Filter by state"
+        stateOptions={[
+          { value: 'active', label: 'Active' },
+          { value: 'dropped', label: 'Dropped' },
+        ]}
+        searchPlaceholder="Filter by labels"
+        collapsed={collapsed}
+      />
+      <FetchedView fetched={targets} errorTitle="Error fetching targets">
+        {shown.length === 0 && (
+          <div class="alert alert-info">{pools.length === 0 ? 'No scrape pools found.' : 'No targets match the filters.'}</div>
+        )}
+        <PoolPanels
+          pools={shown}
+          collapsed={collapsed}
+          title={(p) => <PoolTitle pool={p} />}
+          body={(p) => <PoolTargets pool={p} filterKey={filters.key} />}
         />
-        <FilterInput value={search} placeholder="Filter by labels" onInput={setSearch} />
-        <CollapseAllButtons onCollapse={() => setCollapsed(new Set(pools.map((p) => p.name)))} onExpand={() => setCollapsed(new Set())} />
-        <button onClick={() => (targets.reload(), poolsList.reload())} disabled={targets.loading}>
-          Refresh
-        </button>
-      </div>
-      {targets.error && <ErrorBox title="Error fetching targets" error={targets.error} />}
-      {!targets.response && !targets.error && <Loading height={400} />}
-      {targets.response && (
-        <>
-          {shown.length === 0 && (
-            <div class="alert alert-info">{pools.length === 0 ? 'No scrape pools found.' : 'No targets match the filters.'}</div>
-          )}
-          <PoolList pools={shown} collapsed={collapsed} toggle={toggle} filterKey={`${states.join()} ${search}`} />
-        </>
-      )}
+      </FetchedView>
     </div>
   );
 }

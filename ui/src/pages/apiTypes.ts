@@ -32,6 +32,13 @@ export interface ScrapePoolsResult {
   scrapePools: string[];
 }
 
+// The scrape pools the server lists and those its targets name, sorted.
+export function scrapePoolNames(listed: ScrapePoolsResult | undefined, found: Iterable<string>): string[] {
+  const names = new Set(listed?.scrapePools ?? []);
+  for (const n of found) names.add(n);
+  return [...names].sort();
+}
+
 export interface Alert {
   labels: Labels;
   annotations: Labels;

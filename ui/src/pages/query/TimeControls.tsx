@@ -88,20 +88,27 @@ export function RangeInput(props: { value: number; onChange: (range: number) => 
       <button title="Decrease range" onClick={smaller}>
         −
       </button>
-      <input
-        type="text"
-        class="q-range"
-        aria-label="range"
-        title="Range (e.g. 1h, 30m, 2d)"
-        value={text}
-        onInput={(e) => setText((e.target as HTMLInputElement).value)}
-        onBlur={commit}
-        onKeyDown={(e) => e.key === 'Enter' && commit()}
-      />
+      <DurationInput label="range" title="Range (e.g. 1h, 30m, 2d)" value={text} onInput={setText} onCommit={commit} />
       <button title="Increase range" onClick={bigger}>
         +
       </button>
     </span>
+  );
+}
+
+// A duration's text, applied (`onCommit`) on Enter or when the input loses focus.
+function DurationInput(props: { label: string; title: string; value: string; onInput: (text: string) => void; onCommit: () => void }) {
+  return (
+    <input
+      type="text"
+      class="q-range"
+      aria-label={props.label}
+      title={props.title}
+      value={props.value}
+      onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
+      onBlur={props.onCommit}
+      onKeyDown={(e) => e.key === 'Enter' && props.onCommit()}
+    />
   );
 }
 
@@ -139,16 +146,7 @@ export function ResolutionInput(props: { value: Resolution; range: number; onCha
         <option value="custom">Custom…</option>
       </select>
       {v.type === 'custom' && (
-        <input
-          type="text"
-          class="q-range"
-          aria-label="custom step"
-          title="Step (e.g. 15s)"
-          value={custom}
-          onInput={(e) => setCustom((e.target as HTMLInputElement).value)}
-          onBlur={commitCustom}
-          onKeyDown={(e) => e.key === 'Enter' && commitCustom()}
-        />
+        <DurationInput label="custom step" title="Step (e.g. 15s)" value={custom} onInput={setCustom} onCommit={commitCustom} />
       )}
     </span>
   );
