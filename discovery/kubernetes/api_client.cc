@@ -269,7 +269,11 @@ absl::StatusOr<json> ApiClient::List(std::string_view path, const ListOptions& o
   if (!options.label_selector.empty()) query.Add("labelSelector", options.label_selector);
   if (!options.field_selector.empty()) query.Add("fieldSelector", options.field_selector);
   if (options.limit > 0) query.Add("limit", StrCat(options.limit));
-  if (!options.continue_token.empty()) query.Add("continue", options.continue_token);
+  if (!options.continue_token.empty()) {
+    query.Add("continue", options.continue_token);
+  } else if (!options.resource_version.empty()) {
+    query.Add("resourceVersion", options.resource_version);
+  }
   const std::string target = StrCat(impl_->conn.path_prefix, path, query.str());
 
   httplib::Result res = impl_->http->client().Get(target, headers);

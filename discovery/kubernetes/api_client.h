@@ -89,6 +89,9 @@ struct ListOptions {
   std::string field_selector;  // sent as fieldSelector when not empty
   int64_t limit = 0;           // page size; 0 = no limit
   std::string continue_token;  // from the previous page
+  // resourceVersion, sent when not empty and no continue token is: "0" lets the API server
+  // answer from its watch cache (client-go's first list), "" asks for a consistent read.
+  std::string resource_version;
 };
 
 struct WatchOptions {

@@ -73,13 +73,14 @@ bool Informer::Sleep(absl::Duration d) {
   return !stopping();
 }
 
-absl::StatusOr<std::string> Informer::ListAndReplace() {
+absl::StatusOr<std::string> Informer::ListAndReplace(const std::string& from) {
   std::vector<ObjectPtr> items;
   std::string version;
   ListOptions list;
   list.label_selector = spec_.label_selector;
   list.field_selector = spec_.field_selector;
   list.limit = options_.page_size;
+  list.resource_version = from;
   while (true) {
     absl::StatusOr<json> page = client_.List(path_, list);
     if (!page.ok() && IsResourceExpired(page.status()) && !list.continue_token.empty()) {
@@ -143,10 +144,11 @@ void Informer::Run() {
   };
 
   std::string version;
+  std::string list_from = "0";  // client-go's first list: the watch cache's state
   bool need_list = true;
   while (!stopping()) {
     if (need_list) {
-      absl::StatusOr<std::string> listed = ListAndReplace();
+      absl::StatusOr<std::string> listed = ListAndReplace(list_from);
       if (!listed.ok()) {
         if (!failed("list", listed.status())) return;
         continue;
@@ -186,6 +188,7 @@ void Informer::Run() {
       kLog.Info("Kubernetes watch expired, listing again",
                 {{"resource", spec_.resource}, {"namespace", spec_.ns}, {"err", status}});
       need_list = true;
+      list_from = "";  // the version is gone: a consistent read
       continue;
     }
     if (status.ok() && (got_event || absl::Now() - started >= kMinHealthyWatch)) {

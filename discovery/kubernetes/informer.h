@@ -4,7 +4,9 @@
 // the entry's selectors) in step with the API server, as client-go's reflector does, and tells
 // its handler what changed:
 //
-//   1. list in pages (`limit`, `continue`); a 410 while paging restarts the list unpaged;
+//   1. list in pages (`limit`, `continue`); a 410 while paging restarts the list unpaged. As
+//      client-go's reflector, the first list asks for resourceVersion=0 (the API server answers
+//      from its watch cache, sparing etcd) and a list after a 410 for a consistent read;
 //   2. hand the handler one batch: every listed object as added or modified, and every object
 //      known before but no longer listed as deleted (so a relist after an outage converges);
 //   3. watch from the list's resourceVersion with bookmarks; each event is one batch; a stream
@@ -83,8 +85,9 @@ class Informer {
 
  private:
   void Run();
-  // Lists everything; on success hands the batch over and returns the list's resourceVersion.
-  absl::StatusOr<std::string> ListAndReplace();
+  // Lists everything (from `version`: "0" for the API server's cache, "" for a consistent
+  // read); on success hands the batch over and returns the list's resourceVersion.
+  absl::StatusOr<std::string> ListAndReplace(const std::string& version);
   // Waits `d` unless stopped first; returns false when stopped.
   bool Sleep(absl::Duration d);
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }

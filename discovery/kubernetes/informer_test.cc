@@ -95,6 +95,7 @@ TEST(Informer, ListsInPagesThenWatchesChangesInOrder) {
   ASSERT_GE(requests.size(), 3u);
   EXPECT_THAT(requests[0], HasSubstr("/api/v1/namespaces/ml/pods?"));
   EXPECT_THAT(requests[0], HasSubstr("limit=2"));
+  EXPECT_THAT(requests[0], HasSubstr("resourceVersion=0"));  // the watch cache, as client-go
   EXPECT_THAT(requests[1], HasSubstr("continue="));
 
   ASSERT_TRUE(Eventually([&] { return server.active_watches() == 1; }));
@@ -160,6 +161,15 @@ TEST(Informer, RelistsAfterGoneAndDeliversMissedDeletes) {
   server.Compact();
   server.SetDown(false);
   ASSERT_TRUE(Eventually([&] { return r.Size() == 2 && r.Log().size() == 4; }));
+  // The list after the 410 is a consistent read: no resourceVersion.
+  std::vector<std::string> lists;
+  for (const std::string& req : server.requests()) {
+    if (req.find("watch=") == std::string::npos && req.find("continue=") == std::string::npos) {
+      lists.push_back(req);
+    }
+  }
+  ASSERT_GE(lists.size(), 2u);
+  EXPECT_THAT(lists.back(), ::testing::Not(HasSubstr("resourceVersion")));
   EXPECT_EQ(r.Log(), (std::vector<std::string>{"add ml/a", "add ml/b", "add ml/c", "delete ml/a"}));
 }
 
