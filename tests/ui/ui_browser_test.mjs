@@ -5,7 +5,8 @@
 //
 //   - the query page: types `up` into the CodeMirror editor and presses Enter, sees the table
 //     rows of job="self" and job="dead", the Graph tab's uPlot canvas drawn with its legend, the
-//     Explain tab's tree (and a sub-expression counted); Prometheus-style URL panels
+//     Explain tab's tree (and a sub-expression counted); the metrics explorer (filtered for `up`,
+//     which a click puts into the empty editor); Prometheus-style URL panels
 //     (g0.expr, g0.tab, g1.range_input, and 2.x's /graph?g0.tab=1) open as they should;
 //   - targets, alerts, rules, service discovery, status, TSDB status, flags, configuration and
 //     Alertmanager discovery each show what they must (the dead target's "connection refused",
@@ -295,6 +296,44 @@ async function run() {
     await page.waitForFunction(() => /2 results/.test(document.querySelector('.q-explain-count')?.textContent ?? ''));
   } catch (e) {
     fail(`query explain tab: no tree, or its count of "up" is not 2 results (${e.message})`);
+  }
+
+  // --- The metrics explorer: filter for `up`, click it, and the empty editor holds `up`. -------
+  await open('/query');
+  currentStep = 'metrics explorer';
+  try {
+    await page.waitForSelector('.cm-content');
+    await page.click('.q-explore');
+    await page.waitForSelector('dialog.q-mx[open] .q-mx-filter');
+    const focused = await page.evaluate(() => document.activeElement?.classList.contains('q-mx-filter'));
+    if (!focused) fail('metrics explorer: the filter does not have the focus');
+    // Every metric name is listed, with metadata for Sextant's own.
+    await page.waitForSelector('.q-mx-row');
+    await page.waitForFunction(() => document.querySelector('.q-mx-list')?.textContent.includes('counter'));
+    await page.keyboard.type('up');
+    await page.waitForFunction(() => document.querySelector('.q-mx-row .q-mx-name')?.textContent === 'up');
+    const marked = await page.$eval('.q-mx-row .q-mx-name', (e) => [...e.querySelectorAll('mark')].map((m) => m.textContent));
+    if (marked.join('') !== 'up') fail(`metrics explorer: the first row highlights ${JSON.stringify(marked)}`);
+    await page.click('.q-mx-row');
+    await page.waitForFunction(() => !document.querySelector('dialog.q-mx'));
+    const editor = await page.$eval('.cm-content', (e) => e.textContent);
+    if (editor !== 'up') fail(`metrics explorer: the editor holds ${JSON.stringify(editor)} after clicking up`);
+    // Esc closes it without touching the editor.
+    await page.click('.q-explore');
+    await page.waitForSelector('dialog.q-mx[open] .q-mx-filter');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('dialog.q-mx'));
+    if ((await page.$eval('.cm-content', (e) => e.textContent)) !== 'up') fail('metrics explorer: Esc changed the editor');
+  } catch (e) {
+    fail(`metrics explorer: ${e.message}`);
+  }
+  if (screenshots) {
+    await page.click('.q-explore');
+    await page.waitForSelector('dialog.q-mx[open] .q-mx-row');
+    await page.keyboard.type('http');
+    await page.waitForFunction(() => document.querySelector('.q-mx-row mark'));
+    await shot('query-metrics-explorer');
+    await page.keyboard.press('Escape');
   }
 
   // --- The query page from Prometheus-style URLs. ----------------------------------------------

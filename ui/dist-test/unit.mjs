@@ -1,4 +1,4 @@
-// inputs 3bfb863d4a9fdff13c88a46ab421a32869d66093b2b2b5d0517842e5d50ff54d: built by ui/build.mjs from ui/test/ and ui/src/; do not edit.
+// inputs 7e998403b67878f456898e63d52311db9d35b7829195d965da50f5a2edbd3cb9: built by ui/build.mjs from ui/test/ and ui/src/; do not edit.
 
 // test/setup.ts
 process.env.TZ = "Asia/Kolkata";
@@ -764,9 +764,219 @@ test3("labelNameText and labelPairText: classic names bare, others quoted", () =
   assert3.equal(labelPairText("le", "+Inf"), 'le="+Inf"');
 });
 
-// test/promqlPrint.test.ts
+// test/metricFilter.test.ts
 import assert4 from "node:assert/strict";
 import { test as test4 } from "node:test";
+
+// src/pages/query/metricFilter.ts
+var kExact = 0;
+var kPrefix = 1;
+var kWordStart = 2;
+var kSubstring = 3;
+var kSubsequence = 4;
+function normalizeQuery(query) {
+  return query.replace(/\s+/g, "").toLowerCase();
+}
+function score(name, query) {
+  const lower = name.toLowerCase();
+  const at2 = lower.indexOf(query);
+  if (at2 >= 0) {
+    let rank = kSubstring;
+    let start2 = at2;
+    if (lower.length === query.length) rank = kExact;
+    else if (at2 === 0) rank = kPrefix;
+    else {
+      for (let i3 = at2; i3 >= 0; i3 = lower.indexOf(query, i3 + 1)) {
+        const before = lower[i3 - 1];
+        if (before === "_" || before === ":") {
+          rank = kWordStart;
+          start2 = i3;
+          break;
+        }
+      }
+    }
+    return { name, ranges: [[start2, start2 + query.length]], rank, cost: start2 };
+  }
+  const ranges = [];
+  let q2 = 0;
+  let gaps = 0;
+  let last = -1;
+  for (let i3 = 0; i3 < lower.length && q2 < query.length; i3++) {
+    if (lower.charCodeAt(i3) !== query.charCodeAt(q2)) continue;
+    if (last >= 0 && i3 === last + 1) ranges[ranges.length - 1][1] = i3 + 1;
+    else {
+      if (last >= 0) gaps += i3 - last - 1;
+      ranges.push([i3, i3 + 1]);
+    }
+    last = i3;
+    q2++;
+  }
+  if (q2 < query.length) return null;
+  return { name, ranges, rank: kSubsequence, cost: ranges.length * 1e3 + gaps };
+}
+function filterMetrics(names2, query) {
+  const q2 = normalizeQuery(query);
+  if (!q2) return [...names2].sort().map((name) => ({ name, ranges: [] }));
+  const out = [];
+  for (const name of names2) {
+    const s2 = score(name, q2);
+    if (s2) out.push(s2);
+  }
+  out.sort(
+    (a3, b2) => a3.rank - b2.rank || a3.cost - b2.cost || a3.name.length - b2.name.length || (a3.name < b2.name ? -1 : a3.name > b2.name ? 1 : 0)
+  );
+  return out.map(({ name, ranges }) => ({ name, ranges }));
+}
+function highlightSegments(text, ranges) {
+  const out = [];
+  let pos = 0;
+  for (const [start2, end2] of ranges) {
+    if (start2 > pos) out.push({ text: text.slice(pos, start2), match: false });
+    out.push({ text: text.slice(start2, end2), match: true });
+    pos = end2;
+  }
+  if (pos < text.length || out.length === 0) out.push({ text: text.slice(pos), match: false });
+  return out;
+}
+function metadataFor(name, metadata) {
+  if (!metadata) return void 0;
+  const own = metadata[name];
+  if (own?.length) return own[0];
+  const base = name.replace(/_(count|sum|bucket|total)$/, "");
+  return base !== name ? metadata[base]?.[0] : void 0;
+}
+
+// test/metricFilter.test.ts
+var names = [
+  "up",
+  "prometheus_http_requests_total",
+  "http_requests_total",
+  "scrape_duration_seconds",
+  "go_gc_duration_seconds",
+  "setup_total",
+  "process_cpu_seconds_total"
+];
+test4("filterMetrics: an empty or blank query lists every name, sorted, nothing highlighted", () => {
+  for (const q2 of ["", "   "]) {
+    const all = filterMetrics(names, q2);
+    assert4.deepEqual(
+      all.map((m3) => m3.name),
+      [...names].sort()
+    );
+    assert4.ok(all.every((m3) => m3.ranges.length === 0));
+  }
+});
+test4("filterMetrics: exact, then prefix, then word start, then inside a word", () => {
+  const found = filterMetrics(["setup_total", "backup", "up_down", "up", "job_up"], "up");
+  assert4.deepEqual(
+    found.map((m3) => m3.name),
+    ["up", "up_down", "job_up", "setup_total", "backup"]
+  );
+  assert4.deepEqual(found[0].ranges, [[0, 2]]);
+  assert4.deepEqual(found[2].ranges, [[4, 6]]);
+  assert4.deepEqual(found[3].ranges, [[3, 5]]);
+  assert4.deepEqual(found[4].ranges, [[4, 6]]);
+});
+test4("filterMetrics: a later word start wins over an earlier mid-word match in the same name", () => {
+  const [m3] = filterMetrics(["groups_up"], "up");
+  assert4.deepEqual(m3.ranges, [[7, 9]]);
+});
+test4("filterMetrics: case and spaces are ignored", () => {
+  assert4.deepEqual(
+    filterMetrics(names, " HTTP_Requests ").map((m3) => m3.name),
+    ["http_requests_total", "prometheus_http_requests_total"]
+  );
+  const spaced = filterMetrics(names, "http requests");
+  assert4.deepEqual(
+    spaced.map((m3) => m3.name),
+    ["http_requests_total", "prometheus_http_requests_total"]
+  );
+  assert4.deepEqual(spaced[0].ranges, [
+    [0, 4],
+    [5, 13]
+  ]);
+});
+test4("filterMetrics: a subsequence matches when no substring does, after every substring match", () => {
+  const found = filterMetrics(names, "hrt");
+  assert4.deepEqual(
+    found.map((m3) => m3.name),
+    ["http_requests_total", "prometheus_http_requests_total"]
+  );
+  assert4.deepEqual(found[0].ranges, [
+    [0, 1],
+    [5, 6],
+    [11, 12]
+  ]);
+  const [dur] = filterMetrics(["scrape_duration_seconds"], "durs");
+  assert4.deepEqual(dur.ranges, [
+    [7, 10],
+    [16, 17]
+  ]);
+  const sec = filterMetrics(["s_e_c", "scrape_duration_seconds"], "sec");
+  assert4.deepEqual(
+    sec.map((m3) => m3.name),
+    ["scrape_duration_seconds", "s_e_c"]
+  );
+});
+test4("filterMetrics: fewer runs rank first among subsequence matches, then the shorter name", () => {
+  const found = filterMetrics(["a_x_b_x_c", "ab_x_c", "abxc"], "abc");
+  assert4.deepEqual(
+    found.map((m3) => m3.name),
+    ["abxc", "ab_x_c", "a_x_b_x_c"]
+  );
+});
+test4("filterMetrics: no match, no result", () => {
+  assert4.deepEqual(filterMetrics(names, "zzz"), []);
+  assert4.deepEqual(filterMetrics([], "up"), []);
+});
+test4("filterMetrics: a list of 20,000 names", () => {
+  const many = Array.from({ length: 2e4 }, (_2, i3) => `metric_${i3}_http_server_requests_seconds_bucket`);
+  assert4.equal(filterMetrics(many, "req").length, 2e4);
+  assert4.equal(filterMetrics(many, "zzz").length, 0);
+  assert4.equal(filterMetrics(many, "19999")[0].name, "metric_19999_http_server_requests_seconds_bucket");
+});
+test4("normalizeQuery: lower case without spaces", () => {
+  assert4.equal(normalizeQuery("  Go GC "), "gogc");
+});
+test4("highlightSegments: the text cut at the ranges", () => {
+  assert4.deepEqual(highlightSegments("http_requests_total", [[5, 13]]), [
+    { text: "http_", match: false },
+    { text: "requests", match: true },
+    { text: "_total", match: false }
+  ]);
+  assert4.deepEqual(highlightSegments("up", [[0, 2]]), [{ text: "up", match: true }]);
+  assert4.deepEqual(highlightSegments("up", []), [{ text: "up", match: false }]);
+  assert4.deepEqual(highlightSegments("", []), [{ text: "", match: false }]);
+  assert4.deepEqual(
+    highlightSegments("abc", [
+      [0, 1],
+      [2, 3]
+    ]),
+    [
+      { text: "a", match: true },
+      { text: "b", match: false },
+      { text: "c", match: true }
+    ]
+  );
+});
+test4("metadataFor: the name own metadata, else that of the name without a series suffix", () => {
+  const metadata = {
+    http_request_duration_seconds: [{ type: "histogram", help: "Latency.", unit: "" }],
+    http_requests_total: [{ type: "counter", help: "Requests.", unit: "" }],
+    odd_count: [{ type: "gauge", help: "Named against the conventions.", unit: "" }],
+    odd: [{ type: "counter", help: "Not this one.", unit: "" }]
+  };
+  assert4.equal(metadataFor("http_request_duration_seconds_bucket", metadata)?.type, "histogram");
+  assert4.equal(metadataFor("http_request_duration_seconds_count", metadata)?.type, "histogram");
+  assert4.equal(metadataFor("http_requests_total", metadata)?.help, "Requests.");
+  assert4.equal(metadataFor("odd_count", metadata)?.type, "gauge");
+  assert4.equal(metadataFor("unknown_total", metadata), void 0);
+  assert4.equal(metadataFor("up", void 0), void 0);
+});
+
+// test/promqlPrint.test.ts
+import assert5 from "node:assert/strict";
+import { test as test5 } from "node:test";
 
 // src/pages/query/ast.ts
 function children(n2) {
@@ -913,22 +1123,22 @@ function vm(card, labels = [], on = false, include = [], fill = { lhs: null, rhs
   return { card, labels, on, include, fillValues: fill };
 }
 var minute = 6e4;
-test4("toPromQL: selectors drop the __name__ matcher their name stands for", () => {
-  assert4.equal(toPromQL(sel("up")), "up");
-  assert4.equal(toPromQL(sel("up", [{ name: "job", type: "=", value: "api" }, { name: "code", type: "!~", value: "5.." }])), 'up{job="api", code!~"5.."}');
+test5("toPromQL: selectors drop the __name__ matcher their name stands for", () => {
+  assert5.equal(toPromQL(sel("up")), "up");
+  assert5.equal(toPromQL(sel("up", [{ name: "job", type: "=", value: "api" }, { name: "code", type: "!~", value: "5.." }])), 'up{job="api", code!~"5.."}');
 });
-test4("toPromQL: a selector without a name keeps every matcher, in order", () => {
+test5("toPromQL: a selector without a name keeps every matcher, in order", () => {
   const n2 = sel("", [
     { name: "__name__", type: "=", value: "x" },
     { name: "a", type: "!~", value: "b" }
   ]);
-  assert4.equal(toPromQL(n2), '{__name__="x", a!~"b"}');
+  assert5.equal(toPromQL(n2), '{__name__="x", a!~"b"}');
 });
-test4("toPromQL: matcher values are escaped, UTF-8 names quoted", () => {
-  assert4.equal(toPromQL(sel("x", [{ name: "path", type: "=", value: 'C:\\ "d"' }])), 'x{path="C:\\\\ \\"d\\""}');
-  assert4.equal(toPromQL(sel("http.requests", [{ name: "service.name", type: "=", value: "a" }])), '{"http.requests", "service.name"="a"}');
+test5("toPromQL: matcher values are escaped, UTF-8 names quoted", () => {
+  assert5.equal(toPromQL(sel("x", [{ name: "path", type: "=", value: 'C:\\ "d"' }])), 'x{path="C:\\\\ \\"d\\""}');
+  assert5.equal(toPromQL(sel("http.requests", [{ name: "service.name", type: "=", value: "a" }])), '{"http.requests", "service.name"="a"}');
 });
-test4("toPromQL: aggregation with grouping over a function over a range selector with offset", () => {
+test5("toPromQL: aggregation with grouping over a function over a range selector with offset", () => {
   const n2 = {
     type: "aggregation",
     op: "sum",
@@ -937,82 +1147,82 @@ test4("toPromQL: aggregation with grouping over a function over a range selector
     grouping: ["job"],
     without: false
   };
-  assert4.equal(toPromQL(n2), 'sum by (job) (rate(http_requests_total{code=~"5.."}[5m] offset 1m))');
+  assert5.equal(toPromQL(n2), 'sum by (job) (rate(http_requests_total{code=~"5.."}[5m] offset 1m))');
 });
-test4("toPromQL: aggregation parameters, without, and empty by ()", () => {
-  assert4.equal(toPromQL({ type: "aggregation", op: "topk", expr: sel("x"), param: num("3"), grouping: [], without: false }), "topk(3, x)");
-  assert4.equal(
+test5("toPromQL: aggregation parameters, without, and empty by ()", () => {
+  assert5.equal(toPromQL({ type: "aggregation", op: "topk", expr: sel("x"), param: num("3"), grouping: [], without: false }), "topk(3, x)");
+  assert5.equal(
     toPromQL({ type: "aggregation", op: "count_values", expr: sel("x"), param: { type: "stringLiteral", val: "v" }, grouping: ["a", "b"], without: true }),
     'count_values without (a, b) ("v", x)'
   );
-  assert4.equal(toPromQL({ type: "aggregation", op: "sum", expr: sel("x"), param: null, grouping: [], without: true }), "sum without () (x)");
+  assert5.equal(toPromQL({ type: "aggregation", op: "sum", expr: sel("x"), param: null, grouping: [], without: true }), "sum without () (x)");
 });
-test4("toPromQL: vector matching clauses", () => {
-  assert4.equal(toPromQL(bin("/", sel("a"), sel("b"), vm("many-to-one", ["instance"], true, ["job"]))), "a / on (instance) group_left (job) b");
-  assert4.equal(toPromQL(bin("*", sel("a"), sel("b"), vm("one-to-many", ["i"], true))), "a * on (i) group_right () b");
-  assert4.equal(toPromQL(bin("-", sel("a"), sel("b"), vm("one-to-one", ["x"]))), "a - ignoring (x) b");
-  assert4.equal(toPromQL(bin("+", sel("a"), sel("b"), vm("one-to-one", [], true))), "a + on () b");
-  assert4.equal(toPromQL(bin("and", sel("a"), sel("b"), vm("many-to-many"))), "a and b");
+test5("toPromQL: vector matching clauses", () => {
+  assert5.equal(toPromQL(bin("/", sel("a"), sel("b"), vm("many-to-one", ["instance"], true, ["job"]))), "a / on (instance) group_left (job) b");
+  assert5.equal(toPromQL(bin("*", sel("a"), sel("b"), vm("one-to-many", ["i"], true))), "a * on (i) group_right () b");
+  assert5.equal(toPromQL(bin("-", sel("a"), sel("b"), vm("one-to-one", ["x"]))), "a - ignoring (x) b");
+  assert5.equal(toPromQL(bin("+", sel("a"), sel("b"), vm("one-to-one", [], true))), "a + on () b");
+  assert5.equal(toPromQL(bin("and", sel("a"), sel("b"), vm("many-to-many"))), "a and b");
 });
-test4("toPromQL: bool comparison with a scalar side", () => {
-  assert4.equal(toPromQL(bin(">=", sel("a"), num("2"), null, true)), "a >= bool 2");
+test5("toPromQL: bool comparison with a scalar side", () => {
+  assert5.equal(toPromQL(bin(">=", sel("a"), num("2"), null, true)), "a >= bool 2");
 });
-test4("toPromQL: fill modifiers", () => {
-  assert4.equal(toPromQL(bin("+", sel("a"), sel("b"), vm("one-to-one", [], false, [], { lhs: 0, rhs: 0 }))), "a + fill (0) b");
-  assert4.equal(toPromQL(bin("+", sel("a"), sel("b"), vm("one-to-one", [], false, [], { lhs: 1, rhs: null }))), "a + fill_left (1) b");
-  assert4.equal(toPromQL(bin("+", sel("a"), sel("b"), vm("one-to-one", [], false, [], { lhs: 1, rhs: 2 }))), "a + fill_left (1) fill_right (2) b");
+test5("toPromQL: fill modifiers", () => {
+  assert5.equal(toPromQL(bin("+", sel("a"), sel("b"), vm("one-to-one", [], false, [], { lhs: 0, rhs: 0 }))), "a + fill (0) b");
+  assert5.equal(toPromQL(bin("+", sel("a"), sel("b"), vm("one-to-one", [], false, [], { lhs: 1, rhs: null }))), "a + fill_left (1) b");
+  assert5.equal(toPromQL(bin("+", sel("a"), sel("b"), vm("one-to-one", [], false, [], { lhs: 1, rhs: 2 }))), "a + fill_left (1) fill_right (2) b");
 });
-test4("toPromQL: parentheses, unary minus, literals", () => {
-  assert4.equal(toPromQL(bin("*", { type: "parenExpr", expr: bin("+", sel("a"), sel("b"), vm("one-to-one")) }, num("2"))), "(a + b) * 2");
-  assert4.equal(toPromQL({ type: "unaryExpr", op: "-", expr: { type: "parenExpr", expr: sel("x") } }), "-(x)");
-  assert4.equal(toPromQL({ type: "stringLiteral", val: 'a"b\\c' }), '"a\\"b\\\\c"');
-  assert4.equal(toPromQL(num("+Inf")), "+Inf");
-  assert4.equal(toPromQL(num("-1.5")), "-1.5");
+test5("toPromQL: parentheses, unary minus, literals", () => {
+  assert5.equal(toPromQL(bin("*", { type: "parenExpr", expr: bin("+", sel("a"), sel("b"), vm("one-to-one")) }, num("2"))), "(a + b) * 2");
+  assert5.equal(toPromQL({ type: "unaryExpr", op: "-", expr: { type: "parenExpr", expr: sel("x") } }), "-(x)");
+  assert5.equal(toPromQL({ type: "stringLiteral", val: 'a"b\\c' }), '"a\\"b\\\\c"');
+  assert5.equal(toPromQL(num("+Inf")), "+Inf");
+  assert5.equal(toPromQL(num("-1.5")), "-1.5");
 });
-test4("toPromQL: function calls, with none, one and several arguments", () => {
-  assert4.equal(toPromQL(call("time")), "time()");
-  assert4.equal(
+test5("toPromQL: function calls, with none, one and several arguments", () => {
+  assert5.equal(toPromQL(call("time")), "time()");
+  assert5.equal(
     toPromQL(call("label_join", sel("up"), ...["a", ",", "b", "c"].map((val) => ({ type: "stringLiteral", val })))),
     'label_join(up, "a", ",", "b", "c")'
   );
 });
-test4("toPromQL: subquery with @ and a negative offset", () => {
+test5("toPromQL: subquery with @ and a negative offset", () => {
   const sub = { type: "subquery", expr: call("rate", matrix("x", minute)), range: 30 * minute, rangeExpr: null, step: minute, stepExpr: null, ...noMods, offset: -5 * minute, timestamp: 17e11 };
-  assert4.equal(toPromQL(call("max_over_time", sub)), "max_over_time(rate(x[1m])[30m:1m] @ 1700000000.000 offset -5m)");
+  assert5.equal(toPromQL(call("max_over_time", sub)), "max_over_time(rate(x[1m])[30m:1m] @ 1700000000.000 offset -5m)");
 });
-test4("toPromQL: subquery without a step; @ start() and end()", () => {
-  assert4.equal(toPromQL({ type: "subquery", expr: sel("x"), range: 5 * minute, rangeExpr: null, step: 0, stepExpr: null, ...noMods }), "x[5m:]");
-  assert4.equal(toPromQL(sel("x", [], { startOrEnd: "end" })), "x @ end()");
-  assert4.equal(toPromQL(matrix("x", 90 * minute, [], { startOrEnd: "start", offset: 1500 })), "x[1h30m] @ start() offset 1s500ms");
-  assert4.equal(toPromQL(sel("x", [], { timestamp: 1700000000250 })), "x @ 1700000000.250");
+test5("toPromQL: subquery without a step; @ start() and end()", () => {
+  assert5.equal(toPromQL({ type: "subquery", expr: sel("x"), range: 5 * minute, rangeExpr: null, step: 0, stepExpr: null, ...noMods }), "x[5m:]");
+  assert5.equal(toPromQL(sel("x", [], { startOrEnd: "end" })), "x @ end()");
+  assert5.equal(toPromQL(matrix("x", 90 * minute, [], { startOrEnd: "start", offset: 1500 })), "x[1h30m] @ start() offset 1s500ms");
+  assert5.equal(toPromQL(sel("x", [], { timestamp: 1700000000250 })), "x @ 1700000000.250");
 });
-test4("toPromQL: anchored and smoothed range selectors", () => {
-  assert4.equal(toPromQL(call("rate", matrix("x", 5 * minute, [], { anchored: true }))), "rate(x[5m] anchored)");
-  assert4.equal(toPromQL(call("rate", matrix("x", 5 * minute, [], { smoothed: true }))), "rate(x[5m] smoothed)");
+test5("toPromQL: anchored and smoothed range selectors", () => {
+  assert5.equal(toPromQL(call("rate", matrix("x", 5 * minute, [], { anchored: true }))), "rate(x[5m] anchored)");
+  assert5.equal(toPromQL(call("rate", matrix("x", 5 * minute, [], { smoothed: true }))), "rate(x[5m] smoothed)");
 });
-test4("toPromQL: duration expressions in ranges and offsets", () => {
+test5("toPromQL: duration expressions in ranges and offsets", () => {
   const d3 = (val, duration = true) => ({ type: "numberLiteral", val, duration });
   const range = { type: "durationExpr", op: "*", lhs: d3("300"), rhs: d3("2", false) };
   const offset = { type: "durationExpr", op: "+", lhs: d3("3600"), rhs: d3("300"), wrapped: true };
-  assert4.equal(toPromQL({ ...matrix("x", 10 * minute), rangeExpr: range, offsetExpr: offset }), "x[5m * 2] offset (1h + 5m)");
+  assert5.equal(toPromQL({ ...matrix("x", 10 * minute), rangeExpr: range, offsetExpr: offset }), "x[5m * 2] offset (1h + 5m)");
 });
-test4("children: parameter before the expression, operands, arguments, leaves", () => {
+test5("children: parameter before the expression, operands, arguments, leaves", () => {
   const agg = { type: "aggregation", op: "topk", expr: sel("x"), param: num("3"), grouping: [], without: false };
-  assert4.deepEqual(children(agg).map(toPromQL), ["3", "x"]);
-  assert4.deepEqual(children(bin("/", sel("a"), sel("b"))).map(toPromQL), ["a", "b"]);
-  assert4.deepEqual(children(call("clamp", sel("x"), num("0"), num("1"))).map(toPromQL), ["x", "0", "1"]);
-  assert4.deepEqual(children(matrix("x", minute)), []);
+  assert5.deepEqual(children(agg).map(toPromQL), ["3", "x"]);
+  assert5.deepEqual(children(bin("/", sel("a"), sel("b"))).map(toPromQL), ["a", "b"]);
+  assert5.deepEqual(children(call("clamp", sel("x"), num("0"), num("1"))).map(toPromQL), ["x", "0", "1"]);
+  assert5.deepEqual(children(matrix("x", minute)), []);
 });
-test4("describe: what each node does", () => {
-  assert4.equal(describe({ type: "aggregation", op: "sum", expr: sel("x"), param: null, grouping: ["job", "le"], without: false }), "aggregation: sum by job, le");
-  assert4.equal(describe(bin("/", sel("a"), sel("b"), vm("many-to-one", ["i"], true))), "binary operator: / (many-to-one)");
-  assert4.equal(describe(matrix("x", 90 * minute)), "range selector: 1h30m");
-  assert4.equal(describe({ type: "subquery", expr: sel("x"), range: 30 * minute, rangeExpr: null, step: minute, stepExpr: null, ...noMods }), "subquery: 30m every 1m");
+test5("describe: what each node does", () => {
+  assert5.equal(describe({ type: "aggregation", op: "sum", expr: sel("x"), param: null, grouping: ["job", "le"], without: false }), "aggregation: sum by job, le");
+  assert5.equal(describe(bin("/", sel("a"), sel("b"), vm("many-to-one", ["i"], true))), "binary operator: / (many-to-one)");
+  assert5.equal(describe(matrix("x", 90 * minute)), "range selector: 1h30m");
+  assert5.equal(describe({ type: "subquery", expr: sel("x"), range: 30 * minute, rangeExpr: null, step: minute, stepExpr: null, ...noMods }), "subquery: 30m every 1m");
 });
 
 // test/urlState.test.ts
-import assert5 from "node:assert/strict";
-import { test as test5 } from "node:test";
+import assert6 from "node:assert/strict";
+import { test as test6 } from "node:test";
 
 // src/pages/query/urlState.ts
 var nextId = 1;
@@ -1119,18 +1329,18 @@ function decode(query) {
 function panel(fields) {
   return { ...newPanel(), ...fields };
 }
-test5("newPanel: a table over the last hour at medium density, each with its own id", () => {
+test6("newPanel: a table over the last hour at medium density, each with its own id", () => {
   const a3 = newPanel("up");
   const b2 = newPanel();
-  assert5.notEqual(a3.id, b2.id);
-  assert5.deepEqual(
+  assert6.notEqual(a3.id, b2.id);
+  assert6.deepEqual(
     { ...a3, id: 0 },
     { id: 0, expr: "up", tab: "table", endTime: null, range: 36e5, resolution: { type: "auto", density: "medium" }, stacked: false }
   );
 });
-test5("encodePanels: Prometheus 3.x names, in its order", () => {
+test6("encodePanels: Prometheus 3.x names, in its order", () => {
   const p3 = panel({ expr: "rate(x[5m])", tab: "graph", endTime: ninePm, range: 90 * 6e4, resolution: { type: "fixed", step: 15e3 }, stacked: true });
-  assert5.deepEqual(
+  assert6.deepEqual(
     [...encodePanels([p3]).entries()],
     [
       ["g0.expr", "rate(x[5m])"],
@@ -1146,104 +1356,104 @@ test5("encodePanels: Prometheus 3.x names, in its order", () => {
     ]
   );
 });
-test5('encodePanels: "now" writes no end time; auto resolution writes its density', () => {
+test6('encodePanels: "now" writes no end time; auto resolution writes its density', () => {
   const params = encodePanels([panel({ expr: "up" }), panel({ expr: "down", tab: "explain" })]);
-  assert5.equal(params.has("g0.end_input"), false);
-  assert5.equal(params.has("g0.moment_input"), false);
-  assert5.equal(params.get("g0.res_type"), "auto");
-  assert5.equal(params.get("g0.res_density"), "medium");
-  assert5.equal(params.has("g0.res_step"), false);
-  assert5.equal(params.get("g0.display_mode"), "lines");
-  assert5.equal(params.get("g1.expr"), "down");
-  assert5.equal(params.get("g1.tab"), "explain");
+  assert6.equal(params.has("g0.end_input"), false);
+  assert6.equal(params.has("g0.moment_input"), false);
+  assert6.equal(params.get("g0.res_type"), "auto");
+  assert6.equal(params.get("g0.res_density"), "medium");
+  assert6.equal(params.has("g0.res_step"), false);
+  assert6.equal(params.get("g0.display_mode"), "lines");
+  assert6.equal(params.get("g1.expr"), "down");
+  assert6.equal(params.get("g1.tab"), "explain");
 });
-test5("decodePanels: Prometheus 3.x parameters", () => {
+test6("decodePanels: Prometheus 3.x parameters", () => {
   const query = "g0.expr=up&g0.show_tree=0&g0.tab=explain&g0.range_input=2h&g0.res_type=auto&g0.res_density=high&g0.display_mode=lines&g1.expr=sum(x)&g1.tab=graph&g1.end_input=2026-12-04%2021%3A00%3A00&g1.res_type=custom&g1.res_step=0.5&g1.display_mode=stacked";
-  assert5.deepEqual(decode(query), [
+  assert6.deepEqual(decode(query), [
     { expr: "up", tab: "explain", endTime: null, range: 2 * 36e5, resolution: { type: "auto", density: "high" }, stacked: false },
     { expr: "sum(x)", tab: "graph", endTime: ninePm, range: 36e5, resolution: { type: "custom", step: 500 }, stacked: true }
   ]);
 });
-test5("decodePanels: Prometheus 2.x graph (tab=0, stacked, step_input, end_input without seconds)", () => {
+test6("decodePanels: Prometheus 2.x graph (tab=0, stacked, step_input, end_input without seconds)", () => {
   const query = "g0.expr=up&g0.tab=0&g0.stacked=1&g0.range_input=1d&g0.end_input=2026-12-04%2021%3A00&g0.step_input=30";
-  assert5.deepEqual(decode(query), [
+  assert6.deepEqual(decode(query), [
     { expr: "up", tab: "graph", endTime: ninePm, range: 24 * 36e5, resolution: { type: "custom", step: 3e4 }, stacked: true }
   ]);
 });
-test5("decodePanels: Prometheus 2.x table (tab=1, moment_input) and stacked=0", () => {
+test6("decodePanels: Prometheus 2.x table (tab=1, moment_input) and stacked=0", () => {
   const query = "g0.expr=up&g0.tab=1&g0.stacked=0&g0.moment_input=2026-12-04%2021%3A00%3A00";
-  assert5.deepEqual(decode(query), [
+  assert6.deepEqual(decode(query), [
     { expr: "up", tab: "table", endTime: ninePm, range: 36e5, resolution: { type: "auto", density: "medium" }, stacked: false }
   ]);
 });
-test5("decodePanels: moment_input wins over end_input, stacked over display_mode", () => {
+test6("decodePanels: moment_input wins over end_input, stacked over display_mode", () => {
   const [p3] = decode("g0.expr=up&g0.end_input=2026-01-01%2000%3A00%3A00&g0.moment_input=2026-12-04%2021%3A00%3A00&g0.display_mode=lines&g0.stacked=1");
-  assert5.equal(p3.endTime, ninePm);
-  assert5.equal(p3.stacked, true);
+  assert6.equal(p3.endTime, ninePm);
+  assert6.equal(p3.stacked, true);
 });
-test5("decodePanels: a time that does not parse leaves the other one", () => {
+test6("decodePanels: a time that does not parse leaves the other one", () => {
   const [p3] = decode("g0.expr=up&g0.end_input=2026-12-04%2021%3A00%3A00&g0.moment_input=never");
-  assert5.equal(p3.endTime, ninePm);
+  assert6.equal(p3.endTime, ninePm);
 });
-test5("decodePanels: 3.x res_type overrides 2.x step_input", () => {
+test6("decodePanels: 3.x res_type overrides 2.x step_input", () => {
   const [p3] = decode("g0.expr=up&g0.step_input=30&g0.res_type=fixed&g0.res_step=60");
-  assert5.deepEqual(p3.resolution, { type: "fixed", step: 6e4 });
+  assert6.deepEqual(p3.resolution, { type: "fixed", step: 6e4 });
 });
-test5("decodePanels: panels end at the first missing gN.expr", () => {
-  assert5.deepEqual(decode(""), []);
-  assert5.deepEqual(decode("g1.expr=b").length, 0);
-  assert5.deepEqual(
+test6("decodePanels: panels end at the first missing gN.expr", () => {
+  assert6.deepEqual(decode(""), []);
+  assert6.deepEqual(decode("g1.expr=b").length, 0);
+  assert6.deepEqual(
     decode("g0.expr=a&g1.expr=&g3.expr=d").map((p3) => p3.expr),
     ["a", ""]
   );
 });
-test5("decodePanels: bad values leave the defaults", () => {
+test6("decodePanels: bad values leave the defaults", () => {
   const [p3] = decode(
     "g0.expr=up&g0.tab=chart&g0.range_input=an%20hour&g0.end_input=yesterday&g0.step_input=-1&g0.res_type=fixed&g0.res_step=0&g0.res_density=ultra"
   );
-  assert5.deepEqual(p3, { expr: "up", tab: "table", endTime: null, range: 36e5, resolution: { type: "auto", density: "medium" }, stacked: false });
-  assert5.equal(decode("g0.expr=up&g0.range_input=0s")[0].range, 36e5);
-  assert5.deepEqual(decode("g0.expr=up&g0.res_type=auto&g0.res_density=ultra")[0].resolution, { type: "auto", density: "medium" });
+  assert6.deepEqual(p3, { expr: "up", tab: "table", endTime: null, range: 36e5, resolution: { type: "auto", density: "medium" }, stacked: false });
+  assert6.equal(decode("g0.expr=up&g0.range_input=0s")[0].range, 36e5);
+  assert6.deepEqual(decode("g0.expr=up&g0.res_type=auto&g0.res_density=ultra")[0].resolution, { type: "auto", density: "medium" });
 });
-test5("encodePanels then decodePanels: every setting survives", () => {
+test6("encodePanels then decodePanels: every setting survives", () => {
   const panels = [
     panel({ expr: 'sum by (job) (rate(http_requests_total{code=~"5.."}[5m]))', tab: "graph", endTime: ninePm, range: 379 * 24 * 36e5, resolution: { type: "custom", step: 500 }, stacked: true }),
     panel({ expr: 'up == 0 & "a+b"', tab: "table", endTime: null, range: 90 * 6e4, resolution: { type: "auto", density: "low" }, stacked: false }),
     panel({ expr: "", tab: "explain", endTime: Date.UTC(1999, 0, 1, 0, 0, 1), range: 1e3, resolution: { type: "fixed", step: 36e5 }, stacked: false })
   ];
   const decoded = decodePanels(new URLSearchParams(encodePanels(panels).toString()));
-  assert5.deepEqual(
+  assert6.deepEqual(
     decoded.map(({ id: _id, ...rest }) => rest),
     panels.map(({ id: _id, ...rest }) => rest)
   );
 });
-test5("formatUrlTime: UTC, whole seconds", () => {
-  assert5.equal(formatUrlTime(ninePm), "2026-12-04 21:00:00");
-  assert5.equal(formatUrlTime(Date.UTC(2026, 0, 2, 3, 4, 5, 999)), "2026-01-02 03:04:05");
+test6("formatUrlTime: UTC, whole seconds", () => {
+  assert6.equal(formatUrlTime(ninePm), "2026-12-04 21:00:00");
+  assert6.equal(formatUrlTime(Date.UTC(2026, 0, 2, 3, 4, 5, 999)), "2026-01-02 03:04:05");
 });
-test5("parseUrlTime: the formats bookmarks carry", () => {
-  assert5.equal(parseUrlTime("2026-12-04 21:00:00"), ninePm);
-  assert5.equal(parseUrlTime("2026-12-04 21:00"), ninePm);
-  assert5.equal(parseUrlTime(" 2026-12-04T21:00:00Z "), ninePm);
-  assert5.equal(parseUrlTime("2026-12-04"), Date.UTC(2026, 11, 4));
-  assert5.equal(parseUrlTime("2026-12-04T21:00:00.123456Z"), ninePm + 123);
-  assert5.equal(parseUrlTime("2026-12-04T21:00:00.5"), ninePm + 500);
-  assert5.equal(parseUrlTime("2026-12-04T23:00:00+02:00"), ninePm);
-  assert5.equal(parseUrlTime("2026-12-04T16:30:00-0430"), ninePm);
+test6("parseUrlTime: the formats bookmarks carry", () => {
+  assert6.equal(parseUrlTime("2026-12-04 21:00:00"), ninePm);
+  assert6.equal(parseUrlTime("2026-12-04 21:00"), ninePm);
+  assert6.equal(parseUrlTime(" 2026-12-04T21:00:00Z "), ninePm);
+  assert6.equal(parseUrlTime("2026-12-04"), Date.UTC(2026, 11, 4));
+  assert6.equal(parseUrlTime("2026-12-04T21:00:00.123456Z"), ninePm + 123);
+  assert6.equal(parseUrlTime("2026-12-04T21:00:00.5"), ninePm + 500);
+  assert6.equal(parseUrlTime("2026-12-04T23:00:00+02:00"), ninePm);
+  assert6.equal(parseUrlTime("2026-12-04T16:30:00-0430"), ninePm);
 });
-test5("parseUrlTime: null for what is not a time", () => {
+test6("parseUrlTime: null for what is not a time", () => {
   for (const text of ["", "yesterday", "1733346000", "2026-12-04 21", "04/12/2026 21:00"]) {
-    assert5.equal(parseUrlTime(text), null, JSON.stringify(text));
+    assert6.equal(parseUrlTime(text), null, JSON.stringify(text));
   }
 });
-test5("effectiveStep: auto is range / 100, 250 or 750 points, whole seconds, at least 1s", () => {
+test6("effectiveStep: auto is range / 100, 250 or 750 points, whole seconds, at least 1s", () => {
   const hour = 36e5;
-  assert5.equal(effectiveStep({ type: "auto", density: "low" }, hour), 36e3);
-  assert5.equal(effectiveStep({ type: "auto", density: "medium" }, hour), 14e3);
-  assert5.equal(effectiveStep({ type: "auto", density: "high" }, hour), 4e3);
-  assert5.equal(effectiveStep({ type: "auto", density: "low" }, 6e4), 1e3);
+  assert6.equal(effectiveStep({ type: "auto", density: "low" }, hour), 36e3);
+  assert6.equal(effectiveStep({ type: "auto", density: "medium" }, hour), 14e3);
+  assert6.equal(effectiveStep({ type: "auto", density: "high" }, hour), 4e3);
+  assert6.equal(effectiveStep({ type: "auto", density: "low" }, 6e4), 1e3);
 });
-test5("effectiveStep: fixed and custom steps are kept", () => {
-  assert5.equal(effectiveStep({ type: "fixed", step: 15e3 }, 36e5), 15e3);
-  assert5.equal(effectiveStep({ type: "custom", step: 500 }, 24 * 36e5), 500);
+test6("effectiveStep: fixed and custom steps are kept", () => {
+  assert6.equal(effectiveStep({ type: "fixed", step: 15e3 }, 36e5), 15e3);
+  assert6.equal(effectiveStep({ type: "custom", step: 500 }, 24 * 36e5), 500);
 });

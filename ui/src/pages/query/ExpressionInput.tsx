@@ -1,8 +1,9 @@
 // The PromQL editor: CodeMirror 6 with codemirror-promql (completion of metric names, labels,
 // values and functions from the server's API, linting, highlighting). Enter executes,
-// Shift+Enter inserts a newline.
+// Shift+Enter inserts a newline. The "Metrics" button opens the metrics explorer, whose choice
+// goes in at the cursor (or replaces blank text).
 
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { EditorState, Compartment, Prec } from '@codemirror/state';
 import { EditorView, keymap, placeholder, drawSelection, highlightSpecialChars } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, insertNewlineAndIndent } from '@codemirror/commands';
@@ -14,6 +15,7 @@ import { pathTo } from '../../config';
 import { theme } from '../../settings';
 import { darkHighlight, editorChrome, lightHighlight } from './editorTheme';
 import { HistoryCompleteStrategy } from './history';
+import { MetricsExplorer } from './MetricsExplorer';
 
 // One completion client for all panels, so metric names are fetched (and cached) once.
 let sharedExtension: PromQLExtension | null = null;
@@ -43,6 +45,7 @@ export function ExpressionInput(props: { value: string; onExecute: (expr: string
   onExecute.current = props.onExecute;
   const onChange = useRef(props.onChange);
   onChange.current = props.onChange;
+  const [exploring, setExploring] = useState(false);
 
   useEffect(() => {
     const highlightSlot = new Compartment();
@@ -102,12 +105,35 @@ export function ExpressionInput(props: { value: string; onExecute: (expr: string
     }
   }, [props.value]);
 
+  // Puts a metric name from the explorer at the cursor (over the selection), or in place of a
+  // blank expression, and gives the editor the focus back.
+  const insert = (text: string) => {
+    const v = view.current;
+    if (!v) return;
+    const doc = v.state.doc;
+    if (doc.toString().trim() === '') {
+      v.dispatch({ changes: { from: 0, to: doc.length, insert: text }, selection: { anchor: text.length } });
+    } else {
+      v.dispatch(v.state.replaceSelection(text));
+    }
+    v.focus();
+  };
+
   return (
     <div class="q-editor">
       <span class="q-editor-icon" aria-hidden="true">
         ›
       </span>
       <div class="q-editor-host" ref={host} />
+      <button class="q-explore" title="Open the metrics explorer" aria-label="Metrics explorer" aria-haspopup="dialog" onClick={() => setExploring(true)}>
+        <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+          <path d="M2 3h12M2 8h7M2 13h5" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" fill="none" />
+          <circle cx="12" cy="11" r="2.3" stroke="currentColor" stroke-width="1.4" fill="none" />
+          <path d="M13.7 12.7 15 14" stroke="currentColor" stroke-width="1.4" stroke-linecap="round" />
+        </svg>
+        <span>Metrics</span>
+      </button>
+      {exploring && <MetricsExplorer onInsert={insert} onClose={() => setExploring(false)} />}
       <button class="primary q-execute" onClick={() => view.current && onExecute.current(view.current.state.doc.toString())}>
         Execute
       </button>
