@@ -1,0 +1,1 @@
+#include "remote/wal_watcher.h"

@@ -1,0 +1,2 @@
+#pragma once
+// WalWatcher: to come (issue 15).
