@@ -31,32 +31,41 @@ struct FragmentView {
   std::string_view payload;
 };
 
+// What is wrong with a fragment; `torn` when the file merely ends inside it.
+struct FragmentError {
+  std::string what;
+  bool torn = false;
+};
+
 // Parses and verifies the fragment at `pos` of `page` (whose type byte is not 0). On failure
 // returns what is wrong with it.
-std::optional<std::string> ParseFragment(std::string_view page, size_t pos, FragmentView* out) {
+std::optional<FragmentError> ParseFragment(std::string_view page, size_t pos, FragmentView* out) {
   const std::string_view rest = page.substr(pos);
   const bool last_page = page.size() < static_cast<size_t>(kPageSize);
   if (rest.size() < static_cast<size_t>(kFragmentHeaderSize)) {
-    if (last_page) return "truncated fragment header (torn write)";
-    return "fragment header crosses a page boundary";
+    if (last_page) return FragmentError{"truncated fragment header (torn write)", true};
+    return FragmentError{"fragment header crosses a page boundary"};
   }
   const auto type_byte = static_cast<uint8_t>(rest[0]);
   const uint8_t kind = type_byte & kFragmentTypeMask;
   if ((type_byte & ~(kFragmentTypeMask | kZstdFlag)) != 0 ||
       kind > static_cast<uint8_t>(FragmentType::kLast)) {
-    return util::StrCat("unknown fragment type ", Hex(type_byte));
+    return FragmentError{util::StrCat("unknown fragment type ", Hex(type_byte))};
   }
   const size_t length =
       (size_t{static_cast<uint8_t>(rest[1])} << 8) | size_t{static_cast<uint8_t>(rest[2])};
   if (static_cast<int64_t>(pos + kFragmentHeaderSize + length) > kPageSize) {
-    return util::StrCat("fragment length ", length, " runs past the page end");
+    return FragmentError{util::StrCat("fragment length ", length, " runs past the page end")};
   }
-  if (kFragmentHeaderSize + length > rest.size()) return "truncated fragment (torn write)";
+  // Only on a short (last) page: on a full one the check above has caught it.
+  if (kFragmentHeaderSize + length > rest.size()) {
+    return FragmentError{"truncated fragment (torn write)", true};
+  }
   out->type = static_cast<FragmentType>(kind);
   out->zstd = (type_byte & kZstdFlag) != 0;
   out->payload = rest.substr(kFragmentHeaderSize, length);
   if (util::Crc32c(out->payload) != util::DecodeFixed32BE(rest.data() + 3)) {
-    return "fragment checksum mismatch";
+    return FragmentError{"fragment checksum mismatch"};
   }
   return std::nullopt;
 }
@@ -90,8 +99,13 @@ class Reader::Decompressor {
   ZSTD_DCtx* const ctx_;
 };
 
-Reader::Reader(util::Env* env, std::string dir, int first, int last)
-    : env_(env), dir_(std::move(dir)), last_(last), segment_(first) {}
+Reader::Reader(util::Env* env, std::string dir, int first, int last, int64_t first_offset)
+    : env_(env),
+      dir_(std::move(dir)),
+      last_(last),
+      segment_(first),
+      first_segment_(first),
+      first_offset_(first_offset) {}
 
 Reader::~Reader() = default;
 
@@ -101,7 +115,16 @@ absl::StatusOr<std::unique_ptr<Reader>> Reader::Open(util::Env* env, std::string
     return absl::InvalidArgumentError(
         util::StrCat("wal reader ", dir, ": negative first segment ", first));
   }
-  return std::unique_ptr<Reader>(new Reader(env, std::move(dir), first, last));
+  return std::unique_ptr<Reader>(new Reader(env, std::move(dir), first, last, 0));
+}
+
+absl::StatusOr<std::unique_ptr<Reader>> Reader::OpenAt(util::Env* env, std::string dir, int segment,
+                                                       int64_t offset) {
+  if (segment < 0 || offset < 0) {
+    return absl::InvalidArgumentError(
+        util::StrCat("wal reader ", dir, ": negative position ", segment, ":", offset));
+  }
+  return std::unique_ptr<Reader>(new Reader(env, std::move(dir), segment, segment, offset));
 }
 
 absl::StatusOr<std::unique_ptr<Reader>> Reader::OpenAll(util::Env* env, std::string dir) {
@@ -153,6 +176,26 @@ bool Reader::OpenSegment() {
     return false;
   }
   file_ = std::move(*file);
+  if (segment_ == first_segment_ && first_offset_ > 0) {
+    // Start inside the segment: load the page holding first_offset_ and continue from there.
+    const int64_t page_start = first_offset_ / kPageSize * kPageSize;
+    if (absl::Status status = file_->Skip(page_start); !status.ok()) {
+      status_ = status;
+      return false;
+    }
+    page_start_ = page_start;
+    if (!LoadPage()) return false;
+    const int64_t in_page = first_offset_ - page_start;
+    if (in_page > static_cast<int64_t>(page_.size())) {
+      // Not torn: the segment is shorter than a position that was read in it before.
+      good_end_ = page_start_ + static_cast<int64_t>(page_.size());
+      Corrupt(util::StrCat("start offset ", first_offset_, " past the end of the segment"),
+              good_end_);
+      return false;
+    }
+    pos_ = static_cast<size_t>(in_page);
+    good_end_ = first_offset_;
+  }
   return true;
 }
 
@@ -168,8 +211,9 @@ bool Reader::LoadPage() {
   return true;
 }
 
-Reader::Step Reader::Corrupt(std::string_view what, int64_t found_at) {
-  corruption_ = Corruption{dir_, segment_, good_end_, util::StrCat(what, " at offset ", found_at)};
+Reader::Step Reader::Corrupt(std::string_view what, int64_t found_at, bool torn) {
+  corruption_ =
+      Corruption{dir_, segment_, good_end_, util::StrCat(what, " at offset ", found_at), torn};
   status_ = absl::DataLossError(util::StrCat("wal segment ", SegmentFile(), ": ", what,
                                              " at offset ", found_at, "; records before offset ",
                                              good_end_, " are intact"));
@@ -184,7 +228,9 @@ Reader::Step Reader::ReadRecord() {
   while (true) {
     if (pos_ == page_.size()) {
       if (eof_) {
-        if (in_record) return Corrupt("segment ends inside a record (torn write)", start);
+        if (in_record) {
+          return Corrupt("segment ends inside a record (torn write)", start, /*torn=*/true);
+        }
         return Step::kEndOfSegment;
       }
       if (!LoadPage()) return Step::kError;
@@ -202,7 +248,7 @@ Reader::Step Reader::ReadRecord() {
     }
     FragmentView fragment;
     if (auto error = ParseFragment(page_, pos_, &fragment); error.has_value()) {
-      return Corrupt(*error, at);
+      return Corrupt(error->what, at, error->torn);
     }
     const std::string_view payload = fragment.payload;
     const FragmentType type = fragment.type;

@@ -42,6 +42,10 @@ struct Corruption {
   // intact, and Repair() cuts the segment here.
   int64_t offset = 0;
   std::string reason;  // what was wrong, and the offset where it was found
+  // The segment merely ends inside a fragment or a record: what a write in progress leaves (a
+  // tailing reader waits and reads again from `offset`), or a crash during one. False for damage
+  // with bytes after it: a bad checksum, length or type, bad padding, and the like.
+  bool torn = false;
 };
 
 class Reader {
@@ -50,6 +54,13 @@ class Reader {
   // missing from the range is reported as corruption when reached. `env` must outlive the Reader.
   static absl::StatusOr<std::unique_ptr<Reader>> Open(util::Env* env, std::string dir, int first,
                                                       int last);
+  // Reads segment `segment` of `dir` alone, from `offset`, which must be a record boundary (0, or
+  // an end_offset() seen before in the same segment). For tailing a segment a Wal is still
+  // writing: read to the end, then open again at the last end_offset(). An offset past the end of
+  // the file is reported as corruption (not torn) when reached. InvalidArgument for a negative
+  // segment or offset.
+  static absl::StatusOr<std::unique_ptr<Reader>> OpenAt(util::Env* env, std::string dir,
+                                                        int segment, int64_t offset);
   // Reads every segment in `dir`, from the lowest index to the highest. NotFound when `dir` does
   // not exist.
   static absl::StatusOr<std::unique_ptr<Reader>> OpenAll(util::Env* env, std::string dir);
@@ -66,6 +77,9 @@ class Reader {
   // The segment and offset of the current record's first fragment.
   int segment() const { return segment_; }
   int64_t offset() const { return record_offset_; }
+  // The end of the current record in its segment: the record boundary from which OpenAt() reads
+  // the records after it.
+  int64_t end_offset() const { return good_end_; }
 
   // OK while reading and at a clean end; DataLoss on corruption (with corruption() set); the
   // Env's error (NotFound, ...) when a file cannot be read.
@@ -76,20 +90,22 @@ class Reader {
   enum class Step { kRecord, kEndOfSegment, kError };
   class Decompressor;
 
-  Reader(util::Env* env, std::string dir, int first, int last);
+  Reader(util::Env* env, std::string dir, int first, int last, int64_t first_offset);
 
   bool OpenSegment();
   Step ReadRecord();
   // Loads the next page into page_; false (with status_ set) on an I/O error.
   bool LoadPage();
   // Records corruption found at `found_at` in the current segment; returns Step::kError.
-  Step Corrupt(std::string_view what, int64_t found_at);
+  Step Corrupt(std::string_view what, int64_t found_at, bool torn = false);
   std::string SegmentFile() const;
 
   util::Env* const env_;
   const std::string dir_;
   const int last_;
   int segment_;
+  const int first_segment_;
+  const int64_t first_offset_;                  // where reading starts in first_segment_
   std::unique_ptr<util::SequentialFile> file_;  // null between segments
   std::string page_;        // the current page (shorter than a full page only at the end)
   int64_t page_start_ = 0;  // its offset in the segment

@@ -247,5 +247,80 @@ TEST_F(ReaderTest, ReadsASubrangeOfSegments) {
   EXPECT_THAT(records, ElementsAre("1", "2"));
 }
 
+TEST_F(ReaderTest, TornTailsAreMarkedTornAndDamageIsNot) {
+  const std::string good = Fragment(kFull, "ok");
+  WriteSegment(0, good + Fragment(kFull, "payload").substr(0, 4));
+  EXPECT_TRUE(ExpectCorruption(0, static_cast<int64_t>(good.size()), "header").corruption->torn);
+  WriteSegment(0, good + Fragment(kFull, "payload").substr(0, 10));
+  EXPECT_TRUE(ExpectCorruption(0, static_cast<int64_t>(good.size()), "truncated").corruption->torn);
+  WriteSegment(0, good + Fragment(kFirst, "part"));
+  EXPECT_TRUE(ExpectCorruption(0, static_cast<int64_t>(good.size()), "inside").corruption->torn);
+  std::string bad = good + Fragment(kFull, "payload");
+  bad.back() ^= 1;
+  WriteSegment(0, bad);
+  EXPECT_FALSE(ExpectCorruption(0, static_cast<int64_t>(good.size()), "checksum").corruption->torn);
+}
+
+TEST_F(ReaderTest, OpenAtReadsOneSegmentFromARecordBoundary) {
+  // Records spanning pages, so that boundaries fall inside and at the end of pages.
+  std::vector<std::string> records;
+  for (int i = 0; i < 12; ++i) records.push_back(RandomBytes(rng_, 9000 + 1000 * i));
+  LogRecords(records, /*pages=*/64);
+  WriteSegment(1, Fragment(kFull, "next segment"));
+  std::vector<int64_t> ends = {0};
+  {
+    auto reader = Reader::OpenAt(mem_.get(), kDir, 0, 0);
+    ASSERT_TRUE(reader.ok());
+    while ((*reader)->Next()) ends.push_back((*reader)->end_offset());
+    EXPECT_TRUE((*reader)->status().ok()) << (*reader)->status();
+  }
+  ASSERT_EQ(ends.size(), records.size() + 1);
+  for (size_t i = 0; i < ends.size(); ++i) {
+    auto reader = Reader::OpenAt(mem_.get(), kDir, 0, ends[i]);
+    ASSERT_TRUE(reader.ok());
+    std::vector<std::string> read;
+    while ((*reader)->Next()) {
+      EXPECT_EQ((*reader)->segment(), 0);
+      read.emplace_back((*reader)->record());
+    }
+    EXPECT_TRUE((*reader)->status().ok()) << (*reader)->status();
+    EXPECT_EQ(read, std::vector<std::string>(records.begin() + i, records.end())) << i;
+  }
+}
+
+TEST_F(ReaderTest, OpenAtResumesAfterATornTailOnceItIsComplete) {
+  const std::string first = Fragment(kFull, "first");
+  const std::string second = Fragment(kFull, "second");
+  WriteSegment(0, first + second.substr(0, 9));
+  auto reader = Reader::OpenAt(mem_.get(), kDir, 0, 0);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE((*reader)->Next());
+  const int64_t end = (*reader)->end_offset();
+  EXPECT_FALSE((*reader)->Next());
+  ASSERT_TRUE((*reader)->corruption().has_value());
+  EXPECT_TRUE((*reader)->corruption()->torn);
+  EXPECT_EQ((*reader)->corruption()->offset, end);
+
+  WriteSegment(0, first + second);
+  reader = Reader::OpenAt(mem_.get(), kDir, 0, end);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE((*reader)->Next());
+  EXPECT_EQ((*reader)->record(), "second");
+  EXPECT_EQ((*reader)->offset(), end);
+  EXPECT_FALSE((*reader)->Next());
+  EXPECT_TRUE((*reader)->status().ok());
+}
+
+TEST_F(ReaderTest, OpenAtPastTheEndIsCorruptionNotATornTail) {
+  WriteSegment(0, Fragment(kFull, "a"));
+  auto reader = Reader::OpenAt(mem_.get(), kDir, 0, 1000);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_FALSE((*reader)->Next());
+  EXPECT_TRUE(absl::IsDataLoss((*reader)->status()));
+  ASSERT_TRUE((*reader)->corruption().has_value());
+  EXPECT_FALSE((*reader)->corruption()->torn);
+  EXPECT_FALSE(Reader::OpenAt(mem_.get(), kDir, 0, -1).ok());
+}
+
 }  // namespace
 }  // namespace sextant::tsdb::wal
