@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <set>
 #include <string>
@@ -377,6 +378,67 @@ TEST_F(WalWatcherTest, StartPositionDeletedByTruncationSkipsToTheCheckpointAndNe
   EXPECT_EQ(stats.skips, 1);
   EXPECT_EQ(stats.skipped_segments, 2);
   EXPECT_EQ(stats.checkpoints_read, 1);
+}
+
+// Blocks in its first OnSamples until released.
+class BlockingCollector : public Collector {
+ public:
+  void OnSamples(std::span<const wal::RefSample> samples, WalPosition after) override {
+    if (!blocked_once_) {
+      blocked_once_ = true;
+      entered_.set_value();
+      release_.get_future().wait();
+    }
+    Collector::OnSamples(samples, after);
+  }
+  std::promise<void> entered_;
+  std::promise<void> release_;
+
+ private:
+  bool blocked_once_ = false;  // the watcher's thread only
+};
+
+TEST_F(WalWatcherTest, SegmentsTruncatedWhileBehindAreSkippedWithTheCheckpointsSeries) {
+  constexpr uint64_t kSeries = 4;
+  auto w = OpenWal();
+  ASSERT_NE(w, nullptr);
+  LogSeries(w.get(), kSeries);
+  LogSamples(w.get(), 0, 300, 50, kSeries);
+  BlockingCollector collector;
+  WalWatcher watcher(env_.get(), kDir, &collector, Fast());
+  ASSERT_TRUE(watcher.StartAt({0, 0}).ok());
+  collector.entered_.get_future().wait();  // the watcher is in segment 0
+  auto cut = w->NextSegment();
+  ASSERT_TRUE(cut.ok());
+  ASSERT_GE(*cut, 4);
+  ASSERT_TRUE(wal::Checkpoint(
+                  env_.get(), kDir, 0, 2, [](uint64_t) { return true; }, 0)
+                  .ok());
+  ASSERT_TRUE(w->Truncate(3).ok());
+  collector.release_.set_value();
+  // It finishes segment 0 (still open), finds 1 and 2 gone, and goes on from 3.
+  ASSERT_TRUE(WaitFor([&] { return watcher.stats().skips == 1; }));
+  LogSamples(w.get(), 300 * 50, 1, 50, kSeries);
+  watcher.Notify();
+  ASSERT_TRUE(WaitFor([&] {
+    const std::vector<wal::RefSample> samples = collector.samples();
+    return !samples.empty() && samples.back().t == 301 * 50 - 1;
+  }));
+  watcher.Stop();
+  const WalWatcherStats stats = watcher.stats();
+  EXPECT_EQ(stats.skipped_segments, 2);
+  EXPECT_EQ(stats.checkpoints_read, 1);
+  EXPECT_EQ(stats.corruptions, 0) << stats.last_error;
+  EXPECT_EQ(collector.unknown_series(), 0);
+  // In order, without repeats, with a gap where segments 1 and 2 were.
+  const std::vector<wal::RefSample> samples = collector.samples();
+  int gaps = 0;
+  for (size_t i = 1; i < samples.size(); ++i) {
+    ASSERT_LT(samples[i - 1].t, samples[i].t);
+    if (samples[i].t != samples[i - 1].t + 1) ++gaps;
+  }
+  EXPECT_EQ(gaps, 1);
+  EXPECT_EQ(samples.front().t, 0);
 }
 
 TEST_F(WalWatcherTest, StopIsPromptWhileWaitingForAPoll) {
