@@ -1,0 +1,175 @@
+#include "remote/write_client.h"
+
+#include <algorithm>
+#include <charconv>
+#include <utility>
+
+#include <httplib.h>
+
+#include "scrape/http_client.h"
+#include "util/build_info.h"
+#include "util/go_format.h"
+#include "util/strings.h"
+
+namespace sextant::remote {
+namespace {
+
+using util::StrCat;
+
+// Prometheus reads at most this much of an error response's body.
+constexpr size_t kMaxErrMsgLen = 1024;
+
+std::string FirstLine(std::string_view body) {
+  body = body.substr(0, kMaxErrMsgLen);
+  if (const size_t eol = body.find_first_of("\r\n"); eol != std::string_view::npos) {
+    body = body.substr(0, eol);
+  }
+  return std::string(body);
+}
+
+}  // namespace
+
+WriteResult WriteResult::Recoverable(std::string message, absl::Duration retry_after,
+                                     int http_status) {
+  WriteResult r;
+  r.kind = Kind::kRecoverable;
+  r.http_status = http_status;
+  r.message = std::move(message);
+  r.retry_after = retry_after;
+  return r;
+}
+
+WriteResult WriteResult::NonRecoverable(std::string message, int http_status) {
+  WriteResult r;
+  r.kind = Kind::kNonRecoverable;
+  r.http_status = http_status;
+  r.message = std::move(message);
+  return r;
+}
+
+absl::Duration ParseRetryAfter(std::string_view value, absl::Time now) {
+  // Go's http.TimeFormat; HTTP dates are always GMT.
+  absl::Time when;
+  std::string err;
+  if (absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT", std::string(value), absl::UTCTimeZone(), &when,
+                      &err)) {
+    // Whole seconds, as Prometheus truncates time.Until(...).Seconds().
+    return absl::Seconds(absl::ToInt64Seconds(when - now));
+  }
+  int64_t seconds = 0;
+  const char* end = value.data() + value.size();
+  auto [ptr, ec] = std::from_chars(value.data(), end, seconds);
+  if (value.empty() || ec != std::errc() || ptr != end) return absl::ZeroDuration();
+  return absl::Seconds(seconds);
+}
+
+absl::StatusOr<std::unique_ptr<HttpWriteClient>> HttpWriteClient::Create(
+    const config::RemoteWriteConfig& cfg, bool retry_on_http_429) {
+  // The HttpClient is for scheme://host[:port]; requests carry the path and query.
+  const size_t authority = cfg.url.find("://");
+  if (authority == std::string::npos ||
+      (cfg.url.compare(0, authority, "http") != 0 && cfg.url.compare(0, authority, "https") != 0)) {
+    return absl::InvalidArgumentError(
+        StrCat("remote_write url ", util::QuoteGo(cfg.url), ": scheme must be http or https"));
+  }
+  const size_t path_at = cfg.url.find_first_of("/?#", authority + 3);
+  std::string base = cfg.url.substr(0, path_at);
+  std::string path = path_at == std::string::npos ? "/" : cfg.url.substr(path_at);
+  if (const size_t hash = path.find('#'); hash != std::string::npos) path.resize(hash);
+  if (path.empty() || path[0] != '/') path.insert(0, "/");
+  // Userinfo is not part of the address (httplib would take it for the host).
+  if (const size_t at = base.rfind('@'); at != std::string::npos) {
+    base.erase(authority + 3, at - authority - 2);
+  }
+  if (base.size() <= authority + 3) {
+    return absl::InvalidArgumentError(
+        StrCat("remote_write url ", util::QuoteGo(cfg.url), ": no host"));
+  }
+  std::unique_ptr<HttpWriteClient> client(
+      new HttpWriteClient(cfg, retry_on_http_429, std::move(base), std::move(path)));
+  // Fail early on unusable TLS or proxy settings rather than at the first send.
+  std::unique_ptr<scrape::HttpClient> probe = client->Acquire();
+  if (!probe->init_status().ok()) return probe->init_status();
+  client->Release(std::move(probe));
+  return client;
+}
+
+HttpWriteClient::HttpWriteClient(const config::RemoteWriteConfig& cfg, bool retry_on_http_429,
+                                 std::string base, std::string path)
+    : url_(cfg.url),
+      base_(std::move(base)),
+      path_(std::move(path)),
+      http_(cfg.http),
+      headers_(cfg.headers),
+      timeout_(cfg.remote_timeout),
+      retry_on_http_429_(retry_on_http_429) {}
+
+HttpWriteClient::~HttpWriteClient() = default;
+
+std::unique_ptr<scrape::HttpClient> HttpWriteClient::Acquire() {
+  {
+    util::MutexLock lock(&mu_);
+    if (!idle_.empty()) {
+      std::unique_ptr<scrape::HttpClient> c = std::move(idle_.back());
+      idle_.pop_back();
+      return c;
+    }
+  }
+  auto c = std::make_unique<scrape::HttpClient>(base_, http_);
+  c->SetTimeout(timeout_);
+  // Batches follow each other closely; a kept connection saves a handshake per send.
+  c->client().set_keep_alive(true);
+  return c;
+}
+
+void HttpWriteClient::Release(std::unique_ptr<scrape::HttpClient> client) {
+  util::MutexLock lock(&mu_);
+  idle_.push_back(std::move(client));
+}
+
+WriteResult HttpWriteClient::Store(std::string_view body, int attempt) {
+  std::unique_ptr<scrape::HttpClient> client = Acquire();
+  if (!client->init_status().ok()) {
+    return WriteResult::NonRecoverable(std::string(client->init_status().message()));
+  }
+  httplib::Headers headers;
+  // The entry's own headers first: the protocol's ones below must win.
+  for (const auto& [name, value] : headers_) headers.emplace(name, value);
+  auto set = [&headers](const std::string& name, std::string value) {
+    headers.erase(name);
+    headers.emplace(name, std::move(value));
+  };
+  set("Content-Encoding", "snappy");
+  set("User-Agent", StrCat("Sextant/", util::GetBuildInfo().version));
+  set("X-Prometheus-Remote-Write-Version", "0.1.0");
+  if (attempt > 0) set("Retry-Attempt", StrCat(attempt));
+  if (absl::Status s = client->PrepareRequest(&headers); !s.ok()) {
+    Release(std::move(client));
+    return WriteResult::NonRecoverable(std::string(s.message()));
+  }
+
+  httplib::Result res =
+      client->client().Post(path_, headers, body.data(), body.size(), "application/x-protobuf");
+  if (!res) {
+    std::string message =
+        StrCat("Post ", util::QuoteGo(url_), ": ", client->ErrorText(res.error()));
+    // A failed connection is dropped by httplib; the client itself stays usable.
+    Release(std::move(client));
+    return WriteResult::Recoverable(std::move(message));
+  }
+  Release(std::move(client));
+
+  const int status = res->status;
+  if (status / 100 == 2) return WriteResult::Ok();
+  std::string message = StrCat("server returned HTTP status ", status, " ",
+                               scrape::HttpStatusText(status), ": ", FirstLine(res->body));
+  if (status / 100 == 5 || (retry_on_http_429_ && status == 429)) {
+    const absl::Duration retry_after =
+        ParseRetryAfter(res->get_header_value("Retry-After"), absl::Now());
+    return WriteResult::Recoverable(std::move(message), std::max(retry_after, absl::ZeroDuration()),
+                                    status);
+  }
+  return WriteResult::NonRecoverable(std::move(message), status);
+}
+
+}  // namespace sextant::remote
