@@ -385,7 +385,7 @@ void RunAgainst429(bool retry_on_http_429, QueueManagerStats* stats, int* accept
   rw.url = r.url();
   rw.queue_config = Queue(3);
   rw.queue_config.retry_on_http_429 = retry_on_http_429;
-  auto client = HttpWriteClient::Create(rw, rw.queue_config.retry_on_http_429);
+  auto client = HttpWriteClient::Create(rw);
   ASSERT_TRUE(client.ok()) << client.status();
   QueueManager qm("429", rw.queue_config, std::move(*client));
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(qm.Append(1, Series(1), i, i));

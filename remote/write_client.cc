@@ -64,7 +64,7 @@ absl::Duration ParseRetryAfter(std::string_view value, absl::Time now) {
 }
 
 absl::StatusOr<std::unique_ptr<HttpWriteClient>> HttpWriteClient::Create(
-    const config::RemoteWriteConfig& cfg, bool retry_on_http_429) {
+    const config::RemoteWriteConfig& cfg) {
   // The HttpClient is for scheme://host[:port]; requests carry the path and query.
   const size_t authority = cfg.url.find("://");
   if (authority == std::string::npos ||
@@ -86,7 +86,7 @@ absl::StatusOr<std::unique_ptr<HttpWriteClient>> HttpWriteClient::Create(
         StrCat("remote_write url ", util::QuoteGo(cfg.url), ": no host"));
   }
   std::unique_ptr<HttpWriteClient> client(
-      new HttpWriteClient(cfg, retry_on_http_429, std::move(base), std::move(path)));
+      new HttpWriteClient(cfg, std::move(base), std::move(path)));
   // Fail early on unusable TLS or proxy settings rather than at the first send.
   std::unique_ptr<scrape::HttpClient> probe = client->Acquire();
   if (!probe->init_status().ok()) return probe->init_status();
@@ -94,15 +94,15 @@ absl::StatusOr<std::unique_ptr<HttpWriteClient>> HttpWriteClient::Create(
   return client;
 }
 
-HttpWriteClient::HttpWriteClient(const config::RemoteWriteConfig& cfg, bool retry_on_http_429,
-                                 std::string base, std::string path)
+HttpWriteClient::HttpWriteClient(const config::RemoteWriteConfig& cfg, std::string base,
+                                 std::string path)
     : url_(cfg.url),
       base_(std::move(base)),
       path_(std::move(path)),
       http_(cfg.http),
       headers_(cfg.headers),
       timeout_(cfg.remote_timeout),
-      retry_on_http_429_(retry_on_http_429) {}
+      retry_on_http_429_(cfg.queue_config.retry_on_http_429) {}
 
 HttpWriteClient::~HttpWriteClient() = default;
 

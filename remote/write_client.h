@@ -14,7 +14,8 @@
 //
 // Classification (WriteResult::Kind):
 //   - kOk: any 2xx;
-//   - kRecoverable: 5xx, a connection or timeout error, and 429 when retry_on_http_429; a
+//   - kRecoverable: 5xx, a connection or timeout error, and 429 when the entry's
+//     queue_config.retry_on_http_429 is set; a
 //     Retry-After header (delay-seconds or an HTTP date) gives retry_after;
 //   - kNonRecoverable: every other status (4xx, 3xx not followed), and requests that cannot be
 //     sent at all (unusable URL, unreadable secret file).
@@ -22,6 +23,7 @@
 // body cut at 1024 bytes and at its first line break.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -80,15 +82,14 @@ class HttpWriteClient : public WriteClient {
   // Errors: InvalidArgument when the url is not http(s)://host[:port][/path]; the HttpClient's
   // init_status() (InvalidArgument, Unimplemented, Internal) when its settings are unusable.
   static absl::StatusOr<std::unique_ptr<HttpWriteClient>> Create(
-      const config::RemoteWriteConfig& cfg, bool retry_on_http_429);
+      const config::RemoteWriteConfig& cfg);
   ~HttpWriteClient() override;
 
   WriteResult Store(std::string_view body, int attempt) override;
   std::string_view endpoint() const override { return url_; }
 
  private:
-  HttpWriteClient(const config::RemoteWriteConfig& cfg, bool retry_on_http_429, std::string base,
-                  std::string path);
+  HttpWriteClient(const config::RemoteWriteConfig& cfg, std::string base, std::string path);
 
   // A client from the pool, or a new one: scrape::HttpClient serves one request at a time, and
   // each shard sends concurrently.

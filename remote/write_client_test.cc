@@ -84,10 +84,10 @@ config::RemoteWriteConfig Config(const std::string& url) {
   return cfg;
 }
 
-std::unique_ptr<HttpWriteClient> MakeClient(const config::RemoteWriteConfig& cfg,
+std::unique_ptr<HttpWriteClient> MakeClient(config::RemoteWriteConfig cfg,
                                             bool retry_on_http_429 = false) {
-  absl::StatusOr<std::unique_ptr<HttpWriteClient>> c =
-      HttpWriteClient::Create(cfg, retry_on_http_429);
+  cfg.queue_config.retry_on_http_429 = retry_on_http_429;
+  absl::StatusOr<std::unique_ptr<HttpWriteClient>> c = HttpWriteClient::Create(cfg);
   EXPECT_TRUE(c.ok()) << c.status();
   return c.ok() ? std::move(*c) : nullptr;
 }
@@ -188,9 +188,9 @@ TEST(HttpWriteClient, ConnectionRefusedIsRecoverable) {
 }
 
 TEST(HttpWriteClient, RejectsUnusableUrls) {
-  EXPECT_FALSE(HttpWriteClient::Create(Config("ftp://host/x"), false).ok());
-  EXPECT_FALSE(HttpWriteClient::Create(Config("no-scheme"), false).ok());
-  EXPECT_FALSE(HttpWriteClient::Create(Config("http:///path"), false).ok());
+  EXPECT_FALSE(HttpWriteClient::Create(Config("ftp://host/x")).ok());
+  EXPECT_FALSE(HttpWriteClient::Create(Config("no-scheme")).ok());
+  EXPECT_FALSE(HttpWriteClient::Create(Config("http:///path")).ok());
 }
 
 TEST(ParseRetryAfter, SecondsDatesAndGarbage) {
