@@ -29,8 +29,13 @@ uint64_t Mix(uint64_t x) {
   return x;
 }
 
+// Waits are added to Clock::now(), which overflows for durations near the largest representable
+// one (an infinite Stop deadline, a Retry-After date centuries ahead) and then lies in the past.
+constexpr absl::Duration kMaxWait = absl::Hours(24 * 365 * 100);
+
 Clock::duration ToChrono(absl::Duration d) {
-  return std::chrono::duration_cast<Clock::duration>(absl::ToChronoNanoseconds(d));
+  return std::chrono::duration_cast<Clock::duration>(
+      absl::ToChronoNanoseconds(std::min(d, kMaxWait)));
 }
 
 }  // namespace

@@ -252,6 +252,36 @@ TEST(QueueManager, HonoursRetryAfter) {
   EXPECT_GE(times[1] - times[0], milliseconds(200));
 }
 
+TEST(QueueManager, RetryAfterFarInTheFutureWaitsRatherThanRetryingAtOnce) {
+  Fixture f(Queue(1));
+  // What ParseRetryAfter makes of "Fri, 31 Dec 9999 23:59:59 GMT": beyond what nanoseconds hold.
+  f.client->SetPolicy([](int call, int) {
+    return call == 0 ? WriteResult::Recoverable("429", absl::Hours(24 * 365 * 8000), 429)
+                     : WriteResult::Ok();
+  });
+  ASSERT_TRUE(f.qm->Append(1, Series(1), 0, 0));
+  std::this_thread::sleep_for(milliseconds(100));
+  EXPECT_EQ(f.client->calls(), 1);
+  EXPECT_EQ(f.qm->Stop(absl::ZeroDuration()).code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(f.qm->stats().samples_dropped_total, 1);
+}
+
+TEST(QueueManager, StopWithAnInfiniteDeadlineWaitsForTheFlush) {
+  Fixture f(Queue(1));
+  f.client->Block();
+  ASSERT_TRUE(f.qm->Append(1, Series(1), 0, 0));
+  while (f.client->calls() == 0) std::this_thread::sleep_for(milliseconds(1));
+  std::thread unblock([&] {
+    std::this_thread::sleep_for(milliseconds(50));
+    f.client->Unblock();
+  });
+  const absl::Status s = f.qm->Stop(absl::InfiniteDuration());
+  unblock.join();
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(f.client->received().size(), 1u);
+  EXPECT_EQ(f.qm->stats().samples_dropped_total, 0);
+}
+
 TEST(QueueManager, DropsAndCountsNonRecoverableBatches) {
   Fixture f(Queue(2));
   f.client->SetPolicy([](int call, int) {
