@@ -145,7 +145,7 @@ struct KubernetesSdConfig {
   };
   std::vector<Selector> selectors;
   struct AttachMetadata {
-    bool node = false;       // pod, endpoints, endpointslice: the node's labels on targets
+    bool node = false;        // pod, endpoints, endpointslice: the node's labels on targets
     bool namespace_ = false;  // every role but node: the namespace's labels ("namespace")
   } attach_metadata;
 };

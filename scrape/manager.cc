@@ -281,8 +281,9 @@ class ScrapeManager::Pool {
     s.fallback_protocol = cfg.fallback_scrape_protocol;
     appender_ = std::make_unique<PageAppender>(storage_, std::move(s));
     sd_ = std::make_unique<discovery::DiscoveryManager>(
-        cfg_.sd, discovery::DiscoveryOptions{.check_period = options_.file_check_period,
-                                             .update_interval = options_.discovery_reload_interval});
+        cfg_.sd,
+        discovery::DiscoveryOptions{.check_period = options_.file_check_period,
+                                    .update_interval = options_.discovery_reload_interval});
     Sync(sd_->Groups(), std::move(caches));
     // Changes come from the discovery's watcher thread; StopWatcher() ends it before the pool
     // changes or goes away.

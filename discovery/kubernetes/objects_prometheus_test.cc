@@ -1,5 +1,4 @@
 #include "discovery/kubernetes/objects.h"
-
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
