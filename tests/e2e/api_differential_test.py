@@ -27,6 +27,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from e2e_procs import print_log_tails, stop, wait_ready
+
 T0 = 1700000000  # the recording's first timestamp (s)
 STEP = 15        # seconds between samples
 N = 240          # samples per series: one hour
@@ -90,19 +92,6 @@ def get(base, path, params=None, method="GET"):
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
-
-
-def wait_ready(base, proc, name):
-    for _ in range(200):
-        if proc.poll() is not None:
-            raise SystemExit(f"{name} exited early with {proc.returncode}")
-        try:
-            if get(base, "/-/ready")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"{name} did not become ready")
 
 
 def same(a, b, path="$"):
@@ -267,8 +256,8 @@ remote_read:
             [prometheus, f"--config.file={prom_cfg}", f"--storage.tsdb.path={tmp}/prom-data",
              f"--web.listen-address=127.0.0.1:{pp}", "--storage.tsdb.retention.time=100y"],
             stdout=log_p, stderr=log_p))
-        wait_ready(sbase, procs[0], "sextant")
-        wait_ready(pbase, procs[1], "prometheus")
+        wait_ready(sbase, procs[0], "sextant", tries=200)
+        wait_ready(pbase, procs[1], "prometheus", tries=200)
 
         t = lambda s: str(T0 + s)
         rng = {"start": t(0), "end": t(3600)}
@@ -396,19 +385,9 @@ remote_read:
         if not result or result[0]["value"][1] != "120":
             failures.append(f"remote read: only_in_sextant through Prometheus: {status} {body}")
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop(procs, timeout=10)
         if failures:
-            for name in ("sextant.log", "prometheus.log"):
-                path = os.path.join(tmp, name)
-                if os.path.exists(path):
-                    print(f"--- {name} (tail)")
-                    print("".join(open(path).readlines()[-15:]))
+            print_log_tails(tmp, ("sextant.log", "prometheus.log"))
         shutil.rmtree(tmp, ignore_errors=True)
     for f in failures:
         print("DIFF", f)

@@ -38,6 +38,8 @@ import time
 import urllib.error
 import urllib.request
 
+from e2e_procs import print_log_tails, stop, wait_ready
+
 STREAM_TYPE = "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse"
 FRAME_BYTES = 1024
 STALE_NAN = struct.unpack("<d", struct.pack("<Q", 0x7FF0000000000002))[0]
@@ -339,20 +341,6 @@ def read(base, queries, accepted):
                  "X-Prometheus-Remote-Read-Version": "0.1.0"})
 
 
-def wait_ready(base, proc, name):
-    for _ in range(300):
-        if proc.poll() is not None:
-            raise SystemExit(f"{name} exited early with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(base + "/-/ready", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"{name} did not become ready")
-
-
 def external_labels_case(sextant_bin, prometheus, tmp, start):
     """Both servers with external labels {cluster="eu", replica="a"}: the same answers."""
     failures, procs = [], []
@@ -439,19 +427,9 @@ def external_labels_case(sextant_bin, prometheus, tmp, start):
         if s_res and [l for l, _ in s_res[0]] != want or streamed != want:
             failures.append(f"external labels: labels of query 0: {s_res[:1]} / {streamed}")
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(procs)
         if failures:
-            for name in ("sextant-ext.log", "prometheus-ext.log"):
-                path = os.path.join(tmp, name)
-                if os.path.exists(path):
-                    print(f"--- {name} (tail)")
-                    print("".join(open(path).readlines()[-15:]))
+            print_log_tails(tmp, ("sextant-ext.log", "prometheus-ext.log"))
     return failures
 
 
@@ -575,19 +553,9 @@ def main():
 
         failures += external_labels_case(sextant_bin, prometheus, tmp, start)
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(procs)
         if failures:
-            for name in ("sextant.log", "prometheus.log"):
-                path = os.path.join(tmp, name)
-                if os.path.exists(path):
-                    print(f"--- {name} (tail)")
-                    print("".join(open(path).readlines()[-15:]))
+            print_log_tails(tmp, ("sextant.log", "prometheus.log"))
         shutil.rmtree(tmp, ignore_errors=True)
 
     if failures:
