@@ -7,6 +7,7 @@
 #include <httplib.h>
 #include <zlib.h>
 
+#include "api/http/gzip_testing.h"
 #include "api/query_api.h"
 #include "api/server.h"
 #include "api/ui/embedded_files.h"
@@ -22,19 +23,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using Json = nlohmann::json;
 
-std::string Gunzip(std::string_view gz) {
-  z_stream zs{};
-  EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
-  std::string out(8 << 20, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
-  zs.avail_in = static_cast<uInt>(gz.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  inflateEnd(&zs);
-  return out;
-}
+using http::testing::Gunzip;
 
 class ServerUiTest : public ::testing::Test {
  protected:

@@ -8,25 +8,15 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include "api/http/gzip_testing.h"
+
 namespace sextant::api::ui {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string Gunzip(std::string_view gz) {
-  z_stream zs{};
-  EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
-  std::string out(1 << 20, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
-  zs.avail_in = static_cast<uInt>(gz.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  inflateEnd(&zs);
-  return out;
-}
+using http::testing::Gunzip;
 
 const std::string kJs(4000, 'x');  // compresses well
 constexpr char kIndex[] =
