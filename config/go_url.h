@@ -2,6 +2,8 @@
 
 // Go's net/url.Parse, as far as config validation needs it: whether Go accepts a URL, its error
 // text when it does not, and the parts Prometheus's checks look at. Internal to config/.
+//
+// Thread-safety: pure functions.
 
 #include <string>
 #include <string_view>

@@ -4,6 +4,8 @@
 // grammar and the error text of k8s.io/apimachinery v0.35 (the version Prometheus 3.x builds
 // with): fields.ParseSelector and labels.Parse. Sextant sends the selectors to the API server as
 // written; these checks only reject what Prometheus rejects when it loads the config.
+//
+// Thread-safety: pure functions.
 
 #include <string_view>
 

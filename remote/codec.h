@@ -12,6 +12,8 @@
 // bytes a proto3 serializer would, except that a zero value or timestamp is written out rather
 // than omitted; parsers read both alike. remote/codec_test.cc checks the bytes against the
 // generated parser.
+//
+// Thread-safety: pure functions.
 
 #include <cstdint>
 #include <span>

@@ -3,7 +3,7 @@
 // The label and field selectors FakeApiServer (fake_apiserver.h) filters lists and watches with:
 // labelSelector `k=v`, `k==v`, `k!=v`, `k`, `!k`, `k in (a,b)`, `k notin (a,b)`, comma-separated,
 // against metadata.labels; fieldSelector `=`, `==`, `!=` on metadata.name, metadata.namespace and
-// spec.nodeName. Test support only.
+// spec.nodeName. Test support only. Thread-safety: pure functions.
 
 #include <optional>
 #include <string>

@@ -3,6 +3,8 @@
 // Reading a kubeconfig file (kubernetes_sd_configs' kubeconfig_file) as client-go's
 // clientcmd.BuildConfigFromFlags("", path) does: the current context's cluster and user.
 // See ResolveConnection in api_client.h for the fields used.
+//
+// Thread-safety: ConnectionFromKubeconfig only reads the file; call it from any thread.
 
 #include <string>
 
