@@ -24,10 +24,8 @@ DiscoveryManager::DiscoveryManager(const config::ServiceDiscovery& sd, Discovery
     providers_.push_back(std::make_unique<DnsProvider>(sd.dns_sd_configs[i], i));
   }
   for (size_t i = 0; i < sd.kubernetes_sd_configs.size(); ++i) {
-    kubernetes::ProviderOptions k8s;
-    if (options_.kubernetes_options) options_.kubernetes_options(&k8s);
     providers_.push_back(
-        std::make_unique<kubernetes::KubernetesProvider>(sd.kubernetes_sd_configs[i], i, k8s));
+        std::make_unique<kubernetes::KubernetesProvider>(sd.kubernetes_sd_configs[i], i));
   }
   for (const auto& p : providers_) {
     p->SetWakeup([this] {

@@ -44,18 +44,12 @@
 
 namespace sextant::discovery {
 
-namespace kubernetes {
-struct ProviderOptions;
-}
-
 struct DiscoveryOptions {
   // How often the watcher thread refreshes dynamic providers (file_sd: checks modification
   // times; a full re-read still happens only every refresh_interval).
   absl::Duration check_period = absl::Seconds(5);
   // The least time between two callbacks caused by providers' news (Provider::SetWakeup).
   absl::Duration update_interval = absl::Seconds(5);
-  // Options of kubernetes_sd_configs providers (tests point in-cluster settings elsewhere).
-  std::function<void(kubernetes::ProviderOptions*)> kubernetes_options;
 };
 
 class DiscoveryManager {
