@@ -55,6 +55,7 @@ absl::StatusOr<std::vector<TargetGroup>> DnsProvider::Fetch() {
       groups.push_back(*std::move(group));
       continue;
     }
+    if (stopping()) return absl::CancelledError("stopping");  // not a failure worth logging
     kLog.Error("Error refreshing DNS targets",
                {{"provider", this->name()}, {"err", group.status()}});
     // As Prometheus, which sends no update for the name: its previous group stays.
