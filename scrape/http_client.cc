@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include <arpa/inet.h>
@@ -33,31 +34,38 @@ std::string ReadTrimmed(const std::string& path, absl::Status* error) {
   return s;
 }
 
-// The first address `host` resolves to, as text; "" when it does not resolve.
-std::string Resolve(const std::string& host, const std::string& port) {
+// The addresses of host:port for a TCP connection, freed with the pointer; null when the name
+// does not resolve.
+std::unique_ptr<addrinfo, void (*)(addrinfo*)> Lookup(const std::string& host,
+                                                      const std::string& port) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;
-  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || res == nullptr) return "";
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0) res = nullptr;
+  return {res, [](addrinfo* a) {
+            if (a != nullptr) freeaddrinfo(a);
+          }};
+}
+
+// The first address `host` resolves to, as text; "" when it does not resolve.
+std::string Resolve(const std::string& host, const std::string& port) {
+  const auto res = Lookup(host, port);
+  if (res == nullptr) return "";
   char ip[INET6_ADDRSTRLEN] = {};
   const void* a =
       res->ai_family == AF_INET
           ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr)
           : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr);
   inet_ntop(res->ai_family, a, ip, sizeof(ip));
-  freeaddrinfo(res);
   return ip;
 }
 
 // Why connecting to host:port fails: one TCP connect, waited for at most `wait`; 0 when it
 // connects, ETIMEDOUT when it does not answer in time, -1 when the name does not resolve.
 int ConnectError(const std::string& host, const std::string& port, int wait_ms) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || res == nullptr) return -1;
+  const auto res = Lookup(host, port);
+  if (res == nullptr) return -1;
   int err = 0;
   const int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
@@ -73,7 +81,6 @@ int ConnectError(const std::string& host, const std::string& port, int wait_ms) 
     }
   }
   if (fd >= 0) close(fd);
-  freeaddrinfo(res);
   return err;
 }
 
