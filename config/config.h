@@ -215,7 +215,7 @@ struct QueueConfig {
   absl::Duration batch_send_deadline = absl::Seconds(5);
   absl::Duration min_backoff = absl::Milliseconds(30);
   absl::Duration max_backoff = absl::Seconds(5);
-  bool retry_on_http_429 = true;
+  bool retry_on_http_429 = false;  // false in every Prometheus (docs: "default = false")
   absl::Duration sample_age_limit = absl::ZeroDuration();
 };
 
@@ -233,6 +233,9 @@ struct RemoteWriteConfig {
   std::string name;
   bool send_exemplars = false;
   bool send_native_histograms = false;
+  // The message posted: "prometheus.WriteRequest" (remote write 1.0) or
+  // "io.prometheus.write.v2.Request" (2.0).
+  std::string protobuf_message = "prometheus.WriteRequest";
   HttpClientConfig http;
   QueueConfig queue_config;
   MetadataConfig metadata_config;

@@ -230,7 +230,7 @@ void DecodeRemoteWrite(MapDecoder& d, RemoteWriteConfig* rw) {
   d.String("name", &rw->name);
   d.Bool("send_exemplars", &rw->send_exemplars);
   d.Bool("send_native_histograms", &rw->send_native_histograms);
-  d.NotSupported("protobuf_message", "Sextant speaks remote-write 1.0");
+  d.String("protobuf_message", &rw->protobuf_message);
   d.NotSupported("sigv4", "");
   d.NotSupported("azuread", "");
   d.NotSupported("google_iam", "");
@@ -257,6 +257,28 @@ void DecodeRemoteWrite(MapDecoder& d, RemoteWriteConfig* rw) {
   if (rw->url.empty()) return d.Error("url", "url for remote_write is empty");
   if (std::string err = CheckUrl(rw->url); !err.empty()) return d.Error("url", err);
   if (std::string err = CheckHeaders(rw->headers); !err.empty()) return d.Error("headers", err);
+  if (rw->protobuf_message != "prometheus.WriteRequest" &&
+      rw->protobuf_message != "io.prometheus.write.v2.Request") {
+    return d.Error("protobuf_message",
+                   StrCat("invalid protobuf_message value: unknown type for remote write protobuf "
+                          "message ",
+                          rw->protobuf_message,
+                          ", supported: prometheus.WriteRequest, io.prometheus.write.v2.Request"));
+  }
+  const QueueConfig& qc = rw->queue_config;
+  if (qc.max_shards <= 0) {
+    return d.Error("queue_config", "remote write queue max_shards must be positive");
+  }
+  if (qc.min_shards <= 0) {
+    return d.Error("queue_config", "remote write queue min_shards must be positive");
+  }
+  if (qc.min_shards > qc.max_shards) {
+    return d.Error("queue_config",
+                   "remote write queue min_shards must not be greater than max_shards");
+  }
+  if (qc.max_samples_per_send <= 0) {
+    return d.Error("queue_config", "remote write queue max_samples_per_send must be positive");
+  }
 }
 
 void DecodeRemoteRead(MapDecoder& d, RemoteReadConfig* rr) {

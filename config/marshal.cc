@@ -275,6 +275,7 @@ void RemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw) {
   OptString(out, "name", rw.name);
   out << YAML::Key << "send_exemplars" << YAML::Value << rw.send_exemplars;
   out << YAML::Key << "send_native_histograms" << YAML::Value << rw.send_native_histograms;
+  out << YAML::Key << "protobuf_message" << YAML::Value << rw.protobuf_message;
   HttpClient(out, rw.http);
   const QueueConfig& q = rw.queue_config;
   out << YAML::Key << "queue_config" << YAML::Value << YAML::BeginMap;
@@ -285,7 +286,7 @@ void RemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw) {
   Duration(out, "batch_send_deadline", q.batch_send_deadline);
   Duration(out, "min_backoff", q.min_backoff);
   Duration(out, "max_backoff", q.max_backoff);
-  out << YAML::Key << "retry_on_http_429" << YAML::Value << q.retry_on_http_429;
+  if (q.retry_on_http_429) out << YAML::Key << "retry_on_http_429" << YAML::Value << true;
   Duration(out, "sample_age_limit", q.sample_age_limit);
   out << YAML::EndMap;
   out << YAML::Key << "metadata_config" << YAML::Value << YAML::BeginMap;
