@@ -206,6 +206,7 @@ absl::StatusOr<const RangeSeries*> SeriesCursor::Next() {
     return &buf_;
   }
   RETURN_IF_ERROR(set_->status());
+  for (std::string& w : set_->Warnings()) ctx_->warnings.insert(std::move(w));
   return nullptr;
 }
 

@@ -101,6 +101,11 @@ class SeriesSet {
   // The current series; valid until the next call to Next().
   virtual const Series& At() const = 0;
   virtual absl::Status status() const = 0;
+  // Problems that did not stop the selection but make it incomplete, e.g. a remote_read endpoint
+  // that failed while the local data was still returned (remote/read/). Read after Next()
+  // returned false; the query engine passes them on as the result's warnings (the HTTP API's
+  // "warnings"). None by default.
+  virtual std::vector<std::string> Warnings() const { return {}; }
 };
 
 // What the caller will do with the selected data; implementations may use it to read less.
