@@ -353,4 +353,12 @@ std::string ScrapeConfigFingerprint(const ScrapeConfig& config) {
   return out.c_str();
 }
 
+std::string RemoteWriteConfigFingerprint(const RemoteWriteConfig& config) {
+  reveal_secrets = true;
+  YAML::Emitter out;
+  RemoteWrite(out, config);
+  reveal_secrets = false;
+  return out.c_str();
+}
+
 }  // namespace sextant::config

@@ -459,6 +459,11 @@ absl::Status DB::TruncateWal(int64_t mint) {
   int last = current - 1;
   if (last < first) return absl::OkStatus();
   int to = first + (last - first) * 2 / 3;
+  if (options_.wal_truncation_hold) {
+    // Segments a remote-write queue has not sent yet stay.
+    to = std::min(to, options_.wal_truncation_hold() - 1);
+    if (to < first) return absl::OkStatus();
+  }
   metrics_->checkpoint_creations->Inc();
   auto stats = wal::Checkpoint(
       env_, dir_ + "/wal", first, to, [this](uint64_t ref) { return head_->HasSeries(ref); }, mint,

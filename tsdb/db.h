@@ -20,6 +20,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,6 +55,10 @@ struct DbOptions {
   // Read-only: for tools reading a directory that a running server may hold. No lock, no WAL
   // repair (replay stops at corruption), no writes: appends fail, no background work.
   bool read_only = false;
+  // The lowest WAL segment that something besides the head still needs (the remote-write
+  // queues, remote/write_storage.h); WAL truncation keeps it and every later segment. Null, or
+  // INT_MAX, holds nothing back.
+  std::function<int()> wal_truncation_hold;
 };
 
 // What DB::Stats() reports, for /api/v1/status/tsdb and sextant-tool.

@@ -1,6 +1,7 @@
 #include "tsdb/db.h"
 
 #include <atomic>
+#include <climits>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tsdb/wal/segment.h"
+#include "util/env.h"
 
 namespace sextant::tsdb {
 namespace {
@@ -155,6 +158,31 @@ TEST_F(DbTest, WalIsCheckpointedAndTruncatedAfterCompaction) {
   auto got = Read(0, 9 * kH);
   ASSERT_EQ(got.size(), 50u);
   ExpectContiguous(got[49], 0, 9 * kH);
+}
+
+TEST_F(DbTest, WalTruncationKeepsTheSegmentsTheHoldNeeds) {
+  std::atomic<int> hold{0};
+  options_.wal_truncation_hold = [&hold] { return hold.load(); };
+  Open();
+  Fill(50, 0, 9 * kH);
+  const std::string wal = dir_ + "/wal";
+  auto first_segment = [&] {
+    auto segments = tsdb::wal::ListSegments(util::Env::Default(), wal);
+    EXPECT_TRUE(segments.ok() && !segments->empty());
+    return segments->front();
+  };
+  const int before = first_segment();
+  ASSERT_TRUE(db_->Compact().ok());
+  EXPECT_EQ(first_segment(), before) << "segment 0 is held: nothing may go";
+  hold = before + 3;
+  ASSERT_TRUE(db_->Compact().ok());
+  Fill(50, 9 * kH, 12 * kH);
+  ASSERT_TRUE(db_->Compact().ok());
+  EXPECT_EQ(first_segment(), before + 3) << "truncated up to the hold and no further";
+  hold = INT_MAX;
+  Fill(50, 12 * kH, 15 * kH);
+  ASSERT_TRUE(db_->Compact().ok());
+  EXPECT_GT(first_segment(), before + 3);
 }
 
 TEST_F(DbTest, FinishedDaysAreMergedIntoOnePartition) {
