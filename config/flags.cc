@@ -1,5 +1,6 @@
 #include "config/flags.h"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <optional>
@@ -14,13 +15,43 @@ namespace {
 using util::StrCat;
 
 // One flag: how to set it from text and how to show its value.
+// Which mode a flag belongs to: given explicitly in the other mode, it is an error.
+enum class Mode { kBoth, kServerOnly, kAgentOnly };
+
 struct FlagDef {
   std::string name;
   std::string help;
   bool is_bool = false;
   std::function<absl::Status(Flags&, std::string_view)> set;
   std::function<std::string(const Flags&)> get;
+  Mode mode = Mode::kBoth;
+  bool hidden = false;  // left out of --help, as kingpin's Hidden()
 };
+
+FlagDef ServerOnly(FlagDef def) {
+  def.mode = Mode::kServerOnly;
+  def.help += " Use with server mode only.";
+  return def;
+}
+
+FlagDef AgentOnly(FlagDef def) {
+  def.mode = Mode::kAgentOnly;
+  def.help += " Use with agent mode only.";
+  return def;
+}
+
+FlagDef Hidden(FlagDef def) {
+  def.hidden = true;
+  return def;
+}
+
+// Go's %q of a []string: ["--a" "--b"].
+std::string QuoteList(const std::vector<std::string>& names) {
+  std::string out = "[";
+  for (size_t i = 0; i < names.size(); ++i)
+    util::StrAppend(&out, i ? " " : "", "\"", names[i], "\"");
+  return out + "]";
+}
 
 absl::Status SetDuration(absl::Duration* out, std::string_view v) {
   auto d = model::ParseDuration(v);
@@ -207,7 +238,7 @@ const std::vector<FlagDef>& FlagTable() {
                     "Maximum number of samples a single query can load into memory."));
     t.push_back({"enable-feature",
                  "Comma separated feature names to enable (accepted for "
-                 "compatibility; Sextant has no feature flags yet).",
+                 "compatibility; only \"agent\", the same as --agent, has an effect).",
                  false,
                  [](Flags& f, std::string_view v) {
                    for (std::string_view part : util::StrSplit(v, ',')) {
@@ -216,6 +247,44 @@ const std::vector<FlagDef>& FlagTable() {
                    return absl::OkStatus();
                  },
                  [](const Flags& f) { return util::StrJoin(f.enable_feature, ","); }});
+    t.push_back(Bool("agent", &Flags::agent, "Run Sextant in 'Agent mode'."));
+    t.push_back(AgentOnly(String("storage.agent.path", &Flags::storage_agent_path,
+                                 "Base path for metrics storage.")));
+    t.push_back(AgentOnly(Hidden(
+        {"storage.agent.wal-segment-size",
+         "Size at which to split WAL segment files. Example: 100MB", false,
+         [](Flags& f, std::string_view v) {
+           auto size = ParseByteSize(v);
+           if (!size.ok()) return size.status();
+           f.storage_agent_wal_segment_size = *size;
+           return absl::OkStatus();
+         },
+         [](const Flags& f) { return ByteSizeToString(f.storage_agent_wal_segment_size); }})));
+    t.push_back(
+        AgentOnly(Bool("storage.agent.wal-compression", &Flags::storage_agent_wal_compression,
+                       "Compress the agent WAL (zstd).")));
+    t.push_back(AgentOnly(Hidden(Duration("storage.agent.wal-truncate-frequency",
+                                          &Flags::storage_agent_wal_truncate_frequency,
+                                          "The frequency at which to truncate the WAL and remove "
+                                          "old data."))));
+    t.push_back(AgentOnly(Duration("storage.agent.retention.min-time",
+                                   &Flags::storage_agent_retention_min_time,
+                                   "Minimum age samples may be before being considered for "
+                                   "deletion when the WAL is truncated")));
+    t.push_back(AgentOnly(Duration("storage.agent.retention.max-time",
+                                   &Flags::storage_agent_retention_max_time,
+                                   "Maximum age samples may be before being forcibly deleted "
+                                   "when the WAL is truncated")));
+    t.push_back(AgentOnly(Bool("storage.agent.no-lockfile", &Flags::storage_agent_no_lockfile,
+                               "Do not create lockfile in data directory.")));
+    // Prometheus's serverOnlyFlag list, as far as Sextant has the flags.
+    for (FlagDef& def : t) {
+      if (def.name.starts_with("storage.tsdb.") || def.name.starts_with("storage.remote.read-") ||
+          def.name.starts_with("rules.") || def.name.starts_with("alertmanager.") ||
+          def.name.starts_with("query.")) {
+        def = ServerOnly(std::move(def));
+      }
+    }
     t.push_back(Choice("log.level", &Flags::log_level, {"debug", "info", "warn", "error"},
                        "Only log messages with the given severity or above. One of: [debug, "
                        "info, warn, error]"));
@@ -237,6 +306,7 @@ const FlagDef* FindFlag(std::string_view name) {
 
 absl::StatusOr<ParsedCommandLine> ParseFlags(const std::vector<std::string>& args) {
   ParsedCommandLine parsed;
+  std::vector<std::string> server_only, agent_only;  // mode-bound flags given explicitly
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") {
@@ -281,6 +351,29 @@ absl::StatusOr<ParsedCommandLine> ParseFlags(const std::vector<std::string>& arg
       return absl::InvalidArgumentError(
           StrCat("invalid value \"", text, "\" for flag --", def->name, ": ", s.message()));
     }
+    // As kingpin's PreAction: each explicit use counts, a repeated flag as often as given.
+    if (def->mode == Mode::kServerOnly) server_only.push_back("--" + def->name);
+    if (def->mode == Mode::kAgentOnly) agent_only.push_back("--" + def->name);
+  }
+  Flags& f = parsed.flags;
+  // Prometheus 2.x's spelling of --agent.
+  if (std::find(f.enable_feature.begin(), f.enable_feature.end(), "agent") !=
+      f.enable_feature.end()) {
+    f.agent = true;
+  }
+  if (f.agent && !server_only.empty()) {
+    return absl::InvalidArgumentError(
+        StrCat("The following flag(s) can not be used in agent mode: ", QuoteList(server_only)));
+  }
+  if (!f.agent && !agent_only.empty()) {
+    return absl::InvalidArgumentError(
+        StrCat("The following flag(s) can only be used in agent mode: ", QuoteList(agent_only)));
+  }
+  if (f.agent && f.storage_agent_wal_segment_size != 0 &&
+      (f.storage_agent_wal_segment_size < (10u << 20) ||
+       f.storage_agent_wal_segment_size > (256u << 20))) {
+    return absl::InvalidArgumentError(
+        "flag 'storage.agent.wal-segment-size' must be set between 10MB and 256MB");
   }
   return parsed;
 }
@@ -293,6 +386,7 @@ std::string FlagsUsage() {
       "  -h, --help  Show this help.\n"
       "      --version  Show application version.\n";
   for (const FlagDef& def : FlagTable()) {
+    if (def.hidden) continue;
     const std::string value = def.get(defaults);
     util::StrAppend(&out, "      --", def.name);
     if (!def.is_bool) util::StrAppend(&out, "=\"", value, "\"");

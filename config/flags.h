@@ -3,6 +3,12 @@
 // Sextant's command line: Prometheus's flag names, meanings and defaults (except retention,
 // 90d by default), parsed the way Prometheus's kingpin does: `--name=value` or `--name value`,
 // booleans as `--name`, `--no-name` or `--name=true|false`.
+//
+// Agent mode (`--agent`, or `--enable-feature=agent`): as Prometheus, the flags marked "Use with
+// server mode only." in --help (storage.tsdb.*, storage.remote.read-*, rules.*, alertmanager.*,
+// query.*) are refused in agent mode and the storage.agent.* flags are refused in server mode,
+// when given explicitly: ParseFlags fails with Prometheus's message (Prometheus exits with
+// status 3 there).
 
 #include <cstdint>
 #include <string>
@@ -45,6 +51,16 @@ struct Flags {
   int64_t query_max_concurrency = 20;
   int64_t query_max_samples = 50000000;
   std::vector<std::string> enable_feature;
+  // Agent mode (Prometheus's --agent): scrape and remote-write only, on a WAL-only storage
+  // (tsdb/agent/agent_storage.h); no rules, no alerting, no local queries.
+  bool agent = false;
+  std::string storage_agent_path = "data-agent/";
+  bool storage_agent_wal_compression = true;
+  uint64_t storage_agent_wal_segment_size = 0;          // bytes; 0 = the default (128MB); hidden
+  absl::Duration storage_agent_wal_truncate_frequency;  // 0 = the default (2h); hidden
+  absl::Duration storage_agent_retention_min_time = absl::Minutes(5);
+  absl::Duration storage_agent_retention_max_time = absl::Hours(4);
+  bool storage_agent_no_lockfile = false;
   std::string log_level = "info";
   std::string log_format = "logfmt";
 };
@@ -58,12 +74,16 @@ struct ParsedCommandLine {
 // Errors: InvalidArgument naming the flag, e.g.
 //   invalid value "banana" for flag --storage.tsdb.retention.time: not a valid duration string: ...
 //   unknown long flag '--foo'
+//   The following flag(s) can not be used in agent mode: ["--query.timeout"]
+//   The following flag(s) can only be used in agent mode: ["--storage.agent.path"]
+//   flag 'storage.agent.wal-segment-size' must be set between 10MB and 256MB
 absl::StatusOr<ParsedCommandLine> ParseFlags(const std::vector<std::string>& args);
 
-// The --help text.
+// The --help text (hidden flags left out, as kingpin does).
 std::string FlagsUsage();
 
-// Every flag and its effective value as text, for /api/v1/status/flags (names without "--").
+// Every flag (hidden ones included) and its effective value as text, for /api/v1/status/flags
+// (names without "--").
 std::vector<std::pair<std::string, std::string>> FlagValues(const Flags& flags);
 
 }  // namespace sextant::config

@@ -120,3 +120,97 @@ TEST(FlagValues, ListsEveryFlagWithPrometheusFormatting) {
 
 }  // namespace
 }  // namespace sextant::config
+
+namespace sextant::config {
+namespace {
+
+TEST(ParseFlags, AgentModeDefaults) {
+  auto p = ParseFlags({"--agent"});
+  ASSERT_TRUE(p.ok()) << p.status();
+  const Flags& f = p->flags;
+  EXPECT_TRUE(f.agent);
+  EXPECT_EQ(f.storage_agent_path, "data-agent/");
+  EXPECT_TRUE(f.storage_agent_wal_compression);
+  EXPECT_EQ(f.storage_agent_retention_min_time, absl::Minutes(5));
+  EXPECT_EQ(f.storage_agent_retention_max_time, absl::Hours(4));
+  EXPECT_EQ(f.storage_agent_wal_truncate_frequency, absl::ZeroDuration());
+  EXPECT_EQ(f.storage_agent_wal_segment_size, 0u);
+  EXPECT_FALSE(f.storage_agent_no_lockfile);
+  EXPECT_FALSE(ParseFlags({})->flags.agent);
+}
+
+TEST(ParseFlags, AgentFlags) {
+  auto p = ParseFlags(
+      {"--agent", "--storage.agent.path=/var/agent", "--no-storage.agent.wal-compression",
+       "--storage.agent.retention.min-time=1m", "--storage.agent.retention.max-time", "2h",
+       "--storage.agent.wal-truncate-frequency=30m", "--storage.agent.wal-segment-size=64MB",
+       "--storage.agent.no-lockfile"});
+  ASSERT_TRUE(p.ok()) << p.status();
+  const Flags& f = p->flags;
+  EXPECT_EQ(f.storage_agent_path, "/var/agent");
+  EXPECT_FALSE(f.storage_agent_wal_compression);
+  EXPECT_EQ(f.storage_agent_retention_min_time, absl::Minutes(1));
+  EXPECT_EQ(f.storage_agent_retention_max_time, absl::Hours(2));
+  EXPECT_EQ(f.storage_agent_wal_truncate_frequency, absl::Minutes(30));
+  EXPECT_EQ(f.storage_agent_wal_segment_size, 64u << 20);
+  EXPECT_TRUE(f.storage_agent_no_lockfile);
+}
+
+TEST(ParseFlags, EnableFeatureAgentTurnsAgentModeOn) {
+  auto p = ParseFlags({"--enable-feature=foo,agent", "--storage.agent.path=x"});
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_TRUE(p->flags.agent);
+  EXPECT_EQ(p->flags.storage_agent_path, "x");
+}
+
+TEST(ParseFlags, ServerOnlyFlagsRefusedInAgentMode) {
+  EXPECT_EQ(
+      ParseFlags({"--agent", "--storage.tsdb.path=d", "--query.timeout=1m"}).status().message(),
+      "The following flag(s) can not be used in agent mode: [\"--storage.tsdb.path\" "
+      "\"--query.timeout\"]");
+  EXPECT_EQ(
+      ParseFlags({"--rules.alert.resend-delay=1m", "--enable-feature=agent"}).status().message(),
+      "The following flag(s) can not be used in agent mode: [\"--rules.alert.resend-delay\"]");
+  // Flags of both modes are fine.
+  EXPECT_TRUE(ParseFlags({"--agent", "--config.file=a.yml", "--web.listen-address=:9095",
+                          "--enable-feature=agent", "--log.level=debug"})
+                  .ok());
+}
+
+TEST(ParseFlags, AgentOnlyFlagsRefusedInServerMode) {
+  EXPECT_EQ(
+      ParseFlags({"--storage.agent.path=d", "--storage.agent.no-lockfile"}).status().message(),
+      "The following flag(s) can only be used in agent mode: [\"--storage.agent.path\" "
+      "\"--storage.agent.no-lockfile\"]");
+  EXPECT_FALSE(ParseFlags({"--storage.agent.retention.max-time=1h"}).ok());
+}
+
+TEST(ParseFlags, AgentWalSegmentSizeBounds) {
+  EXPECT_EQ(ParseFlags({"--agent", "--storage.agent.wal-segment-size=1MB"}).status().message(),
+            "flag 'storage.agent.wal-segment-size' must be set between 10MB and 256MB");
+  EXPECT_FALSE(ParseFlags({"--agent", "--storage.agent.wal-segment-size=512MB"}).ok());
+  EXPECT_TRUE(ParseFlags({"--agent", "--storage.agent.wal-segment-size=10MB"}).ok());
+}
+
+TEST(FlagsUsage, MarksModesAndHidesHiddenFlags) {
+  const std::string usage = FlagsUsage();
+  EXPECT_THAT(usage, HasSubstr("--agent\n          Run Sextant in 'Agent mode'."));
+  EXPECT_THAT(usage, HasSubstr("--storage.agent.path=\"data-agent/\"\n          Base path for "
+                               "metrics storage. Use with agent mode only."));
+  EXPECT_THAT(usage, HasSubstr("--storage.agent.retention.max-time=\"4h\""));
+  EXPECT_THAT(usage, HasSubstr("--storage.agent.retention.min-time=\"5m\""));
+  EXPECT_THAT(usage, HasSubstr("--query.timeout=\"2m\"\n          Maximum time a query may take "
+                               "before being aborted. Use with server mode only."));
+  EXPECT_THAT(usage, ::testing::Not(HasSubstr("wal-truncate-frequency")));
+  EXPECT_THAT(usage, ::testing::Not(HasSubstr("wal-segment-size")));
+  std::map<std::string, std::string> values;
+  for (auto& [k, v] : FlagValues(Flags{})) values[k] = v;
+  EXPECT_EQ(values.at("agent"), "false");
+  EXPECT_EQ(values.at("storage.agent.path"), "data-agent/");
+  EXPECT_EQ(values.at("storage.agent.wal-truncate-frequency"), "0s");
+  EXPECT_EQ(values.at("storage.agent.retention.max-time"), "4h");
+  EXPECT_EQ(values.at("storage.agent.no-lockfile"), "false");
+}
+
+}  // namespace
+}  // namespace sextant::config
