@@ -31,6 +31,8 @@ struct Received {
 class FakeClient : public WriteClient {
  public:
   using Policy = std::function<WriteResult(int call, int attempt)>;
+  // Decides by the "series" label of the request's first sample, after Policy said OK.
+  using SeriesPolicy = std::function<WriteResult(const std::string& series, int attempt)>;
 
   WriteResult Store(std::string_view body, int attempt) override {
     std::string raw;
@@ -52,6 +54,16 @@ class FakeClient : public WriteClient {
       cv_.wait(l, [&] { return !blocked_; });
     }
     WriteResult r = policy ? policy(call, attempt) : WriteResult::Ok();
+    if (r.ok() && req.timeseries_size() > 0) {
+      SeriesPolicy series_policy;
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        series_policy = series_policy_;
+      }
+      for (const auto& l : req.timeseries(0).labels()) {
+        if (series_policy && l.name() == "series") r = series_policy(l.value(), attempt);
+      }
+    }
     std::lock_guard<std::mutex> l(mu_);
     if (r.ok()) {
       batch_sizes_.push_back(req.timeseries_size());
@@ -71,6 +83,10 @@ class FakeClient : public WriteClient {
   void SetPolicy(Policy p) {
     std::lock_guard<std::mutex> l(mu_);
     policy_ = std::move(p);
+  }
+  void SetSeriesPolicy(SeriesPolicy p) {
+    std::lock_guard<std::mutex> l(mu_);
+    series_policy_ = std::move(p);
   }
   void Block() { blocked_ = true; }
   void Unblock() {
@@ -109,6 +125,7 @@ class FakeClient : public WriteClient {
   std::condition_variable cv_;
   std::atomic<bool> blocked_{false};
   Policy policy_;
+  SeriesPolicy series_policy_;
   int calls_ = 0;
   std::vector<Received> received_;
   std::vector<int> batch_sizes_;
@@ -132,14 +149,24 @@ model::Labels Series(int i) {
 }
 
 struct Fixture {
-  explicit Fixture(const config::QueueConfig& cfg) {
+  explicit Fixture(const config::QueueConfig& cfg, QueueManagerOptions options = {}) {
     auto c = std::make_unique<FakeClient>();
     client = c.get();
-    qm = std::make_unique<QueueManager>("test", cfg, std::move(c));
+    qm = std::make_unique<QueueManager>("test", cfg, std::move(c), std::move(options));
   }
   FakeClient* client;
   std::unique_ptr<QueueManager> qm;
 };
+
+// Polls `cond` every millisecond for at most `limit`.
+bool WaitUntil(const std::function<bool()>& cond, milliseconds limit = milliseconds(5000)) {
+  const auto until = Clock::now() + limit;
+  while (!cond()) {
+    if (Clock::now() >= until) return false;
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  return true;
+}
 
 // Per series, the received timestamps are exactly 0..n-1 in order.
 void ExpectInOrder(const std::vector<Received>& got, int series, int n) {
@@ -317,6 +344,7 @@ TEST(QueueManager, AppendBlocksWhileTheQueueIsFull) {
   std::this_thread::sleep_for(milliseconds(50));
   EXPECT_FALSE(appended.load());
   EXPECT_EQ(f.qm->stats().samples_pending, 10);
+  EXPECT_EQ(f.qm->stats().enqueue_retries_total, 1);
   f.client->Unblock();
   t.join();
   EXPECT_TRUE(appended.load());
@@ -375,6 +403,281 @@ TEST(QueueManager, ReshardKeepsPerSeriesOrderAndLosesNothing) {
   ExpectInOrder(f.client->received(), kSeries, kSamples);
   EXPECT_EQ(f.qm->stats().samples_dropped_total, 0);
   EXPECT_EQ(f.qm->stats().samples_pending, 0);
+}
+
+TEST(QueueManager, AppendNumbersCallsInOrder) {
+  Fixture f(Queue(100));
+  for (uint64_t i = 0; i < 3; ++i) {
+    uint64_t seq = 99;
+    ASSERT_TRUE(f.qm->Append(1, Series(1), static_cast<int64_t>(i), 0, &seq));
+    EXPECT_EQ(seq, i);
+    EXPECT_EQ(f.qm->appended(), i + 1);
+  }
+  ASSERT_TRUE(f.qm->Stop(absl::Seconds(5)).ok());
+  uint64_t seq = 0;
+  EXPECT_FALSE(f.qm->Append(1, Series(1), 3, 0, &seq));  // after Stop: still numbered
+  EXPECT_EQ(seq, 3u);
+  EXPECT_EQ(f.qm->DoneBefore(), 3u);  // but never finished
+}
+
+TEST(QueueManager, DoneBeforeCountsOnlyFinishedBatchesAndProgressIsReported) {
+  std::mutex mu;
+  std::vector<uint64_t> seen;  // DoneBefore() at each on_progress call
+  QueueManager* qm = nullptr;
+  QueueManagerOptions opts;
+  opts.on_progress = [&] {
+    std::lock_guard<std::mutex> l(mu);
+    seen.push_back(qm->DoneBefore());
+  };
+  Fixture f(Queue(2), std::move(opts));
+  qm = f.qm.get();
+  f.client->Block();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(f.qm->Append(1, Series(1), i, i));
+  ASSERT_TRUE(WaitUntil([&] { return f.client->calls() == 1; }));
+  EXPECT_EQ(f.qm->DoneBefore(), 0u);  // in flight
+  f.client->Unblock();
+  ASSERT_TRUE(WaitUntil([&] { return f.qm->DoneBefore() == 4; }));
+  std::this_thread::sleep_for(milliseconds(20));
+  EXPECT_EQ(f.qm->DoneBefore(), 4u);  // the fifth waits for batch_send_deadline (1 h)
+  ASSERT_TRUE(f.qm->Stop(absl::Seconds(5)).ok());
+  EXPECT_EQ(f.qm->DoneBefore(), 5u);
+  std::lock_guard<std::mutex> l(mu);
+  EXPECT_EQ(seen, (std::vector<uint64_t>{2, 4, 5}));
+}
+
+TEST(QueueManager, DoneBeforeWaitsForASeriesBeingRetriedOnAnotherShard) {
+  config::QueueConfig cfg = Queue(1);
+  cfg.min_shards = 4;
+  Fixture f(cfg);
+  std::atomic<bool> down{true};
+  // Series 0 fails recoverably while `down`; series 2 is refused for good; the rest deliver.
+  f.client->SetSeriesPolicy([&](const std::string& series, int) {
+    if (series == "0" && down) return WriteResult::Recoverable("down");
+    if (series == "2") return WriteResult::NonRecoverable("400");
+    return WriteResult::Ok();
+  });
+  // Find a series on another shard than series 0's by watching what gets through.
+  ASSERT_TRUE(f.qm->Append(0, Series(0), 0, 0));                               // seq 0: retried
+  for (int s = 1; s <= 8; ++s) ASSERT_TRUE(f.qm->Append(s, Series(s), 0, 0));  // seqs 1..8
+  // Everything of the other shards finishes; seq 0 holds DoneBefore at 0.
+  ASSERT_TRUE(WaitUntil([&] { return f.qm->stats().samples_failed_total == 1; }));
+  std::this_thread::sleep_for(milliseconds(30));
+  EXPECT_GT(f.qm->stats().samples_retried_total, 0);
+  EXPECT_EQ(f.qm->DoneBefore(), 0u);
+  down = false;
+  ASSERT_TRUE(WaitUntil([&] { return f.qm->DoneBefore() == 9; }));
+  ASSERT_TRUE(f.qm->Stop(absl::Seconds(5)).ok());
+  EXPECT_EQ(f.client->received().size(), 8u);  // all but the refused one
+  EXPECT_EQ(f.qm->DoneBefore(), 9u);
+}
+
+TEST(QueueManager, SamplesDroppedByStopAreNotDone) {
+  Fixture f(Queue(1));
+  f.client->SetSeriesPolicy([](const std::string& series, int) {
+    return series == "1" ? WriteResult::Recoverable("down") : WriteResult::Ok();
+  });
+  ASSERT_TRUE(f.qm->Append(0, Series(0), 0, 0));
+  ASSERT_TRUE(f.client->WaitReceived(1));
+  ASSERT_TRUE(WaitUntil([&] { return f.qm->DoneBefore() == 1; }));
+  ASSERT_TRUE(f.qm->Append(1, Series(1), 0, 0));
+  EXPECT_EQ(f.qm->Stop(absl::Milliseconds(20)).code(), absl::StatusCode::kDeadlineExceeded);
+  const QueueManagerStats s = f.qm->stats();
+  EXPECT_EQ(s.samples_dropped_stopped, 1);
+  EXPECT_EQ(s.samples_dropped_total, 1);
+  EXPECT_EQ(f.qm->DoneBefore(), 1u);
+}
+
+// Counts each request's body; the encoder under test writes "<n> samples".
+class BodyClient : public WriteClient {
+ public:
+  WriteResult Store(std::string_view body, int) override {
+    std::lock_guard<std::mutex> l(mu_);
+    bodies_.emplace_back(body);
+    return WriteResult::Ok();
+  }
+  std::string_view endpoint() const override { return "bodies"; }
+  std::vector<std::string> bodies() {
+    std::lock_guard<std::mutex> l(mu_);
+    return bodies_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> bodies_;
+};
+
+TEST(QueueManager, UsesTheGivenEncoderAndCountsItsBytes) {
+  auto c = std::make_unique<BodyClient>();
+  BodyClient* client = c.get();
+  QueueManagerOptions opts;
+  opts.encode = [](std::span<const SeriesSample> samples, std::string* scratch, std::string* out) {
+    *scratch = std::to_string(samples.size());
+    *out = *scratch + " samples";
+  };
+  QueueManager qm("enc", Queue(3), std::move(c), std::move(opts));
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(qm.Append(1, Series(1), i, i));
+  ASSERT_TRUE(qm.Stop(absl::Seconds(5)).ok());
+  EXPECT_EQ(client->bodies(), (std::vector<std::string>{"3 samples", "1 samples"}));
+  EXPECT_EQ(qm.stats().bytes_total, 9 + 9);
+}
+
+TEST(QueueManager, ReportsSettingsAndSendDurationHistogram) {
+  config::QueueConfig cfg = Queue(2);
+  cfg.min_shards = 2;
+  cfg.max_shards = 7;
+  cfg.capacity = 123;
+  Fixture f(cfg);
+  f.client->SetPolicy([](int call, int) {
+    std::this_thread::sleep_for(milliseconds(call == 0 ? 30 : 0));
+    return WriteResult::Ok();
+  });
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(f.qm->Append(1, Series(1), 1000 + i, i));
+  ASSERT_TRUE(f.qm->Stop(absl::Seconds(5)).ok());
+  const QueueManagerStats s = f.qm->stats();
+  EXPECT_EQ(s.samples_in_total, 4);
+  EXPECT_EQ(s.shards_min, 2);
+  EXPECT_EQ(s.shards_max, 7);
+  EXPECT_EQ(s.shard_capacity, 123);
+  EXPECT_EQ(s.max_samples_per_send, 2);
+  EXPECT_EQ(s.highest_timestamp_ms, 1003);
+  EXPECT_EQ(s.highest_sent_timestamp_ms, 1003);
+  EXPECT_GT(s.bytes_total, 0);
+  const HistogramSnapshot& h = s.sent_batch_duration_seconds;
+  EXPECT_EQ(h.upper_bounds, (std::vector<double>{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10,
+                                                 25, 60, 120, 300}));
+  ASSERT_EQ(h.cumulative_counts.size(), h.upper_bounds.size());
+  EXPECT_EQ(h.count, 2);
+  EXPECT_GE(h.sum, 0.030);
+  EXPECT_LE(h.cumulative_counts[2], 1);  // the 30 ms send is above .025
+  EXPECT_EQ(h.cumulative_counts.back(), 2);
+  EXPECT_TRUE(std::is_sorted(h.cumulative_counts.begin(), h.cumulative_counts.end()));
+}
+
+// A wall clock the test moves.
+struct FakeClock {
+  std::atomic<int64_t> now_ms{1'700'000'000'000};
+  std::function<absl::Time()> fn() {
+    return [this] { return absl::FromUnixMillis(now_ms.load()); };
+  }
+};
+
+TEST(QueueManager, SampleAgeLimitDropsOldSamplesAtAppend) {
+  FakeClock clock;
+  config::QueueConfig cfg = Queue(10);
+  cfg.sample_age_limit = absl::Minutes(1);
+  QueueManagerOptions opts;
+  opts.clock = clock.fn();
+  Fixture f(cfg, std::move(opts));
+  const int64_t now = clock.now_ms;
+  ASSERT_TRUE(f.qm->Append(1, Series(1), now - 61'000, 1));  // too old: dropped, done
+  EXPECT_EQ(f.qm->DoneBefore(), 1u);
+  ASSERT_TRUE(f.qm->Append(1, Series(1), now - 59'000, 2));
+  ASSERT_TRUE(f.qm->Stop(absl::Seconds(5)).ok());
+  ASSERT_EQ(f.client->received().size(), 1u);
+  EXPECT_EQ(f.client->received()[0].t, now - 59'000);
+  const QueueManagerStats s = f.qm->stats();
+  EXPECT_EQ(s.samples_dropped_too_old, 1);
+  EXPECT_EQ(s.samples_dropped_total, 1);
+  EXPECT_EQ(s.samples_total, 1);
+  EXPECT_EQ(s.highest_timestamp_ms, now - 59'000);
+  EXPECT_EQ(f.qm->DoneBefore(), 2u);
+}
+
+TEST(QueueManager, SampleAgeLimitDropsSamplesThatAgeWhileRetried) {
+  FakeClock clock;
+  config::QueueConfig cfg = Queue(2);
+  cfg.sample_age_limit = absl::Minutes(1);
+  QueueManagerOptions opts;
+  opts.clock = clock.fn();
+  Fixture f(cfg, std::move(opts));
+  // The first attempt fails, and meanwhile 30 s pass: the older sample is then too old.
+  f.client->SetPolicy([&](int call, int) {
+    if (call > 0) return WriteResult::Ok();
+    clock.now_ms += 30'000;
+    return WriteResult::Recoverable("down");
+  });
+  const int64_t start = clock.now_ms;
+  ASSERT_TRUE(f.qm->Append(1, Series(1), start - 50'000, 1));
+  ASSERT_TRUE(f.qm->Append(2, Series(2), start - 10'000, 2));
+  ASSERT_TRUE(f.client->WaitReceived(1));
+  ASSERT_TRUE(f.qm->Stop(absl::Seconds(5)).ok());
+  ASSERT_EQ(f.client->received().size(), 1u);
+  EXPECT_EQ(f.client->received()[0].series, "2");
+  const QueueManagerStats s = f.qm->stats();
+  EXPECT_EQ(s.samples_dropped_too_old, 1);
+  EXPECT_EQ(s.samples_total, 3);  // 2 in the failed attempt, 1 in the retry
+  EXPECT_EQ(s.samples_pending, 0);
+  EXPECT_EQ(f.qm->DoneBefore(), 2u);
+}
+
+TEST(QueueManager, SampleAgeLimitZeroSendsEverything) {
+  config::QueueConfig cfg = Queue(10);
+  cfg.sample_age_limit = absl::ZeroDuration();
+  Fixture f(cfg);
+  ASSERT_TRUE(f.qm->Append(1, Series(1), 1, 1));  // 1970
+  ASSERT_TRUE(f.qm->Stop(absl::Seconds(5)).ok());
+  EXPECT_EQ(f.client->received().size(), 1u);
+  EXPECT_EQ(f.qm->stats().samples_dropped_total, 0);
+}
+
+TEST(QueueManager, ReshardsUpForASlowEndpointAndDownForAFastOne) {
+  config::QueueConfig cfg = Queue(10, absl::Milliseconds(5));
+  cfg.min_shards = 1;
+  cfg.max_shards = 4;
+  cfg.capacity = 100'000;
+  QueueManagerOptions opts;
+  opts.shard_update_interval = absl::Milliseconds(100);
+  Fixture f(cfg, std::move(opts));
+  std::atomic<int> sleep_ms{2};
+  f.client->SetPolicy([&](int, int) {
+    std::this_thread::sleep_for(milliseconds(sleep_ms.load()));
+    return WriteResult::Ok();
+  });
+  constexpr int kSeries = 16;
+  std::vector<int64_t> next(kSeries, 0);
+  auto append_round = [&] {
+    for (int s = 0; s < kSeries; ++s) ASSERT_TRUE(f.qm->Append(s, Series(s), next[s]++, 1));
+  };
+  // A burst far beyond what one shard sends at 10 samples per 2 ms.
+  for (int i = 0; i < 1000; ++i) append_round();
+  ASSERT_TRUE(WaitUntil([&] { return f.qm->stats().shards == 4; }));
+  EXPECT_GT(f.qm->stats().shards_desired, 4 * 1.3);
+  // Then a fast endpoint and a trickle.
+  sleep_ms = 0;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        append_round();
+        std::this_thread::sleep_for(milliseconds(5));
+        return f.qm->stats().shards == 1;
+      },
+      milliseconds(10'000)));
+  EXPECT_LT(f.qm->stats().shards_desired, 1);
+  ASSERT_TRUE(f.qm->Stop(absl::Seconds(5)).ok());
+  ExpectInOrder(f.client->received(), kSeries, static_cast<int>(next[0]));
+  EXPECT_EQ(f.qm->DoneBefore(), f.qm->appended());
+  EXPECT_EQ(f.qm->stats().samples_dropped_total, 0);
+}
+
+TEST(QueueManager, DoesNotReshardWhileRecoverableErrorsHappen) {
+  config::QueueConfig cfg = Queue(10, absl::Milliseconds(5));
+  cfg.max_shards = 4;
+  cfg.capacity = 100'000;
+  cfg.min_backoff = absl::Milliseconds(100);  // holds resharding off for 200 ms per failure
+  cfg.max_backoff = absl::Milliseconds(100);
+  QueueManagerOptions opts;
+  opts.shard_update_interval = absl::Milliseconds(50);
+  Fixture f(cfg, std::move(opts));
+  // Every batch fails once, and each attempt is slow: the calculation wants more shards.
+  f.client->SetPolicy([](int, int attempt) {
+    std::this_thread::sleep_for(milliseconds(2));
+    return attempt == 0 ? WriteResult::Recoverable("flaky") : WriteResult::Ok();
+  });
+  for (int i = 0; i < 3000; ++i) ASSERT_TRUE(f.qm->Append(i % 16, Series(i % 16), i / 16, 1));
+  ASSERT_TRUE(WaitUntil([&] { return f.qm->stats().shards_desired > 2; }));
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_GT(f.qm->stats().shards_desired, 2);
+  EXPECT_EQ(f.qm->stats().shards, 1);
+  ASSERT_TRUE(f.qm->Stop(absl::ZeroDuration()).code() == absl::StatusCode::kDeadlineExceeded);
 }
 
 // The real client against a receiver that answers 429: dropped by default, retried when asked.
