@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <utility>
 
 #include <httplib.h>
@@ -18,6 +19,23 @@ using util::StrCat;
 
 // Prometheus reads at most this much of an error response's body.
 constexpr size_t kMaxErrMsgLen = 1024;
+
+constexpr std::string_view kV1Message = "prometheus.WriteRequest";
+constexpr std::string_view kV2Message = "io.prometheus.write.v2.Request";
+
+// A written-count header as Prometheus's ParseWriteResponseStats reads it: absent or empty is
+// nullopt ("missing means 0", but unconfirmed); a value strconv.Atoi refuses is present as 0.
+std::optional<int64_t> WrittenHeader(const httplib::Response& res, const char* name) {
+  const std::string v = res.get_header_value(name);
+  if (v.empty()) return std::nullopt;
+  std::string_view digits = v;
+  if (digits.front() == '+') digits.remove_prefix(1);  // Atoi takes a sign, from_chars only '-'
+  int64_t n = 0;
+  const char* end = digits.data() + digits.size();
+  auto [ptr, ec] = std::from_chars(digits.data(), end, n);
+  if (digits.empty() || ec != std::errc() || ptr != end) return 0;
+  return n;
+}
 
 std::string FirstLine(std::string_view body) {
   body = body.substr(0, kMaxErrMsgLen);
@@ -47,6 +65,31 @@ WriteResult WriteResult::NonRecoverable(std::string message, int http_status) {
   return r;
 }
 
+absl::StatusOr<WriteMessage> ParseWriteMessage(std::string_view protobuf_message) {
+  if (protobuf_message == kV1Message) return WriteMessage::kV1;
+  if (protobuf_message == kV2Message) return WriteMessage::kV2;
+  return absl::InvalidArgumentError(StrCat("unknown remote write protobuf message ",
+                                           util::QuoteGo(protobuf_message), ", expected ",
+                                           kV1Message, " or ", kV2Message));
+}
+
+WriteResult CheckWritten(WriteResult result, WriteMessage message, const WriteCounts& sent) {
+  if (message != WriteMessage::kV2 || !result.ok() || sent.total() == 0 ||
+      result.written().total() != 0) {
+    return result;
+  }
+  const WriteCounts w = result.written();
+  // Prometheus's text, its spelling included, so that logs read alike.
+  result.kind = WriteResult::Kind::kNonRecoverable;
+  result.message = StrCat(
+      "sent v2 request with ", sent.samples, " samples, ", sent.histograms, " histograms and ",
+      sent.exemplars, " exemplars; got 2xx, but PRW 2.0 response header statistics indicate ",
+      w.samples, " samples, ", w.histograms, " histograms and ", w.exemplars,
+      " exemplars were accepted; assumining failure e.g. the target only supports PRW 1.0 "
+      "prometheus.WriteRequest, but does not check the Content-Type header correctly");
+  return result;
+}
+
 absl::Duration ParseRetryAfter(std::string_view value, absl::Time now) {
   // Go's http.TimeFormat; HTTP dates are always GMT.
   absl::Time when;
@@ -65,6 +108,8 @@ absl::Duration ParseRetryAfter(std::string_view value, absl::Time now) {
 
 absl::StatusOr<std::unique_ptr<HttpWriteClient>> HttpWriteClient::Create(
     const config::RemoteWriteConfig& cfg) {
+  absl::StatusOr<WriteMessage> message = ParseWriteMessage(cfg.protobuf_message);
+  if (!message.ok()) return message.status();
   // The HttpClient is for scheme://host[:port]; requests carry the path and query.
   const size_t authority = cfg.url.find("://");
   if (authority == std::string::npos ||
@@ -86,7 +131,7 @@ absl::StatusOr<std::unique_ptr<HttpWriteClient>> HttpWriteClient::Create(
         StrCat("remote_write url ", util::QuoteGo(cfg.url), ": no host"));
   }
   std::unique_ptr<HttpWriteClient> client(
-      new HttpWriteClient(cfg, std::move(base), std::move(path)));
+      new HttpWriteClient(cfg, *message, std::move(base), std::move(path)));
   // Fail early on unusable TLS or proxy settings rather than at the first send.
   std::unique_ptr<scrape::HttpClient> probe = client->Acquire();
   if (!probe->init_status().ok()) return probe->init_status();
@@ -94,9 +139,10 @@ absl::StatusOr<std::unique_ptr<HttpWriteClient>> HttpWriteClient::Create(
   return client;
 }
 
-HttpWriteClient::HttpWriteClient(const config::RemoteWriteConfig& cfg, std::string base,
-                                 std::string path)
+HttpWriteClient::HttpWriteClient(const config::RemoteWriteConfig& cfg, WriteMessage message,
+                                 std::string base, std::string path)
     : url_(cfg.url),
+      message_(message),
       base_(std::move(base)),
       path_(std::move(path)),
       http_(cfg.http),
@@ -132,6 +178,7 @@ WriteResult HttpWriteClient::Store(std::string_view body, int attempt) {
   if (!client->init_status().ok()) {
     return WriteResult::NonRecoverable(std::string(client->init_status().message()));
   }
+  const bool v2 = message_ == WriteMessage::kV2;
   httplib::Headers headers;
   // The entry's own headers first: the protocol's ones below must win.
   for (const auto& [name, value] : headers_) headers.emplace(name, value);
@@ -140,8 +187,13 @@ WriteResult HttpWriteClient::Store(std::string_view body, int attempt) {
     headers.emplace(name, std::move(value));
   };
   set("Content-Encoding", "snappy");
+  // 1.0 keeps the bare type (not ";proto=prometheus.WriteRequest"), as Prometheus does, for
+  // receivers that compare it exactly. Set here rather than as Post's content type, which
+  // httplib would add beside a configured Content-Type instead of replacing it.
+  set("Content-Type", v2 ? "application/x-protobuf;proto=io.prometheus.write.v2.Request"
+                         : "application/x-protobuf");
   set("User-Agent", StrCat("Sextant/", util::GetBuildInfo().version));
-  set("X-Prometheus-Remote-Write-Version", "0.1.0");
+  set("X-Prometheus-Remote-Write-Version", v2 ? "2.0.0" : "0.1.0");
   if (attempt > 0) set("Retry-Attempt", StrCat(attempt));
   if (absl::Status s = client->PrepareRequest(&headers); !s.ok()) {
     Release(std::move(client));
@@ -149,7 +201,7 @@ WriteResult HttpWriteClient::Store(std::string_view body, int attempt) {
   }
 
   httplib::Result res =
-      client->client().Post(path_, headers, body.data(), body.size(), "application/x-protobuf");
+      client->client().Post(path_, headers, body.data(), body.size(), /*content_type=*/"");
   if (!res) {
     std::string message =
         StrCat("Post ", util::QuoteGo(url_), ": ", client->ErrorText(res.error()));
@@ -159,17 +211,39 @@ WriteResult HttpWriteClient::Store(std::string_view body, int attempt) {
   }
   Release(std::move(client));
 
+  // Read on every answer of either version: a 1.0 receiver may send them too, and an error answer
+  // may still report what it wrote.
+  const std::optional<int64_t> samples_written =
+      WrittenHeader(*res, "X-Prometheus-Remote-Write-Samples-Written");
+  const std::optional<int64_t> histograms_written =
+      WrittenHeader(*res, "X-Prometheus-Remote-Write-Histograms-Written");
+  const std::optional<int64_t> exemplars_written =
+      WrittenHeader(*res, "X-Prometheus-Remote-Write-Exemplars-Written");
+  auto with_counts = [&](WriteResult r) {
+    r.samples_written = samples_written;
+    r.histograms_written = histograms_written;
+    r.exemplars_written = exemplars_written;
+    return r;
+  };
+
   const int status = res->status;
-  if (status / 100 == 2) return WriteResult::Ok();
-  std::string message = StrCat("server returned HTTP status ", status, " ",
-                               scrape::HttpStatusText(status), ": ", FirstLine(res->body));
+  if (status / 100 == 2) {
+    WriteResult ok = WriteResult::Ok();
+    ok.http_status = status;
+    return with_counts(std::move(ok));
+  }
+  // Go's Response.Status: the code and the reason phrase of the server's status line.
+  const std::string_view reason =
+      res->reason.empty() ? scrape::HttpStatusText(status) : std::string_view(res->reason);
+  std::string message =
+      StrCat("server returned HTTP status ", status, " ", reason, ": ", FirstLine(res->body));
   if (status / 100 == 5 || (retry_on_http_429_ && status == 429)) {
     const absl::Duration retry_after =
         ParseRetryAfter(res->get_header_value("Retry-After"), absl::Now());
-    return WriteResult::Recoverable(std::move(message), std::max(retry_after, absl::ZeroDuration()),
-                                    status);
+    return with_counts(WriteResult::Recoverable(
+        std::move(message), std::max(retry_after, absl::ZeroDuration()), status));
   }
-  return WriteResult::NonRecoverable(std::move(message), status);
+  return with_counts(WriteResult::NonRecoverable(std::move(message), status));
 }
 
 }  // namespace sextant::remote

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/remote/prompb/remote.pb.h"
+#include "api/remote/prompb/write_v2.pb.h"
 #include "gtest/gtest.h"
 #include "remote/codec.h"
 #include "util/build_info.h"
@@ -54,6 +55,10 @@ class Receiver {
     std::lock_guard<std::mutex> l(mu_);
     auto it = headers_.find(name);
     return it == headers_.end() ? "<none>" : it->second;
+  }
+  size_t HeaderCount(const std::string& name) {
+    std::lock_guard<std::mutex> l(mu_);
+    return headers_.count(name);
   }
   std::string body() {
     std::lock_guard<std::mutex> l(mu_);
@@ -110,6 +115,7 @@ TEST(HttpWriteClient, PostsTheBodyWithProtocolHeadersAuthAndConfigHeaders) {
 
   EXPECT_EQ(r.Header("Content-Encoding"), "snappy");
   EXPECT_EQ(r.Header("Content-Type"), "application/x-protobuf");
+  EXPECT_EQ(r.HeaderCount("Content-Type"), 1u);
   EXPECT_EQ(r.Header("User-Agent"),
             std::string("Sextant/") + std::string(util::GetBuildInfo().version));
   EXPECT_EQ(r.Header("X-Prometheus-Remote-Write-Version"), "0.1.0");
@@ -191,6 +197,176 @@ TEST(HttpWriteClient, RejectsUnusableUrls) {
   EXPECT_FALSE(HttpWriteClient::Create(Config("ftp://host/x")).ok());
   EXPECT_FALSE(HttpWriteClient::Create(Config("no-scheme")).ok());
   EXPECT_FALSE(HttpWriteClient::Create(Config("http:///path")).ok());
+}
+
+config::RemoteWriteConfig ConfigV2(const std::string& url) {
+  config::RemoteWriteConfig cfg = Config(url);
+  cfg.protobuf_message = "io.prometheus.write.v2.Request";
+  return cfg;
+}
+
+TEST(HttpWriteClient, PostsA2Point0RequestWithItsContentTypeAndVersion) {
+  Receiver r;
+  config::RemoteWriteConfig cfg = ConfigV2(r.url());
+  cfg.headers = {{"X-Scope-OrgID", "team-a"}, {"Content-Type", "text/plain"}};
+  auto client = MakeClient(cfg);
+  ASSERT_NE(client, nullptr);
+  EXPECT_EQ(client->message(), WriteMessage::kV2);
+
+  auto meta = std::make_shared<const MetricMetadata>(
+      MetricMetadata{MetricType::kGauge, "up", "Whether the target is up.", ""});
+  std::vector<SeriesSample> samples = {
+      {1, model::Labels::FromPairs({{"__name__", "up"}, {"job", "a"}}), 1000, 1, meta}};
+  std::string scratch, body;
+  EncodeSnappyWriteRequestV2(samples, &scratch, &body);
+  r.Reply(204, "", {{"X-Prometheus-Remote-Write-Samples-Written", "1"}});
+  const WriteResult res = client->StoreBatch(body, 0, {.samples = 1});
+  ASSERT_TRUE(res.ok()) << res.message;
+
+  EXPECT_EQ(r.Header("Content-Encoding"), "snappy");
+  EXPECT_EQ(r.Header("Content-Type"),
+            "application/x-protobuf;proto=io.prometheus.write.v2.Request");
+  EXPECT_EQ(r.HeaderCount("Content-Type"), 1u);  // the configured one is replaced
+  EXPECT_EQ(r.Header("X-Prometheus-Remote-Write-Version"), "2.0.0");
+  EXPECT_EQ(r.Header("User-Agent"),
+            std::string("Sextant/") + std::string(util::GetBuildInfo().version));
+  EXPECT_EQ(r.Header("X-Scope-OrgID"), "team-a");
+  EXPECT_EQ(r.body(), body);
+
+  std::string raw;
+  ASSERT_TRUE(snappy::Uncompress(r.body().data(), r.body().size(), &raw));
+  io::prometheus::write::v2::Request req;
+  ASSERT_TRUE(req.ParseFromString(raw));
+  ASSERT_EQ(req.timeseries_size(), 1);
+  EXPECT_EQ(req.timeseries(0).samples(0).timestamp(), 1000);
+  EXPECT_EQ(req.symbols(static_cast<int>(req.timeseries(0).metadata().help_ref())),
+            "Whether the target is up.");
+}
+
+TEST(HttpWriteClient, RejectsAnUnknownProtobufMessage) {
+  config::RemoteWriteConfig cfg = Config("http://127.0.0.1:1/receive");
+  cfg.protobuf_message = "prometheus.WriteRequestV3";
+  const absl::StatusOr<std::unique_ptr<HttpWriteClient>> c = HttpWriteClient::Create(cfg);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("prometheus.WriteRequestV3"), std::string::npos);
+}
+
+TEST(ParseWriteMessage, KnowsBothVersions) {
+  EXPECT_EQ(*ParseWriteMessage("prometheus.WriteRequest"), WriteMessage::kV1);
+  EXPECT_EQ(*ParseWriteMessage("io.prometheus.write.v2.Request"), WriteMessage::kV2);
+  EXPECT_FALSE(ParseWriteMessage("").ok());
+  EXPECT_FALSE(ParseWriteMessage("io.prometheus.write.v2.request").ok());
+}
+
+TEST(HttpWriteClient, ReadsTheWrittenCountHeaders) {
+  Receiver r;
+  auto client = MakeClient(ConfigV2(r.url()));
+  r.Reply(200, "",
+          {{"X-Prometheus-Remote-Write-Samples-Written", "10"},
+           {"X-Prometheus-Remote-Write-Histograms-Written", "+2"},
+           {"X-Prometheus-Remote-Write-Exemplars-Written", "0"}});
+  WriteResult res = client->Store("x", 0);
+  ASSERT_TRUE(res.ok()) << res.message;
+  EXPECT_EQ(res.http_status, 200);
+  EXPECT_EQ(res.samples_written, 10);
+  EXPECT_EQ(res.histograms_written, 2);
+  EXPECT_EQ(res.exemplars_written, 0);
+  EXPECT_TRUE(res.written_confirmed());
+  EXPECT_EQ(res.written(), (WriteCounts{10, 2, 0}));
+
+  // Absent and empty headers are unconfirmed; a value that is not a number counts as 0.
+  r.Reply(204, "",
+          {{"X-Prometheus-Remote-Write-Samples-Written", "many"},
+           {"X-Prometheus-Remote-Write-Histograms-Written", ""}});
+  res = client->Store("x", 0);
+  EXPECT_EQ(res.samples_written, 0);
+  EXPECT_EQ(res.histograms_written, std::nullopt);
+  EXPECT_EQ(res.exemplars_written, std::nullopt);
+  EXPECT_TRUE(res.written_confirmed());
+
+  r.Reply(204);
+  res = client->Store("x", 0);
+  EXPECT_FALSE(res.written_confirmed());
+  EXPECT_EQ(res.written(), WriteCounts{});
+
+  // Error answers keep theirs too.
+  r.Reply(500, "partly", {{"X-Prometheus-Remote-Write-Samples-Written", "3"}});
+  res = client->Store("x", 0);
+  EXPECT_EQ(res.kind, WriteResult::Kind::kRecoverable);
+  EXPECT_EQ(res.samples_written, 3);
+}
+
+TEST(HttpWriteClient, V2SuccessWithoutWrittenCountsIsAFailure) {
+  // A 1.0-only receiver that ignores Content-Type parses the 2.0 body as an empty WriteRequest and
+  // answers 204 without the headers.
+  Receiver r;
+  auto client = MakeClient(ConfigV2(r.url()));
+  r.Reply(204);
+  const WriteResult res = client->StoreBatch("x", 0, {.samples = 3, .exemplars = 1});
+  EXPECT_EQ(res.kind, WriteResult::Kind::kNonRecoverable);
+  EXPECT_EQ(res.http_status, 204);
+  EXPECT_EQ(res.message,
+            "sent v2 request with 3 samples, 0 histograms and 1 exemplars; got 2xx, but PRW 2.0 "
+            "response header statistics indicate 0 samples, 0 histograms and 0 exemplars were "
+            "accepted; assumining failure e.g. the target only supports PRW 1.0 "
+            "prometheus.WriteRequest, but does not check the Content-Type header correctly");
+  EXPECT_EQ(res.Accepted({3, 0, 1}), WriteCounts{});
+
+  // Explicit zeros are no better.
+  r.Reply(200, "", {{"X-Prometheus-Remote-Write-Samples-Written", "0"}});
+  EXPECT_EQ(client->StoreBatch("x", 0, {.samples = 3}).kind, WriteResult::Kind::kNonRecoverable);
+
+  // Nothing sent, nothing expected.
+  r.Reply(204);
+  EXPECT_TRUE(client->StoreBatch("x", 0, {}).ok());
+
+  // A partial count is a success; the rest counts as failed.
+  r.Reply(200, "", {{"X-Prometheus-Remote-Write-Samples-Written", "2"}});
+  const WriteResult partial = client->StoreBatch("x", 0, {.samples = 3});
+  EXPECT_TRUE(partial.ok()) << partial.message;
+  EXPECT_EQ(partial.Accepted({.samples = 3}), (WriteCounts{.samples = 2}));
+}
+
+TEST(HttpWriteClient, V1SuccessWithoutWrittenCountsWroteEverything) {
+  Receiver r;
+  auto client = MakeClient(Config(r.url()));
+  EXPECT_EQ(client->message(), WriteMessage::kV1);
+  r.Reply(204);
+  const WriteResult res = client->StoreBatch("x", 0, {.samples = 5});
+  ASSERT_TRUE(res.ok()) << res.message;
+  EXPECT_EQ(res.Accepted({.samples = 5}), (WriteCounts{.samples = 5}));
+
+  // A 1.0 receiver that does send the headers is taken at its word, as by Prometheus.
+  r.Reply(204, "", {{"X-Prometheus-Remote-Write-Samples-Written", "4"}});
+  const WriteResult counted = client->StoreBatch("x", 0, {.samples = 5});
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ(counted.Accepted({.samples = 5}), (WriteCounts{.samples = 4}));
+  r.Reply(204, "", {{"X-Prometheus-Remote-Write-Samples-Written", "0"}});
+  EXPECT_TRUE(client->StoreBatch("x", 0, {.samples = 5}).ok());
+}
+
+TEST(HttpWriteClient, UnsupportedMediaTypeIsNotRecoverable) {
+  // A 1.0-only receiver refusing a 2.0 request: no fallback to 1.0, as in Prometheus 3.x.
+  Receiver r;
+  auto client = MakeClient(ConfigV2(r.url()));
+  r.Reply(415, "remote write 2.0 not supported");
+  const WriteResult res = client->StoreBatch("x", 0, {.samples = 1});
+  EXPECT_EQ(res.kind, WriteResult::Kind::kNonRecoverable);
+  EXPECT_EQ(res.http_status, 415);
+  EXPECT_EQ(res.message,
+            "server returned HTTP status 415 Unsupported Media Type: remote write 2.0 not "
+            "supported");
+  EXPECT_EQ(r.Header("X-Prometheus-Remote-Write-Version"), "2.0.0");
+}
+
+TEST(CheckWritten, LeavesFailuresAndV1Alone) {
+  const WriteResult failed = WriteResult::Recoverable("down", absl::Seconds(1), 503);
+  const WriteResult checked = CheckWritten(failed, WriteMessage::kV2, {.samples = 1});
+  EXPECT_EQ(checked.kind, WriteResult::Kind::kRecoverable);
+  EXPECT_EQ(checked.message, "down");
+  EXPECT_TRUE(CheckWritten(WriteResult::Ok(), WriteMessage::kV1, {.samples = 1}).ok());
+  EXPECT_FALSE(CheckWritten(WriteResult::Ok(), WriteMessage::kV2, {.histograms = 1}).ok());
 }
 
 TEST(ParseRetryAfter, SecondsDatesAndGarbage) {
