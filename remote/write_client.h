@@ -2,6 +2,7 @@
 
 // WriteClient: sends one encoded remote-write request (codec.h) to a remote_write endpoint, and
 // says whether a failed send may be retried, as Prometheus's storage/remote/client.go Store does.
+// The wire is described in docs/format/remote.md.
 //
 // HttpWriteClient, the real one, POSTs the body to the entry's url with
 //   Content-Encoding: snappy
