@@ -519,7 +519,7 @@ uint64_t QueueManager::appended() const { return shared_->seqs.next(); }
 uint64_t QueueManager::DoneBefore() const { return shared_->seqs.done_before(); }
 
 void QueueManager::Reshard(int n) {
-  std::lock_guard<std::mutex> control(control_mu_);
+  util::MutexLock control(&control_mu_);
   ReshardLocked(n);
 }
 
@@ -575,12 +575,14 @@ void QueueManager::TimerLoop() {
       std::unique_lock<std::mutex> l(shared_->timer_mu);
       if (shared_->timer_cv.wait_until(l, next, [&] { return shared_->timer_stop; })) return;
     }
+    // A tick delayed by a long reshard is not made up for: the rates assume `interval`.
     next += interval;
+    if (const Clock::time_point now = Clock::now(); next <= now) next = now + interval;
     // Progress made without a batch finishing (samples dropped as too old at Append).
     if (shared_->seqs.done_before() > shared_->notified_done_before.load()) shared_->Progress();
     const int n = UpdateDesiredShards();
     if (n == 0) continue;
-    std::lock_guard<std::mutex> control(control_mu_);
+    util::MutexLock control(&control_mu_);
     kLog.Info("Remote storage resharding",
               {{"remote_name", shared_->name}, {"from", shared_->shards.load()}, {"to", n}});
     ReshardLocked(n);
@@ -594,45 +596,56 @@ int QueueManager::UpdateDesiredShards() {
   s.data_out.Tick(interval);
   s.data_dropped.Tick(interval);
   s.data_out_duration.Tick(interval);
-
-  const double in_rate = s.data_in.rate();
-  const double out_rate = s.data_out.rate();
-  if (out_rate <= 0) return 0;
-  const double kept_ratio = out_rate / (s.data_dropped.rate() + out_rate);
-  const double out_duration = s.data_out_duration.rate() / 1e9;  // seconds sending per second
-  const double delay =
-      static_cast<double>(s.highest_timestamp_ms.load() - s.highest_sent_timestamp_ms.load()) /
-      1000.0;
-  const double pending = delay * in_rate * kept_ratio;
-  // When behind, catch up on 5% of the backlog per second.
-  const double time_per_sample = out_duration / out_rate;
-  double desired = time_per_sample * (in_rate * kept_ratio + 0.05 * pending);
-  s.shards_desired.store(desired);
-
   const int current = static_cast<int>(s.shards.load());
   if (current == 0) return 0;  // stopping
-  const double lower = current * (1.0 - kShardToleranceFraction);
-  const double upper = current * (1.0 + kShardToleranceFraction);
-  desired = std::ceil(desired);
-  if (lower <= desired && desired <= upper) return 0;
-  int n = desired >= s.max_shards ? s.max_shards : static_cast<int>(desired);
-  // Not down while more than ten seconds behind.
-  if (n < current && delay > 10.0) return 0;
-  n = std::clamp(n, s.min_shards, s.max_shards);
-  if (n == current) return 0;
-  // Nothing finished sending during the last interval: more shards would not help.
   const int64_t now = NowNanos();
-  if (s.last_send_nanos.load() < now - absl::ToInt64Nanoseconds(s.update_interval)) {
-    kLog.Warn("Skipping resharding, last successful send was beyond threshold",
-              {{"remote_name", s.name}});
-    return 0;
+  ShardInputs in;
+  in.in_rate = s.data_in.rate();
+  in.out_rate = s.data_out.rate();
+  in.dropped_rate = s.data_dropped.rate();
+  in.send_seconds_rate = s.data_out_duration.rate() / 1e9;
+  in.delay_seconds =
+      static_cast<double>(s.highest_timestamp_ms.load() - s.highest_sent_timestamp_ms.load()) /
+      1000.0;
+  in.current = current;
+  in.min_shards = s.min_shards;
+  in.max_shards = s.max_shards;
+  in.sent_recently = s.last_send_nanos.load() >= now - absl::ToInt64Nanoseconds(s.update_interval);
+  in.retrying_recently = now < s.reshard_disabled_until_nanos.load();
+  const ShardDecision d = ComputeDesiredShards(in);
+  if (!d.desired) return 0;
+  s.shards_desired.store(*d.desired);
+  if (d.wanted != current && d.shards == current) {
+    kLog.Warn(
+        in.sent_recently
+            ? "Skipping resharding, resharding is disabled while waiting for recoverable errors"
+            : "Skipping resharding, last successful send was beyond threshold",
+        {{"remote_name", s.name}, {"from", current}, {"to", d.wanted}});
   }
-  if (now < s.reshard_disabled_until_nanos.load()) {
-    kLog.Warn("Skipping resharding, resharding is disabled while waiting for recoverable errors",
-              {{"remote_name", s.name}});
-    return 0;
-  }
-  return n;
+  return d.shards == current ? 0 : d.shards;
+}
+
+ShardDecision ComputeDesiredShards(const ShardInputs& in) {
+  ShardDecision d;
+  d.wanted = d.shards = in.current;
+  if (in.out_rate <= 0) return d;
+  // The incoming rate predicts the work of the next interval; the backlog (appended but not yet
+  // delivered) is caught up at 5% per second; the average send time per sample says how many
+  // shards that takes.
+  const double kept_ratio = in.out_rate / (in.dropped_rate + in.out_rate);
+  const double backlog = in.delay_seconds * in.in_rate * kept_ratio;
+  const double time_per_sample = in.send_seconds_rate / in.out_rate;
+  d.desired = time_per_sample * (in.in_rate * kept_ratio + 0.05 * backlog);
+
+  const double lower = in.current * (1.0 - kShardToleranceFraction);
+  const double upper = in.current * (1.0 + kShardToleranceFraction);
+  const double wanted = std::ceil(*d.desired);
+  if (lower <= wanted && wanted <= upper) return d;
+  int n = wanted >= in.max_shards ? in.max_shards : static_cast<int>(wanted);
+  if (n < in.current && in.delay_seconds > 10.0) return d;  // not down while far behind
+  d.wanted = std::clamp(n, in.min_shards, std::max(in.min_shards, in.max_shards));
+  if (in.sent_recently && !in.retrying_recently) d.shards = d.wanted;
+  return d;
 }
 
 absl::Status QueueManager::Stop(absl::Duration deadline) {
@@ -644,7 +657,7 @@ absl::Status QueueManager::Stop(absl::Duration deadline) {
   }
   shared_->timer_cv.notify_all();
   if (timer_.joinable()) timer_.join();  // after a reshard it was running, if any
-  std::lock_guard<std::mutex> control(control_mu_);
+  util::MutexLock control(&control_mu_);
   {
     // Flushing also releases appenders blocked on a full queue (their samples are dropped).
     util::ReaderMutexLock lock(&shards_mu_);

@@ -43,7 +43,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -140,6 +140,32 @@ struct QueueManagerOptions {
   std::function<absl::Time()> clock;
 };
 
+// One tick of Prometheus's calculateDesiredShards and shouldReshard, which QueueManager's timer
+// runs; exposed for tests. Rates are EWMAs per second.
+struct ShardInputs {
+  double in_rate = 0;            // samples appended
+  double out_rate = 0;           // samples sent (delivered or refused)
+  double dropped_rate = 0;       // samples dropped as too old
+  double send_seconds_rate = 0;  // seconds spent sending batches (retries included)
+  double delay_seconds = 0;      // highest appended minus highest delivered timestamp
+  int current = 1;               // the current shard count
+  int min_shards = 1;
+  int max_shards = 1;
+  bool sent_recently = true;       // a batch finished during the last interval
+  bool retrying_recently = false;  // a recoverable failure less than twice its backoff ago
+};
+struct ShardDecision {
+  // time per sample x (in rate x kept ratio + 5% of the backlog); nullopt when nothing was sent
+  // (then nothing changes).
+  std::optional<double> desired;
+  // `current`, unless ceil(desired) is outside current +-30%: then that, clamped to
+  // [min_shards, max_shards], but never lower than `current` while more than 10 s behind.
+  int wanted = 1;
+  // `wanted` when sent_recently and not retrying_recently, else `current`.
+  int shards = 1;
+};
+ShardDecision ComputeDesiredShards(const ShardInputs& in);
+
 class QueueManager {
  public:
   // Starts `cfg.min_shards` shards (at least one) and the resharding timer. `client` is used by
@@ -193,14 +219,14 @@ class QueueManager {
  private:
   class Shard;
 
-  void ReshardLocked(int n);
+  void ReshardLocked(int n) ABSL_EXCLUSIVE_LOCKS_REQUIRED(control_mu_);
   void TimerLoop();
   // One tick of the shard calculation; returns the count to reshard to, or 0 to keep it.
   int UpdateDesiredShards();
 
   std::unique_ptr<Shared> shared_;
   // Reshard, the timer's resharding and Stop, one at a time.
-  std::mutex control_mu_;
+  util::Mutex control_mu_;
   // Append holds it shared; Reshard and Stop exclusively.
   mutable util::Mutex shards_mu_;
   std::vector<std::unique_ptr<Shard>> shards_ ABSL_GUARDED_BY(shards_mu_);
