@@ -1,0 +1,87 @@
+#pragma once
+
+// ReadStorage: the `remote_read` section of prometheus.yml, as a client. It holds one
+// RemoteQueryable (remote_querier.h) per remote_read entry of the current config, and a
+// tsdb::Storage, storage(), that stands in front of the local storage the way Prometheus's
+// fanout storage (storage/fanout.go) stands in front of its TSDB:
+//
+//   - NewAppender() and StartTime() are the local storage's.
+//   - NewQuerier(mint, maxt) opens a local querier (its error is returned) and, lazily, one per
+//     remote. Select() returns the local series merged with every remote's (tsdb/merge.h: sorted
+//     by labels; a label set present in several sources is one series whose samples are merged
+//     by timestamp, the local sample winning on equal timestamps, so identical series and
+//     samples are not duplicated). Remotes are queried one after the other when Select() is
+//     called.
+//   - A remote is a SECONDARY source, as in Prometheus: when its request fails (down, timeout,
+//     non-2xx answer, undecodable body), Select() still returns the local and other remotes'
+//     series, and the failure becomes a warning (the set's Warnings(), the text of the error,
+//     e.g. "remote_read: error sending request: Post \"http://h:1/api/v1/read\": dial tcp
+//     h:1: connect: connection refused"), which the PromQL engine adds to the query result's
+//     warnings and the HTTP API to its "warnings" array. A failing local select is an error.
+//   - LabelNames()/LabelValues() merge the local answer with each remote's (remote_querier.h
+//     says how a remote is asked); a failing remote is left out (this interface has no warnings).
+//   With no remote_read entries, storage() passes every call straight to the local storage.
+//
+// How cmd/sextant/main.cc wires it:
+//
+//   tsdb::DB& db = ...;                                  // the local storage
+//   remote::ReadStorage remote_read(db);                 // must not outlive db
+//   RETURN_IF_ERROR(remote_read.ApplyConfig(cfg));       // at start, with the loaded config
+//   // ... and in the config reloader, beside the other ApplyConfig calls:
+//   //     RETURN_IF_ERROR(remote_read.ApplyConfig(new_cfg));
+//   tsdb::Storage& queryable = remote_read.storage();    // give THIS to the promql::Engine's
+//                                                        // query storage, the HTTP API's
+//                                                        // query/series/labels endpoints and
+//                                                        // the rule manager's queries
+//   Scrapers, the rule manager's appender, the remote-write receiver and the remote-read SERVER
+//   (api/remote, which answers other servers from local data only, as Prometheus does) keep
+//   using `db` directly.
+//
+// Thread-safety: all methods are thread-safe; ApplyConfig() may run while queries do. Queriers
+// made before an ApplyConfig() keep using the entries they started with.
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "config/config.h"
+#include "remote/read/remote_querier.h"
+#include "tsdb/storage.h"
+#include "util/mutex.h"
+
+namespace sextant::remote {
+
+class ReadStorage {
+ public:
+  // `local` must outlive this object and every querier of storage().
+  explicit ReadStorage(tsdb::Storage& local);
+  ~ReadStorage();
+  ReadStorage(const ReadStorage&) = delete;
+  ReadStorage& operator=(const ReadStorage&) = delete;
+
+  // Replaces the remote_read clients with new ones for `cfg.remote_read` (clients are re-created
+  // on every call; the global external_labels apply to entries with filter_external_labels).
+  // Errors (the previous clients stay in use): InvalidArgument when an entry's url is not
+  // http(s)://host[:port][/path], its TLS or proxy settings are unusable, or two entries have
+  // the same url and name ("duplicate remote read configs are not allowed, found duplicate for
+  // URL: <url>").
+  absl::Status ApplyConfig(const config::Config& cfg);
+
+  // The number of remote_read entries in use.
+  size_t num_remotes() const;
+
+  // The fanout storage described above; lives as long as this object.
+  tsdb::Storage& storage() { return *fanout_; }
+
+  // The current entries (shared by the queriers that use them).
+  using Remotes = std::vector<std::shared_ptr<const RemoteQueryable>>;
+  std::shared_ptr<const Remotes> remotes() const;
+
+ private:
+  tsdb::Storage& local_;
+  mutable util::Mutex mu_;
+  std::shared_ptr<const Remotes> remotes_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<tsdb::Storage> fanout_;
+};
+
+}  // namespace sextant::remote
