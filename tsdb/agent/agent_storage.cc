@@ -315,6 +315,11 @@ void AgentStorage::SetTruncationHold(std::function<int()> hold) {
   hold_ = std::move(hold);
 }
 
+void AgentStorage::SetCommitNotifier(std::function<void()> notify) {
+  util::MutexLock lock(&hooks_mu_);
+  notify_ = std::move(notify);
+}
+
 void AgentStorage::SetLowestSentTimestamp(std::function<int64_t()> lowest_sent) {
   util::MutexLock lock(&hooks_mu_);
   lowest_sent_ = std::move(lowest_sent);
@@ -346,6 +351,12 @@ absl::Status AgentStorage::LogRecords(std::span<const std::string> records, int6
   RETURN_IF_ERROR(wal_->Log(records));
   const int after = wal_->current_segment();
   if (max_t != SeriesMap::kNoSample) NoteSegmentMaxTime(std::max(before, 0), after, max_t);
+  std::function<void()> notify;
+  {
+    util::MutexLock lock(&hooks_mu_);
+    notify = notify_;
+  }
+  if (notify) notify();
   return absl::OkStatus();
 }
 

@@ -19,9 +19,11 @@
 //   opts.metrics = &registry;
 //   ASSIGN_OR_RETURN(auto storage, tsdb::agent::AgentStorage::Open(flags.storage_agent_path,
 //   opts));
-//   // remote write: WalWatchers on storage->wal_dir(); the queues tell truncation what they need:
-//   storage->SetTruncationHold([&] { return queues.LowestSegmentNeeded(); });   // INT_MAX: none
+//   // remote write (remote/write_storage.h) tails storage->wal_dir(), and tells truncation what
+//   // its queues still need:
+//   storage->SetTruncationHold([&] { return remote.TruncationHold(); });  // INT_MAX: none
 //   storage->SetLowestSentTimestamp([&] { return queues.LowestSentTimestamp(); });  // optional
+//   storage->SetCommitNotifier([&] { remote.Notify(); });
 //   // scrape manager and the remote-write receiver append to *storage; no rules, no PromQL
 //   // engine; the API runs with ApiOptions::agent_mode (api/query_api.h) so query endpoints
 //   // answer "unavailable with Prometheus Agent".
@@ -133,6 +135,11 @@ class AgentStorage final : public Storage {
   // set, truncation keeps series and samples newer than it minus min_wal_time.
   void SetLowestSentTimestamp(std::function<int64_t()> lowest_sent);
 
+  // `notify()` is called after each commit that logged something (Prometheus's writeNotified):
+  // remote::WriteStorage::Notify wakes the WAL watchers. Called on the committing thread; it
+  // must be cheap and thread-safe.
+  void SetCommitNotifier(std::function<void()> notify);
+
   // One truncation now (see above). Errors: the WAL's and checkpoint's; FailedPrecondition
   // after Close().
   absl::Status Truncate();
@@ -180,6 +187,7 @@ class AgentStorage final : public Storage {
   util::Mutex hooks_mu_;
   std::function<int()> hold_ ABSL_GUARDED_BY(hooks_mu_);
   std::function<int64_t()> lowest_sent_ ABSL_GUARDED_BY(hooks_mu_);
+  std::function<void()> notify_ ABSL_GUARDED_BY(hooks_mu_);
   util::Mutex segments_mu_;
   // The newest sample timestamp logged in each segment not yet truncated.
   std::map<int, int64_t> segment_max_t_ ABSL_GUARDED_BY(segments_mu_);

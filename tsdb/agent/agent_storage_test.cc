@@ -141,6 +141,17 @@ TEST_F(AgentStorageTest, CommitLogsSeriesRecordThenOneSamplesRecord) {
   EXPECT_EQ(Metric("prometheus_agent_samples_appended_total"), "3");
 }
 
+TEST_F(AgentStorageTest, CommitNotifiesRemoteWrite) {
+  Open();
+  int notified = 0;
+  storage_->SetCommitNotifier([&] { ++notified; });
+  AppendOne(L("up", "a"), 1000);
+  EXPECT_EQ(notified, 1);
+  auto app = storage_->NewAppender();
+  ASSERT_TRUE(app->Commit().ok());  // nothing to log
+  EXPECT_EQ(notified, 1);
+}
+
 TEST_F(AgentStorageTest, KnownSeriesGetNoSecondSeriesRecord) {
   Open();
   SeriesRef ref = AppendOne(L("up", "a"), 1000);
