@@ -138,7 +138,8 @@ class WriteClient {
   // carried): use StoreBatch, or CheckWritten on the result.
   virtual WriteResult Store(std::string_view body, int attempt) = 0;
 
-  // Store, then CheckWritten for a body that carried `sent`.
+  // Store, then CheckWritten for a body that carried `sent`. A 1.0 metadata-only request
+  // carries none ({}): its counts mean nothing, as for Prometheus's metadata sender.
   WriteResult StoreBatch(std::string_view body, int attempt, const WriteCounts& sent) {
     return CheckWritten(Store(body, attempt), message(), sent);
   }

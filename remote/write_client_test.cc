@@ -243,6 +243,29 @@ TEST(HttpWriteClient, PostsA2Point0RequestWithItsContentTypeAndVersion) {
             "Whether the target is up.");
 }
 
+TEST(HttpWriteClient, PostsA1Point0MetadataRequest) {
+  Receiver r;
+  auto client = MakeClient(Config(r.url()));
+  const std::vector<MetricMetadata> metadata = {
+      {MetricType::kCounter, "http_requests_total", "Requests served.", ""}};
+  std::string scratch, body;
+  EncodeSnappyMetadataRequest(metadata, &scratch, &body);
+  const WriteResult res = client->StoreBatch(body, 0, {});
+  ASSERT_TRUE(res.ok()) << res.message;
+  EXPECT_EQ(r.Header("Content-Type"), "application/x-protobuf");
+  EXPECT_EQ(r.Header("X-Prometheus-Remote-Write-Version"), "0.1.0");
+
+  std::string raw;
+  ASSERT_TRUE(snappy::Uncompress(r.body().data(), r.body().size(), &raw));
+  prometheus::WriteRequest req;
+  ASSERT_TRUE(req.ParseFromString(raw));
+  EXPECT_EQ(req.timeseries_size(), 0);
+  ASSERT_EQ(req.metadata_size(), 1);
+  EXPECT_EQ(req.metadata(0).type(), prometheus::MetricMetadata::COUNTER);
+  EXPECT_EQ(req.metadata(0).metric_family_name(), "http_requests_total");
+  EXPECT_EQ(req.metadata(0).help(), "Requests served.");
+}
+
 TEST(HttpWriteClient, RejectsAnUnknownProtobufMessage) {
   config::RemoteWriteConfig cfg = Config("http://127.0.0.1:1/receive");
   cfg.protobuf_message = "prometheus.WriteRequestV3";
