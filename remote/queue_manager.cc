@@ -406,25 +406,42 @@ QueueManager::Shard::SendOutcome QueueManager::Shard::Send() {
   shared_->encode(batch_, &scratch_, &body_);
 
   absl::Duration backoff = shared_->min_backoff;
+  // What 2.0 receivers reported written, summed over the attempts, as Prometheus does.
+  WriteCounts written;
+  bool confirmed = false;
   for (int attempt = 0;; ++attempt) {
     const auto n = static_cast<int64_t>(batch_.size());
     shared_->samples_total.fetch_add(n);
     const Clock::time_point attempt_begin = Clock::now();
-    const WriteResult r = shared_->client->Store(body_, attempt);
+    const WriteResult r = shared_->client->StoreBatch(body_, attempt, WriteCounts{.samples = n});
     const Clock::time_point end = Clock::now();
     shared_->ObserveSendDuration(std::chrono::duration<double>(end - attempt_begin).count());
+    if (r.written_confirmed()) {
+      confirmed = true;
+      written.samples += r.written().samples;
+    }
     if (r.ok() || r.kind == WriteResult::Kind::kNonRecoverable) {
+      const int64_t accepted = r.ok() && !confirmed ? n : written.samples;
+      const int64_t failed = std::clamp<int64_t>(n - accepted, 0, n);
       if (r.ok()) {
         int64_t highest = 0;
         for (const SeriesSample& s : batch_) highest = std::max(highest, s.timestamp_ms);
         StoreMax(&shared_->highest_sent_timestamp_ms, highest);
+        if (failed > 0) {
+          kLog.Error(
+              "we got 2xx status code from the Receiver yet statistics indicate some data was "
+              "not written; investigation needed",
+              {{"remote_name", shared_->name},
+               {"url", shared_->client->endpoint()},
+               {"failedSampleCount", failed}});
+        }
       } else {
         kLog.Error("non-recoverable error", {{"remote_name", shared_->name},
                                              {"url", shared_->client->endpoint()},
-                                             {"failedSampleCount", n},
+                                             {"failedSampleCount", failed},
                                              {"err", r.message}});
-        shared_->samples_failed_total.fetch_add(n);
       }
+      shared_->samples_failed_total.fetch_add(failed);
       shared_->bytes_total.fetch_add(static_cast<int64_t>(body_.size()));
       shared_->data_out.Add(n);
       shared_->data_out_duration.Add(std::chrono::nanoseconds(end - begin).count());
@@ -482,7 +499,8 @@ QueueManager::~QueueManager() {
 }
 
 bool QueueManager::Append(uint64_t ref, const model::Labels& labels, int64_t timestamp_ms,
-                          double value, uint64_t* seq) {
+                          double value, uint64_t* seq,
+                          std::shared_ptr<const MetricMetadata> metadata) {
   const uint64_t my_seq = shared_->seqs.Begin();
   if (seq != nullptr) *seq = my_seq;
   shared_->samples_in_total.fetch_add(1);
@@ -493,7 +511,7 @@ bool QueueManager::Append(uint64_t ref, const model::Labels& labels, int64_t tim
     shared_->seqs.Finish(one);
     return true;
   }
-  SeriesSample sample{ref, labels, timestamp_ms, value};
+  SeriesSample sample{ref, labels, timestamp_ms, value, std::move(metadata)};
   for (;;) {
     if (stopping_.load()) break;
     {

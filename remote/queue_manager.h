@@ -16,7 +16,9 @@
 //     rather than growing memory.
 //   - Retries: a recoverable failure (write_client.h) is retried after min_backoff, doubling up
 //     to max_backoff; a Retry-After from the server replaces the wait of that attempt. A
-//     non-recoverable failure drops the batch (samples_failed_total).
+//     non-recoverable failure drops the batch (samples_failed_total). Sends go through
+//     WriteClient::StoreBatch, so a 2.0 receiver's 2xx that reports nothing written is one, and
+//     samples a receiver reports not written count as failed too.
 //   - sample_age_limit (0: none): a sample older than the limit, measured against the wall clock
 //     (options.clock), is not sent: checked when appended, before the first attempt of its batch
 //     and before each retry. It counts in samples_dropped_too_old.
@@ -77,7 +79,9 @@ struct QueueManagerStats {
   int64_t samples_in_total = 0;
   // samples_total: samples in each send attempt (a batch sent three times counts three times).
   int64_t samples_total = 0;
-  // samples_failed_total: samples of batches the endpoint refused for good (non-recoverable).
+  // samples_failed_total: samples of batches the endpoint refused for good (non-recoverable,
+  // including a 2.0 receiver's 2xx that reports nothing written), and those of a delivered
+  // batch that the receiver's written-count headers say it did not write (WriteResult::Accepted).
   int64_t samples_failed_total = 0;
   // samples_retried_total: samples of attempts that failed recoverably and were tried again.
   int64_t samples_retried_total = 0;
@@ -129,8 +133,9 @@ struct QueueManagerOptions {
   // Called after each batch finishes (delivered, refused, or emptied by sample_age_limit) and,
   // when DoneBefore() advanced otherwise (samples dropped as too old at Append), from the
   // resharding timer. Runs on a QueueManager thread, possibly on several at once, with no
-  // QueueManager lock held; it may call DoneBefore() and stats(), but not Stop or Reshard. Keep
-  // it short: the shard calling it sends nothing meanwhile. Empty: none.
+  // QueueManager lock held, and never after Stop returned; it may call DoneBefore() and stats(),
+  // but not Stop or Reshard. Keep it short: the shard calling it sends nothing meanwhile. Empty:
+  // none.
   std::function<void()> on_progress;
   // The request body of a batch. Default (empty): EncodeSnappyWriteRequest, remote write 1.0.
   RequestEncoder encode;
@@ -183,8 +188,9 @@ class QueueManager {
   // the call). Blocks while the shard's queue is full. A sample older than sample_age_limit is
   // dropped at once (samples_dropped_too_old) and true returned. Returns false, and counts the
   // sample dropped (samples_dropped_stopped), when the manager is stopping or stopped.
+  // `metadata` is the series' metric family metadata, which only a 2.0 encoder sends.
   bool Append(uint64_t ref, const model::Labels& labels, int64_t timestamp_ms, double value,
-              uint64_t* seq = nullptr);
+              uint64_t* seq = nullptr, std::shared_ptr<const MetricMetadata> metadata = nullptr);
 
   // The number of sequence numbers given out so far: the next Append's, unless another thread's
   // Append takes it first.

@@ -520,6 +520,77 @@ TEST(QueueManager, UsesTheGivenEncoderAndCountsItsBytes) {
   EXPECT_EQ(qm.stats().bytes_total, 9 + 9);
 }
 
+// Answers each request with `result` and says it posts `message`.
+class CountsClient : public WriteClient {
+ public:
+  CountsClient(WriteMessage message, WriteResult result)
+      : message_(message), result_(std::move(result)) {}
+  WriteResult Store(std::string_view, int) override {
+    ++calls;
+    return result_;
+  }
+  WriteMessage message() const override { return message_; }
+  std::string_view endpoint() const override { return "counts"; }
+  std::atomic<int> calls{0};
+
+ private:
+  const WriteMessage message_;
+  const WriteResult result_;
+};
+
+QueueManagerStats SendThree(WriteMessage message, WriteResult result, int* calls) {
+  auto c = std::make_unique<CountsClient>(message, std::move(result));
+  CountsClient* client = c.get();
+  QueueManager qm("counts", Queue(3), std::move(c));
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(qm.Append(1, Series(1), i, i));
+  EXPECT_TRUE(qm.Stop(absl::Seconds(5)).ok());
+  EXPECT_EQ(qm.DoneBefore(), 3u);
+  *calls = client->calls;
+  return qm.stats();
+}
+
+TEST(QueueManager, SamplesAReceiverReportsNotWrittenCountAsFailed) {
+  WriteResult partial = WriteResult::Ok();
+  partial.samples_written = 1;
+  int calls = 0;
+  QueueManagerStats s = SendThree(WriteMessage::kV2, partial, &calls);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(s.samples_failed_total, 2);
+  EXPECT_EQ(s.highest_sent_timestamp_ms, 2);
+
+  // A 2.0 request answered 2xx without written counts: refused for good, not retried.
+  s = SendThree(WriteMessage::kV2, WriteResult::Ok(), &calls);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(s.samples_failed_total, 3);
+  EXPECT_EQ(s.samples_retried_total, 0);
+  EXPECT_EQ(s.highest_sent_timestamp_ms, 0);
+
+  // A 1.0 receiver says nothing: everything was written.
+  s = SendThree(WriteMessage::kV1, WriteResult::Ok(), &calls);
+  EXPECT_EQ(s.samples_failed_total, 0);
+}
+
+TEST(QueueManager, PassesEachSamplesMetadataToTheEncoder) {
+  auto meta =
+      std::make_shared<const MetricMetadata>(MetricMetadata{MetricType::kCounter, "m", "help", ""});
+  std::mutex mu;
+  std::vector<std::string> families;
+  QueueManagerOptions opts;
+  opts.encode = [&](std::span<const SeriesSample> samples, std::string*, std::string* out) {
+    std::lock_guard<std::mutex> l(mu);
+    for (const SeriesSample& s : samples) {
+      families.push_back(s.metadata ? s.metadata->metric_family_name : "-");
+    }
+    out->clear();
+  };
+  QueueManager qm("meta", Queue(2), std::make_unique<BodyClient>(), std::move(opts));
+  ASSERT_TRUE(qm.Append(1, Series(1), 0, 0, nullptr, meta));
+  ASSERT_TRUE(qm.Append(1, Series(1), 1, 0));
+  ASSERT_TRUE(qm.Stop(absl::Seconds(5)).ok());
+  std::lock_guard<std::mutex> l(mu);
+  EXPECT_EQ(families, (std::vector<std::string>{"m", "-"}));
+}
+
 TEST(QueueManager, ReportsSettingsAndSendDurationHistogram) {
   config::QueueConfig cfg = Queue(2);
   cfg.min_shards = 2;
