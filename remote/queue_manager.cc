@@ -505,7 +505,8 @@ bool QueueManager::Append(uint64_t ref, const model::Labels& labels, int64_t tim
   if (seq != nullptr) *seq = my_seq;
   shared_->samples_in_total.fetch_add(1);
   shared_->data_in.Add(1);
-  if (!stopping_.load() && shared_->TooOld(timestamp_ms, shared_->clock())) {
+  if (shared_->sample_age_limit > absl::ZeroDuration() && !stopping_.load() &&
+      shared_->TooOld(timestamp_ms, shared_->clock())) {
     shared_->DroppedTooOld(1);
     const uint64_t one[] = {my_seq};
     shared_->seqs.Finish(one);
