@@ -79,10 +79,11 @@ RemoteQueryable::RemoteQueryable(std::string name, std::shared_ptr<ReadClient> c
 absl::StatusOr<std::vector<RemoteSeries>> RemoteQueryable::Select(
     int64_t mint, int64_t maxt, std::span<const model::Matcher> matchers,
     const tsdb::SelectHints* hints, const std::vector<ReadResponseType>& accepted) const {
-  for (const auto& [name, value] : required_) {
+  for (const auto& required : required_) {
     const bool present =
-        std::any_of(matchers.begin(), matchers.end(), [&](const model::Matcher& m) {
-          return m.type() == model::MatchType::kEqual && m.name() == name && m.value() == value;
+        std::any_of(matchers.begin(), matchers.end(), [&required](const model::Matcher& m) {
+          return m.type() == model::MatchType::kEqual && m.name() == required.first &&
+                 m.value() == required.second;
         });
     if (!present) return std::vector<RemoteSeries>();
   }
