@@ -855,4 +855,32 @@ ApiResult QueryApi::TargetsMetadata(const Params& p) const {
   return Success(data);
 }
 
+bool UnavailableInAgentMode(std::string_view pattern) {
+  // Prometheus's web/api/v1/api.go, the routes wrapped in wrapAgent.
+  static constexpr std::string_view kRoutes[] = {
+      "/api/v1/query",
+      "/api/v1/query_range",
+      "/api/v1/query_exemplars",
+      "/api/v1/format_query",
+      "/api/v1/parse_query",
+      "/api/v1/labels",
+      "/api/v1/label/:name/values",
+      "/api/v1/series",
+      "/api/v1/alertmanagers",
+      "/api/v1/status/tsdb",
+      "/api/v1/status/tsdb/blocks",
+      "/api/v1/alerts",
+      "/api/v1/rules",
+      "/api/v1/admin/tsdb/delete_series",
+      "/api/v1/admin/tsdb/clean_tombstones",
+      "/api/v1/admin/tsdb/snapshot",
+  };
+  return std::find(std::begin(kRoutes), std::end(kRoutes), pattern) != std::end(kRoutes);
+}
+
+ApiResult AgentModeUnavailable() {
+  return ApiResult{.status = ErrorTypeHttpCode(ErrorType::kExecution),
+                   .body = ErrorBody(ErrorType::kExecution, "unavailable with Prometheus Agent")};
+}
+
 }  // namespace sextant::api

@@ -69,6 +69,10 @@ struct QueryApiOptions {
   std::function<model::Labels()> external_labels;
   // The clock for a query without `time` (ms); tests fix it.
   std::function<int64_t()> now;
+  // Agent mode (--agent): ApiServer answers the endpoints UnavailableInAgentMode() names with
+  // AgentModeUnavailable(), before reaching any handler, as Prometheus's wrapAgent does. main
+  // sets it from Flags::agent and gives the QueryApi the agent storage (tsdb/agent) and no DB.
+  bool agent_mode = false;
 };
 
 class QueryApi {
@@ -129,6 +133,17 @@ class QueryApi {
 // (499), DeadlineExceeded timeout (503), ResourceExhausted and other query failures execution
 // (422), Unavailable unavailable (503), NotFound not_found (404), everything else internal (500).
 ApiResult ErrorResult(const absl::Status& status);
+
+// Agent mode: whether the route `pattern` (as registered with ApiServer's router, e.g.
+// "/api/v1/label/:name/values") is one that Prometheus's API refuses in agent mode: query,
+// query_range, query_exemplars, format_query, parse_query, labels, label values, series,
+// alertmanagers, status/tsdb (and status/tsdb/blocks), rules, alerts and admin/tsdb/*. Targets,
+// scrape pools, metadata, status/config, flags, runtimeinfo, buildinfo, features and the
+// remote-write receiver keep working.
+bool UnavailableInAgentMode(std::string_view pattern);
+// Prometheus's answer there: 422, errorType "execution", error "unavailable with Prometheus
+// Agent".
+ApiResult AgentModeUnavailable();
 
 // Every match[] value as matchers. Errors: InvalidArgument with the parser's message, or
 // "match[] must contain at least one non-empty matcher".

@@ -169,10 +169,15 @@ class ApiServer::Routes {
   // A route served by the QueryApi once the server is ready; 503 before.
   void AddReady(std::initializer_list<std::string_view> methods, const std::string& pattern,
                 QueryFn fn, std::string handler_label = "", Executor executor = Executor::kInline) {
-    Handler h = [s = s_, fn = std::move(fn)](Request& req, Response& res) {
+    Handler h = [s = s_, fn = std::move(fn), agent_gated = UnavailableInAgentMode(pattern)](
+                    Request& req, Response& res) {
       const QueryApi* api = s->query_api_.load();
       if (api == nullptr) {
         Text(res, 503, "Service Unavailable");
+        return;
+      }
+      if (agent_gated && api->options().agent_mode) {
+        Send(res, AgentModeUnavailable());  // as Prometheus's wrapAgent
         return;
       }
       Send(res, fn(*api, req));

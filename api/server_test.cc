@@ -343,5 +343,67 @@ TEST_F(ApiServerTest, DisconnectCancelsTheQuery) {
   EXPECT_LT(std::chrono::steady_clock::now() - closed, std::chrono::seconds(1));
 }
 
+// Agent mode: what Prometheus's wrapAgent refuses answers 422 "unavailable with Prometheus
+// Agent"; targets, metadata and the status pages keep working.
+TEST_F(ApiServerTest, AgentModeRefusesQueryEndpoints) {
+  StartServer(false);
+  tsdb::MemStorage storage;
+  promql::Engine engine{promql::EngineOptions{}};
+  QueryApi api(QueryApiOptions{.enable_admin = true, .agent_mode = true}, &storage, &engine,
+               nullptr);
+  server_->SetReady(&api);
+  const std::string kRefused =
+      R"({"status":"error","errorType":"execution","error":"unavailable with Prometheus Agent"})";
+  for (const char* path :
+       {"/api/v1/query?query=up", "/api/v1/query_range?query=up&start=1&end=2&step=1",
+        "/api/v1/query_exemplars?query=up", "/api/v1/format_query?query=up",
+        "/api/v1/parse_query?query=up", "/api/v1/labels", "/api/v1/label/job/values",
+        "/api/v1/series?match%5B%5D=up", "/api/v1/alertmanagers", "/api/v1/status/tsdb",
+        "/api/v1/rules", "/api/v1/alerts"}) {
+    auto res = client_->Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 422) << path;
+    EXPECT_EQ(res->body, kRefused) << path;
+  }
+  for (const char* path : {"/api/v1/query", "/api/v1/labels", "/api/v1/series"}) {
+    auto res = client_->Post(path, "query=up", "application/x-www-form-urlencoded");
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 422) << path;
+  }
+  for (const char* path : {"/api/v1/admin/tsdb/delete_series?match%5B%5D=up",
+                           "/api/v1/admin/tsdb/clean_tombstones", "/api/v1/admin/tsdb/snapshot"}) {
+    auto res = client_->Post(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 422) << path;
+    EXPECT_EQ(res->body, kRefused) << path;
+    EXPECT_EQ(client_->Put(path, "", "text/plain")->status, 422) << path;
+  }
+  // Unchanged in agent mode.
+  EXPECT_EQ(GetJson("/api/v1/status/buildinfo")["status"], "success");
+  EXPECT_EQ(GetJson("/api/v1/status/runtimeinfo")["status"], "success");
+  EXPECT_EQ(GetJson("/api/v1/status/config")["status"], "success");
+  EXPECT_EQ(GetJson("/api/v1/status/flags")["status"], "success");
+  EXPECT_EQ(GetJson("/api/v1/targets")["status"], "success");
+  EXPECT_EQ(GetJson("/api/v1/targets/metadata")["status"], "success");
+  EXPECT_EQ(GetJson("/api/v1/metadata")["status"], "success");
+  EXPECT_EQ(GetJson("/api/v1/scrape_pools")["status"], "success");
+  EXPECT_EQ(GetJson("/api/v1/features")["status"], "success");
+  EXPECT_TRUE(UnavailableInAgentMode("/api/v1/status/tsdb/blocks"));
+  EXPECT_FALSE(UnavailableInAgentMode("/api/v1/write"));
+  server_->Stop();
+}
+
+TEST_F(ApiServerTest, ServerModeIsNotGated) {
+  StartServer(false);
+  tsdb::MemStorage storage;
+  promql::Engine engine{promql::EngineOptions{}};
+  QueryApi api(QueryApiOptions{}, &storage, &engine, nullptr);
+  server_->SetReady(&api);
+  EXPECT_EQ(client_->Get("/api/v1/query?query=1")->status, 200);
+  EXPECT_EQ(client_->Get("/api/v1/parse_query?query=up")->status, 200);
+  EXPECT_EQ(client_->Get("/api/v1/rules")->status, 200);
+  server_->Stop();
+}
+
 }  // namespace
 }  // namespace sextant::api
