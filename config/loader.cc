@@ -459,4 +459,17 @@ absl::StatusOr<Config> LoadConfigFile(std::string_view path) {
   return LoadConfig(buffer.str(), path, dir);
 }
 
+absl::Status CheckAgentConfig(const Config& config) {
+  if (!config.alerting.alertmanagers.empty() || !config.alerting.alert_relabel_configs.empty()) {
+    return absl::InvalidArgumentError("field alerting is not allowed in agent mode");
+  }
+  if (!config.rule_files.empty()) {
+    return absl::InvalidArgumentError("field rule_files is not allowed in agent mode");
+  }
+  if (!config.remote_read.empty()) {
+    return absl::InvalidArgumentError("field remote_read is not allowed in agent mode");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace sextant::config

@@ -24,4 +24,10 @@ absl::StatusOr<Config> LoadConfigFile(std::string_view path);
 absl::StatusOr<Config> LoadConfig(std::string_view yaml, std::string_view filename,
                                   std::string_view base_dir = "");
 
+// Agent mode (--agent) refuses what an agent cannot do, as Prometheus's LoadFile(agentMode):
+// InvalidArgument "field alerting is not allowed in agent mode" (alertmanagers or
+// alert_relabel_configs), "field rule_files is not allowed in agent mode", "field remote_read is
+// not allowed in agent mode". main calls it after every load (start and reload) in agent mode.
+absl::Status CheckAgentConfig(const Config& config);
+
 }  // namespace sextant::config

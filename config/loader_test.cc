@@ -667,5 +667,33 @@ TEST(LoadConfigFile, MissingFileIsNotFound) {
   EXPECT_THAT(std::string(c.status().message()), HasSubstr("/nonexistent/prometheus.yml"));
 }
 
+TEST(CheckAgentConfig, RefusesAlertingRulesAndRemoteRead) {
+  auto ok = LoadConfig(
+      "scrape_configs:\n  - job_name: a\n    static_configs: [{targets: ['x:1']}]\n"
+      "remote_write:\n  - url: http://r/api/v1/write\n",
+      "p.yml");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_TRUE(CheckAgentConfig(*ok).ok());
+  struct Case {
+    const char* yaml;
+    const char* error;
+  } cases[] = {
+      {"alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['am:9093']}]\n",
+       "field alerting is not allowed in agent mode"},
+      {"alerting:\n  alert_relabel_configs:\n    - action: drop\n      source_labels: [a]\n",
+       "field alerting is not allowed in agent mode"},
+      {"rule_files: ['r.yml']\n", "field rule_files is not allowed in agent mode"},
+      {"remote_read:\n  - url: http://r/api/v1/read\n",
+       "field remote_read is not allowed in agent mode"},
+  };
+  for (const Case& c : cases) {
+    auto cfg = LoadConfig(c.yaml, "p.yml");
+    ASSERT_TRUE(cfg.ok()) << c.yaml << cfg.status();
+    absl::Status s = CheckAgentConfig(*cfg);
+    EXPECT_TRUE(absl::IsInvalidArgument(s)) << c.yaml;
+    EXPECT_EQ(s.message(), c.error) << c.yaml;
+  }
+}
+
 }  // namespace
 }  // namespace sextant::config
