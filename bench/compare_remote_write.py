@@ -92,7 +92,8 @@ def scrape_metrics(base):
     return out
 
 
-COUNTERS = ("prometheus_tsdb_head_samples_appended_total", "prometheus_remote_storage_samples_total",
+COUNTERS = ("prometheus_tsdb_head_samples_appended_total",
+            "prometheus_remote_storage_samples_total",
             "prometheus_remote_storage_samples_failed_total",
             "prometheus_remote_storage_samples_retried_total",
             "prometheus_remote_storage_samples_dropped_total",
