@@ -1,6 +1,7 @@
 #include "remote/read/read_storage.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <thread>
 #include <utility>
@@ -128,7 +129,10 @@ ReadStorage::ReadStorage(tsdb::Storage& local)
 
 ReadStorage::~ReadStorage() = default;
 
-absl::Status ReadStorage::ApplyConfig(const config::Config& cfg) {
+namespace {
+
+absl::StatusOr<std::shared_ptr<Remotes>> BuildRemotes(const config::Config& cfg,
+                                                      std::function<int64_t()> local_start_time) {
   auto remotes = std::make_shared<Remotes>();
   std::set<std::pair<std::string, std::string>> seen;
   for (const config::RemoteReadConfig& rr : cfg.remote_read) {
@@ -137,15 +141,27 @@ absl::Status ReadStorage::ApplyConfig(const config::Config& cfg) {
           "duplicate remote read configs are not allowed, found duplicate for URL: ", rr.url));
     }
     ASSIGN_OR_RETURN(std::unique_ptr<ReadClient> client, ReadClient::Create(rr));
-    tsdb::Storage* local = &local_;
     remotes->push_back(std::make_shared<const RemoteQueryable>(
         rr.name.empty() ? rr.url : rr.name, std::shared_ptr<ReadClient>(std::move(client)),
         rr.filter_external_labels ? cfg.global.external_labels : model::Labels(),
-        rr.required_matchers, rr.read_recent, [local] { return local->StartTime(); }));
+        rr.required_matchers, rr.read_recent, local_start_time));
   }
+  return remotes;
+}
+
+}  // namespace
+
+absl::Status ReadStorage::ApplyConfig(const config::Config& cfg) {
+  tsdb::Storage* local = &local_;
+  ASSIGN_OR_RETURN(std::shared_ptr<Remotes> remotes,
+                   BuildRemotes(cfg, [local] { return local->StartTime(); }));
   util::MutexLock lock(&mu_);
   remotes_ = std::move(remotes);
   return absl::OkStatus();
+}
+
+absl::Status ReadStorage::Validate(const config::Config& cfg) {
+  return BuildRemotes(cfg, [] { return int64_t{0}; }).status();
 }
 
 size_t ReadStorage::num_remotes() const { return remotes()->size(); }

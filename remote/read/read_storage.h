@@ -22,20 +22,35 @@
 //     says how a remote is asked); a failing remote is left out (this interface has no warnings).
 //   With no remote_read entries, storage() passes every call straight to the local storage.
 //
-// How cmd/sextant/main.cc wires it:
+// How cmd/sextant/main.cc wires it (the same pattern as remote_write's WriteStorage):
 //
-//   tsdb::DB& db = ...;                                  // the local storage
-//   remote::ReadStorage remote_read(db);                 // must not outlive db
-//   RETURN_IF_ERROR(remote_read.ApplyConfig(cfg));       // at start, with the loaded config
-//   // ... and in the config reloader, beside the other ApplyConfig calls:
-//   //     RETURN_IF_ERROR(remote_read.ApplyConfig(new_cfg));
-//   tsdb::Storage& queryable = remote_read.storage();    // give THIS to the promql::Engine's
-//                                                        // query storage, the HTTP API's
-//                                                        // query/series/labels endpoints and
-//                                                        // the rule manager's queries
-//   Scrapers, the rule manager's appender, the remote-write receiver and the remote-read SERVER
-//   (api/remote, which answers other servers from local data only, as Prometheus does) keep
-//   using `db` directly.
+//   // Before reloader.Reload(): refuse a config whose remote_read entries are unusable before
+//   // anything is applied, and forward reloads once the storage exists.
+//   reloader.AddCheck("remote_read", [](const config::Config& c) {
+//     return remote::ReadStorage::Validate(c);
+//   });
+//   std::atomic<remote::ReadStorage*> remote_read{nullptr};
+//   reloader.Subscribe("remote_read", [&remote_read](const config::Config& c) {
+//     remote::ReadStorage* r = remote_read.load();
+//     return r == nullptr ? absl::OkStatus() : r->ApplyConfig(c);
+//   });
+//   ...
+//   // After OpenStorage() succeeded:
+//   remote::ReadStorage read_storage(**db);  // declared after db: destroyed before it
+//   if (absl::Status s = read_storage.ApplyConfig(*reloader.current()); !s.ok()) {
+//     kLog.Error("Error applying the remote read config", {{"err", s}});
+//   }
+//   remote_read.store(&read_storage);
+//   tsdb::Storage* queryable = &read_storage.storage();
+//   api::QueryApi query_api(query_options, queryable, &engine, db->get(), &scraper);
+//   rule_options.storage = queryable;   // rule queries see remote data; appends stay local
+//   ...
+//   // At shutdown, after the server and the rule manager stopped:
+//   remote_read.store(nullptr);
+//
+// Prometheus hands its fanout storage to the same places (the API, including its remote-read
+// SERVER endpoint, and the rule manager); the scrape manager may keep `db` (appends are local
+// either way).
 //
 // Thread-safety: all methods are thread-safe; ApplyConfig() may run while queries do. Queriers
 // made before an ApplyConfig() keep using the entries they started with.
@@ -66,6 +81,10 @@ class ReadStorage {
   // the same url and name ("duplicate remote read configs are not allowed, found duplicate for
   // URL: <url>").
   absl::Status ApplyConfig(const config::Config& cfg);
+
+  // What ApplyConfig() would return for `cfg`, without changing anything (for the config
+  // reloader's checks: a bad remote_read entry then fails the reload as a whole).
+  static absl::Status Validate(const config::Config& cfg);
 
   // The number of remote_read entries in use.
   size_t num_remotes() const;

@@ -248,12 +248,17 @@ TEST_F(ReadStorageTest, BadConfigKeepsThePreviousClients) {
   Apply({Entry(remote_.url())});
   config::Config bad;
   bad.remote_read = {Entry(remote_.url()), Entry("gopher://x")};
+  EXPECT_EQ(ReadStorage::Validate(bad).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(reads_.ApplyConfig(bad).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(reads_.num_remotes(), 1u);
   config::Config dup;
   dup.remote_read = {Entry(remote_.url()), Entry(remote_.url())};
   absl::Status s = reads_.ApplyConfig(dup);
   EXPECT_THAT(s.message(), HasSubstr("duplicate remote read configs are not allowed"));
+  EXPECT_EQ(ReadStorage::Validate(dup), s);
+  config::Config good;
+  good.remote_read = {Entry(remote_.url())};
+  EXPECT_TRUE(ReadStorage::Validate(good).ok());
   EXPECT_EQ(reads_.num_remotes(), 1u);
 }
 
