@@ -131,6 +131,10 @@ class ApiServer::Routes {
     AddStatus("/api/v1/status/config", [&hooks] { return ConfigJson(hooks.config_yaml()); });
     AddStatus("/api/v1/status/runtimeinfo",
               [&hooks] { return RuntimeInfoJson(hooks.runtime_info()); });
+    AddStatus("/api/v1/status/remote_write", [&hooks] {
+      return hooks.remote_write_status ? hooks.remote_write_status()
+                                       : std::string(R"({"queues":[]})");
+    });
     AddQueryApi();
     AddUi();
     // The CORS preflight of every API path, answered as Prometheus's api.options: 204.

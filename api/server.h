@@ -83,6 +83,9 @@ struct ServerHooks {
   std::function<std::string()> config_yaml;                // /api/v1/status/config
   std::function<RuntimeInfo()> runtime_info;               // /api/v1/status/runtimeinfo
   std::vector<std::pair<std::string, std::string>> flags;  // /api/v1/status/flags
+  // /api/v1/status/remote_write (Sextant's own, api/remote_write_status.h): the JSON `data`.
+  // Optional: without it the endpoint lists no queues.
+  std::function<std::string()> remote_write_status;
 };
 
 class ApiServer {

@@ -195,6 +195,8 @@ const std::vector<FlagDef>& FlagTable() {
                  [](const Flags& f) { return ByteSizeToString(f.storage_tsdb_retention_size); }});
     t.push_back(Bool("storage.tsdb.wal-compression", &Flags::storage_tsdb_wal_compression,
                      "Compress the tsdb WAL (zstd)."));
+    t.push_back(Duration("storage.remote.flush-deadline", &Flags::storage_remote_flush_deadline,
+                         "How long to wait flushing sample on shutdown or config reload."));
     t.push_back(FloatInt("storage.remote.read-sample-limit",
                          &Flags::storage_remote_read_sample_limit,
                          "Maximum overall number of samples to return via the remote read "

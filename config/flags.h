@@ -37,6 +37,7 @@ struct Flags {
   absl::Duration storage_tsdb_retention_time = absl::Hours(24 * 90);
   uint64_t storage_tsdb_retention_size = 0;  // bytes; 0 = no size limit
   bool storage_tsdb_wal_compression = true;
+  absl::Duration storage_remote_flush_deadline = absl::Minutes(1);
   int64_t storage_remote_read_sample_limit = 50000000;  // per query, SAMPLES only; 0 = no limit
   int64_t storage_remote_read_concurrent_limit = 10;    // 0 = no limit
   int64_t storage_remote_read_max_bytes_in_frame = 1048576;

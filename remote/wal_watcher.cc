@@ -35,7 +35,23 @@ absl::Status WalWatcher::StartAt(WalPosition position) {
   return Start(position);
 }
 
-absl::Status WalWatcher::StartFromNow() { return Start(std::nullopt); }
+absl::Status WalWatcher::StartFromNow() {
+  // The end is found here, on the caller's thread, so that every record committed after this
+  // call returns is handed over (a watcher thread finding it later would miss records committed
+  // meanwhile).
+  absl::StatusOr<std::vector<int>> segments = wal::ListSegments(env_, dir_);
+  if (!segments.ok() || segments->empty()) {
+    // No WAL yet: everything it will hold is new. -1 means "from the first segment there is".
+    return Start(WalPosition{-1, 0});
+  }
+  const int last = segments->back();
+  absl::StatusOr<std::unique_ptr<wal::Reader>> reader = wal::Reader::OpenAt(env_, dir_, last, 0);
+  if (!reader.ok()) return Start(std::nullopt);
+  int64_t end = 0;
+  while ((*reader)->Next()) end = (*reader)->end_offset();
+  // A torn or damaged tail ends the read; the records before it are the past.
+  return Start(WalPosition{last, end});
+}
 
 absl::Status WalWatcher::Start(std::optional<WalPosition> position) {
   util::MutexLock lock(&mu_);
@@ -113,7 +129,8 @@ void WalWatcher::Run() {
   if (deliver_from_.has_value()) from = std::min(from, deliver_from_->segment);
   auto it = std::lower_bound(segments.begin(), segments.end(), from);
   int segment = it == segments.end() ? segments.back() : *it;
-  if (deliver_from_.has_value() && deliver_from_->segment < segment) {
+  if (deliver_from_.has_value() && deliver_from_->segment >= 0 &&
+      deliver_from_->segment < segment) {
     Log().Warn("WAL segments of the start position were deleted; their samples are lost",
                {{"queue", options_.name},
                 {"dir", dir_},

@@ -112,9 +112,10 @@ class WalWatcher {
   // from OnSamples, or {first segment, 0}). InvalidArgument for a negative position;
   // FailedPrecondition when already started.
   absl::Status StartAt(WalPosition position);
-  // Starts watching, handing over only the samples of records that are complete after the
-  // current end of the WAL is first reached (a fresh queue that only sends new data).
-  // FailedPrecondition when already started.
+  // Starts watching, handing over only the samples of records committed after the call: the
+  // current end of the WAL (the end of the newest segment's last complete record) is found
+  // before it returns (a fresh queue that only sends new data). With no WAL yet, everything it
+  // will hold is handed over. FailedPrecondition when already started.
   absl::Status StartFromNow();
 
   // Wakes the watcher to read new records now rather than at the next poll. Cheap; any thread.

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include "api/query_api.h"
+#include "api/remote_write_status.h"
 #include "api/rules_api.h"
 #include "api/server.h"
 #include "api/web/cors.h"
@@ -27,6 +30,7 @@
 #include "config/reloader.h"
 #include "model/duration.h"
 #include "promql/engine.h"
+#include "remote/write_storage.h"
 #include "rules/manager.h"
 #include "rules/notifier/notifier.h"
 #include "scrape/manager.h"
@@ -83,8 +87,10 @@ void RegisterBuildInfo(util::Registry* registry) {
 
 // Opens the TSDB with the storage flags; its metrics go to the server's registry.
 absl::StatusOr<std::unique_ptr<tsdb::DB>> OpenStorage(const config::Flags& flags,
-                                                      util::Registry* registry) {
+                                                      util::Registry* registry,
+                                                      std::function<int()> wal_truncation_hold) {
   tsdb::DbOptions options;
+  options.wal_truncation_hold = std::move(wal_truncation_hold);
   options.retention_ms = absl::ToInt64Milliseconds(flags.storage_tsdb_retention_time);
   options.retention_bytes = flags.storage_tsdb_retention_size;
   options.wal_compression = flags.storage_tsdb_wal_compression;
@@ -123,6 +129,26 @@ void LogListening(const api::http::ListenAddress& listen, int port,
   } else {
     log.Info("TLS is disabled.", {{"http2", false}, {"address", address}});
   }
+}
+
+// The metadata of every metric family the active targets expose (the first target's wins), for
+// remote write's metadata_config and 2.0 requests.
+std::vector<remote::MetricMetadata> ScrapedMetadata(const scrape::ScrapeManager& scraper) {
+  std::map<std::string, remote::MetricMetadata> families;
+  for (const scrape::TargetStatus& t : scraper.ActiveTargets(/*with_metadata=*/true)) {
+    for (const auto& [name, m] : t.metadata) {
+      auto [it, added] = families.try_emplace(name);
+      if (!added) continue;
+      it->second.metric_family_name = name;
+      it->second.type = remote::ParseMetricType(m.type).value_or(remote::MetricType::kUnknown);
+      it->second.help = m.help;
+      it->second.unit = m.unit;
+    }
+  }
+  std::vector<remote::MetricMetadata> out;
+  out.reserve(families.size());
+  for (auto& [name, m] : families) out.push_back(std::move(m));
+  return out;
 }
 
 int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
@@ -175,6 +201,13 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
     rules::RuleManager* m = rule_manager.load();
     return m == nullptr ? absl::OkStatus() : m->Update(c);
   });
+  // The remote-write queues start once the storage is open (they tail its WAL); reloads reach
+  // them from then on.
+  std::atomic<remote::WriteStorage*> remote_write{nullptr};
+  reloader.Subscribe("remote_write", [&remote_write](const config::Config& c) {
+    remote::WriteStorage* w = remote_write.load();
+    return w == nullptr ? absl::OkStatus() : w->ApplyConfig(c);
+  });
   if (absl::Status s = reloader.Reload(); !s.ok()) {
     kLog.Error("Error loading config",
                {{"file", flags.config_file.empty() ? config::kDefaultConfigName
@@ -204,6 +237,18 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
     }
   }
 
+  remote::WriteStorageOptions remote_options;
+  remote_options.wal_dir = util::JoinPath(flags.storage_tsdb_path, "wal");
+  remote_options.state_dir = util::JoinPath(flags.storage_tsdb_path, "remote-write");
+  remote_options.registry = &registry;
+  remote_options.flush_deadline = flags.storage_remote_flush_deadline;
+  // Set once the scrape manager runs: the metadata of the metric families its targets expose.
+  std::atomic<scrape::ScrapeManager*> metadata_source{nullptr};
+  remote_options.metadata = [&metadata_source] {
+    scrape::ScrapeManager* m = metadata_source.load();
+    return m == nullptr ? std::vector<remote::MetricMetadata>() : ScrapedMetadata(*m);
+  };
+  remote::WriteStorage remote_storage(remote_options);
   api::ServerOptions options;
   if (listen.ok()) options.listen_address = *listen;
   options.enable_lifecycle = flags.web_enable_lifecycle;
@@ -230,6 +275,9 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
     return info;
   };
   hooks.flags = config::FlagValues(flags);
+  hooks.remote_write_status = [&remote_storage] {
+    return api::RemoteWriteStatusJson(remote_storage.Queues());
+  };
   api::ApiServer server(options, std::move(hooks), &registry);
   if (absl::Status s = listen.ok() ? server.Start() : listen.status(); !s.ok()) {
     kLog.Error("Unable to start web listener", {{"err", s}});
@@ -240,7 +288,8 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   // The web server is up first, answering /-/ready with 503 while the WAL replays.
   kLog.Info("Starting TSDB ...",
             {{"path", flags.storage_tsdb_path}, {"retention", RetentionString(flags)}});
-  auto db = OpenStorage(flags, &registry);
+  auto db =
+      OpenStorage(flags, &registry, [&remote_storage] { return remote_storage.TruncationHold(); });
   if (!db.ok()) {
     kLog.Error("Opening storage failed", {{"err", db.status()}});
     server.Stop();
@@ -268,6 +317,11 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   scrape::ScrapeManager scraper(db->get(), &registry, scrape_options);
   api::QueryApi query_api(query_options, db->get(), &engine, db->get(), &scraper);
   scrape_manager.store(&scraper);
+  metadata_source.store(&scraper);
+  if (absl::Status s = remote_storage.ApplyConfig(*reloader.current()); !s.ok()) {
+    kLog.Error("Error applying the remote write config", {{"err", s}});
+  }
+  remote_write.store(&remote_storage);
   if (absl::Status s = scraper.ApplyConfig(*reloader.current()); !s.ok()) {
     kLog.Error("Error applying the scrape config", {{"err", s}});
   }
@@ -309,6 +363,11 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   rule_manager.store(nullptr);
   rules.Stop();
   notifier.Stop();
+  // Remote write last among the writers: it sends what they appended (up to the flush deadline)
+  // and saves where it got to.
+  remote_write.store(nullptr);
+  metadata_source.store(nullptr);
+  remote_storage.Stop();
   if (absl::Status s = (*db)->Close(); !s.ok()) {
     kLog.Error("Error stopping storage", {{"err", s}});
   }
