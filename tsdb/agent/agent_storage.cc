@@ -112,6 +112,10 @@ class AgentStorage::DeletedSeries {
 class AgentStorage::AgentAppender final : public Appender {
  public:
   explicit AgentAppender(AgentStorage* storage) : storage_(storage) {}
+  // An appender dropped without Commit() or Rollback() still logs the series it created.
+  ~AgentAppender() override {
+    if (!pending_series_.empty()) Rollback();
+  }
 
   absl::StatusOr<SeriesRef> Append(SeriesRef ref, const model::Labels& labels, int64_t t,
                                    double v) override {

@@ -214,6 +214,17 @@ TEST_F(AgentStorageTest, RollbackDropsSamplesButLogsNewSeries) {
   EXPECT_EQ(AppendOne(L("up", "a"), 1000), *ref);
 }
 
+TEST_F(AgentStorageTest, DroppedAppenderStillLogsItsNewSeries) {
+  Open();
+  {
+    auto app = storage_->NewAppender();
+    ASSERT_TRUE(app->Append(0, L("up", "a"), 1000, 1).ok());
+  }
+  Records r = ReadWal(storage_->wal_dir());
+  EXPECT_THAT(r.types, ::testing::ElementsAre(wal::RecordType::kSeries));
+  EXPECT_TRUE(r.samples.empty());
+}
+
 TEST_F(AgentStorageTest, NotQueryable) {
   Open();
   auto q = storage_->NewQuerier(0, 1000);
