@@ -133,6 +133,8 @@ TEST_F(ApiServerTest, StatusEndpointsUsePrometheusEnvelope) {
   EXPECT_EQ(rt["reloadConfigSuccess"], true);
   EXPECT_EQ(rt["storageRetention"], "90d");
   EXPECT_GE(rt["goroutineCount"].get<int>(), 1);
+  // Sextant's own: without a remote-write hook, no queues.
+  EXPECT_EQ(GetJson("/api/v1/status/remote_write")["data"]["queues"].size(), 0u);
 }
 
 TEST_F(ApiServerTest, UnknownPathsAre404) {
