@@ -46,9 +46,11 @@ class ReadStorageTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s;
   }
 
+  // The server first: destroyed last, after the clients' kept-alive connections are closed
+  // (else its stop() waits for them to time out).
+  testing::RemoteReadServer remote_;
   tsdb::MemStorage local_;
   ReadStorage reads_{local_};
-  testing::RemoteReadServer remote_;
 };
 
 TEST_F(ReadStorageTest, WithoutEntriesSelectsLocalOnly) {
@@ -83,6 +85,7 @@ TEST_F(ReadStorageTest, TwoRemotesAreBothMerged) {
   EXPECT_THAT(SelectAll(reads_.storage(), 0, 100, {Eq("__name__", "m")}),
               ElementsAre(Pair("{__name__=\"m\", r=\"1\"}", Samples{{10, 1}}),
                           Pair("{__name__=\"m\", r=\"2\"}", Samples{{10, 2}})));
+  Apply({});  // closes the connections to `other` before it stops
 }
 
 TEST_F(ReadStorageTest, RequiredMatchersSkipTheRemoteUnlessAllArePresent) {
@@ -194,6 +197,25 @@ TEST_F(ReadStorageTest, RemoteDownGivesLocalDataAndAWarningThroughPromQL) {
   auto healthy = engine.InstantQuery(reads_.storage(), "m", 20'000);
   ASSERT_TRUE(healthy.ok()) << healthy.status();
   EXPECT_THAT(healthy->warnings, IsEmpty());
+}
+
+TEST_F(ReadStorageTest, PromQLSelectHintsReachTheRemote) {
+  for (int64_t t = 0; t <= 120'000; t += 15'000) {
+    ASSERT_TRUE(remote_.storage.Add(L({{"__name__", "c_total"}}), t, t / 1000.0).ok());
+  }
+  Apply({Entry(remote_.url())});
+  promql::Engine engine(promql::EngineOptions{});
+  auto r = engine.RangeQuery(reads_.storage(), "rate(c_total[1m])", 60'000, 120'000, 30'000);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const auto& m = std::get<promql::Matrix>(r->value);
+  ASSERT_EQ(m.size(), 1u);
+  ASSERT_EQ(m[0].points.size(), 3u);
+  EXPECT_DOUBLE_EQ(m[0].points[0].v, 1.0);
+  const prometheus::Query q = remote_.last_request().queries(0);
+  EXPECT_EQ(q.hints().func(), "rate");
+  EXPECT_EQ(q.hints().step_ms(), 30'000);
+  EXPECT_EQ(q.start_timestamp_ms(), 0 + 1);  // (60s - 1m, 120s]: left-open
+  EXPECT_EQ(q.end_timestamp_ms(), 120'000);
 }
 
 TEST_F(ReadStorageTest, RemoteErrorStatusIsAWarningToo) {
