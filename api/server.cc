@@ -63,10 +63,10 @@ ApiServer::ApiServer(ServerOptions options, ServerHooks hooks, util::Registry* r
                                               "Histogram of latencies for HTTP requests.",
                                               {"handler"}, {.1, .2, .4, 1, 3, 8, 20, 60, 120})),
       router_(std::make_unique<http::Router>(options_.route_prefix)),
-      ui_(std::make_unique<ui::UiAssets>(
-          ui::UiOptions{.route_prefix = options_.route_prefix,
-                        .page_title = options_.page_title,
-                        .lookback_delta = options_.lookback_delta})) {}
+      ui_(std::make_unique<ui::UiAssets>(ui::UiOptions{.route_prefix = options_.route_prefix,
+                                                       .page_title = options_.page_title,
+                                                       .lookback_delta = options_.lookback_delta,
+                                                       .agent_mode = options_.agent_mode})) {}
 
 ApiServer::~ApiServer() { Stop(); }
 

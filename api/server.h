@@ -54,6 +54,9 @@ struct ServerOptions {
   // --query.lookback-delta as a Prometheus duration.
   std::string page_title = "Sextant Time Series Collection and Processing Server";
   std::string lookback_delta = "5m";
+  // Agent mode (--agent): the UI's index.html says agentMode: true. The query endpoints answer
+  // "unavailable with Prometheus Agent" through QueryApiOptions::agent_mode (api/query_api.h).
+  bool agent_mode = false;
   absl::Duration read_timeout = absl::Minutes(5);  // --web.read-timeout: a request's whole read
   size_t max_request_body_bytes = 32 << 20;
   int64_t max_connections = 512;  // --web.max-connections; 0 means no limit

@@ -27,9 +27,11 @@ using http::testing::Gunzip;
 
 class ServerUiTest : public ::testing::Test {
  protected:
-  void Start(const std::string& prefix, const std::string& title = "Sextant") {
+  void Start(const std::string& prefix, const std::string& title = "Sextant",
+             bool agent_mode = false) {
     prefix_ = prefix;
     ServerOptions options;
+    options.agent_mode = agent_mode;
     options.listen_address = *http::ParseListenAddress("127.0.0.1:0");
     options.route_prefix = prefix;
     options.page_title = title;
@@ -93,6 +95,15 @@ TEST_F(ServerUiTest, EveryPageServesIndexWithPlaceholdersFilled) {
   // Outside the prefix, and unknown pages under it, are not the UI.
   EXPECT_EQ(client_->Get("/query")->status, 404);
   EXPECT_EQ(client_->Get("/prefix/nothing")->status, 404);
+}
+
+TEST_F(ServerUiTest, AgentModeIsToldToTheUi) {
+  Start("", "Sextant", /*agent_mode=*/true);
+  auto res = client_->Get("/targets");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_THAT(res->body, HasSubstr("agentMode: true"));
+  EXPECT_THAT(res->body, Not(HasSubstr("agentMode: false")));
 }
 
 TEST_F(ServerUiTest, RootRedirectsToQueryPage) {
