@@ -405,7 +405,10 @@ absl::Status AgentStorage::Truncate() {
   if (last < first) return absl::OkStatus();
   // As Prometheus, the older two thirds: the newest segments hold mostly live samples.
   int to = first + (last - first) * 2 / 3;
-  if (hold) to = std::min(to, hold() - 1);
+  if (hold) {
+    const int needed = hold();
+    to = needed <= first ? first - 1 : std::min(to, needed - 1);
+  }
   // Segments whose samples are all older than max_wal_time go even when remote write still
   // needs them: a receiver that is down must not fill the disk.
   {
