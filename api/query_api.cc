@@ -399,6 +399,7 @@ ApiResult QueryApi::Series(const Params& p) const {
   absl::StatusOr<std::unique_ptr<tsdb::Querier>> q = storage_->NewQuerier(req->start, req->end);
   if (!q.ok()) return ExecutionError(q.status());
   std::set<model::Labels> found;
+  std::vector<std::string> warnings;
   for (const std::vector<model::Matcher>& set : req->sets) {
     tsdb::SelectHints hints;
     hints.start = req->start;
@@ -407,9 +408,10 @@ ApiResult QueryApi::Series(const Params& p) const {
     std::unique_ptr<tsdb::SeriesSet> ss = (*q)->Select(set, &hints);
     while (ss->Next()) found.insert(ss->At().labels());
     if (!ss->status().ok()) return ExecutionError(ss->status());
+    // A remote_read endpoint that failed: its series are missing, said as Prometheus says it.
+    for (std::string& w : ss->Warnings()) warnings.push_back(std::move(w));
   }
   std::vector<model::Labels> series(found.begin(), found.end());
-  std::vector<std::string> warnings;
   Truncate(&series, req->limit, &warnings);
   std::string data = "[";
   for (size_t i = 0; i < series.size(); ++i) {
@@ -567,7 +569,9 @@ ApiResult QueryApi::Federate(const Params& p) const {
   }
   const int64_t now = Now();
   const int64_t mint = now - engine_->options().lookback_delta_ms;
-  absl::StatusOr<std::unique_ptr<tsdb::Querier>> q = storage_->NewQuerier(mint, now);
+  // The local storage only, as Prometheus federates (not what remote_read adds).
+  tsdb::Storage* local = db_ != nullptr ? static_cast<tsdb::Storage*>(db_) : storage_;
+  absl::StatusOr<std::unique_ptr<tsdb::Querier>> q = local->NewQuerier(mint, now);
   if (!q.ok()) {
     r.status = 500;
     r.body = util::StrCat(util::FromAbsl(q.status().message()), "\n");

@@ -30,6 +30,7 @@
 #include "config/reloader.h"
 #include "model/duration.h"
 #include "promql/engine.h"
+#include "remote/read/read_storage.h"
 #include "remote/write_storage.h"
 #include "rules/manager.h"
 #include "rules/notifier/notifier.h"
@@ -208,6 +209,14 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
     remote::WriteStorage* w = remote_write.load();
     return w == nullptr ? absl::OkStatus() : w->ApplyConfig(c);
   });
+  // remote_read: checked before anything is applied; the clients exist once the storage is open.
+  reloader.AddCheck("remote_read",
+                    [](const config::Config& c) { return remote::ReadStorage::Validate(c); });
+  std::atomic<remote::ReadStorage*> remote_read{nullptr};
+  reloader.Subscribe("remote_read", [&remote_read](const config::Config& c) {
+    remote::ReadStorage* r = remote_read.load();
+    return r == nullptr ? absl::OkStatus() : r->ApplyConfig(c);
+  });
   if (absl::Status s = reloader.Reload(); !s.ok()) {
     kLog.Error("Error loading config",
                {{"file", flags.config_file.empty() ? config::kDefaultConfigName
@@ -295,6 +304,13 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
     server.Stop();
     return 1;
   }
+  // PromQL, the API and the rules read local and remote_read storage merged.
+  remote::ReadStorage read_storage(**db);
+  if (absl::Status s = read_storage.ApplyConfig(*reloader.current()); !s.ok()) {
+    kLog.Error("Error applying the remote read config", {{"err", s}});
+  }
+  remote_read.store(&read_storage);
+  tsdb::Storage* queryable = &read_storage.storage();
   promql::EngineOptions engine_options;
   engine_options.lookback_delta_ms = absl::ToInt64Milliseconds(flags.query_lookback_delta);
   engine_options.timeout = flags.query_timeout;
@@ -315,7 +331,7 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   char host[256] = {};
   if (gethostname(host, sizeof(host) - 1) == 0) scrape_options.hostname = host;
   scrape::ScrapeManager scraper(db->get(), &registry, scrape_options);
-  api::QueryApi query_api(query_options, db->get(), &engine, db->get(), &scraper);
+  api::QueryApi query_api(query_options, queryable, &engine, db->get(), &scraper);
   scrape_manager.store(&scraper);
   metadata_source.store(&scraper);
   if (absl::Status s = remote_storage.ApplyConfig(*reloader.current()); !s.ok()) {
@@ -326,7 +342,7 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
     kLog.Error("Error applying the scrape config", {{"err", s}});
   }
   rules::RuleManagerOptions rule_options;
-  rule_options.storage = db->get();
+  rule_options.storage = queryable;
   rule_options.engine = &engine;
   rule_options.registry = &registry;
   rule_options.external_url = ExternalUrl(flags, host, listen);
@@ -366,6 +382,7 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   // Remote write last among the writers: it sends what they appended (up to the flush deadline)
   // and saves where it got to.
   remote_write.store(nullptr);
+  remote_read.store(nullptr);
   metadata_source.store(nullptr);
   remote_storage.Stop();
   if (absl::Status s = (*db)->Close(); !s.ok()) {
