@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -125,7 +126,12 @@ class AgentStorage::AgentAppender final : public Appender {
       pending_series_.push_back({series.ref, labels});
       storage_->metrics_->active_series->Inc();
     }
-    if (t <= series.last_ts) {
+    // Prometheus's minValidTime, without underflow.
+    const int64_t window = storage_->options_.out_of_order_time_window_ms;
+    const int64_t min_valid = series.last_ts < std::numeric_limits<int64_t>::min() + window
+                                  ? std::numeric_limits<int64_t>::min()
+                                  : series.last_ts - window;
+    if (t <= min_valid) {
       storage_->metrics_->out_of_order->Inc();
       return MakeAppendError(AppendError::kOutOfOrder);
     }
@@ -184,6 +190,7 @@ AgentStorage::AgentStorage(std::string dir, AgentOptions options)
       series_(std::make_unique<SeriesMap>()),
       deleted_(std::make_unique<DeletedSeries>()) {
   // Prometheus's option fix-ups (tsdb/agent/db.go, validateOptions).
+  if (options_.out_of_order_time_window_ms < 0) options_.out_of_order_time_window_ms = 0;
   if (options_.truncate_frequency_ms <= 0)
     options_.truncate_frequency_ms = kDefaultTruncateFrequencyMs;
   if (options_.min_wal_time_ms <= 0) options_.min_wal_time_ms = kDefaultMinWalTimeMs;

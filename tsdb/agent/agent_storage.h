@@ -19,6 +19,8 @@
 //   opts.truncate_frequency_ms =
 //       absl::ToInt64Milliseconds(flags.storage_agent_wal_truncate_frequency);  // 0: 2h
 //   opts.no_lockfile = flags.storage_agent_no_lockfile;
+//   opts.out_of_order_time_window_ms =
+//       absl::ToInt64Milliseconds(config.storage.out_of_order_time_window);  // at start
 //   opts.metrics = &registry;
 //   auto storage = tsdb::agent::AgentStorage::Open(flags.storage_agent_path, opts);
 //   // Remote write (remote/write_storage.h) tails storage->wal_dir() and holds truncation:
@@ -38,12 +40,13 @@
 // labels → ref and ref → last timestamp. Nothing else is kept per series: 186 bytes a series with
 // 75 bytes of packed labels (agent_storage_test's BytesPerSeries, bench/agent_bench.cc).
 //
-// Appends, as Prometheus's agent: a sample at or before its series' last committed timestamp is
-// rejected as out of order (also one with the same timestamp and value, which the full database
-// accepts) and counted in prometheus_agent_out_of_order_samples_total. Commit() logs the new
-// series' record, then one samples record, then updates the last timestamps. Rollback() drops the
-// samples but still logs the new series' record (the series exist in memory and their refs may be
-// in use by then), as Prometheus does.
+// Appends, as Prometheus's agent: a sample at or before its series' last committed timestamp
+// (minus out_of_order_time_window_ms) is rejected as out of order (also one with the same timestamp
+// and value, which the full database accepts) and counted in
+// prometheus_agent_out_of_order_samples_total. Commit() logs the new series' record, then one
+// samples record, then updates the last timestamps. Rollback() drops the samples but still logs the
+// new series' record (the series exist in memory and their refs may be in use by then), as
+// Prometheus does.
 //
 // Truncation (every truncate_frequency_ms in a background thread, or Truncate()): with
 // now = the clock, mint = max(lowest_sent - min_wal_time, now - max_wal_time) when a lowest-sent
@@ -107,6 +110,9 @@ struct AgentOptions {
   // Truncate() themselves set run_background = false.
   int64_t truncate_frequency_ms = kDefaultTruncateFrequencyMs;
   bool run_background = true;
+  // The config's storage.tsdb.out_of_order_time_window, as Prometheus's agent takes it: a sample
+  // up to this much older than its series' last one is accepted (and logged) too.
+  int64_t out_of_order_time_window_ms = 0;
   bool no_lockfile = false;           // --storage.agent.no-lockfile
   util::Registry* metrics = nullptr;  // null: a private registry; must outlive the storage
   util::Env* env = nullptr;           // null: util::Env::Default(); must outlive the storage

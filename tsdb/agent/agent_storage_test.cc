@@ -201,6 +201,21 @@ TEST_F(AgentStorageTest, SampleAtOrBeforeLastCommittedTimestampIsOutOfOrder) {
   EXPECT_EQ(r.samples[1].t, 3000);
 }
 
+TEST_F(AgentStorageTest, OutOfOrderTimeWindowAcceptsSomewhatOlderSamples) {
+  options_.out_of_order_time_window_ms = 10000;
+  Open();
+  AppendOne(L("up", "a"), 100000, 1);
+  auto app = storage_->NewAppender();
+  EXPECT_TRUE(app->Append(0, L("up", "a"), 95000, 1).ok());
+  EXPECT_TRUE(app->Append(0, L("up", "a"), 100000, 1).ok());
+  EXPECT_EQ(AppendErrorOf(app->Append(0, L("up", "a"), 90000, 1).status()),
+            AppendError::kOutOfOrder);
+  ASSERT_TRUE(app->Commit().ok());
+  Records r = ReadWal(storage_->wal_dir());
+  ASSERT_EQ(r.samples.size(), 3u);
+  EXPECT_EQ(r.samples[1].t, 95000);
+}
+
 TEST_F(AgentStorageTest, RollbackDropsSamplesButLogsNewSeries) {
   Open();
   auto app = storage_->NewAppender();
