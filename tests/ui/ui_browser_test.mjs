@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The web UI in a real browser. Starts Sextant under a route prefix (scraping itself and a dead
-// target every second, with a recording and an alerting rule), then drives headless Chromium
-// with puppeteer-core through every page:
+// target every second, with a recording and an alerting rule, remote-writing to a stub receiver
+// here that accepts every request), then drives headless Chromium with puppeteer-core through
+// every page:
 //
 //   - the query page: types `up` into the CodeMirror editor and presses Enter, sees the table
 //     rows of job="self" and job="dead", the Graph tab's uPlot canvas drawn with its legend, the
@@ -10,7 +11,8 @@
 //     (g0.expr, g0.tab, g1.range_input, and 2.x's /graph?g0.tab=1) open as they should;
 //   - targets, alerts, rules, service discovery, status, TSDB status, flags, configuration and
 //     Alertmanager discovery each show what they must (the dead target's "connection refused",
-//     TargetDown firing, ...), and the document title is the page's and --web.page-title's;
+//     TargetDown firing, the remote-write queue's card with a sent timestamp, ...), and the
+//     document title is the page's and --web.page-title's;
 //   - the theme switch sets <html data-theme> to dark and back to light.
 //
 // Any console error or uncaught page error fails the test.
@@ -26,6 +28,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -71,6 +74,19 @@ function freePort() {
 }
 
 const port = await freePort();
+// The remote-write receiver: reads each request whole and answers 204, as a receiver that stored
+// it would.
+let receivedWrites = 0;
+const receiver = createHttpServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    receivedWrites++;
+    res.writeHead(204);
+    res.end();
+  });
+});
+await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+const receiverUrl = `http://127.0.0.1:${receiver.address().port}/receive`;
 const base = `http://127.0.0.1:${port}/ui`;
 const tmp = mkdtempSync(join(tmpdir(), 'ui_browser_'));
 writeFileSync(
@@ -83,6 +99,9 @@ scrape_configs:
     static_configs: [{targets: ['127.0.0.1:${port}']}]
   - job_name: dead
     static_configs: [{targets: ['127.0.0.1:1']}]
+remote_write:
+  - url: ${receiverUrl}
+    name: ui-receiver
 `,
 );
 writeFileSync(
@@ -107,6 +126,7 @@ const server = spawn(
     `--web.listen-address=127.0.0.1:${port}`,
     `--web.external-url=${base}/`,
     '--web.page-title=Sextant <UI test>',
+    '--storage.remote.flush-deadline=5s',
   ],
   { stdio: ['ignore', 'ignore', 'pipe'] },
 );
@@ -172,7 +192,11 @@ async function run() {
       await sleep(1000);
     }
   }
-  log('scrapes and alert in place; launching chromium');
+  await until('a remote-write send', 20000, async () => {
+    const r = await api('/api/v1/status/remote_write');
+    return receivedWrites > 0 && r.data.queues.some((q) => q.name === 'ui-receiver' && q.samples.sent > 0);
+  });
+  log('scrapes, alert and remote write in place; launching chromium');
 
   browser = await puppeteer.launch({
     executablePath: chromium,
@@ -384,7 +408,7 @@ async function run() {
     ['/alerts', 'alerts', 'TargetDown', 'demo', 'FIRING (1)'],
     ['/rules', 'rules', 'job:up:sum', 'TargetDown', 'sum by (job) (up)'],
     ['/service-discovery', 'service-discovery', 'self', 'dead', '127.0.0.1:1'],
-    ['/status', 'status', 'Storage retention'],
+    ['/status', 'status', 'Storage retention', 'Remote write: ui-receiver', receiverUrl, 'Lag behind newest sample'],
     ['/tsdb-status', 'tsdb-status', 'Head', 'up'],
     ['/flags', 'flags', 'storage.tsdb.retention.time', 'web.external-url'],
     ['/config', 'config', 'job_name: self', 'rules.yml'],
@@ -405,6 +429,14 @@ async function run() {
   await expectText('/status', 'Storage retention');
   const title = await page.title();
   if (title !== 'Runtime & build information - Sextant <UI test>') fail(`/status: the page title is ${JSON.stringify(title)}`);
+  // The queue's card: protocol 1.0 and a sent timestamp as the UI writes times.
+  const rwRows = await page.evaluate(() =>
+    Object.fromEntries([...document.querySelectorAll('.remote-write .info-table tr')].map((r) => [r.cells[0]?.textContent, r.cells[1]?.textContent])),
+  );
+  if (rwRows['Protocol'] !== '1.0') fail(`/status: the remote-write protocol is ${JSON.stringify(rwRows['Protocol'])}`);
+  if (!/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(rwRows['Highest sent timestamp'] ?? '')) {
+    fail(`/status: the highest sent timestamp is ${JSON.stringify(rwRows['Highest sent timestamp'])}`);
+  }
 
   if (screenshots) {
     await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
@@ -444,6 +476,7 @@ try {
     await Promise.race([new Promise((r) => server.once('exit', r)), sleep(30000)]);
     if (!serverExited) server.kill('SIGKILL');
   }
+  receiver.close();
   rmSync(tmp, { recursive: true, force: true });
 }
 if (failures.length) code = 1;

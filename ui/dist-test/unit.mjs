@@ -1,4 +1,4 @@
-// inputs 7e998403b67878f456898e63d52311db9d35b7829195d965da50f5a2edbd3cb9: built by ui/build.mjs from ui/test/ and ui/src/; do not edit.
+// inputs 210bad40e478b74ed6fb278650e0f54fdbb1d29b9ab91daf63d606f181b3b1af: built by ui/build.mjs from ui/test/ and ui/src/; do not edit.
 
 // test/setup.ts
 process.env.TZ = "Asia/Kolkata";
@@ -1220,9 +1220,145 @@ test5("describe: what each node does", () => {
   assert5.equal(describe({ type: "subquery", expr: sel("x"), range: 30 * minute, rangeExpr: null, step: minute, stepExpr: null, ...noMods }), "subquery: 30m every 1m");
 });
 
-// test/urlState.test.ts
+// test/remoteWrite.test.ts
 import assert6 from "node:assert/strict";
 import { test as test6 } from "node:test";
+
+// src/pages/status/remoteWrite.ts
+function formatCount(n2) {
+  return n2.toLocaleString("en-US");
+}
+function formatBytes(n2) {
+  const units = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+  if (!Number.isFinite(n2) || Math.abs(n2) < 1024) return `${n2} B`;
+  let v3 = n2;
+  let unit = "";
+  for (const u3 of units) {
+    if (Math.abs(v3) < 1024) break;
+    v3 /= 1024;
+    unit = u3;
+  }
+  return `${v3.toFixed(1)} ${unit}`;
+}
+function protocolVersion(protobufMessage) {
+  if (protobufMessage === "prometheus.WriteRequest") return "1.0";
+  if (protobufMessage === "io.prometheus.write.v2.Request") return "2.0";
+  return protobufMessage;
+}
+function formatShards(shards) {
+  const desired = typeof shards.desired === "number" && Number.isFinite(shards.desired) ? String(Number(shards.desired.toFixed(2))) : "?";
+  return `${shards.current} / ${desired} desired (min ${shards.min}, max ${shards.max})`;
+}
+var dropReasons = [
+  ["too_old", "too old"],
+  ["dropped_series", "dropped series"],
+  ["unintentionally_dropped_series", "unknown series"],
+  ["stopped", "queue stopped"]
+];
+function formatDropped(dropped) {
+  let total = 0;
+  const parts = [];
+  for (const [key, text] of dropReasons) {
+    const n2 = dropped[key] ?? 0;
+    total += n2;
+    if (n2 > 0) parts.push(`${text} ${formatCount(n2)}`);
+  }
+  return parts.length === 0 ? "0" : `${formatCount(total)} (${parts.join(", ")})`;
+}
+function formatLag(queue) {
+  if (parseApiTime(queue.highestTimestamp) === null) return "no samples queued yet";
+  if (parseApiTime(queue.highestSentTimestamp) === null) return "nothing sent yet";
+  const s2 = queue.lagSeconds;
+  if (!Number.isFinite(s2)) return String(s2);
+  return Math.abs(s2) < 1 ? formatDuration(s2 * 1e3) : formatDuration(Math.round(s2) * 1e3);
+}
+function formatOptionalTime(text, never = "never", local) {
+  const ms = parseApiTime(text);
+  return ms === null ? never : formatTime(ms, false, local);
+}
+function formatWalPosition(wal) {
+  const notes = [];
+  if (wal.currentSegment >= 0) notes.push(`reading segment ${wal.currentSegment}`);
+  if (wal.resumed) notes.push("resumed");
+  const base = `segment ${wal.segment}, offset ${formatCount(wal.offset)}`;
+  return notes.length === 0 ? base : `${base} (${notes.join(", ")})`;
+}
+
+// test/remoteWrite.test.ts
+var noDrops = { too_old: 0, dropped_series: 0, unintentionally_dropped_series: 0, stopped: 0 };
+test6("formatCount: thousands separated", () => {
+  assert6.equal(formatCount(0), "0");
+  assert6.equal(formatCount(999), "999");
+  assert6.equal(formatCount(1234567), "1,234,567");
+});
+test6("formatBytes: bytes below 1 KiB, then binary units with one decimal", () => {
+  assert6.equal(formatBytes(0), "0 B");
+  assert6.equal(formatBytes(1023), "1023 B");
+  assert6.equal(formatBytes(1024), "1.0 KiB");
+  assert6.equal(formatBytes(1536), "1.5 KiB");
+  assert6.equal(formatBytes(5 * 1024 ** 2 + 300 * 1024), "5.3 MiB");
+  assert6.equal(formatBytes(3 * 1024 ** 4), "3.0 TiB");
+});
+test6("protocolVersion: 1.0 and 2.0 messages; anything else by name", () => {
+  assert6.equal(protocolVersion("prometheus.WriteRequest"), "1.0");
+  assert6.equal(protocolVersion("io.prometheus.write.v2.Request"), "2.0");
+  assert6.equal(protocolVersion("something.Else"), "something.Else");
+});
+test6("formatShards: current / desired (two decimals at most), then the bounds", () => {
+  assert6.equal(formatShards({ current: 1, desired: 0.8, min: 1, max: 50, capacity: 1e4 }), "1 / 0.8 desired (min 1, max 50)");
+  assert6.equal(formatShards({ current: 3, desired: 2.456789, min: 1, max: 200, capacity: 1e4 }), "3 / 2.46 desired (min 1, max 200)");
+  assert6.equal(formatShards({ current: 4, desired: 4, min: 2, max: 8, capacity: 10 }), "4 / 4 desired (min 2, max 8)");
+  assert6.equal(formatShards({ current: 1, desired: null, min: 1, max: 50, capacity: 1 }), "1 / ? desired (min 1, max 50)");
+});
+test6("formatDropped: zero, or the total and each reason that dropped any", () => {
+  assert6.equal(formatDropped(noDrops), "0");
+  assert6.equal(formatDropped({ ...noDrops, too_old: 5 }), "5 (too old 5)");
+  assert6.equal(
+    formatDropped({ too_old: 1e3, dropped_series: 2, unintentionally_dropped_series: 3, stopped: 4 }),
+    "1,009 (too old 1,000, dropped series 2, unknown series 3, queue stopped 4)"
+  );
+});
+test6("formatLag: milliseconds under a second, whole seconds above", () => {
+  const sent = { highestTimestamp: "2026-12-05T00:10:00Z", highestSentTimestamp: "2026-12-05T00:09:00Z" };
+  assert6.equal(formatLag({ ...sent, lagSeconds: 0 }), "0s");
+  assert6.equal(formatLag({ ...sent, lagSeconds: 0.25 }), "250ms");
+  assert6.equal(formatLag({ ...sent, lagSeconds: 1.4 }), "1s");
+  assert6.equal(formatLag({ ...sent, lagSeconds: 90.6 }), "1m31s");
+  assert6.equal(formatLag({ ...sent, lagSeconds: 2 * 86400 + 3600 }), "2d1h");
+});
+test6("formatLag: words before anything is queued or sent", () => {
+  assert6.equal(formatLag({ lagSeconds: 0, highestTimestamp: null, highestSentTimestamp: null }), "no samples queued yet");
+  assert6.equal(formatLag({ lagSeconds: 0, highestTimestamp: "2026-12-05T00:10:00Z", highestSentTimestamp: null }), "nothing sent yet");
+});
+test6("formatOptionalTime: UTC or local time per the setting; null is never", () => {
+  const text = "2026-12-04T21:43:24.005Z";
+  assert6.equal(formatOptionalTime(text, "never", false), "2026-12-04 21:43:24");
+  assert6.equal(formatOptionalTime(text, "never", true), "2026-12-05 03:13:24");
+  assert6.equal(formatOptionalTime(null), "never");
+  assert6.equal(formatOptionalTime(null, "not yet"), "not yet");
+  assert6.equal(formatOptionalTime(text), "2026-12-04 21:43:24");
+  useLocalTime.set(true);
+  try {
+    assert6.equal(formatOptionalTime(text), "2026-12-05 03:13:24");
+  } finally {
+    useLocalTime.set(false);
+  }
+});
+test6("formatWalPosition: sent-up-to position, the segment being read, resumed", () => {
+  assert6.equal(formatWalPosition({ segment: 0, offset: 0, currentSegment: -1, resumed: false }), "segment 0, offset 0");
+  assert6.equal(
+    formatWalPosition({ segment: 3, offset: 12345, currentSegment: 4, resumed: false }),
+    "segment 3, offset 12,345 (reading segment 4)"
+  );
+  assert6.equal(
+    formatWalPosition({ segment: 3, offset: 7, currentSegment: 3, resumed: true }),
+    "segment 3, offset 7 (reading segment 3, resumed)"
+  );
+});
+
+// test/urlState.test.ts
+import assert7 from "node:assert/strict";
+import { test as test7 } from "node:test";
 
 // src/pages/query/urlState.ts
 var nextId = 1;
@@ -1329,18 +1465,18 @@ function decode(query) {
 function panel(fields) {
   return { ...newPanel(), ...fields };
 }
-test6("newPanel: a table over the last hour at medium density, each with its own id", () => {
+test7("newPanel: a table over the last hour at medium density, each with its own id", () => {
   const a3 = newPanel("up");
   const b2 = newPanel();
-  assert6.notEqual(a3.id, b2.id);
-  assert6.deepEqual(
+  assert7.notEqual(a3.id, b2.id);
+  assert7.deepEqual(
     { ...a3, id: 0 },
     { id: 0, expr: "up", tab: "table", endTime: null, range: 36e5, resolution: { type: "auto", density: "medium" }, stacked: false }
   );
 });
-test6("encodePanels: Prometheus 3.x names, in its order", () => {
+test7("encodePanels: Prometheus 3.x names, in its order", () => {
   const p3 = panel({ expr: "rate(x[5m])", tab: "graph", endTime: ninePm, range: 90 * 6e4, resolution: { type: "fixed", step: 15e3 }, stacked: true });
-  assert6.deepEqual(
+  assert7.deepEqual(
     [...encodePanels([p3]).entries()],
     [
       ["g0.expr", "rate(x[5m])"],
@@ -1356,104 +1492,104 @@ test6("encodePanels: Prometheus 3.x names, in its order", () => {
     ]
   );
 });
-test6('encodePanels: "now" writes no end time; auto resolution writes its density', () => {
+test7('encodePanels: "now" writes no end time; auto resolution writes its density', () => {
   const params = encodePanels([panel({ expr: "up" }), panel({ expr: "down", tab: "explain" })]);
-  assert6.equal(params.has("g0.end_input"), false);
-  assert6.equal(params.has("g0.moment_input"), false);
-  assert6.equal(params.get("g0.res_type"), "auto");
-  assert6.equal(params.get("g0.res_density"), "medium");
-  assert6.equal(params.has("g0.res_step"), false);
-  assert6.equal(params.get("g0.display_mode"), "lines");
-  assert6.equal(params.get("g1.expr"), "down");
-  assert6.equal(params.get("g1.tab"), "explain");
+  assert7.equal(params.has("g0.end_input"), false);
+  assert7.equal(params.has("g0.moment_input"), false);
+  assert7.equal(params.get("g0.res_type"), "auto");
+  assert7.equal(params.get("g0.res_density"), "medium");
+  assert7.equal(params.has("g0.res_step"), false);
+  assert7.equal(params.get("g0.display_mode"), "lines");
+  assert7.equal(params.get("g1.expr"), "down");
+  assert7.equal(params.get("g1.tab"), "explain");
 });
-test6("decodePanels: Prometheus 3.x parameters", () => {
+test7("decodePanels: Prometheus 3.x parameters", () => {
   const query = "g0.expr=up&g0.show_tree=0&g0.tab=explain&g0.range_input=2h&g0.res_type=auto&g0.res_density=high&g0.display_mode=lines&g1.expr=sum(x)&g1.tab=graph&g1.end_input=2026-12-04%2021%3A00%3A00&g1.res_type=custom&g1.res_step=0.5&g1.display_mode=stacked";
-  assert6.deepEqual(decode(query), [
+  assert7.deepEqual(decode(query), [
     { expr: "up", tab: "explain", endTime: null, range: 2 * 36e5, resolution: { type: "auto", density: "high" }, stacked: false },
     { expr: "sum(x)", tab: "graph", endTime: ninePm, range: 36e5, resolution: { type: "custom", step: 500 }, stacked: true }
   ]);
 });
-test6("decodePanels: Prometheus 2.x graph (tab=0, stacked, step_input, end_input without seconds)", () => {
+test7("decodePanels: Prometheus 2.x graph (tab=0, stacked, step_input, end_input without seconds)", () => {
   const query = "g0.expr=up&g0.tab=0&g0.stacked=1&g0.range_input=1d&g0.end_input=2026-12-04%2021%3A00&g0.step_input=30";
-  assert6.deepEqual(decode(query), [
+  assert7.deepEqual(decode(query), [
     { expr: "up", tab: "graph", endTime: ninePm, range: 24 * 36e5, resolution: { type: "custom", step: 3e4 }, stacked: true }
   ]);
 });
-test6("decodePanels: Prometheus 2.x table (tab=1, moment_input) and stacked=0", () => {
+test7("decodePanels: Prometheus 2.x table (tab=1, moment_input) and stacked=0", () => {
   const query = "g0.expr=up&g0.tab=1&g0.stacked=0&g0.moment_input=2026-12-04%2021%3A00%3A00";
-  assert6.deepEqual(decode(query), [
+  assert7.deepEqual(decode(query), [
     { expr: "up", tab: "table", endTime: ninePm, range: 36e5, resolution: { type: "auto", density: "medium" }, stacked: false }
   ]);
 });
-test6("decodePanels: moment_input wins over end_input, stacked over display_mode", () => {
+test7("decodePanels: moment_input wins over end_input, stacked over display_mode", () => {
   const [p3] = decode("g0.expr=up&g0.end_input=2026-01-01%2000%3A00%3A00&g0.moment_input=2026-12-04%2021%3A00%3A00&g0.display_mode=lines&g0.stacked=1");
-  assert6.equal(p3.endTime, ninePm);
-  assert6.equal(p3.stacked, true);
+  assert7.equal(p3.endTime, ninePm);
+  assert7.equal(p3.stacked, true);
 });
-test6("decodePanels: a time that does not parse leaves the other one", () => {
+test7("decodePanels: a time that does not parse leaves the other one", () => {
   const [p3] = decode("g0.expr=up&g0.end_input=2026-12-04%2021%3A00%3A00&g0.moment_input=never");
-  assert6.equal(p3.endTime, ninePm);
+  assert7.equal(p3.endTime, ninePm);
 });
-test6("decodePanels: 3.x res_type overrides 2.x step_input", () => {
+test7("decodePanels: 3.x res_type overrides 2.x step_input", () => {
   const [p3] = decode("g0.expr=up&g0.step_input=30&g0.res_type=fixed&g0.res_step=60");
-  assert6.deepEqual(p3.resolution, { type: "fixed", step: 6e4 });
+  assert7.deepEqual(p3.resolution, { type: "fixed", step: 6e4 });
 });
-test6("decodePanels: panels end at the first missing gN.expr", () => {
-  assert6.deepEqual(decode(""), []);
-  assert6.deepEqual(decode("g1.expr=b").length, 0);
-  assert6.deepEqual(
+test7("decodePanels: panels end at the first missing gN.expr", () => {
+  assert7.deepEqual(decode(""), []);
+  assert7.deepEqual(decode("g1.expr=b").length, 0);
+  assert7.deepEqual(
     decode("g0.expr=a&g1.expr=&g3.expr=d").map((p3) => p3.expr),
     ["a", ""]
   );
 });
-test6("decodePanels: bad values leave the defaults", () => {
+test7("decodePanels: bad values leave the defaults", () => {
   const [p3] = decode(
     "g0.expr=up&g0.tab=chart&g0.range_input=an%20hour&g0.end_input=yesterday&g0.step_input=-1&g0.res_type=fixed&g0.res_step=0&g0.res_density=ultra"
   );
-  assert6.deepEqual(p3, { expr: "up", tab: "table", endTime: null, range: 36e5, resolution: { type: "auto", density: "medium" }, stacked: false });
-  assert6.equal(decode("g0.expr=up&g0.range_input=0s")[0].range, 36e5);
-  assert6.deepEqual(decode("g0.expr=up&g0.res_type=auto&g0.res_density=ultra")[0].resolution, { type: "auto", density: "medium" });
+  assert7.deepEqual(p3, { expr: "up", tab: "table", endTime: null, range: 36e5, resolution: { type: "auto", density: "medium" }, stacked: false });
+  assert7.equal(decode("g0.expr=up&g0.range_input=0s")[0].range, 36e5);
+  assert7.deepEqual(decode("g0.expr=up&g0.res_type=auto&g0.res_density=ultra")[0].resolution, { type: "auto", density: "medium" });
 });
-test6("encodePanels then decodePanels: every setting survives", () => {
+test7("encodePanels then decodePanels: every setting survives", () => {
   const panels = [
     panel({ expr: 'sum by (job) (rate(http_requests_total{code=~"5.."}[5m]))', tab: "graph", endTime: ninePm, range: 379 * 24 * 36e5, resolution: { type: "custom", step: 500 }, stacked: true }),
     panel({ expr: 'up == 0 & "a+b"', tab: "table", endTime: null, range: 90 * 6e4, resolution: { type: "auto", density: "low" }, stacked: false }),
     panel({ expr: "", tab: "explain", endTime: Date.UTC(1999, 0, 1, 0, 0, 1), range: 1e3, resolution: { type: "fixed", step: 36e5 }, stacked: false })
   ];
   const decoded = decodePanels(new URLSearchParams(encodePanels(panels).toString()));
-  assert6.deepEqual(
+  assert7.deepEqual(
     decoded.map(({ id: _id, ...rest }) => rest),
     panels.map(({ id: _id, ...rest }) => rest)
   );
 });
-test6("formatUrlTime: UTC, whole seconds", () => {
-  assert6.equal(formatUrlTime(ninePm), "2026-12-04 21:00:00");
-  assert6.equal(formatUrlTime(Date.UTC(2026, 0, 2, 3, 4, 5, 999)), "2026-01-02 03:04:05");
+test7("formatUrlTime: UTC, whole seconds", () => {
+  assert7.equal(formatUrlTime(ninePm), "2026-12-04 21:00:00");
+  assert7.equal(formatUrlTime(Date.UTC(2026, 0, 2, 3, 4, 5, 999)), "2026-01-02 03:04:05");
 });
-test6("parseUrlTime: the formats bookmarks carry", () => {
-  assert6.equal(parseUrlTime("2026-12-04 21:00:00"), ninePm);
-  assert6.equal(parseUrlTime("2026-12-04 21:00"), ninePm);
-  assert6.equal(parseUrlTime(" 2026-12-04T21:00:00Z "), ninePm);
-  assert6.equal(parseUrlTime("2026-12-04"), Date.UTC(2026, 11, 4));
-  assert6.equal(parseUrlTime("2026-12-04T21:00:00.123456Z"), ninePm + 123);
-  assert6.equal(parseUrlTime("2026-12-04T21:00:00.5"), ninePm + 500);
-  assert6.equal(parseUrlTime("2026-12-04T23:00:00+02:00"), ninePm);
-  assert6.equal(parseUrlTime("2026-12-04T16:30:00-0430"), ninePm);
+test7("parseUrlTime: the formats bookmarks carry", () => {
+  assert7.equal(parseUrlTime("2026-12-04 21:00:00"), ninePm);
+  assert7.equal(parseUrlTime("2026-12-04 21:00"), ninePm);
+  assert7.equal(parseUrlTime(" 2026-12-04T21:00:00Z "), ninePm);
+  assert7.equal(parseUrlTime("2026-12-04"), Date.UTC(2026, 11, 4));
+  assert7.equal(parseUrlTime("2026-12-04T21:00:00.123456Z"), ninePm + 123);
+  assert7.equal(parseUrlTime("2026-12-04T21:00:00.5"), ninePm + 500);
+  assert7.equal(parseUrlTime("2026-12-04T23:00:00+02:00"), ninePm);
+  assert7.equal(parseUrlTime("2026-12-04T16:30:00-0430"), ninePm);
 });
-test6("parseUrlTime: null for what is not a time", () => {
+test7("parseUrlTime: null for what is not a time", () => {
   for (const text of ["", "yesterday", "1733346000", "2026-12-04 21", "04/12/2026 21:00"]) {
-    assert6.equal(parseUrlTime(text), null, JSON.stringify(text));
+    assert7.equal(parseUrlTime(text), null, JSON.stringify(text));
   }
 });
-test6("effectiveStep: auto is range / 100, 250 or 750 points, whole seconds, at least 1s", () => {
+test7("effectiveStep: auto is range / 100, 250 or 750 points, whole seconds, at least 1s", () => {
   const hour = 36e5;
-  assert6.equal(effectiveStep({ type: "auto", density: "low" }, hour), 36e3);
-  assert6.equal(effectiveStep({ type: "auto", density: "medium" }, hour), 14e3);
-  assert6.equal(effectiveStep({ type: "auto", density: "high" }, hour), 4e3);
-  assert6.equal(effectiveStep({ type: "auto", density: "low" }, 6e4), 1e3);
+  assert7.equal(effectiveStep({ type: "auto", density: "low" }, hour), 36e3);
+  assert7.equal(effectiveStep({ type: "auto", density: "medium" }, hour), 14e3);
+  assert7.equal(effectiveStep({ type: "auto", density: "high" }, hour), 4e3);
+  assert7.equal(effectiveStep({ type: "auto", density: "low" }, 6e4), 1e3);
 });
-test6("effectiveStep: fixed and custom steps are kept", () => {
-  assert6.equal(effectiveStep({ type: "fixed", step: 15e3 }, 36e5), 15e3);
-  assert6.equal(effectiveStep({ type: "custom", step: 500 }, 24 * 36e5), 500);
+test7("effectiveStep: fixed and custom steps are kept", () => {
+  assert7.equal(effectiveStep({ type: "fixed", step: 15e3 }, 36e5), 15e3);
+  assert7.equal(effectiveStep({ type: "custom", step: 500 }, 24 * 36e5), 500);
 });

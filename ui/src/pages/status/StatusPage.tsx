@@ -1,10 +1,12 @@
 // /status: build and runtime information (GET /api/v1/status/buildinfo and runtimeinfo), with
-// Prometheus's titles for its fields.
+// Prometheus's titles for its fields, and below them the remote-write queues
+// (GET /api/v1/status/remote_write, Sextant's own).
 
 import type { ComponentChildren } from 'preact';
 import { ErrorBox, Loading, PageTitle, useApi } from '../../components/common';
 import { formatTime, parseApiTime } from '../../format';
 import { InfoCard, InfoTable } from './InfoCard';
+import { RemoteWriteSection } from './RemoteWriteSection';
 
 type Info = Record<string, string | number | boolean>;
 
@@ -72,6 +74,7 @@ export function StatusPage() {
           rows={(data) => Object.entries(data).map(([k, v]) => [buildFields[k] ?? k, String(v)])}
         />
       </div>
+      <RemoteWriteSection />
     </div>
   );
 }
