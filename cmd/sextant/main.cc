@@ -23,9 +23,11 @@
 #include "api/web/cors.h"
 #include "api/web/web_config_watcher.h"
 #include "api/web_hooks.h"
+#include "cmd/sextant/setup.h"
 #include "config/byte_size.h"
 #include "config/default_config.h"
 #include "config/flags.h"
+#include "config/loader.h"
 #include "config/marshal.h"
 #include "config/reloader.h"
 #include "model/duration.h"
@@ -35,6 +37,7 @@
 #include "rules/manager.h"
 #include "rules/notifier/notifier.h"
 #include "scrape/manager.h"
+#include "tsdb/agent/agent_storage.h"
 #include "tsdb/db.h"
 #include "util/build_info.h"
 #include "util/log.h"
@@ -48,113 +51,10 @@ namespace {
 
 const util::Logger kLog("");
 
-// Go's names for this build's target, as prometheus_build_info reports them.
-#if defined(__x86_64__)
-constexpr char kGoArch[] = "amd64";
-#elif defined(__aarch64__)
-constexpr char kGoArch[] = "arm64";
-#else
-constexpr char kGoArch[] = "unknown";
-#endif
-
-void PrintVersion() {
-  const util::BuildInfo& b = util::GetBuildInfo();
-  std::printf(
-      "sextant, version %.*s (branch: %.*s, revision: %.*s)\n"
-      "  build user:       %.*s\n"
-      "  build date:       %.*s\n"
-      "  compiler:         %.*s\n",
-      static_cast<int>(b.version.size()), b.version.data(), static_cast<int>(b.branch.size()),
-      b.branch.data(), static_cast<int>(b.revision.size()), b.revision.data(),
-      static_cast<int>(b.build_user.size()), b.build_user.data(),
-      static_cast<int>(b.build_date.size()), b.build_date.data(),
-      static_cast<int>(b.compiler.size()), b.compiler.data());
-}
-
-void RegisterBuildInfo(util::Registry* registry) {
-  registry->NewCallbackFamily(
-      "prometheus_build_info",
-      "A metric with a constant '1' value labeled by version, revision, branch, goversion from "
-      "which prometheus was built, and the goos and goarch for the build.",
-      util::MetricType::kGauge, [](util::MetricWriter& w) {
-        const util::BuildInfo& b = util::GetBuildInfo();
-        w.Sample("prometheus_build_info",
-                 {"branch", "goarch", "goos", "goversion", "revision", "tags", "version"},
-                 {std::string(b.branch), kGoArch, "linux", std::string(b.compiler),
-                  std::string(b.revision), "sextant", std::string(b.version)},
-                 1);
-      });
-}
-
-// Opens the TSDB with the storage flags; its metrics go to the server's registry.
-absl::StatusOr<std::unique_ptr<tsdb::DB>> OpenStorage(const config::Flags& flags,
-                                                      util::Registry* registry,
-                                                      std::function<int()> wal_truncation_hold) {
-  tsdb::DbOptions options;
-  options.wal_truncation_hold = std::move(wal_truncation_hold);
-  options.retention_ms = absl::ToInt64Milliseconds(flags.storage_tsdb_retention_time);
-  options.retention_bytes = flags.storage_tsdb_retention_size;
-  options.wal_compression = flags.storage_tsdb_wal_compression;
-  options.metrics = registry;
-  return tsdb::DB::Open(flags.storage_tsdb_path, options);
-}
-
-std::string RetentionString(const config::Flags& flags) {
-  std::string out = model::DurationToString(flags.storage_tsdb_retention_time);
-  if (flags.storage_tsdb_retention_size != 0) {
-    util::StrAppend(&out, " or ", config::ByteSizeToString(flags.storage_tsdb_retention_size));
-  }
-  return out;
-}
-
-// Prometheus's computeExternalURL: --web.external-url without its trailing slash, or else
-// http://<hostname>:<listen port> (9090 when the listen address is malformed).
-std::string ExternalUrl(const config::Flags& flags, std::string_view hostname,
-                        const absl::StatusOr<api::http::ListenAddress>& listen) {
-  std::string url = flags.web_external_url;
-  if (url.empty()) url = util::StrCat("http://", hostname, ":", listen.ok() ? listen->port : 9090);
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
-// What the toolkit's Serve logs once the listener is up: the address and whether TLS is on.
-void LogListening(const api::http::ListenAddress& listen, int port,
-                  api::web::WebConfigWatcher& web) {
-  const util::Logger log("web");
-  const std::string address = util::StrCat(listen.host, ":", port);
-  log.Info("Listening on", {{"address", address}});
-  if (web.tls_enabled()) {
-    // http2 as configured: the toolkit logs the setting, though Sextant speaks HTTP/1.1 only.
-    log.Info("TLS is enabled.",
-             {{"http2", web.Current()->config().http_server_config.http2}, {"address", address}});
-  } else {
-    log.Info("TLS is disabled.", {{"http2", false}, {"address", address}});
-  }
-}
-
-// The metadata of every metric family the active targets expose (the first target's wins), for
-// remote write's metadata_config and 2.0 requests.
-std::vector<remote::MetricMetadata> ScrapedMetadata(const scrape::ScrapeManager& scraper) {
-  std::map<std::string, remote::MetricMetadata> families;
-  for (const scrape::TargetStatus& t : scraper.ActiveTargets(/*with_metadata=*/true)) {
-    for (const auto& [name, m] : t.metadata) {
-      auto [it, added] = families.try_emplace(name);
-      if (!added) continue;
-      it->second.metric_family_name = name;
-      it->second.type = remote::ParseMetricType(m.type).value_or(remote::MetricType::kUnknown);
-      it->second.help = m.help;
-      it->second.unit = m.unit;
-    }
-  }
-  std::vector<remote::MetricMetadata> out;
-  out.reserve(families.size());
-  for (auto& [name, m] : families) out.push_back(std::move(m));
-  return out;
-}
-
 int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   const util::BuildInfo& build = util::GetBuildInfo();
-  kLog.Info("Starting Sextant", {{"version", build.version}, {"revision", build.revision}});
+  kLog.Info(flags.agent ? "Starting Sextant in agent mode" : "Starting Sextant",
+            {{"version", build.version}, {"revision", build.revision}});
   const absl::Time start_time = absl::Now();
 
   // Signals are taken synchronously by the main thread; block them before any thread starts.
@@ -167,7 +67,7 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
 
   util::Registry registry;
   util::RegisterProcessMetrics(&registry);
-  RegisterBuildInfo(&registry);
+  cmd::RegisterBuildInfo(&registry);
 
   const std::string route_prefix = api::RoutePrefix(flags.web_route_prefix, flags.web_external_url);
   // Parsed once here; a malformed address fails the start where the listener would be opened.
@@ -182,40 +82,46 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
     scrape::ScrapeManager* m = scrape_manager.load();
     return m == nullptr ? absl::OkStatus() : m->ApplyConfig(c);
   });
-  // Alerts go out through the notifier from the first config on.
+  // Alerts go out through the notifier from the first config on (server mode only).
   rules::NotifierOptions notifier_options;
   notifier_options.queue_capacity =
       static_cast<int>(flags.alertmanager_notification_queue_capacity);
   notifier_options.drain_on_shutdown = flags.alertmanager_drain_notification_queue_on_shutdown;
   rules::Notifier notifier(notifier_options, &registry);
-  reloader.Subscribe("notify",
-                     [&notifier](const config::Config& c) { return notifier.ApplyConfig(c); });
-  // Broken rule files fail a reload (or the start) before anything is applied, so everything
-  // keeps running as before.
-  reloader.AddCheck("rules", [](const config::Config& c) -> absl::Status {
-    ASSIGN_OR_RETURN(std::vector<std::string> files, rules::ExpandRuleFiles(c.rule_files));
-    return rules::LoadGroups(files, c.global.evaluation_interval, false, nullptr).status();
-  });
-  // The rule manager starts once the storage is open; reloads reach it from then on.
   std::atomic<rules::RuleManager*> rule_manager{nullptr};
-  reloader.Subscribe("rules", [&rule_manager](const config::Config& c) -> absl::Status {
-    rules::RuleManager* m = rule_manager.load();
-    return m == nullptr ? absl::OkStatus() : m->Update(c);
-  });
+  std::atomic<remote::ReadStorage*> remote_read{nullptr};
+  if (flags.agent) {
+    // No rules, alerting or remote_read in agent mode, as in Prometheus.
+    reloader.AddCheck("agent", [](const config::Config& c) { return config::CheckAgentConfig(c); });
+  } else {
+    reloader.Subscribe("notify",
+                       [&notifier](const config::Config& c) { return notifier.ApplyConfig(c); });
+    // Broken rule files fail a reload (or the start) before anything is applied, so everything
+    // keeps running as before.
+    reloader.AddCheck("rules", [](const config::Config& c) -> absl::Status {
+      ASSIGN_OR_RETURN(std::vector<std::string> files, rules::ExpandRuleFiles(c.rule_files));
+      return rules::LoadGroups(files, c.global.evaluation_interval, false, nullptr).status();
+    });
+    // The rule manager starts once the storage is open; reloads reach it from then on.
+    reloader.Subscribe("rules", [&rule_manager](const config::Config& c) -> absl::Status {
+      rules::RuleManager* m = rule_manager.load();
+      return m == nullptr ? absl::OkStatus() : m->Update(c);
+    });
+    // remote_read: checked before anything is applied; the clients exist once the storage is
+    // open.
+    reloader.AddCheck("remote_read",
+                      [](const config::Config& c) { return remote::ReadStorage::Validate(c); });
+    reloader.Subscribe("remote_read", [&remote_read](const config::Config& c) {
+      remote::ReadStorage* r = remote_read.load();
+      return r == nullptr ? absl::OkStatus() : r->ApplyConfig(c);
+    });
+  }
   // The remote-write queues start once the storage is open (they tail its WAL); reloads reach
   // them from then on.
   std::atomic<remote::WriteStorage*> remote_write{nullptr};
   reloader.Subscribe("remote_write", [&remote_write](const config::Config& c) {
     remote::WriteStorage* w = remote_write.load();
     return w == nullptr ? absl::OkStatus() : w->ApplyConfig(c);
-  });
-  // remote_read: checked before anything is applied; the clients exist once the storage is open.
-  reloader.AddCheck("remote_read",
-                    [](const config::Config& c) { return remote::ReadStorage::Validate(c); });
-  std::atomic<remote::ReadStorage*> remote_read{nullptr};
-  reloader.Subscribe("remote_read", [&remote_read](const config::Config& c) {
-    remote::ReadStorage* r = remote_read.load();
-    return r == nullptr ? absl::OkStatus() : r->ApplyConfig(c);
   });
   if (absl::Status s = reloader.Reload(); !s.ok()) {
     kLog.Error("Error loading config",
@@ -246,16 +152,17 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
     }
   }
 
+  const std::string data_dir = flags.agent ? flags.storage_agent_path : flags.storage_tsdb_path;
   remote::WriteStorageOptions remote_options;
-  remote_options.wal_dir = util::JoinPath(flags.storage_tsdb_path, "wal");
-  remote_options.state_dir = util::JoinPath(flags.storage_tsdb_path, "remote-write");
+  remote_options.wal_dir = util::JoinPath(data_dir, "wal");
+  remote_options.state_dir = util::JoinPath(data_dir, "remote-write");
   remote_options.registry = &registry;
   remote_options.flush_deadline = flags.storage_remote_flush_deadline;
   // Set once the scrape manager runs: the metadata of the metric families its targets expose.
   std::atomic<scrape::ScrapeManager*> metadata_source{nullptr};
   remote_options.metadata = [&metadata_source] {
     scrape::ScrapeManager* m = metadata_source.load();
-    return m == nullptr ? std::vector<remote::MetricMetadata>() : ScrapedMetadata(*m);
+    return m == nullptr ? std::vector<remote::MetricMetadata>() : cmd::ScrapedMetadata(*m);
   };
   remote::WriteStorage remote_storage(remote_options);
   api::ServerOptions options;
@@ -267,6 +174,7 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   options.read_timeout = flags.web_read_timeout;
   options.max_connections = flags.web_max_connections;
   options.query_concurrency = static_cast<int>(std::max<int64_t>(1, flags.query_max_concurrency));
+  options.agent_mode = flags.agent;
   if (!flags.web_config_file.empty()) options.web = api::MakeWebHooks(web_config);
   options.cors = api::MakeCorsHook(std::move(cors));
   api::ServerHooks hooks;
@@ -280,7 +188,7 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
     info.cwd = std::filesystem::current_path(ec).string();
     info.reload_config_success = reloader.last_reload_successful();
     info.last_config_time = reloader.last_success_time();
-    info.storage_retention = RetentionString(flags);
+    if (!flags.agent) info.storage_retention = cmd::RetentionString(flags);
     return info;
   };
   hooks.flags = config::FlagValues(flags);
@@ -292,25 +200,48 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
     kLog.Error("Unable to start web listener", {{"err", s}});
     return 1;
   }
-  LogListening(*listen, server.port(), *web_config);
+  cmd::LogListening(*listen, server.port(), *web_config);
 
   // The web server is up first, answering /-/ready with 503 while the WAL replays.
-  kLog.Info("Starting TSDB ...",
-            {{"path", flags.storage_tsdb_path}, {"retention", RetentionString(flags)}});
-  auto db =
-      OpenStorage(flags, &registry, [&remote_storage] { return remote_storage.TruncationHold(); });
-  if (!db.ok()) {
-    kLog.Error("Opening storage failed", {{"err", db.status()}});
-    server.Stop();
-    return 1;
+  std::unique_ptr<tsdb::DB> db;
+  std::unique_ptr<tsdb::agent::AgentStorage> agent;
+  tsdb::Storage* local = nullptr;
+  if (flags.agent) {
+    kLog.Info("Starting WAL storage ...", {{"path", flags.storage_agent_path}});
+    auto opened = cmd::OpenAgentStorage(flags, *reloader.current(), &registry);
+    if (!opened.ok()) {
+      kLog.Error("Opening storage failed", {{"err", opened.status()}});
+      server.Stop();
+      return 1;
+    }
+    agent = *std::move(opened);
+    agent->SetTruncationHold([&remote_storage] { return remote_storage.TruncationHold(); });
+    agent->SetCommitNotifier([&remote_storage] { remote_storage.Notify(); });
+    local = agent.get();
+  } else {
+    kLog.Info("Starting TSDB ...",
+              {{"path", flags.storage_tsdb_path}, {"retention", cmd::RetentionString(flags)}});
+    auto opened = cmd::OpenStorage(flags, &registry,
+                                   [&remote_storage] { return remote_storage.TruncationHold(); });
+    if (!opened.ok()) {
+      kLog.Error("Opening storage failed", {{"err", opened.status()}});
+      server.Stop();
+      return 1;
+    }
+    db = *std::move(opened);
+    local = db.get();
   }
-  // PromQL, the API and the rules read local and remote_read storage merged.
-  remote::ReadStorage read_storage(**db);
-  if (absl::Status s = read_storage.ApplyConfig(*reloader.current()); !s.ok()) {
-    kLog.Error("Error applying the remote read config", {{"err", s}});
+  // PromQL, the API and the rules read local and remote_read storage merged (server mode).
+  std::unique_ptr<remote::ReadStorage> read_storage;
+  tsdb::Storage* queryable = local;
+  if (db != nullptr) {
+    read_storage = std::make_unique<remote::ReadStorage>(*db);
+    if (absl::Status s = read_storage->ApplyConfig(*reloader.current()); !s.ok()) {
+      kLog.Error("Error applying the remote read config", {{"err", s}});
+    }
+    remote_read.store(read_storage.get());
+    queryable = &read_storage->storage();
   }
-  remote_read.store(&read_storage);
-  tsdb::Storage* queryable = &read_storage.storage();
   promql::EngineOptions engine_options;
   engine_options.lookback_delta_ms = absl::ToInt64Milliseconds(flags.query_lookback_delta);
   engine_options.timeout = flags.query_timeout;
@@ -318,6 +249,7 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   engine_options.max_concurrency = static_cast<int>(flags.query_max_concurrency);
   promql::Engine engine(engine_options);
   api::QueryApiOptions query_options;
+  query_options.agent_mode = flags.agent;
   query_options.enable_admin = flags.web_enable_admin_api;
   query_options.enable_remote_write = flags.web_enable_remote_write_receiver;
   query_options.remote_read_sample_limit = flags.storage_remote_read_sample_limit;
@@ -330,8 +262,8 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   scrape_options.discovery_reload_interval = flags.scrape_discovery_reload_interval;
   char host[256] = {};
   if (gethostname(host, sizeof(host) - 1) == 0) scrape_options.hostname = host;
-  scrape::ScrapeManager scraper(db->get(), &registry, scrape_options);
-  api::QueryApi query_api(query_options, queryable, &engine, db->get(), &scraper);
+  scrape::ScrapeManager scraper(local, &registry, scrape_options);
+  api::QueryApi query_api(query_options, queryable, &engine, db.get(), &scraper);
   scrape_manager.store(&scraper);
   metadata_source.store(&scraper);
   if (absl::Status s = remote_storage.ApplyConfig(*reloader.current()); !s.ok()) {
@@ -341,24 +273,28 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   if (absl::Status s = scraper.ApplyConfig(*reloader.current()); !s.ok()) {
     kLog.Error("Error applying the scrape config", {{"err", s}});
   }
-  rules::RuleManagerOptions rule_options;
-  rule_options.storage = queryable;
-  rule_options.engine = &engine;
-  rule_options.registry = &registry;
-  rule_options.external_url = ExternalUrl(flags, host, listen);
-  rule_options.outage_tolerance = flags.rules_alert_for_outage_tolerance;
-  rule_options.for_grace_period = flags.rules_alert_for_grace_period;
-  rule_options.resend_delay = flags.rules_alert_resend_delay;
-  rule_options.send = [&notifier](std::vector<rules::NotifierAlert> alerts) {
-    notifier.Send(std::move(alerts));
-  };
-  rules::RuleManager rules(rule_options);
-  if (absl::Status s = rules.Update(*reloader.current()); !s.ok()) {
-    kLog.Error("Error loading rules", {{"err", s}});
+  std::unique_ptr<rules::RuleManager> rules;
+  std::unique_ptr<api::RulesApi> rules_api;
+  if (!flags.agent) {
+    rules::RuleManagerOptions rule_options;
+    rule_options.storage = queryable;
+    rule_options.engine = &engine;
+    rule_options.registry = &registry;
+    rule_options.external_url = cmd::ExternalUrl(flags, host, listen);
+    rule_options.outage_tolerance = flags.rules_alert_for_outage_tolerance;
+    rule_options.for_grace_period = flags.rules_alert_for_grace_period;
+    rule_options.resend_delay = flags.rules_alert_resend_delay;
+    rule_options.send = [&notifier](std::vector<rules::NotifierAlert> alerts) {
+      notifier.Send(std::move(alerts));
+    };
+    rules = std::make_unique<rules::RuleManager>(rule_options);
+    if (absl::Status s = rules->Update(*reloader.current()); !s.ok()) {
+      kLog.Error("Error loading rules", {{"err", s}});
+    }
+    rule_manager.store(rules.get());
+    rules_api = std::make_unique<api::RulesApi>(rules.get(), &notifier);
+    server.SetRulesApi(rules_api.get());
   }
-  rule_manager.store(&rules);
-  api::RulesApi rules_api(&rules, &notifier);
-  server.SetRulesApi(&rules_api);
   server.SetReady(&query_api);
   kLog.Info("Server is ready to receive web requests.");
 
@@ -377,7 +313,7 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   scrape_manager.store(nullptr);
   scraper.Stop();
   rule_manager.store(nullptr);
-  rules.Stop();
+  if (rules != nullptr) rules->Stop();
   notifier.Stop();
   // Remote write last among the writers: it sends what they appended (up to the flush deadline)
   // and saves where it got to.
@@ -385,9 +321,8 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
   remote_read.store(nullptr);
   metadata_source.store(nullptr);
   remote_storage.Stop();
-  if (absl::Status s = (*db)->Close(); !s.ok()) {
-    kLog.Error("Error stopping storage", {{"err", s}});
-  }
+  absl::Status closed = db != nullptr ? db->Close() : agent->Close();
+  if (!closed.ok()) kLog.Error("Error stopping storage", {{"err", closed}});
   kLog.Info("See you next time!");
   return 0;
 }
@@ -404,7 +339,7 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (parsed->version) {
-    PrintVersion();
+    cmd::PrintVersion();
     return 0;
   }
   const config::Flags& flags = parsed->flags;
