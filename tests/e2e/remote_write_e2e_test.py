@@ -21,11 +21,12 @@ a final answer (nothing lost, across the 5xx, 429, refused connections and the S
 refused with 400 (and 429 for a) were not sent again and are exactly the increase of
 prometheus_remote_storage_samples_failed_total; 500 (and 429 for b) answers are retried, and
 samples_retried_total counts each retried sample; no sample was accepted twice, except, after
-the restart, at most one batch (max_samples_per_send) that was in flight at the kill; what the
-receiver holds under via="a"/"b" is exactly what the proxy got accepted; the requests' headers
-and sorted labels; stale markers sent for the target's series once the target stopped;
-samples_dropped_total{reason="dropped_series"} for the relabelled-away job; metadata_config (b
-sends every 2 s: the target's families with their types and help); the queues' position files.
+the restarts, at most one batch (max_samples_per_send) that was in flight at a kill (a second
+SIGKILL hits with every receiver up); what the receiver holds under via="a"/"b" is exactly what
+the proxy got accepted; the requests' headers and sorted labels; stale markers sent for the
+target's series once the target stopped; samples_dropped_total{reason="dropped_series"} for the
+relabelled-away job; metadata_config (b sends every 2 s: the target's families with their types
+and help); the queues' position files.
 
 Usage: remote_write_e2e_test.py <sextant binary>
 Exits 0 on success, 1 on failure (printed), 77 (skipped) without prometheus or influxd.
@@ -392,7 +393,9 @@ def start_sextant(sextant_bin, tmp, cfg, port, name):
     log = open(os.path.join(tmp, f"{name}.log"), "w")
     proc = subprocess.Popen([sextant_bin, f"--config.file={cfg}", f"--storage.tsdb.path={tmp}/data",
                              f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=log)
+    t0 = time.time()
     wait_ready(f"http://127.0.0.1:{port}", proc, name)
+    print(f"{name}: ready in {time.time() - t0:.1f} s", flush=True)
     return proc
 
 
@@ -406,8 +409,9 @@ def main():
         return 77
 
     tmp = tempfile.mkdtemp(prefix="remote-write-e2e-")
-    failures, procs, summary = [], [], {}
-    logs = ("sextant.log", "sextant-restarted.log", "prometheus.log", "influxd.log")
+    failures, procs, receivers, summary = [], [], [], {}
+    logs = ("sextant.log", "sextant-restarted.log", "sextant-restarted-2.log", "prometheus.log",
+            "influxd.log")
     target = Target()
     proxy = None
     try:
@@ -417,13 +421,13 @@ def main():
         with open(empty, "w") as f:
             f.write("global: {}\n")
         plog = open(os.path.join(tmp, "prometheus.log"), "w")
-        procs.append(subprocess.Popen(
+        receivers.append(subprocess.Popen(
             [prometheus, f"--config.file={empty}", f"--storage.tsdb.path={tmp}/receiver",
              f"--web.listen-address=127.0.0.1:{rport}", "--web.enable-remote-write-receiver"],
             stdout=plog, stderr=plog))
         influx, ibase = start_influxd(influxd, tmp, open(os.path.join(tmp, "influxd.log"), "w"))
-        procs.append(influx)
-        wait_ready(rbase, procs[0], "prometheus (receiver)")
+        receivers.append(influx)
+        wait_ready(rbase, receivers[0], "prometheus (receiver)")
         proxy = Proxy(rbase, EXTERNAL, {
             "a": {"X-Test-Queue": "a"},
             "b": {"Authorization": "Basic " + base64.b64encode(b"sender:s3cret").decode()}})
@@ -481,12 +485,21 @@ def main():
         time.sleep(3)
         proxy.set("ok")
         time.sleep(4)
+        # A second SIGKILL with every receiver up: at most the batches in flight are sent again.
+        sextant.send_signal(signal.SIGKILL)
+        sextant.wait()
+        procs.remove(sextant)
+        sextant = start_sextant(sextant_bin, tmp, cfg, sport, "sextant-restarted-2")
+        procs.append(sextant)
+        time.sleep(3)
 
         # The target stops (its series end with stale markers); then everything up to `t` is sent.
         target.stop()
         time.sleep(3)
         t = round(time.time() - 1, 3)
+        t0 = time.time()
         late = wait_sent(sbase, t)
+        summary["seconds to send up to t"] = round(time.time() - t0, 1)
         if late:
             failures.append(f"queues not caught up 30 s after t (highest sent, pending): {late}")
         window = int(t - t_begin) + 10
@@ -515,9 +528,11 @@ def main():
         if got_meta != want_meta:
             failures.append(f"b: metadata received {got_meta}, want {want_meta}")
         summary["metadata families received"] = {q: len(m) for q, m in proxy.metadata.items()}
-
     finally:
-        stop(procs)
+        t0 = time.time()
+        stop(procs)  # the senders first, while their receivers still answer
+        summary["seconds to stop sextant"] = round(time.time() - t0, 1)
+        stop(receivers)
         if proxy:
             proxy.down()
         target.stop()

@@ -156,10 +156,13 @@ class Proxy:
                     proxy.records.append((queue, era, status, samples))
                     if status // 100 == 2:
                         proxy.metadata[queue].update((f, (t, h)) for f, t, h in metadata)
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(text)))
-                self.end_headers()
-                self.wfile.write(text)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Length", str(len(text)))
+                    self.end_headers()
+                    self.wfile.write(text)
+                except OSError:
+                    pass  # the sender was killed while waiting: the request stays recorded
 
             def log_message(self, *args):
                 pass
