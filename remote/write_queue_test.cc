@@ -306,11 +306,13 @@ TEST_F(WriteQueueTest, StorageKeepsUnchangedQueuesAndHoldsTheWal) {
   o.watcher_poll_interval = absl::Milliseconds(10);
   WriteStorage storage(o);
   EXPECT_EQ(storage.TruncationHold(), INT_MAX);
+  EXPECT_EQ(storage.LowestSentTimestamp(), INT64_MAX);
   config::Config c = Load(kConfig);
   ASSERT_TRUE(storage.ApplyConfig(c).ok());
   ASSERT_EQ(storage.Queues().size(), 1u);
   EXPECT_EQ(storage.Queues()[0].name, "main");
   EXPECT_LT(storage.TruncationHold(), INT_MAX);
+  EXPECT_EQ(storage.LowestSentTimestamp(), 0) << "nothing sent yet";
   const WriteQueueStats before = storage.Queues()[0].stats;
   ASSERT_TRUE(storage.ApplyConfig(c).ok());
   // Unchanged: the same queue runs on (its watcher has not started over).

@@ -186,6 +186,15 @@ int WriteStorage::TruncationHold() const {
   return needed;
 }
 
+int64_t WriteStorage::LowestSentTimestamp() const {
+  util::MutexLock lock(&mu_);
+  int64_t lowest = INT64_MAX;
+  for (const Running& r : queues_) {
+    lowest = std::min(lowest, r.queue->stats().queue.highest_sent_timestamp_ms);
+  }
+  return lowest;
+}
+
 std::vector<RemoteWriteQueueStatus> WriteStorage::Queues() const {
   util::MutexLock lock(&mu_);
   std::vector<RemoteWriteQueueStatus> out;

@@ -78,6 +78,10 @@ class WriteStorage {
   // The lowest WAL segment some queue still needs, bounded as described above; INT_MAX when no
   // queue needs any.
   int TruncationHold() const;
+  // The oldest of the queues' highest sent timestamps (ms): every queue has sent up to at least
+  // there (0 when one has sent nothing yet); INT64_MAX without queues. Agent mode's truncation
+  // keeps the series of samples newer than it (Prometheus's LowestSentTimestamp).
+  int64_t LowestSentTimestamp() const;
   std::vector<RemoteWriteQueueStatus> Queues() const;
   // Stops every queue (each sends what it holds, up to the flush deadline). Idempotent.
   void Stop();

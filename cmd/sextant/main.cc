@@ -217,6 +217,8 @@ int Run(const config::Flags& flags, api::web::CorsPolicy cors) {
     agent = *std::move(opened);
     agent->SetTruncationHold([&remote_storage] { return remote_storage.TruncationHold(); });
     agent->SetCommitNotifier([&remote_storage] { remote_storage.Notify(); });
+    agent->SetLowestSentTimestamp(
+        [&remote_storage] { return remote_storage.LowestSentTimestamp(); });
     local = agent.get();
   } else {
     kLog.Info("Starting TSDB ...",
