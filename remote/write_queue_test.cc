@@ -241,7 +241,13 @@ TEST_F(WriteQueueTest, ReceiverOutageHoldsThePositionAndLosesNothing) {
   StartQueue(c);
   Append("m", 2, 0, 5000);
   ASSERT_TRUE(receiver_->WaitFor(10));
-  const WalPosition before = queue_->stats().sent_position;
+  // The position moves just after the receiver has the batch; wait until it has settled.
+  WalPosition before;
+  for (int i = 0; i < 500; ++i) {
+    before = queue_->stats().sent_position;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (before > WalPosition{} && queue_->stats().sent_position == before) break;
+  }
   receiver_->SetFailing(true);
   Append("m", 2, 5000, 10000);
   const int calls = receiver_->calls();
