@@ -7,6 +7,7 @@
 
 #include <snappy.h>
 
+#include "scrape/parser/entry.h"
 #include "util/varint.h"
 
 namespace sextant::remote {
@@ -127,26 +128,19 @@ struct SeriesRefs {
 
 }  // namespace
 
+// The same numbering as the exposition parsers' type (scrape/parser/entry.h), whose names these
+// are.
+static_assert(static_cast<int>(scrape::MetricType::kUnknown) == 0 &&
+              static_cast<int>(scrape::MetricType::kCounter) == 1 &&
+              static_cast<int>(scrape::MetricType::kGauge) == 2 &&
+              static_cast<int>(scrape::MetricType::kHistogram) == 3 &&
+              static_cast<int>(scrape::MetricType::kGaugeHistogram) == 4 &&
+              static_cast<int>(scrape::MetricType::kSummary) == 5 &&
+              static_cast<int>(scrape::MetricType::kInfo) == 6 &&
+              static_cast<int>(scrape::MetricType::kStateset) == 7);
+
 std::string_view MetricTypeName(MetricType type) {
-  switch (type) {
-    case MetricType::kCounter:
-      return "counter";
-    case MetricType::kGauge:
-      return "gauge";
-    case MetricType::kHistogram:
-      return "histogram";
-    case MetricType::kGaugeHistogram:
-      return "gaugehistogram";
-    case MetricType::kSummary:
-      return "summary";
-    case MetricType::kInfo:
-      return "info";
-    case MetricType::kStateset:
-      return "stateset";
-    case MetricType::kUnknown:
-      break;
-  }
-  return "unknown";
+  return scrape::MetricTypeName(static_cast<scrape::MetricType>(type));
 }
 
 std::optional<MetricType> ParseMetricType(std::string_view name) {

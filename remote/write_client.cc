@@ -7,6 +7,7 @@
 
 #include <httplib.h>
 
+#include "remote/endpoint.h"
 #include "scrape/http_client.h"
 #include "util/build_info.h"
 #include "util/go_format.h"
@@ -110,28 +111,10 @@ absl::StatusOr<std::unique_ptr<HttpWriteClient>> HttpWriteClient::Create(
     const config::RemoteWriteConfig& cfg) {
   absl::StatusOr<WriteMessage> message = ParseWriteMessage(cfg.protobuf_message);
   if (!message.ok()) return message.status();
-  // The HttpClient is for scheme://host[:port]; requests carry the path and query.
-  const size_t authority = cfg.url.find("://");
-  if (authority == std::string::npos ||
-      (cfg.url.compare(0, authority, "http") != 0 && cfg.url.compare(0, authority, "https") != 0)) {
-    return absl::InvalidArgumentError(
-        StrCat("remote_write url ", util::QuoteGo(cfg.url), ": scheme must be http or https"));
-  }
-  const size_t path_at = cfg.url.find_first_of("/?#", authority + 3);
-  std::string base = cfg.url.substr(0, path_at);
-  std::string path = path_at == std::string::npos ? "/" : cfg.url.substr(path_at);
-  if (const size_t hash = path.find('#'); hash != std::string::npos) path.resize(hash);
-  if (path.empty() || path[0] != '/') path.insert(0, "/");
-  // Userinfo is not part of the address (httplib would take it for the host).
-  if (const size_t at = base.rfind('@'); at != std::string::npos) {
-    base.erase(authority + 3, at - authority - 2);
-  }
-  if (base.size() <= authority + 3) {
-    return absl::InvalidArgumentError(
-        StrCat("remote_write url ", util::QuoteGo(cfg.url), ": no host"));
-  }
+  absl::StatusOr<Endpoint> endpoint = SplitEndpoint(cfg.url, "remote_write");
+  if (!endpoint.ok()) return endpoint.status();
   std::unique_ptr<HttpWriteClient> client(
-      new HttpWriteClient(cfg, *message, std::move(base), std::move(path)));
+      new HttpWriteClient(cfg, *message, std::move(endpoint->base), std::move(endpoint->path)));
   // Fail early on unusable TLS or proxy settings rather than at the first send.
   std::unique_ptr<scrape::HttpClient> probe = client->Acquire();
   if (!probe->init_status().ok()) return probe->init_status();

@@ -8,6 +8,7 @@
 
 #include "api/remote/prompb/remote.pb.h"
 #include "api/remote/prompb/types.pb.h"
+#include "remote/endpoint.h"
 #include "scrape/http_client.h"
 #include "tsdb/chunkenc/xor_chunk.h"
 #include "util/build_info.h"
@@ -271,25 +272,10 @@ std::unique_ptr<tsdb::SeriesSet> NewRemoteSeriesSet(std::vector<RemoteSeries> se
 
 absl::StatusOr<std::unique_ptr<ReadClient>> ReadClient::Create(
     const config::RemoteReadConfig& cfg) {
-  const size_t authority = cfg.url.find("://");
-  if (authority == std::string::npos ||
-      (cfg.url.compare(0, authority, "http") != 0 && cfg.url.compare(0, authority, "https") != 0)) {
-    return absl::InvalidArgumentError(
-        StrCat("remote_read url ", util::QuoteGo(cfg.url), ": scheme must be http or https"));
-  }
-  const size_t path_at = cfg.url.find_first_of("/?#", authority + 3);
-  std::string base = cfg.url.substr(0, path_at);
-  std::string path = path_at == std::string::npos ? "/" : cfg.url.substr(path_at);
-  if (const size_t hash = path.find('#'); hash != std::string::npos) path.resize(hash);
-  if (path.empty() || path[0] != '/') path.insert(0, "/");
-  if (const size_t at = base.rfind('@'); at != std::string::npos) {
-    base.erase(authority + 3, at - authority - 2);
-  }
-  if (base.size() <= authority + 3) {
-    return absl::InvalidArgumentError(
-        StrCat("remote_read url ", util::QuoteGo(cfg.url), ": no host"));
-  }
-  std::unique_ptr<ReadClient> client(new ReadClient(cfg, std::move(base), std::move(path)));
+  absl::StatusOr<Endpoint> endpoint = SplitEndpoint(cfg.url, "remote_read");
+  if (!endpoint.ok()) return endpoint.status();
+  std::unique_ptr<ReadClient> client(
+      new ReadClient(cfg, std::move(endpoint->base), std::move(endpoint->path)));
   std::unique_ptr<scrape::HttpClient> probe = client->Acquire();
   if (!probe->init_status().ok()) {
     return absl::InvalidArgumentError(
