@@ -28,6 +28,10 @@ target's series once the target stopped; samples_dropped_total{reason="dropped_s
 relabelled-away job; metadata_config (b sends every 2 s: the target's families with their types
 and help); the queues' position files.
 
+Then `sextant --agent` scrapes the restarted target and remote-writes to the receiver: the data
+arrives, and /api/v1/query and /api/v1/query_range answer as Prometheus 2.42's agent
+(--enable-feature=agent) does (422, "unavailable with Prometheus Agent").
+
 Usage: remote_write_e2e_test.py <sextant binary>
 Exits 0 on success, 1 on failure (printed), 77 (skipped) without prometheus or influxd.
 """
@@ -394,6 +398,68 @@ def check_counters(m_before_400, rec_before_400, m_before_down, rec_before_down,
                             f"{dropped} although write_relabel_configs keeps one job only")
 
 
+# ---- agent mode ----
+
+def agent_case(sextant_bin, prometheus, tmp, target_port, rbase, failures):
+    """sextant --agent scrapes and remote-writes; its query API answers as Prometheus's agent."""
+    port, pport = free_port(), free_port()
+    for name in ("agent", "prometheus-agent"):
+        with open(os.path.join(tmp, f"{name}.yml"), "w") as f:
+            f.write(f"""global: {{scrape_interval: 1s, scrape_timeout: 900ms}}
+scrape_configs:
+  - job_name: target
+    static_configs: [{{targets: ['127.0.0.1:{target_port}']}}]
+remote_write:
+  - url: {rbase}/api/v1/write
+    write_relabel_configs: [{{target_label: via, replacement: {name}}}]
+    queue_config: {{{QUEUE_CONFIG}}}
+""")
+    procs = []
+    try:
+        log = open(os.path.join(tmp, "sextant-agent.log"), "w")
+        procs.append(subprocess.Popen(
+            [sextant_bin, "--agent", f"--config.file={tmp}/agent.yml",
+             f"--storage.agent.path={tmp}/agent",
+             f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=log))
+        plog = open(os.path.join(tmp, "prometheus-agent.log"), "w")
+        procs.append(subprocess.Popen(
+            [prometheus, "--enable-feature=agent", f"--config.file={tmp}/prometheus-agent.yml",
+             f"--storage.agent.path={tmp}/prom-agent", f"--web.listen-address=127.0.0.1:{pport}"],
+            stdout=plog, stderr=plog))
+        base, pbase = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{pport}"
+        wait_ready(base, procs[0], "sextant --agent")
+        wait_ready(pbase, procs[1], "prometheus agent")
+        statuses = {}
+        for path in ("/api/v1/query?query=up", "/api/v1/query_range?query=up&start=0&end=1&step=1",
+                     "/api/v1/query_exemplars?query=up&start=0&end=1",
+                     "/api/v1/series?match[]=up", "/api/v1/labels", "/api/v1/label/job/values",
+                     "/api/v1/rules", "/api/v1/alerts", "/api/v1/status/tsdb"):
+            s, p = get_json(base + path), get_json(pbase + path)
+            statuses[path.split("?")[0]] = s[0]
+            if s[0] != p[0] or (p[0] != 200 and s != p):
+                failures.append(f"agent: {path}: Sextant answered {s}, Prometheus's agent {p}")
+        # The same series reach the receiver from both agents.
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            got = {name: {tuple(sorted((k, v) for k, v in r["metric"].items() if k != "via"))
+                          for r in api_query(rbase, f'{{via="{name}",job="target"}}', time.time())}
+                   for name in ("agent", "prometheus-agent")}
+            if len(got["agent"]) >= 15 and got["agent"] == got["prometheus-agent"]:
+                break
+            time.sleep(0.5)
+        sx, pr = got["agent"], got["prometheus-agent"]
+        if len(sx) < 15 or sx != pr:
+            failures.append(f"agent: {len(sx)} series of the target reached the receiver from "
+                            f"sextant --agent, {len(pr)} from Prometheus's agent; only from "
+                            f"Sextant {sorted(sx - pr)[:3]}, only from Prometheus "
+                            f"{sorted(pr - sx)[:3]}")
+        return {"series": len(got["agent"]), "API statuses (as Prometheus's agent)": statuses}
+    finally:
+        stop(procs)
+        if failures:
+            print_log_tails(tmp, ("sextant-agent.log", "prometheus-agent.log"))
+
+
 # ---- main ----
 
 def start_sextant(sextant_bin, tmp, cfg, port, name):
@@ -535,6 +601,19 @@ def main():
         if got_meta != want_meta:
             failures.append(f"b: metadata received {got_meta}, want {want_meta}")
         summary["metadata families received"] = {q: len(m) for q, m in proxy.metadata.items()}
+
+        # Agent mode.
+        help_text = subprocess.run([sextant_bin, "--help"], capture_output=True, text=True,
+                                   timeout=20)
+        if "--agent" in help_text.stdout + help_text.stderr:
+            target = Target()
+            summary["agent"] = agent_case(sextant_bin, prometheus, tmp, target.port, rbase,
+                                                 failures)
+        else:
+            failures.append("sextant --help lists no --agent")
+    except BaseException as e:
+        failures.append(f"aborted: {e!r}")
+        raise
     finally:
         t0 = time.time()
         stop(procs)  # the senders first, while their receivers still answer
