@@ -4,6 +4,7 @@
 //
 //   <dir>/lock          held while open: a second server on the same directory fails to start
 //   <dir>/wal/          write-ahead log segments and checkpoints (docs/format/wal.md)
+//   <dir>/chunks_head/  the head's closed chunks, memory-mapped (docs/format/head-chunks.md)
 //   <dir>/partitions/   the RocksDB database of persistent partitions (docs/format/partitions.md)
 //   <dir>/snapshots/    snapshots made by Snapshot(), each itself usable as a data directory
 //
@@ -31,6 +32,7 @@
 
 #include "absl/status/statusor.h"
 #include "model/matcher.h"
+#include "tsdb/head/chunk_disk_mapper.h"
 #include "tsdb/head/head.h"
 #include "tsdb/partition/partition_store.h"
 #include "tsdb/storage.h"
@@ -46,6 +48,9 @@ struct DbOptions {
   uint64_t retention_bytes = 0;                    // 0: no size limit; counts WAL + partitions
   bool wal_compression = true;
   int64_t wal_segment_size = 128 << 20;
+  // Size limit of a head chunk file (<dir>/chunks_head/); a smaller one lets truncation free
+  // disk sooner, at more files.
+  int64_t head_chunk_file_size = head::ChunkDiskMapper::kDefaultFileSize;
   int64_t chunk_range = head::kDefaultChunkRange;  // partition width when cut from the head
   int64_t merge_range = 24 * 3600 * 1000;          // partitions are merged up to this width
   // How often the background thread looks for work; 0 disables the thread (call Compact()).
@@ -102,6 +107,9 @@ class DB final : public Storage {
   head::Head& head() { return *head_; }
   partition::PartitionStore& partitions() { return *partitions_; }
   const std::string& dir() const { return dir_; }
+  // What the WAL replay on opening did (series, samples, chunks attached from the head chunk
+  // files and the samples they spared), for logs and tests.
+  const head::ReplayStats& replay_stats() const { return replay_stats_; }
 
   // Syncs the WAL, stops the background thread and closes everything. Idempotent; the destructor
   // calls it.
@@ -113,6 +121,9 @@ class DB final : public Storage {
   absl::Status OpenParts();
   absl::Status OpenReadOnly();
   absl::Status ReplayWal();
+  // Opens <dir>/chunks_head and hands the head the mapper and the chunks found (logging repairs);
+  // on an I/O error the head keeps its chunks in memory.
+  void OpenChunkFiles();
   // Logs each damaged partition the store found on opening.
   void LogDamage() const;
   // Chunk snapshots (db_snapshot.cc): <dir>/wal/chunk_snapshot.NNNNNNNN, the head as of the end
@@ -136,6 +147,9 @@ class DB final : public Storage {
   std::unique_ptr<util::FileLock> lock_;
   std::unique_ptr<partition::PartitionStore> partitions_;
   std::unique_ptr<wal::Wal> wal_;
+  // Before head_, so that the head (which borrows it) goes first. Null on a non-default Env and
+  // when opened read-only.
+  std::unique_ptr<head::ChunkDiskMapper> chunk_mapper_;
   std::unique_ptr<head::Head> head_;
 
   util::Mutex compact_mu_;  // one Compact/CleanTombstones/Snapshot at a time
@@ -144,6 +158,7 @@ class DB final : public Storage {
   bool stopping_ = false;  // guarded by loop_mu_
   std::thread loop_;
   std::atomic<bool> closed_{false};
+  head::ReplayStats replay_stats_;  // written once, while opening
 };
 
 }  // namespace sextant::tsdb

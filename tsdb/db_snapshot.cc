@@ -125,7 +125,9 @@ absl::StatusOr<std::optional<int>> DB::LoadChunkSnapshot() {
   // Chunks the partitions already hold (a compaction after the snapshot, then a crash before the
   // snapshot was deleted) leave the head again.
   if (head_->min_time() < head_->min_valid_time()) head_->Truncate(head_->min_valid_time());
-  RETURN_IF_ERROR(DeleteChunkSnapshots(newest.index));
+  // With head chunk files, a snapshot is used once: chunks cut from now on are in the files and
+  // not in it, so after a crash the WAL replay (attaching the files' chunks) describes the head.
+  RETURN_IF_ERROR(DeleteChunkSnapshots(chunk_mapper_ != nullptr ? INT32_MAX : newest.index));
   Log().Info("chunk snapshot loaded", {{"name", newest.name},
                                        {"series", static_cast<int64_t>(series)},
                                        {"validate_duration", validated},

@@ -47,6 +47,24 @@ Head::Head(HeadOptions options)
 
 Head::~Head() = default;
 
+void Head::SetChunkDiskMapper(ChunkDiskMapper* mapper, std::vector<ScannedChunk> scanned) {
+  std::sort(scanned.begin(), scanned.end(), [](const ScannedChunk& a, const ScannedChunk& b) {
+    if (a.ref != b.ref) return a.ref < b.ref;
+    if (a.where.file != b.where.file) return a.where.file < b.where.file;
+    return a.where.offset < b.where.offset;
+  });
+  scanned_ = std::move(scanned);
+  mapper_.store(mapper, std::memory_order_release);
+}
+
+std::span<const ScannedChunk> Head::ScannedOf(SeriesRef ref) const {
+  auto lo = std::lower_bound(scanned_.begin(), scanned_.end(), ref,
+                             [](const ScannedChunk& c, SeriesRef r) { return c.ref < r; });
+  auto hi = lo;
+  while (hi != scanned_.end() && hi->ref == ref) ++hi;
+  return std::span<const ScannedChunk>(lo, hi);
+}
+
 void Head::SetMinValidTime(int64_t t) {
   int64_t cur = min_valid_time_.load();
   while (t > cur && !min_valid_time_.compare_exchange_weak(cur, t)) {
@@ -175,7 +193,7 @@ absl::StatusOr<size_t> Head::Delete(int64_t mint, int64_t maxt,
 std::vector<SeriesData> Head::SeriesInRange(int64_t mint, int64_t maxt) const {
   std::vector<SeriesData> out;
   for (const auto& s : AllSeries()) {
-    auto snap = std::make_shared<ChunkSnapshot>(s->Snapshot(mint, maxt));
+    auto snap = std::make_shared<ChunkSnapshot>(s->Snapshot(mint, maxt, chunk_mapper()));
     if (snap->empty()) continue;
     out.push_back(
         {s->ref(), symbols_.Resolve(s->label_ids()), std::move(snap), DeletedOf(s->ref())});
@@ -248,6 +266,8 @@ size_t Head::Truncate(int64_t mint) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   num_series_.fetch_sub(removed.size(), std::memory_order_relaxed);
   metrics_->series_removed->Inc(static_cast<double>(removed.size()));
   gc_gate_.ExitExclusive();
+  // No series refers to a chunk ending before mint any more (readers keep theirs mapped).
+  if (ChunkDiskMapper* mapper = chunk_mapper(); mapper != nullptr) mapper->Truncate(mint);
   RecomputeMinTime();
   metrics_->gc_duration->Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,8 +58,10 @@ struct ReplayStats {
   uint64_t series = 0;
   uint64_t samples = 0;
   uint64_t tombstones = 0;
-  uint64_t unknown_refs = 0;  // samples or tombstones for series never declared
-  uint64_t out_of_order = 0;  // samples the head refused (e.g. logged after losing a race)
+  uint64_t unknown_refs = 0;   // samples or tombstones for series never declared
+  uint64_t out_of_order = 0;   // samples the head refused (e.g. logged after losing a race)
+  uint64_t mapped_chunks = 0;  // chunks attached from the head chunk files
+  uint64_t mapped_samples_skipped = 0;  // logged samples those chunks held already
 };
 
 // One series as the compactor sees it: labels, the chunks of a time range, deleted intervals.
@@ -96,6 +99,13 @@ class Head final : public Storage {
   // Sets the WAL that commits and deletions are logged to (after replay, before appends).
   void SetWal(wal::Wal* wal) { wal_.store(wal, std::memory_order_release); }
   wal::Wal* wal() const { return wal_.load(std::memory_order_acquire); }
+
+  // Head chunk files (borrowed; must outlive the head's use of it, i.e. the head): cut chunks go
+  // there from now on. `scanned` is what ChunkDiskMapper::Open found: replay attaches each
+  // series' chunks when its series record creates it, and skips the logged samples they hold.
+  // Call before replay (and before a chunk snapshot is loaded, which refers to these chunks).
+  void SetChunkDiskMapper(ChunkDiskMapper* mapper, std::vector<ScannedChunk> scanned);
+  ChunkDiskMapper* chunk_mapper() const { return mapper_.load(std::memory_order_acquire); }
 
   size_t num_series() const { return num_series_.load(std::memory_order_relaxed); }
   const index::MemPostings& postings() const { return postings_; }
@@ -183,6 +193,7 @@ class Head final : public Storage {
 
   const HeadOptions options_;
   std::atomic<wal::Wal*> wal_;
+  std::atomic<ChunkDiskMapper*> mapper_{nullptr};
   // Appenders hold it shared from their first Append to Commit/Rollback; garbage collection
   // (Truncate) holds it exclusively, so no appender ever holds a pointer to a removed series.
   util::SharedGate gc_gate_;
@@ -220,6 +231,9 @@ class Head final : public Storage {
   absl::flat_hash_map<SeriesRef, ReplayTarget> replay_series_;
   std::vector<std::shared_ptr<ReplayShard>> replay_shards_;  // shared_ptr: incomplete type here
   SeriesRef replay_max_ref_ = 0;
+  // The scanned head chunk files, sorted by (ref, file, offset); and the chunks of one series.
+  std::vector<ScannedChunk> scanned_;
+  std::span<const ScannedChunk> ScannedOf(SeriesRef ref) const;
 };
 
 }  // namespace sextant::tsdb::head

@@ -85,6 +85,7 @@ class HeadAppender final : public Appender {
     int64_t mint = INT64_MAX, maxt = INT64_MIN;
     uint64_t appended = 0, out_of_order = 0, out_of_bound = 0;
     const int64_t min_valid = head_->min_valid_time();
+    ChunkDiskMapper* const mapper = head_->chunk_mapper();
     for (size_t i = 0; i < samples_.size(); ++i) {
       // Each sample is another series, its memory likely out of cache: fetch ahead.
       if (i + 8 < samples_.size()) samples_[i + 8].series->Prefetch();
@@ -93,8 +94,8 @@ class HeadAppender final : public Appender {
         ++out_of_bound;  // the head was compacted past it since Append()
         continue;
       }
-      AppendError err =
-          p.series->Append(p.t, p.v, head_->chunk_range(), head_->options_.samples_per_chunk);
+      AppendError err = p.series->Append(p.t, p.v, head_->chunk_range(),
+                                         head_->options_.samples_per_chunk, mapper);
       if (err == AppendError::kNone) {
         ++appended;
         mint = std::min(mint, p.t);

@@ -54,8 +54,8 @@ class HeadQuerier final : public Querier {
     for (SeriesRef ref : index::PostingsForMatchers(head_->postings_, matchers)) {
       auto s = head_->GetByRef(ref);
       if (s == nullptr) continue;
-      auto snap = std::make_shared<ChunkSnapshot>(labels_only ? ChunkSnapshot{}
-                                                              : s->Snapshot(mint(), maxt()));
+      auto snap = std::make_shared<ChunkSnapshot>(
+          labels_only ? ChunkSnapshot{} : s->Snapshot(mint(), maxt(), head_->chunk_mapper()));
       if (labels_only ? (s->max_time() < mint() || s->min_time() > maxt()) : snap->empty()) {
         continue;
       }

@@ -30,7 +30,8 @@ class Head::ReplayShard {
   };
   using Batch = std::vector<Sample>;
 
-  ReplayShard(Head* head, int64_t min_valid) : head_(head), min_valid_(min_valid) {
+  ReplayShard(Head* head, int64_t min_valid)
+      : head_(head), min_valid_(min_valid), mapper_(head->chunk_mapper()) {
     thread_ = std::thread([this] { Run(); });
     pthread_setname_np(thread_.native_handle(), "wal-replay");  // for top and perf
   }
@@ -55,6 +56,7 @@ class Head::ReplayShard {
     if (stats != nullptr) {
       stats->samples += samples_;
       stats->out_of_order += out_of_order_;
+      stats->mapped_samples_skipped += mapped_skipped_;
     }
     if (maxt_ != INT64_MIN) head_->NoteTimes(mint_, maxt_);
     maxt_ = INT64_MIN;
@@ -88,7 +90,12 @@ class Head::ReplayShard {
       if (i + kPrefetch < batch.size()) batch[i + kPrefetch].series->Prefetch();
       const Sample& rs = batch[i];
       if (rs.t < min_valid_) continue;  // already in a partition
-      if (rs.series->Append(rs.t, rs.v, chunk_range, samples_per_chunk) != AppendError::kNone) {
+      if (rs.series->SkipOnReplay(rs.t)) {
+        ++mapped_skipped_;  // in a chunk mapped from the head chunk files
+        continue;
+      }
+      if (rs.series->Append(rs.t, rs.v, chunk_range, samples_per_chunk, mapper_) !=
+          AppendError::kNone) {
         ++out_of_order_;
         continue;
       }
@@ -100,6 +107,7 @@ class Head::ReplayShard {
 
   Head* const head_;
   const int64_t min_valid_;
+  ChunkDiskMapper* const mapper_;
   std::mutex mu_;
   std::condition_variable ready_;
   std::condition_variable space_;
@@ -109,6 +117,7 @@ class Head::ReplayShard {
   // Worker-only state.
   uint64_t samples_ = 0;
   uint64_t out_of_order_ = 0;
+  uint64_t mapped_skipped_ = 0;
   int64_t mint_ = INT64_MAX;
   int64_t maxt_ = INT64_MIN;
 };
@@ -155,6 +164,15 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
         // back): both refs then lead to the one series, whose shard keeps its samples in order.
         auto s = GetOrCreate(rs.labels, rs.ref, &created);
         s->logged.store(true);
+        if (created && !scanned_.empty()) {
+          // Its closed chunks from the head chunk files: replay skips the samples they hold.
+          std::span<const ScannedChunk> chunks = ScannedOf(s->ref());
+          if (!chunks.empty()) {
+            s->AttachMapped(chunks);
+            NoteTimes(chunks.front().mint, chunks.back().maxt);
+            stats->mapped_chunks += chunks.size();
+          }
+        }
         ReplayRegister(rs.ref, s.get());
         ++stats->series;
       }
@@ -211,6 +229,8 @@ void Head::FinishReplay(ReplayStats* stats) {
   replay_series_.rehash(0);
   replay_dense_.clear();
   replay_dense_.shrink_to_fit();
+  scanned_.clear();
+  scanned_.shrink_to_fit();
   // Series declared in the WAL but without samples left (all compacted away) go at the next GC.
 }
 

@@ -9,6 +9,7 @@
 //                | varint last_t | 8 bytes last value (big-endian bits)
 //                | uvarint closed chunk count
 //                | per closed chunk: varint mint, varint maxt, uvarint len, bytes
+//                |   (len 0: in the head chunk files: uvarint file, uvarint offset)
 //                | uvarint len, open chunk bytes (0 = none)
 //                | if open: varint first_t, varint last_t, uvarint last_t_delta,
 //                |          8 bytes last value bits, uvarint count, leading, trailing, free_bits
@@ -63,9 +64,16 @@ absl::Status Head::WriteChunkSnapshot(util::Env* env, const std::string& dir) co
     util::PutFixed64BE(&rec, std::bit_cast<uint64_t>(data.last_v));
     util::PutUvarint(&rec, data.closed.size());
     for (const auto& c : data.closed) {
-      util::PutVarint(&rec, c->mint());
-      util::PutVarint(&rec, c->maxt());
-      util::PutLengthPrefixed(&rec, c->bytes());
+      util::PutVarint(&rec, c.mint);
+      util::PutVarint(&rec, c.maxt);
+      if (c.on_disk()) {
+        // In the head chunk files: where, behind an empty length (no chunk is empty).
+        util::PutUvarint(&rec, 0);
+        util::PutUvarint(&rec, c.disk.file);
+        util::PutUvarint(&rec, c.disk.offset);
+      } else {
+        util::PutLengthPrefixed(&rec, c.heap->bytes());
+      }
     }
     util::PutLengthPrefixed(&rec, data.open);
     if (!data.open.empty()) {
@@ -131,18 +139,47 @@ absl::Status Head::LoadChunkSnapshot(util::Env* env, const std::string& dir, boo
       return Corrupt(dir, "series record");
     }
     data.last_v = std::bit_cast<double>(last_v_bits);
+    size_t num_mapped = 0;
     data.closed.reserve(num_closed);
     int64_t mint = INT64_MAX, maxt = INT64_MIN;
     for (uint64_t i = 0; i < num_closed; ++i) {
       int64_t chunk_mint, chunk_maxt;
       std::string_view bytes;
       if (!util::GetVarint(&rec, &chunk_mint) || !util::GetVarint(&rec, &chunk_maxt) ||
-          !util::GetLengthPrefixed(&rec, &bytes) || bytes.size() < 2) {
+          !util::GetLengthPrefixed(&rec, &bytes) || bytes.size() == 1) {
         return Corrupt(dir, "closed chunk");
       }
       mint = std::min(mint, chunk_mint);
       maxt = std::max(maxt, chunk_maxt);
-      if (apply) data.closed.push_back(ClosedChunk::Make(chunk_mint, chunk_maxt, bytes));
+      if (bytes.empty()) {
+        // A chunk in the head chunk files: it must be there still, as the scan found it.
+        uint64_t file, offset;
+        if (!util::GetUvarint(&rec, &file) || !util::GetUvarint(&rec, &offset)) {
+          return Corrupt(dir, "mapped chunk");
+        }
+        const DiskChunkRef where{static_cast<uint32_t>(file), static_cast<uint32_t>(offset)};
+        bool found = false;
+        for (const ScannedChunk& c : ScannedOf(ref)) {
+          found = found || (c.where == where && c.mint == chunk_mint && c.maxt == chunk_maxt);
+        }
+        if (!found) {
+          return absl::DataLossError(util::StrCat("chunk snapshot ", dir, ": a chunk of series ",
+                                                  ref, " is missing from the head chunk files"));
+        }
+        if (apply) data.closed.push_back({chunk_mint, chunk_maxt, where, {}});
+        ++num_mapped;
+        continue;
+      }
+      if (apply) {
+        data.closed.push_back(
+            {chunk_mint, chunk_maxt, {}, ClosedChunk::Make(chunk_mint, chunk_maxt, bytes)});
+      }
+    }
+    if (ScannedOf(ref).size() != num_mapped) {
+      // The files hold chunks of it the snapshot does not know (cut after it was written): the
+      // WAL replay, which attaches them, must describe this series.
+      return absl::DataLossError(util::StrCat("chunk snapshot ", dir, ": series ", ref,
+                                              " has other chunks in the head chunk files"));
     }
     std::string_view open;
     if (!util::GetLengthPrefixed(&rec, &open)) return Corrupt(dir, "open chunk");
