@@ -94,7 +94,8 @@ class ChunkDiskMapper {
   // and no Truncate() since has passed its maxt. The owner keeps the file mapped.
   MappedBytes Read(DiskChunkRef where) const;
   // Deletes the files (other than the one being written) whose chunks all end before `mint`.
-  // Returns the number deleted; errors deleting are logged and retried at the next call.
+  // Returns the number deleted; a file that cannot be deleted is logged (and left to the next
+  // Open(), which deletes it as too old).
   size_t Truncate(int64_t mint);
   // Cuts the file being written back to its data (on clean shutdown); the next Write starts a
   // new file.
