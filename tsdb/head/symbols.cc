@@ -76,4 +76,17 @@ size_t SymbolTable::bytes() const {
   return bytes_;
 }
 
+size_t SymbolTable::MemoryBytes() const {
+  util::ReaderMutexLock lock(&mu_);
+  size_t bytes = entries_.capacity() * sizeof(Entry) + free_.capacity() * sizeof(SymbolId);
+  // Each string is boxed: the std::string, plus its buffer beyond the small-string one.
+  for (const Entry& e : entries_) {
+    if (e.str != nullptr)
+      bytes += sizeof(std::string) + (e.str->size() > 15 ? e.str->size() + 1 : 0);
+  }
+  // flat_hash_map: a slot and a control byte per bucket.
+  bytes += index_.bucket_count() * (sizeof(std::pair<std::string_view, SymbolId>) + 1);
+  return bytes;
+}
+
 }  // namespace sextant::tsdb::head

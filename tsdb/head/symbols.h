@@ -40,6 +40,9 @@ class SymbolTable {
 
   size_t size() const;   // distinct strings
   size_t bytes() const;  // their total length
+  // Heap bytes the table holds: the strings, their entries and the index (malloc's headers not
+  // counted), for docs/memory.md's breakdown.
+  size_t MemoryBytes() const;
 
  private:
   struct Entry {

@@ -34,5 +34,16 @@ TEST(SymbolTable, ReleaseFreesUnusedStringsAndReusesIds) {
   EXPECT_EQ(t.size(), 2u);
 }
 
+TEST(SymbolTable, MemoryBytesGrowsWithLongStringsAndShrinksOnRelease) {
+  SymbolTable t;
+  const size_t empty = t.MemoryBytes();
+  const std::string long_value(100, 'x');
+  auto ids = t.Intern(model::Labels::FromPairs({{"job", long_value}}));
+  const size_t one = t.MemoryBytes();
+  EXPECT_GE(one, empty + long_value.size() + 2 * sizeof(std::string));
+  t.Release(ids);
+  EXPECT_LT(t.MemoryBytes(), one - long_value.size());
+}
+
 }  // namespace
 }  // namespace sextant::tsdb::head

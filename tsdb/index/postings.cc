@@ -95,13 +95,42 @@ PostingsList PostingsForMatchers(const PostingsReader& reader,
   return result;
 }
 
-void MemPostings::Insert(PostingsList* list, Ref ref) {
+template <typename T>
+void MemPostings::RefList::InsertInto(std::vector<T>* list, T ref) {
   if (list->empty() || list->back() < ref) {
+    // Growth by half rather than doubling: the lists only grow, and their slack is memory that
+    // every series pays for (several lists per series).
+    if (list->size() == list->capacity()) list->reserve(list->size() + list->size() / 2 + 4);
     list->push_back(ref);
     return;
   }
   auto it = std::lower_bound(list->begin(), list->end(), ref);
   if (it == list->end() || *it != ref) list->insert(it, ref);
+}
+
+void MemPostings::RefList::Insert(Ref ref) {
+  if (wide_.empty() && ref <= UINT32_MAX) {
+    InsertInto(&narrow_, static_cast<uint32_t>(ref));
+    return;
+  }
+  if (!narrow_.empty()) {
+    wide_.assign(narrow_.begin(), narrow_.end());
+    narrow_ = std::vector<uint32_t>();
+  }
+  InsertInto(&wide_, ref);
+}
+
+void MemPostings::RefList::EraseIf(const std::function<bool(Ref)>& drop) {
+  narrow_.erase(std::remove_if(narrow_.begin(), narrow_.end(), drop), narrow_.end());
+  wide_.erase(std::remove_if(wide_.begin(), wide_.end(), drop), wide_.end());
+}
+
+void MemPostings::RefList::AppendTo(PostingsList* out) const {
+  if (!wide_.empty()) {
+    out->insert(out->end(), wide_.begin(), wide_.end());
+  } else {
+    out->insert(out->end(), narrow_.begin(), narrow_.end());
+  }
 }
 
 void MemPostings::Add(Ref ref, const model::Labels& labels) {
@@ -111,24 +140,22 @@ void MemPostings::Add(Ref ref, const model::Labels& labels) {
     if (name_it == index_.end()) name_it = index_.emplace(std::string(l.name), Values()).first;
     auto value_it = name_it->second.find(l.value);
     if (value_it == name_it->second.end()) {
-      value_it = name_it->second.emplace(std::string(l.value), PostingsList()).first;
+      value_it = name_it->second.emplace(std::string(l.value), RefList()).first;
     }
-    Insert(&value_it->second, ref);
+    value_it->second.Insert(ref);
   }
-  Insert(&all_, ref);
+  all_.Insert(ref);
 }
 
 void MemPostings::Delete(std::span<const std::pair<Ref, model::Labels>> deleted) {
   if (deleted.empty()) return;
   absl::flat_hash_set<Ref> refs;
   for (const auto& [ref, labels] : deleted) refs.insert(ref);
-  auto drop = [&](PostingsList* list) {
-    list->erase(std::remove_if(list->begin(), list->end(), [&](Ref r) { return refs.contains(r); }),
-                list->end());
-  };
+  const std::function<bool(Ref)> deleted_ref = [&](Ref r) { return refs.contains(r); };
+  auto drop = [&](RefList* list) { list->EraseIf(deleted_ref); };
   util::MutexLock lock(&mu_);
   // Each affected list is filtered once, however many deleted series share it.
-  absl::flat_hash_set<PostingsList*> touched;
+  absl::flat_hash_set<RefList*> touched;
   for (const auto& [ref, labels] : deleted) {
     for (const model::Label& l : labels) {
       auto name_it = index_.find(l.name);
@@ -154,7 +181,7 @@ void MemPostings::Delete(std::span<const std::pair<Ref, model::Labels>> deleted)
 
 PostingsList MemPostings::All() const {
   util::ReaderMutexLock lock(&mu_);
-  return all_;
+  return all_.ToList();
 }
 
 PostingsList MemPostings::Get(std::string_view name, std::string_view value) const {
@@ -163,7 +190,7 @@ PostingsList MemPostings::Get(std::string_view name, std::string_view value) con
   if (name_it == index_.end()) return {};
   auto value_it = name_it->second.find(value);
   if (value_it == name_it->second.end()) return {};
-  return value_it->second;
+  return value_it->second.ToList();
 }
 
 PostingsList MemPostings::Matching(std::string_view name, std::string_view prefix,
@@ -176,7 +203,7 @@ PostingsList MemPostings::Matching(std::string_view name, std::string_view prefi
     const Values& values = name_it->second;
     for (auto it = values.lower_bound(prefix); it != values.end(); ++it) {
       if (!std::string_view(it->first).starts_with(prefix)) break;
-      if (pred(it->first)) lists.push_back(it->second);
+      if (pred(it->first)) lists.push_back(it->second.ToList());
     }
   }
   return Union(lists);
@@ -215,6 +242,22 @@ PostingsStats MemPostings::Stats(std::string_view metric_label) const {
     out.bytes_by_label_name.emplace_back(name, bytes);
   }
   return out;
+}
+
+size_t MemPostings::MemoryBytes() const {
+  // A std::map node: three pointers and a colour word before the value.
+  constexpr size_t kNode = 4 * sizeof(void*);
+  // Strings up to 15 bytes live inside the std::string (libstdc++'s small-string buffer).
+  auto heap = [](const std::string& s) { return s.size() > 15 ? s.capacity() + 1 : 0; };
+  util::ReaderMutexLock lock(&mu_);
+  size_t bytes = all_.MemoryBytes();
+  for (const auto& [name, values] : index_) {
+    bytes += kNode + sizeof(name) + sizeof(values) + heap(name);
+    for (const auto& [value, list] : values) {
+      bytes += kNode + sizeof(value) + sizeof(list) + heap(value) + list.MemoryBytes();
+    }
+  }
+  return bytes;
 }
 
 }  // namespace sextant::tsdb::index

@@ -56,7 +56,9 @@ struct PostingsStats {
 };
 
 // The head's in-memory postings. Thread-safe: adds and deletes take a write lock, reads a read
-// lock and return copies.
+// lock and return copies. Lists are stored in 4 bytes per ref while the refs fit in 32 bits (the
+// head's refs are dense from 1), so the index costs about 4 bytes per label of each series
+// (docs/memory.md).
 class MemPostings final : public PostingsReader {
  public:
   MemPostings() = default;
@@ -80,13 +82,44 @@ class MemPostings final : public PostingsReader {
   // names (`__name__`). Memory per label name is the value bytes times their series.
   PostingsStats Stats(std::string_view metric_label) const;
 
+  // Heap bytes the postings hold (lists' capacity and the maps' nodes, malloc's headers not
+  // counted), for docs/memory.md's breakdown.
+  size_t MemoryBytes() const;
+
  private:
-  using Values = std::map<std::string, PostingsList, std::less<>>;
-  static void Insert(PostingsList* list, Ref ref);
+  // A sorted, unique ref list: 4 bytes per ref while every ref fits in 32 bits, 8 bytes per ref
+  // from the first one that does not. Grows by half (not doubling), so that the slack of a
+  // growing list is at most a third of its size.
+  class RefList {
+   public:
+    bool empty() const { return narrow_.empty() && wide_.empty(); }
+    size_t size() const { return narrow_.size() + wide_.size(); }
+    // Adds `ref` (a no-op when present); cheapest when it is the largest.
+    void Insert(Ref ref);
+    // Removes the refs for which `drop` returns true.
+    void EraseIf(const std::function<bool(Ref)>& drop);
+    // Appends the refs to *out (widened).
+    void AppendTo(PostingsList* out) const;
+    PostingsList ToList() const {
+      PostingsList out;
+      AppendTo(&out);
+      return out;
+    }
+    size_t MemoryBytes() const {
+      return narrow_.capacity() * sizeof(uint32_t) + wide_.capacity() * sizeof(Ref);
+    }
+
+   private:
+    template <typename T>
+    static void InsertInto(std::vector<T>* list, T ref);
+    std::vector<uint32_t> narrow_;
+    std::vector<Ref> wide_;  // every ref once one needs 64 bits; narrow_ is empty then
+  };
+  using Values = std::map<std::string, RefList, std::less<>>;
 
   mutable util::Mutex mu_;
   std::map<std::string, Values, std::less<>> index_ ABSL_GUARDED_BY(mu_);
-  PostingsList all_ ABSL_GUARDED_BY(mu_);
+  RefList all_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sextant::tsdb::index

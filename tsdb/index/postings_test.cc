@@ -93,6 +93,31 @@ TEST(MemPostings, OutOfOrderAddStaysSorted) {
   EXPECT_THAT(p.Get("a", "1"), ElementsAre(3, 4, 5));
 }
 
+TEST(MemPostings, RefsBeyond32BitsKeepTheirValueAndOrder) {
+  MemPostings p;
+  const Ref big = (Ref{1} << 33) + 7;
+  auto a = model::Labels::FromPairs({{"a", "1"}});
+  p.Add(5, a);
+  p.Add(big, a);
+  p.Add(3, a);
+  p.Add(Ref{UINT32_MAX} + 1, model::Labels::FromPairs({{"a", "2"}}));
+  EXPECT_THAT(p.Get("a", "1"), ElementsAre(3, 5, big));
+  EXPECT_THAT(p.Get("a", "2"), ElementsAre(Ref{UINT32_MAX} + 1));
+  EXPECT_THAT(p.All(), ElementsAre(3, 5, Ref{UINT32_MAX} + 1, big));
+  p.Delete(std::vector<std::pair<Ref, model::Labels>>{{big, a}});
+  EXPECT_THAT(p.Get("a", "1"), ElementsAre(3, 5));
+}
+
+TEST(MemPostings, MemoryBytesCountsFourBytesPerSmallRef) {
+  MemPostings p;
+  const size_t empty = p.MemoryBytes();
+  for (Ref r = 1; r <= 10000; ++r) p.Add(r, model::Labels::FromPairs({{"job", "node"}}));
+  // Two lists of 10,000 refs (the value's and All's), with at most a third of slack each.
+  const size_t lists = p.MemoryBytes() - empty;
+  EXPECT_GE(lists, 2 * 10000 * sizeof(uint32_t));
+  EXPECT_LE(lists, 2 * 10000 * sizeof(uint32_t) * 4 / 3 + 1024);
+}
+
 TEST(PostingsOps, IntersectUnionSubtract) {
   std::vector<PostingsList> lists = {{1, 3, 5, 7, 9}, {3, 4, 5, 9}, {0, 3, 9, 10}};
   EXPECT_THAT(Intersect(lists), ElementsAre(3, 9));
