@@ -98,13 +98,8 @@ class MemPostings final : public PostingsReader {
     void Insert(Ref ref);
     // Removes the refs for which `drop` returns true.
     void EraseIf(const std::function<bool(Ref)>& drop);
-    // Appends the refs to *out (widened).
-    void AppendTo(PostingsList* out) const;
-    PostingsList ToList() const {
-      PostingsList out;
-      AppendTo(&out);
-      return out;
-    }
+    // The refs, widened.
+    PostingsList ToList() const;
     size_t MemoryBytes() const {
       return narrow_.capacity() * sizeof(uint32_t) + wide_.capacity() * sizeof(Ref);
     }
