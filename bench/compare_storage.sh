@@ -8,7 +8,8 @@
 #      (goal <= 0.6x);
 #   3. resident memory per active series, both servers holding the bench's series in their head
 #      after replaying its WAL (goal <= 0.5x);
-#   4. restart time: start until /-/ready with that WAL to replay (goal <= 0.5x).
+#   4. restart time: start until /-/ready with that WAL to replay (goal <= 0.5x), after a clean
+#      shutdown and as after a crash (goal <= 0.3x).
 #
 # Usage: bench/compare_storage.sh [--series=N] [--scrapes=N] [--keep]
 # Needs a release build (scripts/run builds one: build/release) and `apt-get install prometheus`.
@@ -92,27 +93,31 @@ start_server() {  # kind data_dir
   echo "$(python3 -c "print($end - $start)") $pid $port"
 }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-measure() {  # kind data_dir -> "<ready seconds> <rss KiB>"
-  local out pid secs rss
+anon_kib() { awk '/^RssAnon/ {print $2}' "/proc/$1/status"; }
+measure() {  # kind data_dir -> "<ready seconds> <rss KiB> <anonymous rss KiB>"
+  local out pid secs rss anon
   out=$(start_server "$1" "$2")
   secs=${out%% *}; pid=$(echo "$out" | cut -d' ' -f2)
   sleep 3  # let start-up allocations settle
   rss=$(rss_kib "$pid")
+  anon=$(anon_kib "$pid")
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "$secs $rss"
+  echo "$secs $rss $anon"
 }
 
 echo "== memory and restart: each server replays its bench WAL ($SERIES series)"
 mkdir -p "$WORK/prom-empty" "$WORK/sx-empty"
-read -r _ prom_base < <(measure prometheus "$WORK/prom-empty")
-read -r _ sx_base < <(measure sextant "$WORK/sx-empty")
+read -r _ prom_base prom_anon_base < <(measure prometheus "$WORK/prom-empty")
+read -r _ sx_base sx_anon_base < <(measure sextant "$WORK/sx-empty")
 # Both bench tools leave their database in <out>/storage. Sextant's was closed cleanly, so it holds
-# a chunk snapshot; a copy without it shows the restart after a crash (a full WAL replay).
+# a chunk snapshot; a copy without it shows the restart after a crash: the WAL replayed onto the
+# closed chunks mapped from chunks_head/, as Prometheus 2.42 always restarts (it has no snapshot
+# unless --enable-feature=memory-snapshot-on-shutdown).
 cp -r "$WORK/sx-bench" "$WORK/sx-crash"
 rm -rf "$WORK"/sx-crash/storage/wal/chunk_snapshot.*
-read -r prom_ready prom_rss < <(measure prometheus "$WORK/prom-bench/storage")
-read -r sx_ready sx_rss < <(measure sextant "$WORK/sx-bench/storage")
-read -r sx_crash_ready _ < <(measure sextant "$WORK/sx-crash/storage")
+read -r prom_ready prom_rss prom_anon < <(measure prometheus "$WORK/prom-bench/storage")
+read -r sx_ready sx_rss sx_anon < <(measure sextant "$WORK/sx-bench/storage")
+read -r sx_crash_ready _ _ < <(measure sextant "$WORK/sx-crash/storage")
 prom_per_series=$(python3 -c "print(max($prom_rss-$prom_base,0)*1024/$SERIES)")
 sx_per_series=$(python3 -c "print(max($sx_rss-$sx_base,0)*1024/$SERIES)")
 
@@ -122,6 +127,7 @@ row "write (samples/sec)" "$(printf %.0f "$sx_rate")" "$(printf %.0f "$prom_rate
 row "disk (bytes/sample)" "$(printf %.3f "$sx_bps")" "$(printf %.3f "$prom_bps")" "$(ratio "$sx_bps" "$prom_bps")" "<= 0.6x"
 row "memory (bytes/active series)" "$(printf %.0f "$sx_per_series")" "$(printf %.0f "$prom_per_series")" "$(ratio "$sx_per_series" "$prom_per_series")" "<= 0.5x"
 row "restart (s to /-/ready)" "$(printf %.2f "$sx_ready")" "$(printf %.2f "$prom_ready")" "$(ratio "$sx_ready" "$prom_ready")" "<= 0.5x"
-row "restart after a crash (WAL replay)" "$(printf %.2f "$sx_crash_ready")" "$(printf %.2f "$prom_ready")" "$(ratio "$sx_crash_ready" "$prom_ready")" "<= 0.5x"
+row "restart after a crash (WAL replay)" "$(printf %.2f "$sx_crash_ready")" "$(printf %.2f "$prom_ready")" "$(ratio "$sx_crash_ready" "$prom_ready")" "<= 0.3x"
 echo
 echo "(RSS: loaded $sx_rss KiB vs empty $sx_base KiB for Sextant; $prom_rss vs $prom_base KiB for Prometheus)"
+echo "(anonymous RSS: loaded $sx_anon KiB vs empty $sx_anon_base KiB for Sextant; $prom_anon vs $prom_anon_base KiB for Prometheus)"

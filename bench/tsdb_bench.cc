@@ -110,7 +110,8 @@ void BM_Postings_Intersect(benchmark::State& state) {
 BENCHMARK(BM_Postings_Intersect);
 
 // Restart: open a DB holding 10k series x 240 scrapes (1 hour at 15s) in its head. Arg 1: after a
-// clean shutdown (the chunk snapshot is loaded); arg 0: as after a crash (the WAL is replayed).
+// clean shutdown (the chunk snapshot is loaded); arg 0: as after a crash (the WAL is replayed onto
+// the closed chunks mapped from the head chunk files).
 void BM_Db_Restart(benchmark::State& state) {
   const bool snapshot = state.range(0) == 1;
   auto series = MakeSeries(10000);
@@ -165,6 +166,40 @@ void BM_Head_MemoryPerSeries(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Head_MemoryPerSeries)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// The same through the DB, whose closed chunks go to the memory-mapped head chunk files: anonymous
+// memory (heap: series, labels, postings, open chunks) and file-backed pages (the mapped closed
+// chunks, page cache) per series, from /proc/self/status RssAnon and RssFile + RssShmem.
+int64_t StatusBytes(std::string_view name) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with(name) && line.size() > name.size() && line[name.size()] == ':') {
+      return std::stoll(line.substr(name.size() + 1)) * 1024;
+    }
+  }
+  return 0;
+}
+
+void BM_Db_MemoryPerSeries(benchmark::State& state) {
+  const int n = 100000;
+  auto series = MakeSeries(n);
+  std::string dir = ScratchDir("sextant_bench_memory");
+  for (auto _ : state) {
+    const int64_t anon = StatusBytes("RssAnon");
+    const int64_t file = StatusBytes("RssFile") + StatusBytes("RssShmem");
+    std::unique_ptr<DB> db = OpenForBenchmark(dir, state);
+    if (db == nullptr) return;
+    std::vector<SeriesRef> refs(series.size(), 0);
+    for (int64_t k = 1; k <= 240; ++k) AppendScrapes(*db, series, refs, k * 15000, state);
+    state.counters["anon_bytes_per_series"] =
+        static_cast<double>(StatusBytes("RssAnon") - anon) / n;
+    state.counters["file_bytes_per_series"] =
+        static_cast<double>(StatusBytes("RssFile") + StatusBytes("RssShmem") - file) / n;
+  }
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_Db_MemoryPerSeries)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace sextant::tsdb
