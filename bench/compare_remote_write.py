@@ -5,11 +5,12 @@ address 127.0.0.x on one port, every page the real node_exporter 1.5 page of ../
 and remote-write everything to one minimal receiver (a local asyncio process that reads each
 request and answers 204 without decoding it; its CPU is not counted).
 
-Two phases, each with its own warm-up and measured window:
-  A  no remote_write: the servers' CPU for scraping and storing alone;
-  B  the same servers reloaded (SIGHUP) with one remote_write entry each (the same queue_config
-     for both, max_samples_per_send set explicitly since the defaults differ: 500 in 2.42, 2000
-     in 3.x).
+Each server runs twice: A without remote_write (scraping and storing alone) and B with one
+remote_write entry (the same queue_config for both servers, max_samples_per_send set explicitly
+since the defaults differ: 500 in 2.42, 2000 in 3.x). --layout=concurrent (the default) runs the
+four processes at once, so A and B share one measured window and the machine's load at the time;
+--layout=phases runs one process per server, measured without remote_write, then reloaded (SIGHUP)
+with it and measured again.
 For each server the script reads CPU seconds (utime + stime, /proc/<pid>/stat) over each window,
 prometheus_tsdb_head_samples_appended_total and, in B, prometheus_remote_storage_samples_total
 (samples forwarded) and _samples_failed_total / _retried_total / _samples_dropped_total from its
@@ -24,7 +25,9 @@ Run it by hand on a quiet machine (`uptime` load below the core count), with a r
   cmake --preset release -S . && cmake --build --preset release -j2 --target sextant
   bench/compare_remote_write.py build/release/cmd/sextant/sextant ../shared/datasets \
       [--targets=100] [--interval=15] [--warmup=60] [--seconds=150] [--max-samples-per-send=2000]
-(--interval=5 gives numbers faster.) It takes about 2 x (warmup + seconds) plus start-up.
+      [--layout=concurrent|phases]
+(--interval=5 gives numbers faster.) It takes warmup + seconds (twice that with phases) plus
+start-up.
 """
 
 import asyncio
@@ -136,6 +139,9 @@ def main():
     warmup = int(opts.get("warmup", "60"))
     seconds = int(opts.get("seconds", "150"))
     per_send = int(opts.get("max-samples-per-send", "2000"))
+    layout = opts.get("layout", "concurrent")
+    if layout not in ("concurrent", "phases"):
+        raise SystemExit(f"--layout={layout}: concurrent or phases")
     page = open(os.path.join(datasets, "node_exporter-1.5.metrics.txt")).read()
     tport, rport = free_port(), free_port()
     helpers = [multiprocessing.Process(target=serve_forever, args=(tport, page), daemon=True),
@@ -147,8 +153,7 @@ def main():
     procs = []
     try:
         targets = [f"127.0.0.{i + 1}:{tport}" for i in range(n)]
-        servers = {}
-        for name, binary in (("sextant", sextant), ("prometheus", "prometheus")):
+        def start(name, binary):
             port = free_port()
             cfg = os.path.join(tmp, f"{name}.yml")
             write_config(cfg, targets, interval)
@@ -158,28 +163,44 @@ def main():
                                      f"--web.listen-address=127.0.0.1:{port}"],
                                     stdout=log, stderr=log)
             procs.append(proc)
-            servers[name] = (proc, f"http://127.0.0.1:{port}")
-        for name, (proc, base) in servers.items():
-            wait_ready(base)
+            return proc, f"http://127.0.0.1:{port}"
 
-        print(f"phase A (no remote write): {warmup}s warm-up, {seconds}s measured", flush=True)
-        a = measure(servers, warmup, seconds)
-        for name, (proc, base) in servers.items():
-            write_config(os.path.join(tmp, f"{name}.yml"), targets, interval, receiver, name,
-                         per_send)
-            proc.send_signal(signal.SIGHUP)
-        print(f"phase B (remote write): {warmup}s warm-up, {seconds}s measured", flush=True)
-        b = measure(servers, warmup, seconds)
+        def enable_remote_write(servers):
+            for name, (proc, base) in servers.items():
+                write_config(os.path.join(tmp, f"{name}.yml"), targets, interval, receiver,
+                             name.split("-")[0], per_send)
+                proc.send_signal(signal.SIGHUP)
+
+        binaries = (("sextant", sextant), ("prometheus", "prometheus"))
+        if layout == "phases":
+            servers = {name: start(name, binary) for name, binary in binaries}
+            for proc, base in servers.values():
+                wait_ready(base)
+            print(f"phase A (no remote write): {warmup}s warm-up, {seconds}s measured", flush=True)
+            a = measure(servers, warmup, seconds)
+            enable_remote_write(servers)
+            print(f"phase B (remote write): {warmup}s warm-up, {seconds}s measured", flush=True)
+            b = measure(servers, warmup, seconds)
+        else:
+            plain = {name: start(name, binary) for name, binary in binaries}
+            sending = {f"{name}-rw": start(f"{name}-rw", binary) for name, binary in binaries}
+            for proc, base in list(plain.values()) + list(sending.values()):
+                wait_ready(base)
+            enable_remote_write(sending)
+            print(f"A and B at once: {warmup}s warm-up, {seconds}s measured", flush=True)
+            both = measure({**plain, **sending}, warmup, seconds)
+            a = {name: both[name] for name in plain}
+            b = {name: both[f"{name}-rw"] for name in plain}
         with urllib.request.urlopen(receiver + "/stats", timeout=10) as r:
             received = json.loads(r.read())
 
-        print(f"\n{n} targets x {len(page.splitlines())} lines every {interval}s, side by side; "
-              f"max_samples_per_send {per_send}")
+        print(f"\n{n} targets x {len(page.splitlines())} lines every {interval}s, side by side "
+              f"({layout}); max_samples_per_send {per_send}")
         print(f"{'server':<11} {'A cpu s':>8} {'A /1M app':>9} {'B cpu s':>8} {'B /1M app':>9} "
               f"{'forwarded':>10} {'B /1M fwd':>9} {'send /1M fwd':>12} {'failed':>6} "
-              f"{'retried':>7} {'shards':>6} {'requests':>8} {'MB sent':>7}")
+              f"{'retried':>7} {'shards':>6} {'reqs (all)':>10} {'MB (all)':>8}")
         rows = {}
-        for name in servers:
+        for name, _ in binaries:
             ra, rb = a[name], b[name]
             app_a = ra["prometheus_tsdb_head_samples_appended_total"]
             app_b = rb["prometheus_tsdb_head_samples_appended_total"]
@@ -194,7 +215,7 @@ def main():
                   f"{per_app_b:>9.3f} {fwd:>10.0f} {per_fwd:>9.3f} {send:>12.3f} "
                   f"{rb['prometheus_remote_storage_samples_failed_total']:>6.0f} "
                   f"{rb['prometheus_remote_storage_samples_retried_total']:>7.0f} "
-                  f"{rb['shards']:>6.0f} {got['requests']:>8} {got['bytes'] / 1e6:>7.1f}")
+                  f"{rb['shards']:>6.0f} {got['requests']:>10} {got['bytes'] / 1e6:>8.1f}")
             if fwd < 0.9 * app_b:
                 print(f"  warning: {name} forwarded {fwd:.0f} of {app_b:.0f} appended samples")
         s, p = rows["sextant"], rows["prometheus"]
