@@ -219,17 +219,28 @@ class Head final : public Storage {
   // workers that apply samples (head_replay.cc).
   // Refs are small and dense (assigned from 1 up), so most resolve through a vector.
   class ReplayShard;
+  struct ReplaySample {
+    MemSeries* series;
+    int64_t t;
+    double v;
+  };
   static constexpr SeriesRef kDenseReplayRefs = SeriesRef{1} << 24;
   struct ReplayTarget {
     MemSeries* series = nullptr;
     SeriesRef ref = 0;  // the series' own ref (differs from the logged one for a comeback)
+    // Samples at or before this are in the series' mapped chunks: skipped while decoding.
+    int64_t skip_until = INT64_MIN;
   };
   void StartReplay();
   ReplayTarget ReplayLookup(SeriesRef ref) const;
-  void ReplayRegister(SeriesRef logged_ref, MemSeries* series);
+  void ReplayRegister(SeriesRef logged_ref, MemSeries* series, int64_t skip_until = INT64_MIN);
+  // Hands the samples decoded so far to the shards.
+  void FlushReplayBatches();
   std::vector<ReplayTarget> replay_dense_;
   absl::flat_hash_map<SeriesRef, ReplayTarget> replay_series_;
   std::vector<std::shared_ptr<ReplayShard>> replay_shards_;  // shared_ptr: incomplete type here
+  std::vector<std::vector<ReplaySample>> replay_batches_;    // per shard, not yet pushed
+  uint64_t replay_skipped_ = 0;  // samples in mapped chunks, skipped by the decoder
   SeriesRef replay_max_ref_ = 0;
   // The scanned head chunk files, sorted by (ref, file, offset); and the chunks of one series.
   std::vector<ScannedChunk> scanned_;

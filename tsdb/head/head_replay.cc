@@ -19,15 +19,14 @@
 #include "util/status_macros.h"
 
 namespace sextant::tsdb::head {
+namespace {
+constexpr size_t kReplayBatch = 4096;  // samples a shard is handed at once
+}  // namespace
 
 // One replay worker: a queue of batches of samples, each already resolved to its series.
 class Head::ReplayShard {
  public:
-  struct Sample {
-    MemSeries* series;
-    int64_t t;
-    double v;
-  };
+  using Sample = ReplaySample;
   using Batch = std::vector<Sample>;
 
   ReplayShard(Head* head, int64_t min_valid)
@@ -42,7 +41,8 @@ class Head::ReplayShard {
     // Bounded: the decoder waits rather than buffering a whole WAL in memory.
     space_.wait(lock, [this] { return queue_.size() < kMaxQueued; });
     queue_.push_back(std::move(batch));
-    ready_.notify_one();
+    // Waking a thread is a system call: only a worker that may be waiting gets one.
+    if (queue_.size() == 1) ready_.notify_one();
   }
 
   // Waits for the queue to drain and the worker to stop; adds its counts to *stats.
@@ -63,7 +63,7 @@ class Head::ReplayShard {
   }
 
  private:
-  static constexpr size_t kMaxQueued = 64;
+  static constexpr size_t kMaxQueued = 16;
   static constexpr size_t kPrefetch = 8;
 
   void Run() {
@@ -75,7 +75,7 @@ class Head::ReplayShard {
         if (queue_.empty()) return;
         batch = std::move(queue_.front());
         queue_.pop_front();
-        space_.notify_one();
+        if (queue_.size() == kMaxQueued - 1) space_.notify_one();
       }
       Apply(batch);
     }
@@ -122,12 +122,20 @@ class Head::ReplayShard {
   int64_t maxt_ = INT64_MIN;
 };
 
-void Head::ReplayRegister(SeriesRef logged_ref, MemSeries* series) {
+void Head::ReplayRegister(SeriesRef logged_ref, MemSeries* series, int64_t skip_until) {
   if (logged_ref < kDenseReplayRefs) {
     if (replay_dense_.size() <= logged_ref) replay_dense_.resize(logged_ref + 1);
-    replay_dense_[logged_ref] = {series, series->ref()};
+    replay_dense_[logged_ref] = {series, series->ref(), skip_until};
   } else {
-    replay_series_[logged_ref] = {series, series->ref()};
+    replay_series_[logged_ref] = {series, series->ref(), skip_until};
+  }
+}
+
+void Head::FlushReplayBatches() {
+  for (size_t i = 0; i < replay_batches_.size(); ++i) {
+    if (replay_batches_[i].empty()) continue;
+    replay_shards_[i]->Push(std::move(replay_batches_[i]));
+    replay_batches_[i] = {};
   }
 }
 
@@ -146,6 +154,7 @@ void Head::StartReplay() {
   for (int i = 0; i < n; ++i) {
     replay_shards_.push_back(std::make_shared<ReplayShard>(this, min_valid_time()));
   }
+  replay_batches_.assign(n, {});
 }
 
 absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
@@ -164,6 +173,7 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
         // back): both refs then lead to the one series, whose shard keeps its samples in order.
         auto s = GetOrCreate(rs.labels, rs.ref, &created);
         s->logged.store(true);
+        int64_t skip_until = INT64_MIN;
         if (created && !scanned_.empty()) {
           // Its closed chunks from the head chunk files: replay skips the samples they hold.
           std::span<const ScannedChunk> chunks = ScannedOf(s->ref());
@@ -171,29 +181,40 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
             s->AttachMapped(chunks);
             NoteTimes(chunks.front().mint, chunks.back().maxt);
             stats->mapped_chunks += chunks.size();
+            skip_until = chunks.back().maxt;
           }
         }
-        ReplayRegister(rs.ref, s.get());
+        ReplayRegister(rs.ref, s.get(), skip_until);
         ++stats->series;
       }
       return absl::OkStatus();
     }
     case wal::RecordType::kSamples: {
       // Decoded straight into the shards' batches (no intermediate vector): replay is bound by
-      // this thread. A sample takes at least 10 bytes, which sizes the batches.
-      std::vector<ReplayShard::Batch> batches(shards);
-      for (auto& b : batches) b.reserve(record.size() / 10 / shards + 16);
+      // this thread. Batches span records, so that the workers are woken rarely.
+      std::vector<ReplayShard::Batch>& batches = replay_batches_;
+      uint64_t skipped = 0;
       RETURN_IF_ERROR(wal::ForEachSample(record, [&](const wal::RefSample& rs) {
-        ReplayTarget target = ReplayLookup(rs.ref);
+        const ReplayTarget target = ReplayLookup(rs.ref);
         if (target.series == nullptr) {
           ++stats->unknown_refs;
           return;
         }
+        if (rs.t <= target.skip_until) {
+          ++skipped;  // in a mapped chunk: the series' memory is not even touched
+          return;
+        }
         // The shard count is a power of two: a mask, not a division, on this hot path.
-        batches[target.ref & (shards - 1)].push_back({target.series, rs.t, rs.v});
+        auto& batch = batches[target.ref & (shards - 1)];
+        if (batch.capacity() == 0) batch.reserve(kReplayBatch);
+        batch.push_back({target.series, rs.t, rs.v});
       }));
+      stats->mapped_samples_skipped += skipped;
       for (size_t i = 0; i < shards; ++i) {
-        if (!batches[i].empty()) replay_shards_[i]->Push(std::move(batches[i]));
+        if (batches[i].size() >= kReplayBatch) {
+          replay_shards_[i]->Push(std::move(batches[i]));
+          batches[i] = {};
+        }
       }
       return absl::OkStatus();
     }
@@ -221,7 +242,9 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
 }
 
 void Head::FinishReplay(ReplayStats* stats) {
+  if (!replay_shards_.empty()) FlushReplayBatches();
   for (auto& shard : replay_shards_) shard->Finish(stats);
+  replay_batches_.clear();
   replay_shards_.clear();
   SeriesRef next = std::max<SeriesRef>(next_ref_.load(), replay_max_ref_ + 1);
   next_ref_.store(next);
