@@ -1,11 +1,26 @@
 #!/usr/bin/env python3
-"""CPU cost of scraping: Sextant and the reference Prometheus 2.42 scrape the same 1,000 targets
-side by side (one local asyncio process serves them all, each target a distinct loopback address
-127.0.x.y on one port, every page the real node_exporter 1.5 page of ../shared/datasets), and the
-script prints CPU seconds per million scraped samples for each, and the ratio (goal <= 0.5).
+"""CPU cost of scraping: Sextant and the reference Prometheus 2.42 scrape the same targets side by
+side (one local asyncio process serves them all, each target a distinct loopback address 127.0.x.y
+on one port, every page the real node_exporter 1.5 page of ../shared/datasets: 512 samples), and
+the script prints each server's CPU time per scraped sample (microseconds) and the ratio
+sextant / prometheus (issue 17's goal: <= 0.5).
 
-Usage: compare_scrape_cpu.py <sextant> <datasets dir> [--targets=1000] [--interval=10]
-       [--warmup=30] [--seconds=60]
+The default is issue 17's measurement: 200 targets every 5 s, 102,400 active series in each
+server, 20,480 samples/s. CPU is read from /proc/<pid>/stat (user + system, every thread) over
+--seconds after --warmup; samples are what the servers themselves report scraping in that window
+(sum_over_time of scrape_samples_scraped).
+
+Manual mode, 1,000,000 series: --targets=2000 --interval=10 --warmup=120 --seconds=120 (1,024,000
+series, 102,400 samples/s; Prometheus 2.42 needs about 4 GB of memory for it, Sextant about 2.5;
+the target server then needs a file limit above 4,096: `ulimit -n 65536` first). At that rate
+the asyncio target server takes most of a core on a 2-core machine; watch `uptime` and compare
+runs at the same load.
+
+Usage: compare_scrape_cpu.py <sextant> <datasets dir> [--targets=200] [--interval=5]
+       [--warmup=60] [--seconds=120] [--perf=<perf.data>] [--only=sextant|prometheus]
+  --perf: also records a call-graph profile of Sextant over the measured window
+          (perf record -g), for `perf report -i <perf.data> --no-children`.
+  --only: runs one server (then no ratio is printed).
 """
 
 import asyncio
@@ -90,16 +105,22 @@ def wait_ready(base):
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     opts = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
+    if len(args) != 2:
+        raise SystemExit(__doc__)
     sextant, datasets = args
-    n = int(opts.get("targets", "1000"))
-    interval = int(opts.get("interval", "10"))
-    warmup = int(opts.get("warmup", "30"))
-    seconds = int(opts.get("seconds", "60"))
+    n = int(opts.get("targets", "200"))
+    interval = int(opts.get("interval", "5"))
+    warmup = int(opts.get("warmup", "60"))
+    seconds = int(opts.get("seconds", "120"))
+    perf_out = opts.get("perf")
+    only = opts.get("only")
     page = open(os.path.join(datasets, "node_exporter-1.5.metrics.txt")).read()
+    page_samples = sum(1 for line in page.splitlines() if line and not line.startswith("#"))
     port = free_port()
     threading.Thread(target=serve_forever, args=(port, page), daemon=True).start()
     tmp = tempfile.mkdtemp(prefix="scrape_cpu_")
     procs = []
+    perf = None
     try:
         targets = [f"127.0.{i // 250}.{i % 250 + 1}:{port}" for i in range(n)]
         cfg = os.path.join(tmp, "prometheus.yml")
@@ -107,36 +128,52 @@ def main():
             f.write(f"global: {{scrape_interval: {interval}s, scrape_timeout: {interval}s}}\n"
                     "scrape_configs:\n  - job_name: fleet\n    static_configs:\n"
                     f"      - targets: {json.dumps(targets)}\n")
-        sp, pp = free_port(), free_port()
         log = open(os.path.join(tmp, "servers.log"), "w")
-        sx = subprocess.Popen([sextant, f"--config.file={cfg}", f"--storage.tsdb.path={tmp}/sx",
-                               f"--web.listen-address=127.0.0.1:{sp}"], stdout=log, stderr=log)
-        pr = subprocess.Popen(["prometheus", f"--config.file={cfg}", f"--storage.tsdb.path={tmp}/prom",
-                               f"--web.listen-address=127.0.0.1:{pp}"], stdout=log, stderr=log)
-        procs = [sx, pr]
-        sbase, pbase = f"http://127.0.0.1:{sp}", f"http://127.0.0.1:{pp}"
-        wait_ready(sbase)
-        wait_ready(pbase)
+        servers = []  # (name, process, base URL)
+        if only in (None, "sextant"):
+            sp = free_port()
+            sx = subprocess.Popen([sextant, f"--config.file={cfg}", f"--storage.tsdb.path={tmp}/sx",
+                                   f"--web.listen-address=127.0.0.1:{sp}"], stdout=log, stderr=log)
+            servers.append(("sextant", sx, f"http://127.0.0.1:{sp}"))
+        if only in (None, "prometheus"):
+            pp = free_port()
+            pr = subprocess.Popen(["prometheus", f"--config.file={cfg}",
+                                   f"--storage.tsdb.path={tmp}/prom",
+                                   f"--web.listen-address=127.0.0.1:{pp}"], stdout=log, stderr=log)
+            servers.append(("prometheus", pr, f"http://127.0.0.1:{pp}"))
+        procs = [p for _, p, _ in servers]
+        for _, _, base in servers:
+            wait_ready(base)
         time.sleep(warmup)
+        if perf_out and servers[0][0] == "sextant":
+            perf = subprocess.Popen(["perf", "record", "-g", "-o", perf_out, "-p",
+                                     str(servers[0][1].pid)], stdout=log, stderr=log)
         c0 = {p.pid: cpu_seconds(p.pid) for p in procs}
         time.sleep(seconds)
         c1 = {p.pid: cpu_seconds(p.pid) for p in procs}
+        if perf is not None:
+            perf.send_signal(2)
+            perf.wait()
         window = f"{seconds}s"
-        rows = []
-        for name, proc, base in (("sextant", sx, sbase), ("prometheus", pr, pbase)):
+        print(f"{n} targets x {page_samples} samples every {interval}s "
+              f"({n * page_samples:,} series, {n * page_samples / interval:,.0f} samples/s), "
+              f"{seconds}s measured after {warmup}s")
+        print(f"{'server':<12} {'cpu s':>8} {'samples':>12} {'series':>9} {'targets up':>11} "
+              f"{'us cpu / sample':>16}")
+        per = []
+        for name, proc, base in servers:
             samples = query(base, f'sum(sum_over_time(scrape_samples_scraped{{job="fleet"}}[{window}]))')
+            series = query(base, 'sum(scrape_samples_scraped{job="fleet"})')
             up = query(base, 'sum(up{job="fleet"})')
             cpu = c1[proc.pid] - c0[proc.pid]
-            rows.append((name, cpu, samples, up))
-        print(f"{n} targets x {len(page.splitlines())} lines every {interval}s, {seconds}s measured")
-        print(f"{'server':<12} {'cpu s':>8} {'samples':>12} {'targets up':>11} {'cpu s / 1M samples':>19}")
-        per = []
-        for name, cpu, samples, up in rows:
             v = cpu / samples * 1e6 if samples else float("nan")
             per.append(v)
-            print(f"{name:<12} {cpu:>8.2f} {samples:>12.0f} {up:>11.0f} {v:>19.3f}")
-        print(f"ratio sextant / prometheus: {per[0] / per[1]:.2f} (goal <= 0.5)")
+            print(f"{name:<12} {cpu:>8.2f} {samples:>12.0f} {series:>9.0f} {up:>11.0f} {v:>16.3f}")
+        if len(per) == 2:
+            print(f"ratio sextant / prometheus: {per[0] / per[1]:.2f} (goal <= 0.5)")
     finally:
+        if perf is not None and perf.poll() is None:
+            perf.kill()
         stop_servers(procs)
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <span>
+#include <type_traits>
 #include <utility>
 
 #include "model/sample.h"
@@ -97,14 +99,49 @@ bool HasLimits(const config::ScrapeLimits& l) {
 }  // namespace
 
 template <typename Parser>
+absl::StatusOr<TargetCache::Entry*> PageAppender::NewEntry(const Parser& parser, TargetCache& cache,
+                                                           const model::Labels& target_labels,
+                                                           ScrapeReport* report) {
+  std::string scratch;
+  model::LabelsBuilder scraped_b;
+  scraped_b.Set(model::kMetricNameLabel, parser.metric_name());
+  for (const model::Label& l : parser.labels()) {
+    if (!scraped_b.Get(l.name).empty()) {
+      return absl::InvalidArgumentError(util::StrCat("label name \"", l.name, "\" is not unique"));
+    }
+    scraped_b.Set(l.name, NormalizeLabelValue(parser.metric_type(), l.name, l.value, &scratch));
+  }
+  const model::Labels scraped = scraped_b.Build();
+  model::LabelsBuilder b(scraped);
+  MergeTargetLabels(&b, scraped, target_labels, settings_.honor_labels);
+  TargetCache::Entry entry;
+  std::optional<model::Labels> final_labels = Relabel(b.Build(), settings_.metric_relabel_configs);
+  if (final_labels && !final_labels->empty()) entry.labels = *std::move(final_labels);
+  TargetCache::Entry* found =
+      &cache.series_.emplace(std::string(parser.series()), std::move(entry)).first->second;
+  if (!found->labels.empty()) ++report->series_added;
+  return found;
+}
+
+template <typename Parser>
 absl::Status PageAppender::AppendPage(Parser& parser, TargetCache& cache,
                                       const model::Labels& target_labels, int64_t t,
                                       tsdb::Appender& app, ScrapeReport* report,
-                                      std::vector<MetaLine>* meta) {
+                                      std::vector<MetaLine>* meta, bool* diverged) {
   const uint64_t iteration = cache.iteration_;
   const bool check_limits = HasLimits(settings_.limits);
-  std::string scratch;
-  for (Entry e = parser.Next(); e != Entry::kEof; e = parser.Next()) {
+  // The text parser skips the labels of a line that repeats the previous page's line at the same
+  // position (the usual case): their entry is known.
+  const bool hints = std::is_same_v<Parser, TextParser> && cache.order_from_text_;
+  const std::vector<TargetCache::OrderItem>& order = cache.order_;
+  for (;;) {
+    const size_t pos = static_cast<size_t>(report->scraped);
+    std::string_view expected;
+    if (hints && !*diverged && pos < order.size()) {
+      expected = std::string_view(cache.order_texts_).substr(order[pos].offset, order[pos].size);
+    }
+    const Entry e = parser.NextExpecting(expected);
+    if (e == Entry::kEof) break;
     switch (e) {
       case Entry::kError:
         return parser.status();
@@ -118,49 +155,50 @@ absl::Status PageAppender::AppendPage(Parser& parser, TargetCache& cache,
         meta->push_back({parser.meta_name(), e, parser.unit()});
         continue;
       case Entry::kSeries:
-        break;
       case Entry::kEof:
-        continue;
+        break;
     }
-    const std::string_view text = parser.series();
-    const size_t pos = static_cast<size_t>(report->scraped++);
+    ++report->scraped;
+    // Entries are nodes spread over the heap, each first touched here once per scrape: fetch the
+    // ones a few lines ahead while this line is appended.
+    if (!*diverged && pos + 4 < order.size()) __builtin_prefetch(order[pos + 4].entry);
     TargetCache::Entry* found = nullptr;
-    if (pos < cache.order_.size()) {
-      const TargetCache::OrderItem& o = cache.order_[pos];
-      if (o.size == text.size() &&
-          std::memcmp(cache.order_texts_.data() + o.offset, text.data(), text.size()) == 0) {
-        found = o.entry;
-      }
-    }
-    if (found == nullptr) {
-      if (auto it = cache.series_.find(util::ToAbsl(text)); it != cache.series_.end()) {
-        found = &it->second;
-      }
-    }
-    if (found == nullptr) {
-      // A new series: build its labels once; later scrapes of the same text reuse them.
-      model::LabelsBuilder scraped_b;
-      scraped_b.Set(model::kMetricNameLabel, parser.metric_name());
-      for (const model::Label& l : parser.labels()) {
-        if (!scraped_b.Get(l.name).empty()) {
-          return absl::InvalidArgumentError(
-              util::StrCat("label name \"", l.name, "\" is not unique"));
+    if (parser.matched_expected()) {
+      found = order[pos].entry;
+    } else {
+      const std::string_view text = parser.series();
+      if (!*diverged && pos < order.size()) {
+        const TargetCache::OrderItem& o = order[pos];
+        if (o.size == text.size() &&
+            std::memcmp(cache.order_texts_.data() + o.offset, text.data(), text.size()) == 0) {
+          found = o.entry;
         }
-        scraped_b.Set(l.name, NormalizeLabelValue(parser.metric_type(), l.name, l.value, &scratch));
       }
-      const model::Labels scraped = scraped_b.Build();
-      model::LabelsBuilder b(scraped);
-      MergeTargetLabels(&b, scraped, target_labels, settings_.honor_labels);
-      TargetCache::Entry entry;
-      std::optional<model::Labels> final_labels =
-          Relabel(b.Build(), settings_.metric_relabel_configs);
-      if (final_labels && !final_labels->empty()) entry.labels = *std::move(final_labels);
-      found = &cache.series_.emplace(std::string(text), std::move(entry)).first->second;
-      if (!found->labels.empty()) ++report->series_added;
+      if (found == nullptr) {
+        if (!*diverged) {
+          // The first sample that differs from the last page: order_'s prefix so far is the new
+          // page's too.
+          *diverged = true;
+          cache.next_order_.assign(order.begin(), order.begin() + pos);
+          cache.next_texts_.assign(cache.order_texts_, 0,
+                                   pos < order.size() ? order[pos].offset : std::string::npos);
+        }
+        if (auto it = cache.series_.find(util::ToAbsl(text)); it != cache.series_.end()) {
+          found = &it->second;
+        } else {
+          // A new series: build its labels once; later scrapes of the same text reuse them.
+          absl::StatusOr<TargetCache::Entry*> created =
+              NewEntry(parser, cache, target_labels, report);
+          if (!created.ok()) return created.status();
+          found = *created;
+        }
+      }
+      if (*diverged) {
+        cache.next_order_.push_back({static_cast<uint32_t>(cache.next_texts_.size()),
+                                     static_cast<uint32_t>(text.size()), found});
+        cache.next_texts_.append(text);
+      }
     }
-    cache.next_order_.push_back({static_cast<uint32_t>(cache.next_texts_.size()),
-                                 static_cast<uint32_t>(text.size()), found});
-    cache.next_texts_.append(text);
     TargetCache::Entry& entry = *found;
     if (entry.seen == iteration) continue;  // the same series twice on one page
     entry.seen = iteration;
@@ -217,25 +255,67 @@ void PageAppender::AppendSynthetic(TargetCache& cache, const model::Labels& targ
   }
 }
 
+void PageAppender::UpdateMetadata(TargetCache& cache, const std::vector<MetaLine>& meta) {
+  // Pages rarely change their HELP and TYPE lines: when this page's lines hash as the last page's,
+  // metadata_ is up to date. Each line's hash is seeded with the previous ones (a chain), and
+  // one-shot hashes of short strings are cheaper than a streaming state.
+  XXH128_hash_t hash = {0, 0};
+  for (const MetaLine& m : meta) {
+    const uint64_t seed = (static_cast<uint64_t>(m.kind) << 32 | m.text.size()) ^ hash.low64;
+    const uint64_t name = XXH3_64bits_withSeed(m.name.data(), m.name.size(), seed);
+    const XXH128_hash_t line = XXH3_128bits_withSeed(m.text.data(), m.text.size(), name);
+    hash = {line.low64, line.high64 ^ (hash.high64 * 0x9E3779B97F4A7C15ULL)};
+  }
+  if (hash.low64 == cache.metadata_hash_[0] && hash.high64 == cache.metadata_hash_[1]) return;
+  cache.metadata_hash_[0] = hash.low64;
+  cache.metadata_hash_[1] = hash.high64;
+  // Updated in place, so a page that changes a little allocates little.
+  util::MutexLock lock(&cache.metadata_mu_);
+  std::vector<std::string_view> seen;
+  seen.reserve(meta.size());
+  for (const MetaLine& m : meta) {
+    auto md = cache.metadata_.find(m.name);
+    if (md == cache.metadata_.end())
+      md = cache.metadata_.emplace(std::string(m.name), MetricMetadata{}).first;
+    std::string& field = m.kind == Entry::kType   ? md->second.type
+                         : m.kind == Entry::kHelp ? md->second.help
+                                                  : md->second.unit;
+    if (field != m.text) field.assign(m.text);
+    seen.push_back(md->first);
+  }
+  std::sort(seen.begin(), seen.end());
+  for (auto md = cache.metadata_.begin(); md != cache.metadata_.end();) {
+    if (!std::binary_search(seen.begin(), seen.end(), std::string_view(md->first))) {
+      md = cache.metadata_.erase(md);
+    } else {
+      ++md;
+    }
+  }
+}
+
 ScrapeReport PageAppender::Append(TargetCache& cache, const model::Labels& target_labels,
                                   std::string_view body, std::string_view content_type, int64_t t,
                                   absl::Duration duration, const absl::Status& fetch_error) {
   ScrapeReport report;
   report.error = fetch_error;
   ++cache.iteration_;
-  std::vector<MetaLine> meta;
+  thread_local std::vector<MetaLine> meta;  // scratch: a worker thread appends one page at once
+  meta.clear();
   cache.next_order_.clear();
   cache.next_texts_.clear();
+  bool diverged = false;  // the page's series differ from order_'s (next_order_ is built)
+  bool text = false;
   std::unique_ptr<tsdb::Appender> app = storage_->NewAppender();
   if (report.error.ok()) {
     absl::StatusOr<std::string_view> kind = ParserFor(content_type, settings_.fallback_protocol);
     absl::Status s = kind.status();
     if (s.ok() && *kind == "openmetrics") {
       OpenMetricsParser p(body);
-      s = AppendPage(p, cache, target_labels, t, *app, &report, &meta);
+      s = AppendPage(p, cache, target_labels, t, *app, &report, &meta, &diverged);
     } else if (s.ok()) {
+      text = true;
       TextParser p(body);
-      s = AppendPage(p, cache, target_labels, t, *app, &report, &meta);
+      s = AppendPage(p, cache, target_labels, t, *app, &report, &meta, &diverged);
     }
     if (!s.ok()) {
       app->Rollback();
@@ -261,9 +341,13 @@ ScrapeReport PageAppender::Append(TargetCache& cache, const model::Labels& targe
     if (ok) gone.emplace_back(cache.order_texts_.data() + o.offset, o.size);
   }
   if (ok) {
-    for (const TargetCache::OrderItem& o : cache.next_order_)
-      o.entry->live = !o.entry->labels.empty();
-    for (std::string_view text : gone) cache.series_.erase(util::ToAbsl(text));
+    // The page's series: next_order_, or, when it repeated order_, order_'s first `scraped`.
+    const size_t scraped = static_cast<size_t>(report.scraped);
+    const std::span<const TargetCache::OrderItem> page =
+        diverged ? std::span<const TargetCache::OrderItem>(cache.next_order_)
+                 : std::span<const TargetCache::OrderItem>(cache.order_).first(scraped);
+    for (const TargetCache::OrderItem& o : page) o.entry->live = !o.entry->labels.empty();
+    for (std::string_view gone_text : gone) cache.series_.erase(util::ToAbsl(gone_text));
     if (cache.had_failure_) {
       // Entries a failed scrape added and this one lacks are in no order_: sweep once.
       for (auto it = cache.series_.begin(); it != cache.series_.end();) {
@@ -275,38 +359,23 @@ ScrapeReport PageAppender::Append(TargetCache& cache, const model::Labels& targe
       }
       cache.had_failure_ = false;
     }
-    // Every entry in next_order_ was seen, so none of them was erased above.
-    std::swap(cache.order_, cache.next_order_);
-    std::swap(cache.order_texts_, cache.next_texts_);
+    // Every entry of the page was seen, so none of them was erased above.
+    if (diverged) {
+      std::swap(cache.order_, cache.next_order_);
+      std::swap(cache.order_texts_, cache.next_texts_);
+    } else if (scraped < cache.order_.size()) {
+      cache.order_texts_.resize(cache.order_[scraped].offset);
+      cache.order_.resize(scraped);
+    }
+    cache.order_from_text_ = text;
+    UpdateMetadata(cache, meta);
   } else {
     // Failures erase nothing, so order_ stays valid; new entries wait for the next sweep.
     cache.had_failure_ = true;
-    cache.next_order_.clear();
   }
-  if (ok) {
-    // Metadata: updated in place, so a steady page allocates nothing.
-    util::MutexLock lock(&cache.metadata_mu_);
-    std::vector<std::string_view> seen;
-    seen.reserve(meta.size());
-    for (const MetaLine& m : meta) {
-      auto md = cache.metadata_.find(m.name);
-      if (md == cache.metadata_.end())
-        md = cache.metadata_.emplace(std::string(m.name), MetricMetadata{}).first;
-      std::string& field = m.kind == Entry::kType   ? md->second.type
-                           : m.kind == Entry::kHelp ? md->second.help
-                                                    : md->second.unit;
-      if (field != m.text) field.assign(m.text);
-      seen.push_back(md->first);
-    }
-    std::sort(seen.begin(), seen.end());
-    for (auto md = cache.metadata_.begin(); md != cache.metadata_.end();) {
-      if (!std::binary_search(seen.begin(), seen.end(), std::string_view(md->first))) {
-        md = cache.metadata_.erase(md);
-      } else {
-        ++md;
-      }
-    }
-  }
+  // Released: a steady page never needs them again.
+  cache.next_order_ = {};
+  cache.next_texts_ = {};
   const double values[5] = {
       ok ? 1.0 : 0.0, absl::ToDoubleSeconds(duration), static_cast<double>(report.scraped),
       static_cast<double>(report.post_relabel), static_cast<double>(report.series_added)};

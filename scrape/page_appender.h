@@ -23,8 +23,10 @@
 //     skipped, not fatal.
 //
 // A TargetCache remembers, per target, the series of the last scrape (for staleness), the
-// storage refs and final labels per raw series text (so a steady page costs no label building),
-// and the metadata (TYPE, HELP, UNIT) per metric family for the API.
+// storage refs and final labels per raw series text (so a steady page costs no label building:
+// the text parser is told the series text expected at each position and does not even parse the
+// labels of a repeated line), and the metadata (TYPE, HELP, UNIT) per metric family for the API
+// (rebuilt only when the page's metadata lines change).
 //
 // Thread-safety: a TargetCache belongs to one scrape loop; AppendScrape for one target must not
 // run concurrently with itself. Metadata() may be called from any thread.
@@ -100,13 +102,19 @@ class TargetCache {
   };
   std::vector<OrderItem> order_;
   std::string order_texts_;
-  std::vector<OrderItem> next_order_;  // being built by the current scrape
+  // Built by the current scrape from its first sample that differs from order_ on (while the
+  // page repeats order_, nothing is copied), and released after it.
+  std::vector<OrderItem> next_order_;
   std::string next_texts_;
+  bool order_from_text_ = false;  // order_'s texts are the text parser's (its hints are valid)
   std::vector<tsdb::SeriesRef> synthetic_refs_ = std::vector<tsdb::SeriesRef>(5, 0);
   std::vector<model::Labels> synthetic_labels_ = std::vector<model::Labels>(5);
   model::Labels synthetic_for_;  // the target labels the synthetic refs belong to
   uint64_t iteration_ = 0;
   bool had_failure_ = false;  // a failed scrape since the last sweep of series_
+  // A hash of the last successful page's metadata lines: a page whose lines hash the same
+  // leaves metadata_ as it is.
+  uint64_t metadata_hash_[2] = {0, 0};  // XXH3 128 bits
   mutable util::Mutex metadata_mu_;
   std::map<std::string, MetricMetadata, std::less<>> metadata_ ABSL_GUARDED_BY(metadata_mu_);
 };
@@ -139,7 +147,14 @@ class PageAppender {
   template <typename Parser>
   absl::Status AppendPage(Parser& parser, TargetCache& cache, const model::Labels& target_labels,
                           int64_t t, tsdb::Appender& app, ScrapeReport* report,
-                          std::vector<MetaLine>* meta);
+                          std::vector<MetaLine>* meta, bool* diverged);
+  // The entry of a series seen for the first time (or since it went): its labels built, merged
+  // and relabelled once.
+  template <typename Parser>
+  absl::StatusOr<TargetCache::Entry*> NewEntry(const Parser& parser, TargetCache& cache,
+                                               const model::Labels& target_labels,
+                                               ScrapeReport* report);
+  void UpdateMetadata(TargetCache& cache, const std::vector<MetaLine>& meta);
   void AppendSynthetic(TargetCache& cache, const model::Labels& target_labels, int64_t t,
                        tsdb::Appender& app, const double values[5]);
 

@@ -9,6 +9,7 @@
 #include "model/sample.h"
 #include "tsdb/mem_storage.h"
 #include "tsdb/testing.h"
+#include "util/strings.h"
 
 namespace sextant::scrape {
 namespace {
@@ -225,6 +226,131 @@ TEST_F(PageAppenderTest, MarkStaleWhenTheTargetGoesAway) {
   ASSERT_TRUE(a.MarkStale(cache_, target_, 1500).ok());
   EXPECT_TRUE(model::IsStaleNaN(Last("{__name__=\"a\", instance=\"h:1\", job=\"app\"}")));
   EXPECT_TRUE(model::IsStaleNaN(Last("{__name__=\"up\", instance=\"h:1\", job=\"app\"}")));
+}
+
+TEST_F(PageAppenderTest, RepeatedChangedShorterAndLongerPages) {
+  // The cache finds a repeated page's series by position; a page that differs from some line on
+  // (inserted, removed, reordered, renamed series) is looked up by text from there.
+  PageAppender a(&storage_, ScrapeSettings{});
+  auto value = [&](std::string_view name) {
+    return Last(util::StrCat("{__name__=\"", name, "\", instance=\"h:1\", job=\"app\"}"));
+  };
+  ScrapeReport r = Scrape(a, "a 1\nb{x=\"1\"} 1\nc 1\n", 1000);
+  EXPECT_EQ(r.series_added, 3);
+  r = Scrape(a, "a 2\nb{x=\"1\"} 2\nc 2\n", 2000);  // the same series: all hits
+  EXPECT_EQ(r.series_added, 0);
+  EXPECT_EQ(value("a"), 2);
+  EXPECT_EQ(Last("{__name__=\"b\", instance=\"h:1\", job=\"app\", x=\"1\"}"), 2);
+  EXPECT_EQ(value("c"), 2);
+  r = Scrape(a, "z 3\na 3\nb{x=\"1\"} 3\nc 3\n", 3000);  // one inserted before all
+  EXPECT_EQ(r.series_added, 1);
+  EXPECT_EQ(r.stale_markers, 0);
+  EXPECT_EQ(value("z"), 3);
+  EXPECT_EQ(value("c"), 3);
+  r = Scrape(a, "z 4\na 4\n", 4000);  // a prefix of the last page
+  EXPECT_EQ(r.series_added, 0);
+  EXPECT_EQ(r.stale_markers, 2);
+  EXPECT_TRUE(model::IsStaleNaN(value("c")));
+  r = Scrape(a, "z 5\na 5\n", 5000);  // and again: nothing more goes stale
+  EXPECT_EQ(r.stale_markers, 0);
+  EXPECT_EQ(value("a"), 5);
+  r = Scrape(a, "a 6\nz 6\nc 6\n", 6000);  // reordered, and longer
+  EXPECT_EQ(r.series_added, 1);
+  EXPECT_EQ(r.stale_markers, 0);
+  EXPECT_EQ(value("a"), 6);
+  EXPECT_EQ(value("z"), 6);
+  EXPECT_EQ(value("c"), 6);
+  r = Scrape(a, "a 7\nz 7\nc 7\n", 7000);
+  EXPECT_EQ(r.series_added, 0);
+  EXPECT_EQ(value("c"), 7);
+  // A failed page in between keeps the last good page's order.
+  ASSERT_FALSE(Scrape(a, "a 8\nz{ 8\n", 8000).error.ok());
+  r = Scrape(a, "a 9\nz 9\nc 9\n", 9000);
+  EXPECT_EQ(r.series_added, 0);
+  EXPECT_EQ(value("z"), 9);
+}
+
+TEST_F(PageAppenderTest, SameSeriesTwiceOnARepeatedPage) {
+  PageAppender a(&storage_, ScrapeSettings{});
+  for (int i = 1; i <= 3; ++i) {
+    ScrapeReport r = Scrape(a, util::StrCat("a ", i, "\nb 1\na 9\n"), i * 1000);
+    ASSERT_TRUE(r.error.ok()) << r.error;
+    EXPECT_EQ(r.scraped, 3);
+    EXPECT_EQ(r.post_relabel, 2);  // the second `a` is not appended
+    EXPECT_EQ(Last("{__name__=\"a\", instance=\"h:1\", job=\"app\"}"), i);
+  }
+}
+
+TEST_F(PageAppenderTest, TextFormatNormalisesLeAndQuantileOnEveryScrape) {
+  PageAppender a(&storage_, ScrapeSettings{});
+  const std::string page =
+      "# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 3\nh_count 3\nh_sum 4\n"
+      "# TYPE s summary\ns{quantile=\"0.5\"} 1\ns{quantile=\"1\"} 2\ns_sum 1\ns_count 1\n"
+      "# TYPE g gauge\ng{le=\"1\"} 5\n";
+  for (int i = 1; i <= 2; ++i) {  // labels built, then found in the cache
+    ScrapeReport r = Scrape(a, page, i * 1000);
+    ASSERT_TRUE(r.error.ok()) << r.error;
+    EXPECT_EQ(r.series_added, i == 1 ? 9 : 0);
+    EXPECT_EQ(Last("{__name__=\"h_bucket\", instance=\"h:1\", job=\"app\", le=\"1.0\"}"), 2);
+    EXPECT_EQ(Last("{__name__=\"h_bucket\", instance=\"h:1\", job=\"app\", le=\"+Inf\"}"), 3);
+    EXPECT_EQ(Last("{__name__=\"s\", instance=\"h:1\", job=\"app\", quantile=\"0.5\"}"), 1);
+    EXPECT_EQ(Last("{__name__=\"s\", instance=\"h:1\", job=\"app\", quantile=\"1.0\"}"), 2);
+    // Only histograms' `le` and summaries' `quantile`.
+    EXPECT_EQ(Last("{__name__=\"g\", instance=\"h:1\", job=\"app\", le=\"1\"}"), 5);
+  }
+}
+
+TEST_F(PageAppenderTest, MetadataFollowsHelpAndTypeChanges) {
+  PageAppender a(&storage_, ScrapeSettings{});
+  ASSERT_TRUE(
+      Scrape(a, "# HELP m Old.\n# TYPE m counter\nm 1\n# HELP n N.\n# TYPE n gauge\nn 1\n", 1000)
+          .error.ok());
+  auto meta = cache_.Metadata();
+  EXPECT_EQ(meta["m"], (MetricMetadata{"counter", "Old.", ""}));
+  EXPECT_EQ(meta["n"], (MetricMetadata{"gauge", "N.", ""}));
+  // The same page: unchanged.
+  ASSERT_TRUE(
+      Scrape(a, "# HELP m Old.\n# TYPE m counter\nm 2\n# HELP n N.\n# TYPE n gauge\nn 2\n", 2000)
+          .error.ok());
+  EXPECT_EQ(cache_.Metadata(), meta);
+  // HELP and TYPE change, n's lines go, o is new.
+  ASSERT_TRUE(
+      Scrape(a, "# HELP m New.\n# TYPE m gauge\nm 3\n# TYPE o summary\no_sum 1\nn 3\n", 3000)
+          .error.ok());
+  meta = cache_.Metadata();
+  EXPECT_EQ(meta.size(), 2u);
+  EXPECT_EQ(meta["m"], (MetricMetadata{"gauge", "New.", ""}));
+  EXPECT_EQ(meta["o"], (MetricMetadata{"summary", "", ""}));
+  // A failed page leaves the metadata as it was.
+  ASSERT_FALSE(Scrape(a, "# HELP m Newer.\nm{ 4\n", 4000).error.ok());
+  EXPECT_EQ(cache_.Metadata(), meta);
+  // Bytes that move from one line to the next still count as a change.
+  ASSERT_TRUE(Scrape(a, "# HELP m ab\n# HELP n c\nm 5\n", 5000).error.ok());
+  ASSERT_TRUE(Scrape(a, "# HELP m a\n# HELP n bc\nm 6\n", 6000).error.ok());
+  meta = cache_.Metadata();
+  EXPECT_EQ(meta["m"].help, "a");
+  EXPECT_EQ(meta["n"].help, "bc");
+  // OpenMetrics UNIT lines.
+  ASSERT_TRUE(Scrape(a, "# TYPE m_seconds gauge\n# UNIT m_seconds seconds\nm_seconds 1\n# EOF\n",
+                     7000, kOpenMetrics)
+                  .error.ok());
+  EXPECT_EQ(cache_.Metadata()["m_seconds"], (MetricMetadata{"gauge", "", "seconds"}));
+  EXPECT_EQ(cache_.Metadata().size(), 1u);
+}
+
+TEST_F(PageAppenderTest, SwitchingBetweenFormatsKeepsTheSeries) {
+  PageAppender a(&storage_, ScrapeSettings{});
+  ASSERT_TRUE(Scrape(a, "a{b=\"c\"} 1\nd 1\n# EOF\n", 1000, kOpenMetrics).error.ok());
+  ScrapeReport r = Scrape(a, "a{b=\"c\"} 2\nd 2\n", 2000, kText);
+  ASSERT_TRUE(r.error.ok()) << r.error;
+  EXPECT_EQ(r.series_added, 0);
+  EXPECT_EQ(Last("{__name__=\"a\", b=\"c\", instance=\"h:1\", job=\"app\"}"), 2);
+  r = Scrape(a, "a{b=\"c\"} 3\nd 3\n", 3000, kText);
+  EXPECT_EQ(r.series_added, 0);
+  EXPECT_EQ(Last("{__name__=\"d\", instance=\"h:1\", job=\"app\"}"), 3);
+  r = Scrape(a, "a{b=\"c\"} 4\nd 4\n# EOF\n", 4000, kOpenMetrics);
+  EXPECT_EQ(r.series_added, 0);
+  EXPECT_EQ(Last("{__name__=\"d\", instance=\"h:1\", job=\"app\"}"), 4);
 }
 
 }  // namespace

@@ -54,6 +54,10 @@ class OpenMetricsParser {
   // Advances to the next entry. After kEof or kError, keeps returning it.
   Entry Next();
 
+  // TextParser's interface: the same as Next() for now (matched_expected() is always false).
+  Entry NextExpecting(std::string_view /*expected*/) { return Next(); }
+  bool matched_expected() const { return false; }
+
   // The 1-based line of the entry Next() returned last (for kError, the line of the error).
   int line() const { return line_; }
 

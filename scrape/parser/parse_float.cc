@@ -3,6 +3,7 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <limits>
 
@@ -71,6 +72,17 @@ bool IsDecimalSyntax(std::string_view s) {
 }  // namespace
 
 bool ParseGoFloat(std::string_view s, double* out, std::string* error) {
+  // The common case, counters and gauges that are whole numbers: up to 15 digits are exact in a
+  // double, so the integer converts with no rounding to get right.
+  if (!s.empty() && s.size() <= 15) {
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; i < s.size() && IsDigit(s[i]); ++i) v = v * 10 + static_cast<uint64_t>(s[i] - '0');
+    if (i == s.size()) {
+      *out = static_cast<double>(v);
+      return true;
+    }
+  }
   if (s.find_first_of("pP_") != std::string_view::npos) {
     *error = "unsupported character in float";
     return false;

@@ -2,6 +2,8 @@
 
 #include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <limits>
 
 #include "gtest/gtest.h"
@@ -38,6 +40,15 @@ TEST(ParseGoFloat, AcceptsGoDecimalForms) {
   EXPECT_EQ(Parse("4.9e-324"), std::numeric_limits<double>::denorm_min());
   EXPECT_EQ(Parse("1.7976931348623157e308"), std::numeric_limits<double>::max());
   EXPECT_TRUE(std::signbit(Parse("-0")));
+}
+
+TEST(ParseGoFloat, WholeNumbersExactlyAsStrtod) {
+  // Up to 15 digits take the integer fast path; longer ones are rounded by the general parser.
+  for (const char* s : {"0", "7", "000", "999999999999999", "123456789012345", "1234567890123456",
+                        "9007199254740993", "18446744073709551617", "-0", "-15", "+15"}) {
+    EXPECT_EQ(std::bit_cast<uint64_t>(Parse(s)), std::bit_cast<uint64_t>(std::strtod(s, nullptr)))
+        << s;
+  }
 }
 
 TEST(ParseGoFloat, AcceptsSpecialValues) {

@@ -6,7 +6,8 @@
 // every view lies in the input or is readable, line numbers never decrease nor pass the number
 // of lines, timestamps are never negative, the parser ends in kEof or kError within one entry
 // per line, a finished parser stays finished, and the input with a '\n' appended parses to the
-// same entries (Prometheus reads every input as if it ended with one).
+// same entries (Prometheus reads every input as if it ended with one), also when NextExpecting is
+// told the series texts to expect.
 
 #include <bit>
 #include <cstddef>
@@ -31,16 +32,19 @@ bool Inside(std::string_view part, std::string_view whole) {
          (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
 }
 
-// What an entry says, for comparing two parses.
-std::string Describe(Entry e, const TextParser& p) {
+// What an entry says, for comparing two parses; without the metric name and labels, for
+// comparing with a parse that skipped them (NextExpecting).
+std::string Describe(Entry e, const TextParser& p, bool with_labels = true) {
   std::string out(1, static_cast<char>('0' + static_cast<int>(e)));
   switch (e) {
     case Entry::kSeries: {
       out.append(p.series()).push_back('|');
-      out.append(p.metric_name()).push_back('|');
-      for (const auto& l : p.labels()) {
-        out.append(l.name).push_back('=');
-        out.append(l.value).push_back(',');
+      if (with_labels) {
+        out.append(p.metric_name()).push_back('|');
+        for (const auto& l : p.labels()) {
+          out.append(l.name).push_back('=');
+          out.append(l.value).push_back(',');
+        }
       }
       out += std::to_string(std::bit_cast<uint64_t>(p.value()));
       out += p.timestamp().has_value() ? std::to_string(*p.timestamp()) : "-";
@@ -112,5 +116,32 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(Describe(e2, again) == want);
   }
   Check(again.Next() == e);
+
+  // Told each series text of this input in order (as the scrape loop tells the last page's), or
+  // one ahead (a line gone), NextExpecting reports the same entries; a matched sample only lacks
+  // its name and labels.
+  std::vector<std::string> texts;
+  {
+    TextParser p(input);
+    for (Entry e3 = p.Next(); e3 != Entry::kEof && e3 != Entry::kError; e3 = p.Next()) {
+      if (e3 == Entry::kSeries) texts.emplace_back(p.series());
+    }
+  }
+  for (size_t ahead = 0; ahead < 2; ++ahead) {
+    TextParser hinted(input);
+    TextParser plain(input);
+    size_t n = ahead;
+    for (size_t i = 0; i <= entries.size(); ++i) {
+      const Entry e3 = hinted.NextExpecting(n < texts.size() ? texts[n] : std::string_view());
+      const Entry e4 = plain.Next();
+      Check(e3 == e4);
+      Check(hinted.line() == plain.line() && hinted.error() == plain.error());
+      if (e3 == Entry::kEof || e3 == Entry::kError) break;
+      if (e3 == Entry::kSeries) ++n;
+      const bool matched = hinted.matched_expected();
+      Check(!matched || (e3 == Entry::kSeries && hinted.labels().empty()));
+      Check(Describe(e3, hinted, !matched) == Describe(e4, plain, !matched));
+    }
+  }
   return 0;
 }

@@ -74,6 +74,34 @@ TextToken TextLexer::Next() {
   return t;
 }
 
+bool TextLexer::SkipSeries(std::string_view series) {
+  // The lexer is deterministic and starts every line in state init, so the same bytes lex to
+  // the same tokens; only where the text ends depends on the byte after it.
+  if (series.empty() || pos_ > input_.size() || input_.size() - pos_ < series.size() ||
+      std::memcmp(input_.data() + pos_, series.data(), series.size()) != 0) {
+    return false;
+  }
+  size_t end = pos_ + series.size();
+  if (series.back() != '}') {
+    // A bare name: it must end here, and no label set may follow after blanks (in state value
+    // NULs are not skipped).
+    if (end < input_.size() && Is(input_[end], kMetricChar)) return false;
+    size_t i = end;
+    while (i < input_.size() && IsBlank(input_[i])) ++i;
+    if (i < input_.size() && input_[i] == '{') return false;
+  }
+  for (const char *p = series.data(), *stop = p + series.size();;) {
+    p = static_cast<const char*>(std::memchr(p, '\n', stop - p));
+    if (p == nullptr) break;
+    ++newlines_;
+    ++p;
+  }
+  begin_ = end - 1;
+  pos_ = end;
+  state_ = State::kValue;
+  return true;
+}
+
 TextToken TextLexer::Lex() {
   if (pos_ >= end_) return TextToken::kEof;
   const char c = At(pos_);

@@ -63,6 +63,14 @@ class TextLexer {
   // The next token other than WHITESPACE (as PromParser's nextToken); kEof at the end.
   TextToken Next();
 
+  // At a line start (before its first token), when the input at pos() begins with `series`:
+  // a sample's series text (a name, or up to the closing brace) that a lexer of this kind lexed
+  // from a line start before. If the line's series text is exactly `series` (a bare name is
+  // neither followed by more name bytes nor, after blanks, by a brace), steps over it as lexing
+  // its tokens would (its newlines counted; the next token is the sample's value) and returns
+  // true. Otherwise changes nothing and returns false.
+  bool SkipSeries(std::string_view series);
+
   // Where the current token starts. Unchanged by a kEof at the end of the input (as in Go).
   size_t begin() const { return begin_; }
   // Where lexing stopped: after the current token, or at the byte that made it INVALID. At most

@@ -77,11 +77,21 @@ Entry TextParser::FailToken(std::string_view expected, TextToken got) {
                            ") while parsing: ", util::QuoteGo(lexer_.Bytes(entry_begin_, end))));
 }
 
-Entry TextParser::Next() {
+Entry TextParser::NextEntry(std::string_view expected) {
+  matched_expected_ = false;
   if (done_) return last_;
   while (true) {
     entry_begin_ = lexer_.pos();
     line_ = lexer_.newlines() + 1;
+    if (!expected.empty() && lexer_.SkipSeries(expected)) {
+      // The labels were parsed when the text was first seen; only the value and timestamp are new.
+      matched_expected_ = true;
+      has_timestamp_ = false;
+      name_set_ = true;
+      series_ = input_.substr(entry_begin_, expected.size());
+      last_ = ParseSuffix(lexer_.Next());
+      return last_;
+    }
     const TextToken t = lexer_.Next();
     switch (t) {
       case TextToken::kEof:
@@ -273,7 +283,12 @@ Entry TextParser::ParseSuffix(TextToken t) {
     default:
       return FailToken("expected timestamp or new record", t);
   }
-  MaterializeLabels();
+  if (matched_expected_) {
+    name_ = {};
+    labels_.clear();
+  } else {
+    MaterializeLabels();
+  }
   return Entry::kSeries;
 }
 

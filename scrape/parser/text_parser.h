@@ -71,7 +71,16 @@ class TextParser {
 
   // Advances to the next entry: kSeries, kHelp or kType (comments and blank lines are skipped),
   // then kEof; kError on malformed input. After kEof or kError, keeps returning it.
-  Entry Next();
+  Entry Next() { return NextEntry({}); }
+
+  // Next(), told the series text the caller expects next: the series() of a sample that a
+  // TextParser returned before (the same line of the previous scrape of the page, say). When the
+  // next sample line starts with exactly that series text, its labels are not parsed:
+  // matched_expected() is true, series() is the text, value() and timestamp() are set, and
+  // metric_name() and labels() are empty. Otherwise (or with an empty `expected`) the same as
+  // Next(), and matched_expected() is false. Errors and line numbers are those of Next().
+  Entry NextExpecting(std::string_view expected) { return NextEntry(expected); }
+  bool matched_expected() const { return matched_expected_; }
 
   // The 1-based line where the entry Next() returned last starts; for kError, the line of the
   // token the error is about.
@@ -119,6 +128,7 @@ class TextParser {
     Span name, value;
   };
 
+  Entry NextEntry(std::string_view expected);
   Entry Fail(std::string message);
   Entry FailToken(std::string_view expected, TextToken got);
   Entry ParseMeta(TextToken kind);
@@ -146,6 +156,7 @@ class TextParser {
   double value_ = 0;
   int64_t timestamp_ = 0;
   bool has_timestamp_ = false;
+  bool matched_expected_ = false;
 
   std::string_view meta_name_;
   std::string_view help_;
