@@ -139,6 +139,11 @@ static_assert(static_cast<int>(scrape::MetricType::kUnknown) == 0 &&
               static_cast<int>(scrape::MetricType::kInfo) == 6 &&
               static_cast<int>(scrape::MetricType::kStateset) == 7);
 
+const model::Labels& SharedLabels::Empty() {
+  static const model::Labels* const empty = new model::Labels();
+  return *empty;
+}
+
 std::string_view MetricTypeName(MetricType type) {
   return scrape::MetricTypeName(static_cast<scrape::MetricType>(type));
 }

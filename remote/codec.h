@@ -62,10 +62,32 @@ struct MetricMetadata {
   std::string unit;
 };
 
+// A series' labels, shared by every queued sample of the series: copying one costs a reference
+// count, not an allocation (the sender queues each sample with its labels).
+class SharedLabels {
+ public:
+  SharedLabels() = default;
+  // Implicit, so that a sample can be built from plain labels (tests, one-off samples).
+  SharedLabels(model::Labels labels)  // NOLINT(google-explicit-constructor)
+      : p_(std::make_shared<const model::Labels>(std::move(labels))) {}
+  explicit SharedLabels(std::shared_ptr<const model::Labels> p) : p_(std::move(p)) {}
+
+  const model::Labels& get() const { return p_ != nullptr ? *p_ : Empty(); }
+  model::Labels::Iterator begin() const { return get().begin(); }
+  model::Labels::Iterator end() const { return get().end(); }
+  size_t size() const { return get().size(); }
+  bool empty() const { return get().empty(); }
+  std::string_view Get(std::string_view name) const { return get().Get(name); }
+
+ private:
+  static const model::Labels& Empty();
+  std::shared_ptr<const model::Labels> p_;
+};
+
 // One sample with its series' labels (already relabelled, external labels included).
 struct SeriesSample {
   uint64_t series_ref = 0;  // the caller's series reference; not sent
-  model::Labels labels;
+  SharedLabels labels;
   int64_t timestamp_ms = 0;
   double value = 0;
   // The series' metric family metadata, written per series by the 2.0 encoder; null means

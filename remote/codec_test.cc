@@ -152,7 +152,7 @@ TEST(CodecV2, RoundTripsLabelsSamplesAndMetadataThroughTheGeneratedParser) {
   for (int i = 0; i < 4; ++i) {
     const v2::TimeSeries& ts = req.timeseries(i);
     const SeriesSample& want = samples[i];
-    EXPECT_EQ(ResolvedLabels(req, ts), Pairs(want.labels)) << i;
+    EXPECT_EQ(ResolvedLabels(req, ts), Pairs(want.labels.get())) << i;
     ASSERT_EQ(ts.samples_size(), 1) << i;
     EXPECT_EQ(ts.samples(0).timestamp(), want.timestamp_ms);
     EXPECT_EQ(ts.samples(0).value(), want.value);

@@ -85,10 +85,13 @@ class EwmaRate {
 // order; `base_` is the lowest unfinished one, and done_[i] says whether base_ + i is finished.
 class SeqTracker {
  public:
-  uint64_t Begin() {
+  uint64_t Begin() { return BeginN(1); }
+  // `n` consecutive sequence numbers; returns the first.
+  uint64_t BeginN(size_t n) {
     std::lock_guard<std::mutex> l(mu_);
-    done_.push_back(false);
-    return base_ + done_.size() - 1;
+    const uint64_t first = base_ + done_.size();
+    done_.resize(done_.size() + n, false);
+    return first;
   }
   void Finish(std::span<const uint64_t> seqs) {
     if (seqs.empty()) return;
@@ -498,9 +501,8 @@ QueueManager::~QueueManager() {
   Stop(absl::ZeroDuration()).IgnoreError();
 }
 
-bool QueueManager::Append(uint64_t ref, const model::Labels& labels, int64_t timestamp_ms,
-                          double value, uint64_t* seq,
-                          std::shared_ptr<const MetricMetadata> metadata) {
+bool QueueManager::Append(uint64_t ref, SharedLabels labels, int64_t timestamp_ms, double value,
+                          uint64_t* seq, std::shared_ptr<const MetricMetadata> metadata) {
   const uint64_t my_seq = shared_->seqs.Begin();
   if (seq != nullptr) *seq = my_seq;
   shared_->samples_in_total.fetch_add(1);
@@ -512,7 +514,7 @@ bool QueueManager::Append(uint64_t ref, const model::Labels& labels, int64_t tim
     shared_->seqs.Finish(one);
     return true;
   }
-  SeriesSample sample{ref, labels, timestamp_ms, value, std::move(metadata)};
+  SeriesSample sample{ref, std::move(labels), timestamp_ms, value, std::move(metadata)};
   for (;;) {
     if (stopping_.load()) break;
     {
@@ -531,6 +533,52 @@ bool QueueManager::Append(uint64_t ref, const model::Labels& labels, int64_t tim
   }
   shared_->samples_dropped_stopped.fetch_add(1);
   return false;
+}
+
+size_t QueueManager::AppendBatch(std::span<SeriesSample> samples, uint64_t* first_seq) {
+  if (samples.empty()) return 0;
+  const uint64_t first = shared_->seqs.BeginN(samples.size());
+  if (first_seq != nullptr) *first_seq = first;
+  shared_->samples_in_total.fetch_add(static_cast<int64_t>(samples.size()));
+  shared_->data_in.Add(static_cast<int64_t>(samples.size()));
+  const bool age_limit = shared_->sample_age_limit > absl::ZeroDuration();
+  const absl::Time now = age_limit ? shared_->clock() : absl::InfinitePast();
+  std::vector<uint64_t> too_old;
+  int64_t highest = INT64_MIN;
+  size_t i = 0;
+  while (i < samples.size() && !stopping_.load()) {
+    {
+      std::unique_lock<std::mutex> gate(shared_->gate_mu);
+      shared_->gate_cv.wait(gate, [&] { return !shared_->resharding; });
+    }
+    util::ReaderMutexLock lock(&shards_mu_);
+    if (stopped_ || shards_.empty()) break;
+    bool stopped = false;
+    for (; i < samples.size(); ++i) {
+      SeriesSample& sample = samples[i];
+      if (age_limit && shared_->TooOld(sample.timestamp_ms, now)) {
+        too_old.push_back(first + i);
+        continue;
+      }
+      const int64_t t = sample.timestamp_ms;
+      Shard& shard = *shards_[Mix(sample.series_ref) % shards_.size()];
+      const Shard::PushResult r = shard.Push(&sample, first + i, /*block=*/true);
+      if (r == Shard::PushResult::kOk) {
+        highest = std::max(highest, t);
+        continue;
+      }
+      stopped = r == Shard::PushResult::kStopped;
+      break;  // kRetry: a reshard began; wait for it at the gate and go on with this sample
+    }
+    if (stopped) break;
+  }
+  if (highest != INT64_MIN) StoreMax(&shared_->highest_timestamp_ms, highest);
+  if (!too_old.empty()) {
+    shared_->DroppedTooOld(static_cast<int64_t>(too_old.size()));
+    shared_->seqs.Finish(too_old);
+  }
+  shared_->samples_dropped_stopped.fetch_add(static_cast<int64_t>(samples.size() - i));
+  return i;
 }
 
 uint64_t QueueManager::appended() const { return shared_->seqs.next(); }

@@ -189,8 +189,16 @@ class QueueManager {
   // dropped at once (samples_dropped_too_old) and true returned. Returns false, and counts the
   // sample dropped (samples_dropped_stopped), when the manager is stopping or stopped.
   // `metadata` is the series' metric family metadata, which only a 2.0 encoder sends.
-  bool Append(uint64_t ref, const model::Labels& labels, int64_t timestamp_ms, double value,
+  bool Append(uint64_t ref, SharedLabels labels, int64_t timestamp_ms, double value,
               uint64_t* seq = nullptr, std::shared_ptr<const MetricMetadata> metadata = nullptr);
+
+  // As Append for each of `samples` in order (their series_ref picks the shard), taking the
+  // locks once per batch rather than once per sample; the samples are moved from. Their sequence
+  // numbers are consecutive from the one stored in *first_seq (when given), if only one thread
+  // appends. Returns how many were queued or dropped as too old before the manager started
+  // stopping: samples.size() unless it is stopping, and the rest are dropped
+  // (samples_dropped_stopped).
+  size_t AppendBatch(std::span<SeriesSample> samples, uint64_t* first_seq = nullptr);
 
   // The number of sequence numbers given out so far: the next Append's, unless another thread's
   // Append takes it first.

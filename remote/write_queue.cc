@@ -99,8 +99,10 @@ class WriteQueue::Consumer : public WalWatcherConsumer {
         if (builder_.Get(l.name).empty()) builder_.Set(l.name, l.value);
       }
       e.kept = scrape::RelabelInPlace(&builder_, cfg_.write_relabel_configs);
-      e.labels = e.kept ? builder_.Build() : model::Labels();
-      if (e.labels.empty()) e.kept = false;
+      model::Labels labels = e.kept ? builder_.Build() : model::Labels();
+      if (labels.empty()) e.kept = false;
+      // A new object rather than an update: queued samples may still share the old one.
+      e.labels = SharedLabels(std::move(labels));
       e.metadata.reset();
       e.metadata_generation = 0;
     }
@@ -108,6 +110,8 @@ class WriteQueue::Consumer : public WalWatcherConsumer {
 
   void OnSamples(std::span<const tsdb::wal::RefSample> samples, WalPosition after) override {
     if (stopped_) return;
+    batch_.clear();
+    int64_t highest = highest_.load(std::memory_order_relaxed);
     for (const tsdb::wal::RefSample& s : samples) {
       auto it = series_.find(s.ref);
       if (it == series_.end()) {
@@ -120,17 +124,20 @@ class WriteQueue::Consumer : public WalWatcherConsumer {
         continue;
       }
       if (want_metadata_) ResolveMetadata(e);
-      uint64_t seq = 0;
-      if (!owner_->queue_->Append(s.ref, e.labels, s.t, s.v, &seq, e.metadata)) {
-        // Stopping: this record is not sent, so the position must never pass it.
-        stopped_ = true;
-        return;
-      }
-      seq_end_ = std::max(seq_end_, seq + 1);
-      if (s.t > highest_.load(std::memory_order_relaxed)) {
-        highest_.store(s.t, std::memory_order_relaxed);
-      }
+      batch_.push_back({s.ref, e.labels, s.t, s.v, e.metadata});
+      highest = std::max(highest, s.t);
     }
+    uint64_t first = 0;
+    const size_t n = batch_.size();
+    const size_t queued = owner_->queue_->AppendBatch(std::span<SeriesSample>(batch_), &first);
+    batch_.clear();
+    if (queued < n) {
+      // Stopping: this record is not sent, so the position must never pass it.
+      stopped_ = true;
+      return;
+    }
+    if (queued > 0) seq_end_ = std::max(seq_end_, first + queued);
+    highest_.store(highest, std::memory_order_relaxed);
     {
       util::MutexLock lock(&owner_->progress_mu_);
       owner_->pending_.push_back({seq_end_, after});
@@ -158,7 +165,7 @@ class WriteQueue::Consumer : public WalWatcherConsumer {
 
  private:
   struct Entry {
-    model::Labels labels;  // to send: external labels added, write relabelling applied
+    SharedLabels labels;  // to send: external labels added, write relabelling applied
     bool kept = false;
     std::shared_ptr<const MetricMetadata> metadata;
     uint64_t metadata_generation = 0;  // the table generation `metadata` was looked up in
@@ -170,7 +177,7 @@ class WriteQueue::Consumer : public WalWatcherConsumer {
     if (e.metadata_generation == generation_ || metadata_ == nullptr) return;
     e.metadata_generation = generation_;
     std::shared_ptr<const MetricMetadata> found;
-    if (FindFamily(*metadata_, e.labels.MetricName(), &found) != nullptr) e.metadata = found;
+    if (FindFamily(*metadata_, e.labels.get().MetricName(), &found) != nullptr) e.metadata = found;
   }
 
   WriteQueue* const owner_;
@@ -179,8 +186,9 @@ class WriteQueue::Consumer : public WalWatcherConsumer {
   bool want_metadata_ = false;
   model::LabelsBuilder builder_;
   std::unordered_map<uint64_t, Entry> series_;
-  uint64_t seq_end_ = 0;  // after the highest sequence number the queue gave out
-  bool stopped_ = false;  // the queue refused a sample: nothing more is handed over
+  std::vector<SeriesSample> batch_;  // one samples record's samples to queue
+  uint64_t seq_end_ = 0;             // after the highest sequence number the queue gave out
+  bool stopped_ = false;             // the queue refused a sample: nothing more is handed over
   std::atomic<int64_t> dropped_series_{0};
   std::atomic<int64_t> unknown_series_{0};
   std::atomic<int64_t> highest_{0};
