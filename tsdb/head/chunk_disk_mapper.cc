@@ -23,6 +23,8 @@ namespace {
 constexpr uint32_t kMagic = 0x53584843;  // "SXHC"
 constexpr uint8_t kVersion = 1;
 constexpr uint32_t kRecordHeader = 8 + 8 + 8 + 1 + 4;
+// The written part of the file being written leaves the resident set in steps of this size.
+constexpr uint32_t kReleaseEvery = 4 << 20;
 
 const util::Logger& Log() {
   static const util::Logger logger("tsdb");
@@ -198,6 +200,9 @@ absl::StatusOr<std::unique_ptr<ChunkDiskMapper>> ChunkDiskMapper::Open(const std
       continue;
     }
     file->maxt.store(file_maxt);
+    // Scanned: its pages leave the process's resident set (they stay in the page cache, and a
+    // reader faults the few it needs back in).
+    if (file->base != nullptr) ::madvise(file->base, file->map_len, MADV_DONTNEED);
     report->chunks.insert(report->chunks.end(), chunks.begin(), chunks.end());
     util::MutexLock lock(&mapper->files_mu_);
     mapper->files_.push_back(std::move(file));
@@ -283,7 +288,14 @@ absl::StatusOr<DiskChunkRef> ChunkDiskMapper::Write(SeriesRef ref, int64_t mint,
       util::Crc32cExtend(util::Crc32c(std::string_view(header, kRecordHeader)), bytes);
   PutBE(r + kRecordHeader + bytes.size(), crc, 4);
   DiskChunkRef where{head_file_->index, head_offset_};
+  const uint32_t before = head_offset_;
   head_offset_ += static_cast<uint32_t>(need);
+  if (before / kReleaseEvery != head_offset_ / kReleaseEvery) {
+    // Written pages are dirty page cache: unmapping them from this process keeps them (and the
+    // kernel writes them back), so the chunk bytes stop counting in its resident set.
+    const size_t end = static_cast<size_t>(head_offset_ / kReleaseEvery) * kReleaseEvery;
+    ::madvise(head_file_->base, end, MADV_DONTNEED);
+  }
   if (head_file_->maxt.load(std::memory_order_relaxed) < maxt) {
     head_file_->maxt.store(maxt, std::memory_order_relaxed);
   }

@@ -15,6 +15,9 @@
 //   not whole (a torn or corrupt tail, or the zeroed end of a file being written when the process
 //   died) the file is cut back and every later file deleted. Files whose chunks all end before the
 //   head's min valid time are deleted.
+// - Mapped pages are released from the process (madvise MADV_DONTNEED: they stay in the page
+//   cache) after the scan and every 4 MiB written, so closed chunks count in neither anonymous nor
+//   file-backed resident memory until a reader touches them.
 // - Nothing here is synced: the WAL stays the durable record of every sample, so a lost chunk is
 //   replayed from it. The files spare the replay, they never replace the WAL.
 //

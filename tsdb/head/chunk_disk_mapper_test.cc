@@ -193,7 +193,8 @@ TEST_F(ChunkDiskMapperTest, ChunkBytesAreNotAnonymousMemory) {
   const int64_t anon_growth = StatusBytes("RssAnon") - anon_before;
   const int64_t file_growth = StatusBytes("RssFile") + StatusBytes("RssShmem") - file_before;
   EXPECT_LT(anon_growth, 4 << 20);
-  EXPECT_GT(file_growth, 24 << 20);
+  // Written pages are released from the resident set every 4 MiB (they stay in the page cache).
+  EXPECT_LT(file_growth, 8 << 20);
   for (const auto& h : held) EXPECT_EQ(h.bytes, bytes);
 }
 
