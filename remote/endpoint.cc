@@ -1,5 +1,8 @@
 #include "remote/endpoint.h"
 
+#include <utility>
+
+#include "scrape/http_client.h"
 #include "util/go_format.h"
 #include "util/strings.h"
 
@@ -27,6 +30,37 @@ absl::StatusOr<Endpoint> SplitEndpoint(std::string_view url, std::string_view se
         util::StrCat(section, " url ", util::QuoteGo(url), ": no host"));
   }
   return e;
+}
+
+HttpClientPool::HttpClientPool(std::string base, config::HttpClientConfig http,
+                               absl::Duration timeout,
+                               std::function<void(scrape::HttpClient&)> configure)
+    : base_(std::move(base)),
+      http_(std::move(http)),
+      timeout_(timeout),
+      configure_(std::move(configure)) {}
+
+HttpClientPool::~HttpClientPool() = default;
+
+std::unique_ptr<scrape::HttpClient> HttpClientPool::Acquire() {
+  {
+    util::MutexLock lock(&mu_);
+    if (!idle_.empty()) {
+      std::unique_ptr<scrape::HttpClient> c = std::move(idle_.back());
+      idle_.pop_back();
+      return c;
+    }
+  }
+  auto c = std::make_unique<scrape::HttpClient>(base_, http_);
+  c->SetTimeout(timeout_);
+  c->client().set_keep_alive(true);
+  if (configure_) configure_(*c);
+  return c;
+}
+
+void HttpClientPool::Release(std::unique_ptr<scrape::HttpClient> client) {
+  util::MutexLock lock(&mu_);
+  idle_.push_back(std::move(client));
 }
 
 }  // namespace sextant::remote

@@ -131,29 +131,15 @@ HttpWriteClient::HttpWriteClient(const config::RemoteWriteConfig& cfg, WriteMess
       http_(cfg.http),
       headers_(cfg.headers),
       timeout_(cfg.remote_timeout),
-      retry_on_http_429_(cfg.queue_config.retry_on_http_429) {}
+      retry_on_http_429_(cfg.queue_config.retry_on_http_429),
+      pool_(base_, http_, timeout_) {}
 
 HttpWriteClient::~HttpWriteClient() = default;
 
-std::unique_ptr<scrape::HttpClient> HttpWriteClient::Acquire() {
-  {
-    util::MutexLock lock(&mu_);
-    if (!idle_.empty()) {
-      std::unique_ptr<scrape::HttpClient> c = std::move(idle_.back());
-      idle_.pop_back();
-      return c;
-    }
-  }
-  auto c = std::make_unique<scrape::HttpClient>(base_, http_);
-  c->SetTimeout(timeout_);
-  // Batches follow each other closely; a kept connection saves a handshake per send.
-  c->client().set_keep_alive(true);
-  return c;
-}
+std::unique_ptr<scrape::HttpClient> HttpWriteClient::Acquire() { return pool_.Acquire(); }
 
 void HttpWriteClient::Release(std::unique_ptr<scrape::HttpClient> client) {
-  util::MutexLock lock(&mu_);
-  idle_.push_back(std::move(client));
+  pool_.Release(std::move(client));
 }
 
 WriteResult HttpWriteClient::Store(std::string_view body, int attempt) {

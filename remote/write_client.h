@@ -52,6 +52,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "config/config.h"
+#include "remote/endpoint.h"
 #include "util/mutex.h"
 
 namespace sextant::scrape {
@@ -187,9 +188,7 @@ class HttpWriteClient : public WriteClient {
   const std::map<std::string, std::string> headers_;
   const absl::Duration timeout_;
   const bool retry_on_http_429_;
-
-  util::Mutex mu_;
-  std::vector<std::unique_ptr<scrape::HttpClient>> idle_ ABSL_GUARDED_BY(mu_);
+  HttpClientPool pool_;
 };
 
 }  // namespace sextant::remote

@@ -291,34 +291,22 @@ ReadClient::ReadClient(const config::RemoteReadConfig& cfg, std::string base, st
       path_(std::move(path)),
       http_(cfg.http),
       headers_(cfg.headers),
-      timeout_(cfg.remote_timeout) {}
+      timeout_(cfg.remote_timeout),
+      pool_(base_, http_, timeout_, [](scrape::HttpClient& c) {
+        // The body is snappy (sampled) or framed (streamed); we decode both ourselves, as Go's
+        // client does not decompress once Accept-Encoding is set by hand.
+        c.client().set_decompress(false);
+        // Headers and body go out in separate writes; without this, Nagle's algorithm and the
+        // server's delayed ACK hold every request on a reused connection back by ~40 ms.
+        c.client().set_tcp_nodelay(true);
+      }) {}
 
 ReadClient::~ReadClient() = default;
 
-std::unique_ptr<scrape::HttpClient> ReadClient::Acquire() {
-  {
-    util::MutexLock lock(&mu_);
-    if (!idle_.empty()) {
-      std::unique_ptr<scrape::HttpClient> c = std::move(idle_.back());
-      idle_.pop_back();
-      return c;
-    }
-  }
-  auto c = std::make_unique<scrape::HttpClient>(base_, http_);
-  c->SetTimeout(timeout_);
-  // The body is snappy (sampled) or framed (streamed); we decode both ourselves, as Go's client
-  // does not decompress once Accept-Encoding is set by hand.
-  c->client().set_decompress(false);
-  c->client().set_keep_alive(true);
-  // Headers and body go out in separate writes; without this, Nagle's algorithm and the server's
-  // delayed ACK hold every request on a reused connection back by ~40 ms.
-  c->client().set_tcp_nodelay(true);
-  return c;
-}
+std::unique_ptr<scrape::HttpClient> ReadClient::Acquire() { return pool_.Acquire(); }
 
 void ReadClient::Release(std::unique_ptr<scrape::HttpClient> client) {
-  util::MutexLock lock(&mu_);
-  idle_.push_back(std::move(client));
+  pool_.Release(std::move(client));
 }
 
 absl::StatusOr<std::vector<RemoteSeries>> ReadClient::Read(

@@ -31,6 +31,7 @@
 #include "model/labels.h"
 #include "model/matcher.h"
 #include "model/sample.h"
+#include "remote/endpoint.h"
 #include "tsdb/storage.h"
 #include "util/mutex.h"
 
@@ -119,8 +120,7 @@ class ReadClient {
   const config::HttpClientConfig http_;
   const std::map<std::string, std::string> headers_;
   const absl::Duration timeout_;
-  util::Mutex mu_;
-  std::vector<std::unique_ptr<scrape::HttpClient>> idle_ ABSL_GUARDED_BY(mu_);
+  HttpClientPool pool_;
 };
 
 // Sorts `series` by labels and merges equal label sets (samples merged by timestamp, the earlier
