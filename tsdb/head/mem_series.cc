@@ -74,6 +74,9 @@ void MemSeries::CutChunk(ChunkDiskMapper* mapper) {
     c.heap = ClosedChunk::Make(c.mint, c.maxt, bytes);
   }
   last_closed_size_ = static_cast<uint16_t>(std::min<size_t>(bytes.size(), UINT16_MAX));
+  // Two entries at a time rather than doubling: a series gains one chunk every few minutes,
+  // and at 100k series doubling leaves hundreds of unused bytes per series (docs/memory.md).
+  if (closed_.size() == closed_.capacity()) closed_.reserve(closed_.size() + 2);
   closed_.push_back(std::move(c));
   open_.reset();
 }
@@ -166,6 +169,8 @@ bool MemSeries::TruncateBefore(int64_t mint) {
   size_t drop = 0;
   while (drop < closed_.size() && closed_[drop].maxt < mint) ++drop;
   closed_.erase(closed_.begin(), closed_.begin() + static_cast<std::ptrdiff_t>(drop));
+  // Give back what the dropped chunks' entries held (once per head truncation).
+  if (drop > 0) closed_.shrink_to_fit();
   if (open_.has_value() && open_->max_time() < mint) open_.reset();
   return closed_.empty() && !open_.has_value();
 }
