@@ -58,6 +58,13 @@ std::unique_ptr<scrape::HttpClient> HttpClientPool::Acquire() {
   return c;
 }
 
+absl::Status HttpClientPool::Probe() {
+  std::unique_ptr<scrape::HttpClient> c = Acquire();
+  absl::Status s = c->init_status();
+  Release(std::move(c));
+  return s;
+}
+
 void HttpClientPool::Release(std::unique_ptr<scrape::HttpClient> client) {
   util::MutexLock lock(&mu_);
   idle_.push_back(std::move(client));

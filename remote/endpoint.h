@@ -45,6 +45,9 @@ class HttpClientPool {
                  std::function<void(scrape::HttpClient&)> configure = nullptr);
   ~HttpClientPool();
 
+  // Creates a client now and returns its init_status(): unusable TLS or proxy settings fail when
+  // the config is applied rather than at the first request. The client is kept for reuse.
+  absl::Status Probe();
   // An idle client, or a new one.
   std::unique_ptr<scrape::HttpClient> Acquire();
   // Gives a client back for reuse.

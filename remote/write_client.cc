@@ -11,6 +11,7 @@
 #include "scrape/http_client.h"
 #include "util/build_info.h"
 #include "util/go_format.h"
+#include "util/status_macros.h"
 #include "util/strings.h"
 
 namespace sextant::remote {
@@ -116,9 +117,7 @@ absl::StatusOr<std::unique_ptr<HttpWriteClient>> HttpWriteClient::Create(
   std::unique_ptr<HttpWriteClient> client(
       new HttpWriteClient(cfg, *message, std::move(endpoint->base), std::move(endpoint->path)));
   // Fail early on unusable TLS or proxy settings rather than at the first send.
-  std::unique_ptr<scrape::HttpClient> probe = client->Acquire();
-  if (!probe->init_status().ok()) return probe->init_status();
-  client->Release(std::move(probe));
+  RETURN_IF_ERROR(client->pool_.Probe());
   return client;
 }
 
@@ -126,24 +125,15 @@ HttpWriteClient::HttpWriteClient(const config::RemoteWriteConfig& cfg, WriteMess
                                  std::string base, std::string path)
     : url_(cfg.url),
       message_(message),
-      base_(std::move(base)),
       path_(std::move(path)),
-      http_(cfg.http),
       headers_(cfg.headers),
-      timeout_(cfg.remote_timeout),
       retry_on_http_429_(cfg.queue_config.retry_on_http_429),
-      pool_(base_, http_, timeout_) {}
+      pool_(std::move(base), cfg.http, cfg.remote_timeout) {}
 
 HttpWriteClient::~HttpWriteClient() = default;
 
-std::unique_ptr<scrape::HttpClient> HttpWriteClient::Acquire() { return pool_.Acquire(); }
-
-void HttpWriteClient::Release(std::unique_ptr<scrape::HttpClient> client) {
-  pool_.Release(std::move(client));
-}
-
 WriteResult HttpWriteClient::Store(std::string_view body, int attempt) {
-  std::unique_ptr<scrape::HttpClient> client = Acquire();
+  std::unique_ptr<scrape::HttpClient> client = pool_.Acquire();
   if (!client->init_status().ok()) {
     return WriteResult::NonRecoverable(std::string(client->init_status().message()));
   }
@@ -165,7 +155,7 @@ WriteResult HttpWriteClient::Store(std::string_view body, int attempt) {
   set("X-Prometheus-Remote-Write-Version", v2 ? "2.0.0" : "0.1.0");
   if (attempt > 0) set("Retry-Attempt", StrCat(attempt));
   if (absl::Status s = client->PrepareRequest(&headers); !s.ok()) {
-    Release(std::move(client));
+    pool_.Release(std::move(client));
     return WriteResult::NonRecoverable(std::string(s.message()));
   }
 
@@ -175,10 +165,10 @@ WriteResult HttpWriteClient::Store(std::string_view body, int attempt) {
     std::string message =
         StrCat("Post ", util::QuoteGo(url_), ": ", client->ErrorText(res.error()));
     // A failed connection is dropped by httplib; the client itself stays usable.
-    Release(std::move(client));
+    pool_.Release(std::move(client));
     return WriteResult::Recoverable(std::move(message));
   }
-  Release(std::move(client));
+  pool_.Release(std::move(client));
 
   // Read on every answer of either version: a 1.0 receiver may send them too, and an error answer
   // may still report what it wrote.

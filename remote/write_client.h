@@ -175,19 +175,12 @@ class HttpWriteClient : public WriteClient {
   HttpWriteClient(const config::RemoteWriteConfig& cfg, WriteMessage message, std::string base,
                   std::string path);
 
-  // A client from the pool, or a new one: scrape::HttpClient serves one request at a time, and
-  // each shard sends concurrently.
-  std::unique_ptr<scrape::HttpClient> Acquire();
-  void Release(std::unique_ptr<scrape::HttpClient> client);
-
   const std::string url_;
   const WriteMessage message_;
-  const std::string base_;  // scheme://host[:port]
   const std::string path_;  // path and query, "/" at least
-  const config::HttpClientConfig http_;
   const std::map<std::string, std::string> headers_;
-  const absl::Duration timeout_;
   const bool retry_on_http_429_;
+  // Each shard sends concurrently; scrape::HttpClient serves one request at a time.
   HttpClientPool pool_;
 };
 

@@ -276,23 +276,18 @@ absl::StatusOr<std::unique_ptr<ReadClient>> ReadClient::Create(
   if (!endpoint.ok()) return endpoint.status();
   std::unique_ptr<ReadClient> client(
       new ReadClient(cfg, std::move(endpoint->base), std::move(endpoint->path)));
-  std::unique_ptr<scrape::HttpClient> probe = client->Acquire();
-  if (!probe->init_status().ok()) {
+  if (absl::Status s = client->pool_.Probe(); !s.ok()) {
     return absl::InvalidArgumentError(
-        StrCat("remote_read url ", util::QuoteGo(cfg.url), ": ", probe->init_status().message()));
+        StrCat("remote_read url ", util::QuoteGo(cfg.url), ": ", s.message()));
   }
-  client->Release(std::move(probe));
   return client;
 }
 
 ReadClient::ReadClient(const config::RemoteReadConfig& cfg, std::string base, std::string path)
     : url_(cfg.url),
-      base_(std::move(base)),
       path_(std::move(path)),
-      http_(cfg.http),
       headers_(cfg.headers),
-      timeout_(cfg.remote_timeout),
-      pool_(base_, http_, timeout_, [](scrape::HttpClient& c) {
+      pool_(std::move(base), cfg.http, cfg.remote_timeout, [](scrape::HttpClient& c) {
         // The body is snappy (sampled) or framed (streamed); we decode both ourselves, as Go's
         // client does not decompress once Accept-Encoding is set by hand.
         c.client().set_decompress(false);
@@ -303,15 +298,9 @@ ReadClient::ReadClient(const config::RemoteReadConfig& cfg, std::string base, st
 
 ReadClient::~ReadClient() = default;
 
-std::unique_ptr<scrape::HttpClient> ReadClient::Acquire() { return pool_.Acquire(); }
-
-void ReadClient::Release(std::unique_ptr<scrape::HttpClient> client) {
-  pool_.Release(std::move(client));
-}
-
 absl::StatusOr<std::vector<RemoteSeries>> ReadClient::Read(
     const RemoteQuery& query, const std::vector<ReadResponseType>& accepted) {
-  std::unique_ptr<scrape::HttpClient> client = Acquire();
+  std::unique_ptr<scrape::HttpClient> client = pool_.Acquire();
   RETURN_IF_ERROR(client->init_status());
   httplib::Headers headers;
   for (const auto& [name, value] : headers_) headers.emplace(name, value);
@@ -324,7 +313,7 @@ absl::StatusOr<std::vector<RemoteSeries>> ReadClient::Read(
   set("User-Agent", StrCat("Sextant/", util::GetBuildInfo().version));
   set("X-Prometheus-Remote-Read-Version", "0.1.0");
   if (absl::Status s = client->PrepareRequest(&headers); !s.ok()) {
-    Release(std::move(client));
+    pool_.Release(std::move(client));
     return s;
   }
   const std::string body = EncodeRemoteReadRequest(query, accepted);
@@ -333,10 +322,10 @@ absl::StatusOr<std::vector<RemoteSeries>> ReadClient::Read(
   if (!res) {
     std::string message = StrCat("error sending request: Post ", util::QuoteGo(url_), ": ",
                                  client->ErrorText(res.error()));
-    Release(std::move(client));
+    pool_.Release(std::move(client));
     return absl::UnavailableError(message);
   }
-  Release(std::move(client));
+  pool_.Release(std::move(client));
   if (res->status / 100 != 2) {
     return absl::UnavailableError(StrCat("remote server ", url_, " returned http status ",
                                          res->status, " ", scrape::HttpStatusText(res->status),

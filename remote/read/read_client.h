@@ -111,15 +111,10 @@ class ReadClient {
 
  private:
   ReadClient(const config::RemoteReadConfig& cfg, std::string base, std::string path);
-  std::unique_ptr<scrape::HttpClient> Acquire();
-  void Release(std::unique_ptr<scrape::HttpClient> client);
 
   const std::string url_;
-  const std::string base_;  // scheme://host[:port]
   const std::string path_;  // path and query, at least "/"
-  const config::HttpClientConfig http_;
   const std::map<std::string, std::string> headers_;
-  const absl::Duration timeout_;
   HttpClientPool pool_;
 };
 
