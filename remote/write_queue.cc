@@ -17,6 +17,10 @@ const util::Logger& Log() {
   return logger;
 }
 
+// How long a series may go without samples before the queue forgets its labels. The head drops
+// a series within about 3 h of its last sample (agent mode: within retention.max-time, 4 h).
+constexpr int64_t kSeriesIdleLimitMs = 6 * 3600 * 1000;
+
 // The family a series' metric name belongs to: the name itself, or the name without the suffix
 // its family's samples add (histograms, summaries, counters in OpenMetrics).
 const MetricMetadata* FindFamily(
@@ -94,6 +98,7 @@ class WriteQueue::Consumer : public WalWatcherConsumer {
   void OnSeries(std::span<const tsdb::wal::RefSeries> series) override {
     for (const tsdb::wal::RefSeries& s : series) {
       Entry& e = series_[s.ref];
+      e.last_t = std::max(e.last_t, highest_.load(std::memory_order_relaxed));
       builder_.Reset(s.labels);
       for (const model::Label& l : external_) {
         if (builder_.Get(l.name).empty()) builder_.Set(l.name, l.value);
@@ -106,6 +111,7 @@ class WriteQueue::Consumer : public WalWatcherConsumer {
       e.metadata.reset();
       e.metadata_generation = 0;
     }
+    tracked_.store(static_cast<int64_t>(series_.size()), std::memory_order_relaxed);
   }
 
   void OnSamples(std::span<const tsdb::wal::RefSample> samples, WalPosition after) override {
@@ -119,6 +125,7 @@ class WriteQueue::Consumer : public WalWatcherConsumer {
         continue;
       }
       Entry& e = it->second;
+      e.last_t = std::max(e.last_t, s.t);
       if (!e.kept) {
         dropped_series_.fetch_add(1, std::memory_order_relaxed);
         continue;
@@ -145,6 +152,22 @@ class WriteQueue::Consumer : public WalWatcherConsumer {
     owner_->OnProgress();
   }
 
+  // Forgets the series with no sample in kSeriesIdleLimit before the newest one read: the head
+  // has collected them by then (a series that comes back gets a new ref and series record), so
+  // series churn does not grow the map for ever. Checked once per finished segment.
+  void OnSegmentDone(int segment) override {
+    const int64_t highest = highest_.load(std::memory_order_relaxed);
+    const int64_t cutoff = highest - kSeriesIdleLimitMs;
+    if (cutoff <= 0) return;
+    for (auto it = series_.begin(); it != series_.end();) {
+      // Added before any sample was read (a resume reading series records first): the idle
+      // time counts from now.
+      if (it->second.last_t == 0) it->second.last_t = highest;
+      it = it->second.last_t < cutoff ? series_.erase(it) : std::next(it);
+    }
+    tracked_.store(static_cast<int64_t>(series_.size()), std::memory_order_relaxed);
+  }
+
   // Replaces the metadata table (the metadata thread).
   void SetMetadata(std::vector<MetricMetadata> metadata) {
     auto table =
@@ -162,10 +185,13 @@ class WriteQueue::Consumer : public WalWatcherConsumer {
   int64_t dropped_series() const { return dropped_series_.load(std::memory_order_relaxed); }
   int64_t unknown_series() const { return unknown_series_.load(std::memory_order_relaxed); }
   int64_t highest() const { return highest_.load(std::memory_order_relaxed); }
+  int64_t tracked() const { return tracked_.load(std::memory_order_relaxed); }
 
  private:
   struct Entry {
     SharedLabels labels;  // to send: external labels added, write relabelling applied
+    // Its newest sample read, or the newest of any series when it was added (0: none read yet).
+    int64_t last_t = 0;
     bool kept = false;
     std::shared_ptr<const MetricMetadata> metadata;
     uint64_t metadata_generation = 0;  // the table generation `metadata` was looked up in
@@ -192,6 +218,7 @@ class WriteQueue::Consumer : public WalWatcherConsumer {
   std::atomic<int64_t> dropped_series_{0};
   std::atomic<int64_t> unknown_series_{0};
   std::atomic<int64_t> highest_{0};
+  std::atomic<int64_t> tracked_{0};  // series_.size(), for stats()
 
   util::Mutex metadata_mu_;
   std::shared_ptr<std::unordered_map<std::string, std::shared_ptr<const MetricMetadata>>> metadata_
@@ -337,6 +364,7 @@ WriteQueueStats WriteQueue::stats() const {
   s.dropped_series_samples = consumer_->dropped_series();
   s.unknown_series_samples = consumer_->unknown_series();
   s.highest_queued_timestamp_ms = consumer_->highest();
+  s.series = consumer_->tracked();
   s.metadata_total = metadata_total_.load();
   s.metadata_failed_total = metadata_failed_.load();
   s.metadata_retried_total = metadata_retried_.load();

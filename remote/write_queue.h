@@ -68,6 +68,8 @@ struct WriteQueueStats {
   // record was read for the sample's reference).
   int64_t dropped_series_samples = 0;
   int64_t unknown_series_samples = 0;
+  // Series whose labels the queue holds (those with a sample in the last 6 h of the data read).
+  int64_t series = 0;
   // prometheus_remote_storage_queue_highest_timestamp_seconds, in ms: the highest timestamp queued.
   int64_t highest_queued_timestamp_ms = 0;
   // Metadata (remote write 1.0 only).

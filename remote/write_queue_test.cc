@@ -284,6 +284,26 @@ TEST_F(WriteQueueTest, UnreadablePositionFileStartsAtTheEnd) {
   EXPECT_EQ(receiver_->got()[0].labels, "__name__=m,cluster=a,series=0,");
 }
 
+TEST_F(WriteQueueTest, ForgetsSeriesIdleForSixHours) {
+  StartQueue(Load(kConfig));
+  Append("gone", 1, 1000, 2000);
+  ASSERT_TRUE(receiver_->WaitFor(1));
+  constexpr int64_t kH = 3600 * 1000;
+  // Seven hours later, enough data to finish WAL segments (the idle series are dropped then).
+  int64_t t = 7 * kH;
+  for (int i = 0; i < 400 && queue_->stats().watcher.segments_read == 0; ++i, t += 100'000) {
+    Append("m", 100, t, t + 100'000, 10'000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GT(queue_->stats().watcher.segments_read, 0);
+  // The last series record for "m" is in; wait until its segment is done too.
+  for (int i = 0; i < 500 && queue_->stats().series != 100; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(queue_->stats().series, 100) << "the series idle for 7 h is forgotten, the rest kept";
+  EXPECT_EQ(queue_->stats().unknown_series_samples, 0);
+}
+
 TEST(PositionFileTest, RoundTripsAndRejectsDamage) {
   std::unique_ptr<util::Env> env = util::NewMemEnv();
   ASSERT_TRUE(env->CreateDir("/d").ok());
