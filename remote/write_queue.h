@@ -12,6 +12,10 @@
 // skips nothing the WAL still holds and repeats at most the batches that were in flight. Without
 // a position file it starts at the end of the WAL, as Prometheus does.
 //
+// Series: the queue keeps each series' labels to send, from the WAL's series records, and forgets
+// a series with no sample in the 6 hours before the newest sample read (by then the head has
+// dropped it; a series that comes back gets a new ref and series record).
+//
 // Metadata (metadata_config.send, remote write 1.0): every send_interval the queue sends the
 // metadata of every metric family the scrape targets expose, in requests of at most
 // metadata_config.max_samples_per_send entries. With remote write 2.0 each series carries its

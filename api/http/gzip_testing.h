@@ -1,6 +1,8 @@
 #pragma once
 
 // For tests of gzip-encoded responses: the inverse of GzipCompress (gzip.h).
+//
+// Thread-safety: a pure function.
 
 #include <string>
 #include <string_view>

@@ -2,6 +2,9 @@
 
 // The pieces of cmd/sextant's wiring that are not the wiring itself: build info, opening either
 // storage from the flags, the external URL, log lines, the metadata remote write sends.
+//
+// Thread-safety: plain functions; ScrapedMetadata may be called from any thread (it reads the
+// scrape manager through its thread-safe ActiveTargets).
 
 #include <functional>
 #include <memory>

@@ -2,6 +2,9 @@
 
 // For tests of remote/read: a real remote-read server (api/remote's Read over a MemStorage),
 // served by httplib on 127.0.0.1 with a free port, that records what it was asked.
+//
+// Thread-safety: requests are served on httplib's threads; the recorded requests and the
+// switches are guarded by a mutex, so the test may read and set them from its own thread.
 
 #include <atomic>
 #include <chrono>
