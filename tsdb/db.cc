@@ -109,7 +109,12 @@ struct DB::Metrics {
         mmap_chunk_corruptions(r.NewCounter("prometheus_tsdb_mmap_chunk_corruptions_total",
                                             "Total number of memory-mapped chunk corruptions.")),
         data_replay_duration(r.NewGauge("prometheus_tsdb_data_replay_duration_seconds",
-                                        "Time taken to replay the data on disk.")) {}
+                                        "Time taken to replay the data on disk.")),
+        replay_points(r.NewCounter("sextant_tsdb_replay_points_written_total",
+                                   "Replay points written: where a restart after a crash starts "
+                                   "its WAL replay.")),
+        replay_points_failed(r.NewCounter("sextant_tsdb_replay_points_failed_total",
+                                          "Replay points that could not be written.")) {}
 
   util::Counter* compactions;
   util::Counter* compactions_failed;
@@ -123,6 +128,8 @@ struct DB::Metrics {
   util::Counter* size_retentions;
   util::Counter* mmap_chunk_corruptions;
   util::Gauge* data_replay_duration;
+  util::Counter* replay_points;
+  util::Counter* replay_points_failed;
 };
 
 namespace {
@@ -189,6 +196,7 @@ absl::StatusOr<std::unique_ptr<DB>> DB::Open(const std::string& dir, DbOptions o
   if (db->options_.compaction_interval_ms > 0 && !db->options_.read_only) {
     db->loop_ = std::thread([raw = db.get()] { raw->BackgroundLoop(); });
   }
+  if (!db->options_.read_only) db->StartReplayPoints();
   return db;
 }
 
@@ -209,6 +217,8 @@ absl::Status DB::OpenParts() {
   ASSIGN_OR_RETURN(
       wal_, wal::Wal::Open(env_, dir_ + "/wal", wal_options,
                            options_.metrics != nullptr ? options_.metrics : own_registry_.get()));
+  // Samples replayed from earlier segments count as logged before every position indexed now.
+  wal_->NoteLoggedTime(head_->max_time());
   head_->SetWal(wal_.get());
   metrics_->data_replay_duration->Set(SecondsSince(start));
   Log().Info("TSDB started", {{"dir", dir_},
@@ -269,6 +279,7 @@ void DB::OpenChunkFiles() {
     metrics_->mmap_chunk_corruptions->Inc(static_cast<double>(report.corruptions));
   }
   chunk_mapper_ = *std::move(mapper);
+  chunk_file_ends_ = std::move(report.file_ends);
   Log().Info("Head chunk files scanned",
              {{"chunks", static_cast<int64_t>(report.chunks.size())},
               {"files", static_cast<int64_t>(chunk_mapper_->num_files())},
@@ -299,7 +310,15 @@ absl::Status DB::ReplayWal() {
     }
     return absl::OkStatus();
   };
+  // After a crash the replay point is needed once the chunk files are scanned: read it meanwhile.
+  absl::StatusOr<head::ReplayPoint> point_file = absl::NotFoundError("no head chunk files");
+  std::thread point_reader;
+  if (env_ == util::Env::Default()) {
+    point_reader = std::thread(
+        [&] { point_file = head::ReadReplayPoint(env_, dir_ + "/chunks_head"); });
+  }
   OpenChunkFiles();
+  if (point_reader.joinable()) point_reader.join();
   // After a clean shutdown a chunk snapshot holds the head: load it and replay only the
   // segments written after it.
   ASSIGN_OR_RETURN(std::optional<int> snapshot, LoadChunkSnapshot());
@@ -314,6 +333,27 @@ absl::Status DB::ReplayWal() {
     if (status.ok()) status = reader->status();
     corruption = reader->corruption();
     replayed = util::StrCat("chunk snapshot ", *snapshot, ", segments ", *snapshot + 1, "-", last);
+  } else if (std::optional<head::ReplayPoint> point =
+                 UsableReplayPoint(wal_dir, std::move(point_file))) {
+    // After a crash, with a replay point: its series and tombstones, then the WAL from it on.
+    Log().Info("Replaying WAL from a replay point",
+               {{"dir", wal_dir},
+                {"segment", static_cast<int64_t>(point->wal.segment)},
+                {"offset", point->wal.offset}});
+    stats.from_replay_point = true;
+    head_->ReserveSeries(point->series);
+    for (std::string_view rec : point->records) {
+      if (status.ok()) status = head_->ApplyWalRecord(rec, &stats);
+    }
+    ASSIGN_OR_RETURN(std::vector<int> segments, wal::ListSegments(env_, wal_dir));
+    const int last = segments.back();  // UsableReplayPoint() found the point's segment
+    ASSIGN_OR_RETURN(auto reader, wal::Reader::OpenFrom(env_, wal_dir, point->wal.segment,
+                                                        point->wal.offset, last));
+    while (status.ok() && reader->Next()) status = apply(reader->record());
+    if (status.ok()) status = reader->status();
+    corruption = reader->corruption();
+    replayed = util::StrCat("replay point at segment ", point->wal.segment, " offset ",
+                            point->wal.offset, ", segments ", point->wal.segment, "-", last);
   } else {
     Log().Info("Replaying WAL, this may take a while", {{"dir", wal_dir}});
     wal::ReplayResult result;
@@ -368,8 +408,16 @@ absl::Status DB::Close() {
   }
   loop_cv_.notify_all();
   if (loop_.joinable()) loop_.join();
+  StopReplayPoints();
   absl::Status status;
   if (wal_ != nullptr) {
+    // A last replay point: should the snapshot below be lost, or the next run be killed before
+    // it writes its own, a restart still skips what the chunk files hold.
+    if (options_.replay_points) {
+      if (absl::Status s = WriteReplayPoint(); !s.ok()) {
+        Log().Warn("Writing a replay point failed", {{"err", s.ToString()}});
+      }
+    }
     // Nothing appends any more (the owner stopped its writers before Close): the head as it is
     // equals the WAL so far, and a chunk snapshot of it spares the next start the replay.
     if (absl::Status s = WriteChunkSnapshot(); !s.ok()) {
@@ -578,6 +626,10 @@ absl::Status DB::ApplyRetention() {
     }
   }
   return absl::OkStatus();
+}
+
+void DB::CountReplayPoint(bool ok) {
+  (ok ? metrics_->replay_points : metrics_->replay_points_failed)->Inc();
 }
 
 void DB::BackgroundLoop() {

@@ -64,6 +64,9 @@ struct DbOptions {
   // queues, remote/write_storage.h); WAL truncation keeps it and every later segment. Null, or
   // INT_MAX, holds nothing back.
   std::function<int()> wal_truncation_hold;
+  // Replay points (docs/format/replay-point.md): a background thread records, after head chunks
+  // were cut, where a restart after a crash can start its WAL replay. Needs the head chunk files.
+  bool replay_points = true;
 };
 
 // What DB::Stats() reports, for /api/v1/status/tsdb and sextant-tool.
@@ -110,6 +113,9 @@ class DB final : public Storage {
   // What the WAL replay on opening did (series, samples, chunks attached from the head chunk
   // files and the samples they spared), for logs and tests.
   const head::ReplayStats& replay_stats() const { return replay_stats_; }
+  // Writes a replay point now if one would move (tests; the background thread does it on its
+  // own). A no-op without head chunk files.
+  absl::Status WriteReplayPoint();
 
   // Syncs the WAL, stops the background thread and closes everything. Idempotent; the destructor
   // calls it.
@@ -138,6 +144,17 @@ class DB final : public Storage {
   absl::Status MergePartitions();
   absl::Status ApplyRetention();
   void BackgroundLoop();
+  // Replay points (db_replay_point.cc): the thread that writes them, woken every minute of
+  // sample time; one write when chunks were cut and the point moves; whether the point read
+  // (ReadReplayPoint) fits the files for a replay after a crash (nullopt, logged, when not).
+  void StartReplayPoints();
+  void StopReplayPoints();
+  void ReplayPointLoop();
+  absl::Status MaybeWriteReplayPoint(int64_t min_advance) ABSL_EXCLUSIVE_LOCKS_REQUIRED(point_write_mu_);
+  std::optional<head::ReplayPoint> UsableReplayPoint(const std::string& wal_dir,
+                                                     absl::StatusOr<head::ReplayPoint> point);
+  // Counts a replay point written, or one that failed, in the metrics (which db.cc defines).
+  void CountReplayPoint(bool ok);
 
   const std::string dir_;
   const DbOptions options_;
@@ -159,6 +176,17 @@ class DB final : public Storage {
   std::thread loop_;
   std::atomic<bool> closed_{false};
   head::ReplayStats replay_stats_;  // written once, while opening
+  // What the head chunk files held when opened (ChunkScanReport::file_ends).
+  std::vector<std::pair<uint32_t, uint64_t>> chunk_file_ends_;
+  std::mutex point_mu_;
+  std::condition_variable point_cv_;
+  bool point_wanted_ = false;     // guarded by point_mu_
+  bool point_stopping_ = false;   // guarded by point_mu_
+  std::thread point_thread_;
+  util::Mutex point_write_mu_;  // one point written at a time
+  // Chunks written and the WAL position at the last point.
+  uint64_t point_chunks_ ABSL_GUARDED_BY(point_write_mu_) = 0;
+  std::optional<wal::Position> point_wal_ ABSL_GUARDED_BY(point_write_mu_);
 };
 
 }  // namespace sextant::tsdb

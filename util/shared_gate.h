@@ -50,4 +50,33 @@ class ABSL_LOCKABLE SharedGate {
   std::mutex writers_;  // one exclusive holder at a time
 };
 
+// Holds a SharedGate shared for its scope.
+class ABSL_SCOPED_LOCKABLE SharedGateHolder {
+ public:
+  explicit SharedGateHolder(SharedGate* gate) ABSL_SHARED_LOCK_FUNCTION(gate) : gate_(gate) {
+    gate_->EnterShared();
+  }
+  ~SharedGateHolder() ABSL_UNLOCK_FUNCTION() { gate_->ExitShared(); }
+  SharedGateHolder(const SharedGateHolder&) = delete;
+  SharedGateHolder& operator=(const SharedGateHolder&) = delete;
+
+ private:
+  SharedGate* const gate_;
+};
+
+// Holds a SharedGate exclusively for its scope.
+class ABSL_SCOPED_LOCKABLE SharedGateExclusiveHolder {
+ public:
+  explicit SharedGateExclusiveHolder(SharedGate* gate) ABSL_EXCLUSIVE_LOCK_FUNCTION(gate)
+      : gate_(gate) {
+    gate_->EnterExclusive();
+  }
+  ~SharedGateExclusiveHolder() ABSL_UNLOCK_FUNCTION() { gate_->ExitExclusive(); }
+  SharedGateExclusiveHolder(const SharedGateExclusiveHolder&) = delete;
+  SharedGateExclusiveHolder& operator=(const SharedGateExclusiveHolder&) = delete;
+
+ private:
+  SharedGate* const gate_;
+};
+
 }  // namespace sextant::util

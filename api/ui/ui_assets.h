@@ -15,14 +15,15 @@
 //     sees the escaped text (entities are not decoded inside <script>); the UI reads the title
 //     from document.title, which is decoded.
 //   - assets/<name> (hashed bundle files): Cache-Control: public, max-age=31536000, immutable;
-//     compressible types are gzip-compressed once at construction and sent compressed to clients
+//     compressible types are gzip-compressed once, on first use, and sent compressed to clients
 //     that accept gzip (Vary: Accept-Encoding); unknown names are 404.
 //   - favicon.svg (also answered for favicon.ico, as Prometheus serves its bundled icon there).
 //
-// Thread-safety: immutable after construction; every method may be called from any thread.
+// Thread-safety: every method may be called from any thread (the lazy compression is once-only).
 
 #include <array>
 #include <map>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,8 +49,7 @@ inline constexpr std::array<std::string_view, 12> kPageRoutes = {
 
 class UiAssets {
  public:
-  // `files` must outlive the object (the embedded bundle lives for the whole program). Compresses
-  // the compressible files once, here.
+  // `files` must outlive the object (the embedded bundle lives for the whole program).
   explicit UiAssets(UiOptions options, std::span<const EmbeddedFile> files = UiBundleFiles());
 
   // index.html with the placeholders filled; "" when the bundle has none.
@@ -66,9 +66,14 @@ class UiAssets {
 
  private:
   struct File {
-    const EmbeddedFile* file;
-    std::string gzipped;  // "" when not compressible or not smaller
+    const EmbeddedFile* file = nullptr;
+    // Compressed on the first request that could use it (so that starting the server does not
+    // wait for it): "" when not compressible or not smaller.
+    mutable std::once_flag gzip_once;
+    mutable std::string gzipped;
   };
+  // f.gzipped, computed once.
+  static const std::string& Gzipped(const File& f);
 
   const UiOptions options_;
   // index.html with every placeholder but {{READY}} filled.

@@ -19,7 +19,8 @@
 //   cache) after the scan and every 4 MiB written, so closed chunks count in neither anonymous nor
 //   file-backed resident memory until a reader touches them.
 // - Nothing here is synced: the WAL stays the durable record of every sample, so a lost chunk is
-//   replayed from it. The files spare the replay, they never replace the WAL.
+//   replayed from it. A replay point (replay_point.h) lets a replay skip WAL records only while
+//   the scan finds every chunk it counts on (a machine crash that lost some makes it unusable).
 //
 // Uses POSIX files and mmap directly (util::Env has no mapping): the DB uses a mapper only on the
 // default Env.
@@ -35,6 +36,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "tsdb/head/replay_point.h"
 #include "tsdb/storage.h"
 #include "util/mutex.h"
 
@@ -62,6 +64,8 @@ struct ChunkScanReport {
   uint64_t corruptions = 0;          // torn or corrupt tails cut back
   uint64_t dropped_bytes = 0;        // bytes cut off (not counting zeroed ends)
   std::vector<std::string> deleted_files;
+  // Each file kept, with the end of its data after any cut, in file order.
+  std::vector<std::pair<uint32_t, uint64_t>> file_ends;
 };
 
 // A chunk's bytes and what keeps them mapped.
@@ -104,6 +108,11 @@ class ChunkDiskMapper {
   // new file.
   absl::Status Finish();
 
+  // The end of the data written so far: the last file and its data end ({0, 0} before any).
+  ChunkFilesEnd End() const;
+  // Chunks written since Open().
+  uint64_t chunks_written() const { return chunks_written_.load(std::memory_order_relaxed); }
+
   size_t num_files() const;
   const std::string& dir() const { return dir_; }
 
@@ -117,10 +126,12 @@ class ChunkDiskMapper {
 
   const std::string dir_;
   const int64_t file_size_;
-  util::Mutex write_mu_;  // one writer at a time; before files_mu_ when both are held
+  mutable util::Mutex write_mu_;  // one writer at a time; before files_mu_ when both are held
   std::shared_ptr<File> head_file_ ABSL_GUARDED_BY(write_mu_);  // the file being written
   uint32_t head_offset_ ABSL_GUARDED_BY(write_mu_) = 0;
   uint32_t next_index_ ABSL_GUARDED_BY(write_mu_) = 1;
+  ChunkFilesEnd end_ ABSL_GUARDED_BY(write_mu_);
+  std::atomic<uint64_t> chunks_written_{0};
   mutable util::Mutex files_mu_;
   // By file number; numbers only grow, so this stays small and sorted.
   std::vector<std::shared_ptr<File>> files_ ABSL_GUARDED_BY(files_mu_);

@@ -65,6 +65,21 @@ std::span<const ScannedChunk> Head::ScannedOf(SeriesRef ref) const {
   return std::span<const ScannedChunk>(lo, hi);
 }
 
+void Head::ReserveSeries(size_t n) {
+  // Refs (in runs of 16) and hashes spread evenly over the stripes; a quarter more for the spread.
+  const size_t per_stripe = n / options_.stripes + n / options_.stripes / 4 + 1;
+  for (int i = 0; i < options_.stripes; ++i) {
+    {
+      util::MutexLock lock(&hash_stripes_[i].mu);
+      hash_stripes_[i].unique.reserve(per_stripe);
+    }
+    util::SpinLockHolder lock(&ref_stripes_[i].mu);
+    ref_stripes_[i].by_ref.reserve(per_stripe);
+  }
+  // Replay's table of logged refs: refs are mostly dense from 1.
+  replay_dense_.reserve(std::min<size_t>(n + n / 4 + 1, kDenseReplayRefs));
+}
+
 void Head::SetMinValidTime(int64_t t) {
   int64_t cur = min_valid_time_.load();
   while (t > cur && !min_valid_time_.compare_exchange_weak(cur, t)) {
@@ -78,6 +93,15 @@ void Head::NoteTimes(int64_t mint, int64_t maxt) {
   cur = max_time_.load();
   while (maxt > cur && !max_time_.compare_exchange_weak(cur, maxt)) {
   }
+  int64_t at = hook_at_.load(std::memory_order_relaxed);
+  if (maxt >= at && hook_at_.compare_exchange_strong(at, maxt + hook_step_)) hook_();
+}
+
+void Head::SetTimeAdvanceHook(int64_t step, std::function<void()> hook) {
+  hook_step_ = step;
+  hook_ = std::move(hook);
+  const int64_t now = max_time();
+  hook_at_.store(now == INT64_MIN ? INT64_MIN + 1 : now + step);
 }
 
 std::shared_ptr<MemSeries> Head::FindInStripe(HashStripe& stripe, uint64_t hash,
@@ -174,6 +198,8 @@ absl::StatusOr<size_t> Head::Delete(int64_t mint, int64_t maxt,
     stones.push_back({ref, mint, maxt});
   }
   if (stones.empty()) return 0;
+  // Logged and applied inside the gate: a replay point's capture sees every logged tombstone.
+  util::SharedGateHolder gate(&gc_gate_);
   if (wal::Wal* w = wal(); w != nullptr) {
     std::string rec;
     wal::EncodeTombstones(stones, &rec);

@@ -30,16 +30,14 @@
 #include "tsdb/index/postings.h"
 #include "tsdb/storage.h"
 #include "tsdb/tombstones.h"
+#include "tsdb/wal/record.h"
+#include "tsdb/wal/wal.h"
 #include "util/env.h"
 #include "util/metrics.h"
 #include "util/mutex.h"
 #include "util/shared_gate.h"
 #include "util/spin_lock.h"
 
-namespace sextant::tsdb::wal {
-class Wal;
-struct RefSample;
-}  // namespace sextant::tsdb::wal
 
 namespace sextant::tsdb::head {
 
@@ -62,6 +60,7 @@ struct ReplayStats {
   uint64_t out_of_order = 0;   // samples the head refused (e.g. logged after losing a race)
   uint64_t mapped_chunks = 0;  // chunks attached from the head chunk files
   uint64_t mapped_samples_skipped = 0;  // logged samples those chunks held already
+  bool from_replay_point = false;       // the WAL was read from a replay point on (set by the DB)
 };
 
 // One series as the compactor sees it: labels, the chunks of a time range, deleted intervals.
@@ -111,6 +110,8 @@ class Head final : public Storage {
   const index::MemPostings& postings() const { return postings_; }
   const SymbolTable& symbols() const { return symbols_; }
 
+  // Sizes the series tables for about `n` series (before a replay that knows its count).
+  void ReserveSeries(size_t n);
   // WAL replay: applies one record (series, samples or tombstones) in log order, before any
   // appender or querier is made. Errors: DataLoss when the record does not decode.
   absl::Status ApplyWalRecord(std::string_view record, ReplayStats* stats);
@@ -127,6 +128,24 @@ class Head final : public Storage {
   absl::Status WriteChunkSnapshot(util::Env* env, const std::string& dir) const;
   absl::Status LoadChunkSnapshot(util::Env* env, const std::string& dir, bool apply,
                                  size_t* series);
+
+  // Replay points (head_replay_point.cc, replay_point.h): the head's side of one, captured while
+  // appends go on. Every record logged before `wal_end` is applied to the head; `unmapped_from` is
+  // the oldest sample, over all series, not in a chunk in the head chunk files; `records` holds
+  // every series (in ref order) and every tombstone as WAL records. Requires a WAL.
+  struct ReplayPointCapture {
+    wal::Position wal_end;
+    int64_t unmapped_from = INT64_MAX;
+    std::vector<std::string> records;
+    size_t series = 0;
+  };
+  // Calls `want(wal_end, unmapped_from)` once those are known, and fills `records` only when it
+  // returns true (encoding every series costs more than finding the bounds).
+  ReplayPointCapture CaptureReplayPoint(
+      const std::function<bool(wal::Position wal_end, int64_t unmapped_from)>& want);
+  // Calls `hook` (cheap, non-blocking: it runs on a committing appender's thread) each time the
+  // newest sample time passes the previous call's newest time plus `step` ms. Set before appends.
+  void SetTimeAdvanceHook(int64_t step, std::function<void()> hook);
 
   // Marks [mint, maxt] deleted for every head series matching `matchers`, logging tombstone
   // records first. Returns the number of series affected.
@@ -208,6 +227,9 @@ class Head final : public Storage {
   std::atomic<size_t> num_series_{0};
   std::atomic<int64_t> min_time_{INT64_MAX};
   std::atomic<int64_t> max_time_{INT64_MIN};
+  int64_t hook_step_ = 0;
+  std::function<void()> hook_;
+  std::atomic<int64_t> hook_at_{INT64_MAX};  // the newest time that calls hook_ next
   std::atomic<int64_t> min_valid_time_{INT64_MIN};
 
   mutable util::Mutex tombstones_mu_;
@@ -237,6 +259,7 @@ class Head final : public Storage {
   // Hands the samples decoded so far to the shards.
   void FlushReplayBatches();
   std::vector<ReplayTarget> replay_dense_;
+  std::vector<wal::RefSeries> replay_series_scratch_;  // ApplyWalRecord's decoded series records
   absl::flat_hash_map<SeriesRef, ReplayTarget> replay_series_;
   std::vector<std::shared_ptr<ReplayShard>> replay_shards_;  // shared_ptr: incomplete type here
   std::vector<std::vector<ReplaySample>> replay_batches_;    // per shard, not yet pushed

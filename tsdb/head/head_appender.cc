@@ -148,14 +148,18 @@ class HeadAppender final : public Appender {
     samples.clear();
     records.clear();
     samples.reserve(samples_.size());
-    for (const Pending& p : samples_) samples.push_back({p.ref, p.t, p.v});
+    int64_t max_t = INT64_MIN;  // for the WAL's position index (replay points)
+    for (const Pending& p : samples_) {
+      samples.push_back({p.ref, p.t, p.v});
+      max_t = std::max(max_t, p.t);
+    }
     if (!new_series.empty()) {
       std::sort(new_series.begin(), new_series.end(),
                 [](const wal::RefSeries& a, const wal::RefSeries& b) { return a.ref < b.ref; });
       wal::EncodeSeries(new_series, &records.emplace_back());
     }
     wal::EncodeSamples(samples, &records.emplace_back());
-    if (absl::Status s = w->Log(records); !s.ok()) return s;
+    if (absl::Status s = w->Log(records, max_t); !s.ok()) return s;
     for (MemSeries* s : to_mark) s->logged.store(true, std::memory_order_release);
     return absl::OkStatus();
   }

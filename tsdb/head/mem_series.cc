@@ -182,6 +182,15 @@ int64_t MemSeries::min_time() const {
   return INT64_MAX;
 }
 
+int64_t MemSeries::UnmappedFrom() const {
+  util::SpinLockHolder lock(&mu_);
+  for (const StoredChunk& c : closed_) {
+    if (!c.on_disk()) return c.mint;
+  }
+  if (open_.has_value()) return open_->min_time();
+  return INT64_MAX;
+}
+
 int64_t MemSeries::max_time() const {
   util::SpinLockHolder lock(&mu_);
   return (open_.has_value() || !closed_.empty()) ? last_t_.load(std::memory_order_relaxed)

@@ -112,6 +112,9 @@ class MemSeries {
   // Timestamps of the oldest and newest stored sample; INT64_MAX/INT64_MIN when empty.
   int64_t min_time() const;
   int64_t max_time() const;
+  // The oldest sample not in a chunk in the head chunk files (INT64_MAX when there is none):
+  // every older sample the series holds is in those files.
+  int64_t UnmappedFrom() const;
   size_t num_chunks() const;
 
   // Whether the series record has reached the WAL.

@@ -120,11 +120,16 @@ absl::StatusOr<std::unique_ptr<Reader>> Reader::Open(util::Env* env, std::string
 
 absl::StatusOr<std::unique_ptr<Reader>> Reader::OpenAt(util::Env* env, std::string dir, int segment,
                                                        int64_t offset) {
+  return OpenFrom(env, std::move(dir), segment, offset, segment);
+}
+
+absl::StatusOr<std::unique_ptr<Reader>> Reader::OpenFrom(util::Env* env, std::string dir,
+                                                         int segment, int64_t offset, int last) {
   if (segment < 0 || offset < 0) {
     return absl::InvalidArgumentError(
         util::StrCat("wal reader ", dir, ": negative position ", segment, ":", offset));
   }
-  return std::unique_ptr<Reader>(new Reader(env, std::move(dir), segment, segment, offset));
+  return std::unique_ptr<Reader>(new Reader(env, std::move(dir), segment, last, offset));
 }
 
 absl::StatusOr<std::unique_ptr<Reader>> Reader::OpenAll(util::Env* env, std::string dir) {

@@ -61,6 +61,10 @@ class Reader {
   // segment or offset.
   static absl::StatusOr<std::unique_ptr<Reader>> OpenAt(util::Env* env, std::string dir,
                                                         int segment, int64_t offset);
+  // Reads segment `segment` from `offset` (a record boundary, as for OpenAt), then the segments
+  // after it up to `last`.
+  static absl::StatusOr<std::unique_ptr<Reader>> OpenFrom(util::Env* env, std::string dir,
+                                                          int segment, int64_t offset, int last);
   // Reads every segment in `dir`, from the lowest index to the highest. NotFound when `dir` does
   // not exist.
   static absl::StatusOr<std::unique_ptr<Reader>> OpenAll(util::Env* env, std::string dir);

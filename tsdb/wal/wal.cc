@@ -19,6 +19,9 @@ const util::Logger kLog("tsdb");
 
 // zstd's fastest levels already shrink sample records well; higher ones cost append latency.
 constexpr int kZstdLevel = 1;
+// The position index: an entry at most every this many bytes, and at most this many entries.
+constexpr int64_t kIndexStride = 64 << 10;
+constexpr size_t kMaxIndexEntries = 1 << 14;
 
 void PutFixed16BE(char* p, uint16_t v) {
   p[0] = static_cast<char>(v >> 8);
@@ -183,7 +186,7 @@ int64_t Wal::SpaceLeftInSegment() const {
   return pages_left * (kPageSize - kFragmentHeaderSize) - page_alloc_;
 }
 
-absl::Status Wal::Log(std::span<const std::string> records) {
+absl::Status Wal::Log(std::span<const std::string> records, int64_t max_t) {
   // Compress first, outside the lock: whether the batch fits into the current segment depends on
   // its real size, and concurrent committers should not queue behind each other's compression.
   std::vector<std::string> compressed(records.size());
@@ -222,6 +225,7 @@ absl::Status Wal::Log(std::span<const std::string> records) {
     status = CloseSegment();
     if (status.ok()) status = OpenNextSegment();
   }
+  if (status.ok()) IndexPosition();
   for (size_t i = 0; status.ok() && i < records.size(); ++i) {
     const bool is_compressed = !compressed[i].empty();
     status = WriteRecord(is_compressed ? compressed[i] : records[i], is_compressed);
@@ -235,8 +239,47 @@ absl::Status Wal::Log(std::span<const std::string> records) {
     return status;
   }
   committed_size_ = done_pages_ * kPageSize + page_flushed_;
+  max_logged_t_ = std::max(max_logged_t_, max_t);
   if (failed_writes_ > 0) NoteWriteSuccess();
   return absl::OkStatus();
+}
+
+void Wal::IndexPosition() {
+  const Position at{segment_index_, committed_size_};
+  if (!index_.empty()) {
+    IndexEntry& last = index_.back();
+    if (last.max_before == max_logged_t_) {
+      last.at = at;  // nothing newer logged since: the same bound holds further on
+      return;
+    }
+    if (last.at.segment == at.segment && at.offset - last.at.offset < kIndexStride) return;
+  }
+  if (index_.size() >= kMaxIndexEntries) {
+    // Halve the resolution rather than grow without bound (a WAL kept for very long).
+    for (size_t i = 0; 2 * i < index_.size(); ++i) index_[i] = index_[2 * i];
+    index_.resize((index_.size() + 1) / 2);
+  }
+  index_.push_back({at, max_logged_t_});
+}
+
+Position Wal::EndPosition() const {
+  util::ReaderMutexLock lock(&mu_);
+  return {segment_index_, committed_size_};
+}
+
+void Wal::NoteLoggedTime(int64_t t) {
+  util::MutexLock lock(&mu_);
+  max_logged_t_ = std::max(max_logged_t_, t);
+}
+
+std::optional<Position> Wal::LastPositionBelow(int64_t t, Position limit) const {
+  util::ReaderMutexLock lock(&mu_);
+  // max_before never decreases along the index, nor does the position.
+  auto it = std::partition_point(index_.begin(), index_.end(), [&](const IndexEntry& e) {
+    return e.max_before < t && e.at <= limit;
+  });
+  if (it == index_.begin()) return std::nullopt;
+  return std::prev(it)->at;
 }
 
 // Logged under mu_, so that a failure and the recovery after it are logged in the order they
@@ -353,6 +396,7 @@ absl::Status Wal::Truncate(int before) {
                                                    segment_index_));
   }
   if (metrics_ != nullptr) metrics_->truncations->Inc();
+  std::erase_if(index_, [&](const IndexEntry& e) { return e.at.segment < before; });
   absl::Status status;
   absl::StatusOr<std::vector<int>> segments = ListSegments(env_, dir_);
   if (!segments.ok()) status = segments.status();

@@ -33,6 +33,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -45,6 +46,13 @@
 #include "util/mutex.h"
 
 namespace sextant::tsdb::wal {
+
+// A record boundary in the log: a segment and a byte offset in it.
+struct Position {
+  int segment = 0;
+  int64_t offset = 0;
+  auto operator<=>(const Position&) const = default;
+};
 
 struct WalOptions {
   // Target size of a segment; a multiple of the 32 KiB page size, at least one page.
@@ -73,7 +81,22 @@ class Wal {
   // current one. Every byte is written to the OS before returning (not fsynced).
   // Errors: InvalidArgument for a record over 1 GiB; ResourceExhausted for a full disk and other
   // Env errors (the log is left as if the call never happened); FailedPrecondition after Close().
-  absl::Status Log(std::span<const std::string> records);
+  //
+  // `max_t` is the newest sample timestamp in `records` (INT64_MIN for none): the WAL keeps a
+  // coarse index of positions and the newest timestamp logged before each (see
+  // LastPositionBelow), which lets the head tell how much of the log its chunk files cover.
+  absl::Status Log(std::span<const std::string> records, int64_t max_t = INT64_MIN);
+
+  // The end of the last successful Log(): where the next record starts.
+  Position EndPosition() const;
+  // Raises the newest timestamp counted as logged before every position indexed from now on. A
+  // reopened WAL knows nothing of the records its earlier segments hold: its owner tells it the
+  // newest sample replayed from them.
+  void NoteLoggedTime(int64_t t);
+  // The last indexed position at or before `limit` such that every record logged before it (by
+  // this Wal, or counted by NoteLoggedTime) holds only samples older than `t`; nullopt when none.
+  // Positions are indexed at most every 64 KiB of log and at each segment's start.
+  std::optional<Position> LastPositionBelow(int64_t t, Position limit) const;
 
   // Makes everything logged so far durable (fsync). FailedPrecondition after Close().
   absl::Status Sync();
@@ -120,6 +143,8 @@ class Wal {
   // Bytes that records can still use in the current segment before its size target.
   int64_t SpaceLeftInSegment() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status SyncSegment() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Adds the current end (a record boundary) to the position index when due.
+  void IndexPosition() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Track the failing/succeeding state of Log() (see above): log and set the gauge on changes.
   void NoteWriteFailure(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void NoteWriteSuccess() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -145,6 +170,14 @@ class Wal {
   // Log() calls failed since the last one that succeeded, and the last one's error message.
   int64_t failed_writes_ ABSL_GUARDED_BY(mu_) = 0;
   std::string last_write_error_ ABSL_GUARDED_BY(mu_);
+  // The position index (LastPositionBelow): entries in log order, each with the newest timestamp
+  // logged before it; max_logged_t_ is that of everything logged so far.
+  struct IndexEntry {
+    Position at;
+    int64_t max_before;
+  };
+  std::vector<IndexEntry> index_ ABSL_GUARDED_BY(mu_);
+  int64_t max_logged_t_ ABSL_GUARDED_BY(mu_) = INT64_MIN;
   // Idle zstd contexts: Log() takes one, compresses outside mu_ so that concurrent committers
   // compress in parallel, and gives it back.
   util::Mutex pool_mu_;

@@ -208,6 +208,39 @@ TEST(Wal, NextSegmentSegmentsAndTruncate) {
   EXPECT_THAT(text, HasSubstr("prometheus_tsdb_wal_fsync_duration_seconds_count 4\n"));
 }
 
+TEST(Wal, PositionIndexBoundsTheTimesLoggedBeforeEachPosition) {
+  auto mem = util::NewMemEnv();
+  auto wal = OpenWal(mem.get(), Pages(4, true), nullptr);
+  const std::string rec(100, 'x');
+  EXPECT_EQ(wal->LastPositionBelow(INT64_MAX, wal->EndPosition()), std::nullopt);
+  // One record per segment, with the newest sample times 10, 20, 30, 40.
+  std::vector<Position> starts;
+  for (int i = 1; i <= 4; ++i) {
+    starts.push_back(wal->EndPosition());
+    ASSERT_TRUE(wal->Log({&rec, 1}, i * 10).ok());
+    ASSERT_TRUE(wal->NextSegment().ok());
+  }
+  const Position end = wal->EndPosition();
+  EXPECT_EQ(end, (Position{4, 0}));
+  // Everything before segment 2 is older than 21; before segment 3, older than 31.
+  EXPECT_EQ(wal->LastPositionBelow(21, end), starts[2]);
+  EXPECT_EQ(wal->LastPositionBelow(30, end), starts[2]);
+  EXPECT_EQ(wal->LastPositionBelow(31, end), starts[3]);
+  EXPECT_EQ(wal->LastPositionBelow(10, end), starts[0]);  // nothing before the first record
+  EXPECT_EQ(wal->LastPositionBelow(1000, starts[1]), starts[1]);  // never past the limit
+  // A reopened WAL does not know what its earlier segments hold until told.
+  wal.reset();
+  wal = OpenWal(mem.get(), Pages(4, true), nullptr);
+  wal->NoteLoggedTime(40);
+  ASSERT_TRUE(wal->Log({&rec, 1}, 50).ok());
+  EXPECT_EQ(wal->LastPositionBelow(40, wal->EndPosition()), std::nullopt);
+  EXPECT_EQ(wal->LastPositionBelow(41, wal->EndPosition()), (Position{5, 0}));
+  // Truncation forgets the positions in deleted segments.
+  ASSERT_TRUE(wal->NextSegment().ok());
+  ASSERT_TRUE(wal->Truncate(6).ok());
+  EXPECT_EQ(wal->LastPositionBelow(41, wal->EndPosition()), std::nullopt);
+}
+
 TEST(Wal, MetricsCountPagesAndFragments) {
   auto mem = util::NewMemEnv();
   util::Registry registry;
