@@ -39,6 +39,7 @@
 #include "scrape/manager.h"
 #include "tsdb/agent/agent_storage.h"
 #include "tsdb/db.h"
+#include "util/huge_pages.h"
 #include "util/build_info.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -360,4 +361,7 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace sextant
 
-int main(int argc, char** argv) { return sextant::Main(argc, argv); }
+int main(int argc, char** argv) {
+  sextant::util::ReexecWithHugePageHeap(argv);
+  return sextant::Main(argc, argv);
+}

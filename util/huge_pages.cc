@@ -1,0 +1,27 @@
+#include "util/huge_pages.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+namespace sextant::util {
+
+void ReexecWithHugePageHeap(char** argv) {
+  const char* opt_out = std::getenv("SEXTANT_MALLOC_HUGEPAGES");
+  if (opt_out != nullptr && std::string(opt_out) == "0") return;
+  std::string tunables;
+  if (const char* t = std::getenv("GLIBC_TUNABLES"); t != nullptr) tunables = t;
+  if (tunables.find("glibc.malloc.hugetlb") != std::string::npos) return;  // set, by us or a user
+  std::ifstream thp("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string setting;
+  std::getline(thp, setting);
+  if (setting.find("[madvise]") == std::string::npos) return;
+  tunables += tunables.empty() ? "glibc.malloc.hugetlb=1" : ":glibc.malloc.hugetlb=1";
+  if (::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
+  ::execv("/proc/self/exe", argv);
+  // Still here: the exec failed; go on with the normal heap.
+}
+
+}  // namespace sextant::util
