@@ -19,8 +19,13 @@ void ReexecWithHugePageHeap(char** argv) {
   std::getline(thp, setting);
   if (setting.find("[madvise]") == std::string::npos) return;
   tunables += tunables.empty() ? "glibc.malloc.hugetlb=1" : ":glibc.malloc.hugetlb=1";
+  // The program's own path, not /proc/self/exe: the process name (ps, top, pkill) comes from it.
+  char path[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (n <= 0) return;
+  path[n] = '\0';
   if (::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
-  ::execv("/proc/self/exe", argv);
+  ::execv(path, argv);
   // Still here: the exec failed; go on with the normal heap.
 }
 

@@ -17,7 +17,8 @@ namespace sextant::util {
 
 // When the kernel's transparent_hugepage setting is "madvise", GLIBC_TUNABLES does not set
 // glibc.malloc.hugetlb yet, and SEXTANT_MALLOC_HUGEPAGES is not "0": adds the tunable to the
-// environment and re-executes the program (/proc/self/exe) with the same arguments. Returns when
+// environment and re-executes the program (the file /proc/self/exe names, so that the process keeps
+// its name) with the same arguments. Returns when
 // any of that does not hold, or the exec fails.
 void ReexecWithHugePageHeap(char** argv);
 
