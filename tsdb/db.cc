@@ -12,6 +12,7 @@
 #include "tsdb/partition/partition_writer.h"
 #include "tsdb/wal/checkpoint.h"
 #include "tsdb/wal/repair.h"
+#include "tsdb/wal/record.h"
 #include "tsdb/wal/replay.h"
 #include "tsdb/wal/segment.h"
 #include "util/log.h"
@@ -342,9 +343,18 @@ absl::Status DB::ReplayWal() {
                 {"offset", point->wal.offset}});
     stats.from_replay_point = true;
     head_->ReserveSeries(point->series);
+    std::vector<std::string_view> series_records;
+    std::vector<std::string_view> other_records;
     for (std::string_view rec : point->records) {
+      const bool series = !rec.empty() && rec[0] == static_cast<char>(wal::RecordType::kSeries);
+      (series ? series_records : other_records).push_back(rec);
+    }
+    status = head_->ApplySeriesRecords(series_records, &stats);
+    for (std::string_view rec : other_records) {
       if (status.ok()) status = head_->ApplyWalRecord(rec, &stats);
     }
+    Log().Info("Replay point loaded", {{"series", static_cast<int64_t>(stats.series)},
+                                        {"duration", SecondsSince(start)}});
     ASSIGN_OR_RETURN(std::vector<int> segments, wal::ListSegments(env_, wal_dir));
     const int last = segments.back();  // UsableReplayPoint() found the point's segment
     ASSIGN_OR_RETURN(auto reader, wal::Reader::OpenFrom(env_, wal_dir, point->wal.segment,

@@ -118,7 +118,7 @@ std::shared_ptr<MemSeries> Head::FindInStripe(HashStripe& stripe, uint64_t hash,
 }
 
 std::shared_ptr<MemSeries> Head::GetOrCreate(const model::Labels& labels, SeriesRef ref,
-                                             bool* created) {
+                                             bool* created, bool add_postings) {
   uint64_t hash = labels.Hash();
   HashStripe& stripe = hash_stripe(hash);
   util::MutexLock lock(&stripe.mu);
@@ -137,7 +137,7 @@ std::shared_ptr<MemSeries> Head::GetOrCreate(const model::Labels& labels, Series
     rs.by_ref[ref] = series;
     if (ref < RefTable::kLimit) ref_table_.Set(ref, series.get());
   }
-  postings_.Add(ref, labels);
+  if (add_postings) postings_.Add(ref, labels);
   num_series_.fetch_add(1, std::memory_order_relaxed);
   metrics_->series_created->Inc();
   *created = true;

@@ -115,6 +115,9 @@ class Head final : public Storage {
   // WAL replay: applies one record (series, samples or tombstones) in log order, before any
   // appender or querier is made. Errors: DataLoss when the record does not decode.
   absl::Status ApplyWalRecord(std::string_view record, ReplayStats* stats);
+  // As ApplyWalRecord for series records of distinct refs and label sets (a replay point's),
+  // created on every core.
+  absl::Status ApplySeriesRecords(std::span<const std::string_view> records, ReplayStats* stats);
   // After the last record: waits until every sample is applied (adding the appliers' counts to
   // *stats, which may be null) and lets new refs continue after the highest one seen.
   void FinishReplay(ReplayStats* stats);
@@ -186,8 +189,10 @@ class Head final : public Storage {
   struct Metrics;
 
   // Looks up (or creates, with `ref` when non-zero, else a new ref) the series with `labels`.
-  // *created tells whether it is new.
-  std::shared_ptr<MemSeries> GetOrCreate(const model::Labels& labels, SeriesRef ref, bool* created);
+  // *created tells whether it is new. Without `add_postings` the caller adds a new series to the
+  // postings itself (before anything queries it).
+  std::shared_ptr<MemSeries> GetOrCreate(const model::Labels& labels, SeriesRef ref, bool* created,
+                                         bool add_postings = true);
   // For appenders, which hold gc_gate_ shared: the series (null when `ref` is unknown), and the
   // series with `labels`, created when it does not exist. The pointers stay valid while the
   // gate is held.
@@ -255,6 +260,10 @@ class Head final : public Storage {
   };
   void StartReplay();
   ReplayTarget ReplayLookup(SeriesRef ref) const;
+  // Creates (or finds) the series of one replayed series record and registers its logged ref.
+  // With `postings_out`, a new series is not added to the postings but listed there.
+  void ReplaySeries(const wal::RefSeries& rs, ReplayStats* stats,
+                    std::vector<std::pair<SeriesRef, const model::Labels*>>* postings_out = nullptr);
   void ReplayRegister(SeriesRef logged_ref, MemSeries* series, int64_t skip_until = INT64_MIN);
   // Hands the samples decoded so far to the shards.
   void FlushReplayBatches();

@@ -157,6 +157,78 @@ void Head::StartReplay() {
   replay_batches_.assign(n, {});
 }
 
+void Head::ReplaySeries(const wal::RefSeries& rs, ReplayStats* stats,
+                        std::vector<std::pair<SeriesRef, const model::Labels*>>* postings_out) {
+  bool created;
+  // The same labels may come again under another ref (the series was collected and came back):
+  // both refs then lead to the one series, whose shard keeps its samples in order.
+  auto s = GetOrCreate(rs.labels, rs.ref, &created, /*add_postings=*/postings_out == nullptr);
+  if (created && postings_out != nullptr) postings_out->emplace_back(s->ref(), &rs.labels);
+  s->logged.store(true);
+  int64_t skip_until = INT64_MIN;
+  if (created && !scanned_.empty()) {
+    // Its closed chunks from the head chunk files: replay skips the samples they hold.
+    std::span<const ScannedChunk> chunks = ScannedOf(s->ref());
+    if (!chunks.empty()) {
+      s->AttachMapped(chunks);
+      NoteTimes(chunks.front().mint, chunks.back().maxt);
+      stats->mapped_chunks += chunks.size();
+      skip_until = chunks.back().maxt;
+    }
+  }
+  ReplayRegister(rs.ref, s.get(), skip_until);
+  ++stats->series;
+}
+
+absl::Status Head::ApplySeriesRecords(std::span<const std::string_view> records,
+                                      ReplayStats* stats) {
+  StartReplay();
+  std::vector<std::vector<wal::RefSeries>> decoded(records.size());
+  SeriesRef max_ref = replay_max_ref_;
+  for (size_t i = 0; i < records.size(); ++i) {
+    RETURN_IF_ERROR(wal::DecodeSeries(records[i], &decoded[i]));
+    for (const wal::RefSeries& rs : decoded[i]) max_ref = std::max(max_ref, rs.ref);
+  }
+  replay_max_ref_ = max_ref;
+  const unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), 8);
+  if (max_ref >= kDenseReplayRefs || threads == 1 || records.size() < 2) {
+    for (const auto& series : decoded) {
+      for (const wal::RefSeries& rs : series) {
+        if (ReplayLookup(rs.ref).series == nullptr) ReplaySeries(rs, stats);
+      }
+    }
+    return absl::OkStatus();
+  }
+  // Sized first, so that threads registering distinct refs write distinct slots of it and never
+  // move it. The records come from one head: distinct refs, distinct label sets.
+  if (replay_dense_.size() <= max_ref) replay_dense_.resize(max_ref + 1);
+  // Postings are added afterwards in one pass in ref order: their lists take appends cheaply,
+  // inserts in the middle (threads' refs interleaved) dearly.
+  std::vector<ReplayStats> part(threads);
+  std::vector<std::vector<std::pair<SeriesRef, const model::Labels*>>> postings(threads);
+  std::atomic<size_t> next{0};
+  auto work = [&](unsigned t) {
+    for (size_t i; (i = next.fetch_add(1)) < decoded.size();) {
+      for (const wal::RefSeries& rs : decoded[i]) {
+        if (replay_dense_[rs.ref].series == nullptr) ReplaySeries(rs, &part[t], &postings[t]);
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work, t);
+  work(0);
+  for (std::thread& t : helpers) t.join();
+  std::vector<std::pair<SeriesRef, const model::Labels*>> all;
+  for (unsigned t = 0; t < threads; ++t) {
+    stats->series += part[t].series;
+    stats->mapped_chunks += part[t].mapped_chunks;
+    all.insert(all.end(), postings[t].begin(), postings[t].end());
+  }
+  std::sort(all.begin(), all.end());
+  postings_.AddBatch(all);
+  return absl::OkStatus();
+}
+
 absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
   StartReplay();
   const size_t shards = replay_shards_.size();
@@ -168,24 +240,7 @@ absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {
       for (const wal::RefSeries& rs : series) {
         replay_max_ref_ = std::max(replay_max_ref_, rs.ref);
         if (ReplayLookup(rs.ref).series != nullptr) continue;
-        bool created;
-        // The same labels may come again under another ref (the series was collected and came
-        // back): both refs then lead to the one series, whose shard keeps its samples in order.
-        auto s = GetOrCreate(rs.labels, rs.ref, &created);
-        s->logged.store(true);
-        int64_t skip_until = INT64_MIN;
-        if (created && !scanned_.empty()) {
-          // Its closed chunks from the head chunk files: replay skips the samples they hold.
-          std::span<const ScannedChunk> chunks = ScannedOf(s->ref());
-          if (!chunks.empty()) {
-            s->AttachMapped(chunks);
-            NoteTimes(chunks.front().mint, chunks.back().maxt);
-            stats->mapped_chunks += chunks.size();
-            skip_until = chunks.back().maxt;
-          }
-        }
-        ReplayRegister(rs.ref, s.get(), skip_until);
-        ++stats->series;
+        ReplaySeries(rs, stats);
       }
       return absl::OkStatus();
     }

@@ -143,6 +143,15 @@ PostingsList MemPostings::RefList::ToList() const {
 
 void MemPostings::Add(Ref ref, const model::Labels& labels) {
   util::MutexLock lock(&mu_);
+  AddLocked(ref, labels);
+}
+
+void MemPostings::AddBatch(std::span<const std::pair<Ref, const model::Labels*>> series) {
+  util::MutexLock lock(&mu_);
+  for (const auto& [ref, labels] : series) AddLocked(ref, *labels);
+}
+
+void MemPostings::AddLocked(Ref ref, const model::Labels& labels) {
   for (const model::Label& l : labels) {
     auto name_it = index_.find(l.name);
     if (name_it == index_.end()) name_it = index_.emplace(std::string(l.name), Values()).first;
