@@ -11,7 +11,8 @@
 #   4. restart time: start until /-/ready with that WAL to replay (goal <= 0.5x), after a clean
 #      shutdown and as after a crash (goal <= 0.3x).
 #
-# Usage: bench/compare_storage.sh [--series=N] [--scrapes=N] [--keep]
+# Usage: bench/compare_storage.sh [--series=N] [--scrapes=N] [--runs=N] [--keep]
+# (--runs: starts per restart figure, the median printed; default 3)
 # Needs a release build (scripts/run builds one: build/release) and `apt-get install prometheus`.
 # Work files go to $WORK (default /tmp/sextant-compare), removed at the end unless --keep.
 set -euo pipefail
@@ -19,11 +20,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SERIES=20000
 SCRAPES=300
+RUNS=3
 KEEP=0
 for arg in "$@"; do
   case "$arg" in
     --series=*) SERIES="${arg#*=}" ;;
     --scrapes=*) SCRAPES="${arg#*=}" ;;
+    --runs=*) RUNS="${arg#*=}" ;;
     --keep) KEEP=1 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
@@ -113,11 +116,29 @@ read -r _ sx_base sx_anon_base < <(measure sextant "$WORK/sx-empty")
 # a chunk snapshot; a copy without it shows the restart after a crash: the WAL replayed onto the
 # closed chunks mapped from chunks_head/, as Prometheus 2.42 always restarts (it has no snapshot
 # unless --enable-feature=memory-snapshot-on-shutdown).
-cp -r "$WORK/sx-bench" "$WORK/sx-crash"
-rm -rf "$WORK"/sx-crash/storage/wal/chunk_snapshot.*
-read -r prom_ready prom_rss prom_anon < <(measure prometheus "$WORK/prom-bench/storage")
-read -r sx_ready sx_rss sx_anon < <(measure sextant "$WORK/sx-bench/storage")
-read -r sx_crash_ready _ _ < <(measure sextant "$WORK/sx-crash/storage")
+# Restart times vary by a good tenth from run to run on a small VM: each is the median of $RUNS
+# starts, each from a fresh copy of the data (a start changes it: Sextant's clean shutdown writes a
+# new snapshot). Memory is from the first run.
+median() { python3 -c "import statistics,sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
+restarts() {  # kind pristine_data_dir remove_snapshot -> "<median seconds> <rss> <anon> (all runs)"
+  local kind="$1" src="$2" crash="$3" secs rss anon all=() first_rss first_anon
+  for ((run = 0; run < RUNS; run++)); do
+    rm -rf "$WORK/run"
+    cp -r "$src" "$WORK/run"
+    if [ "$crash" = 1 ]; then rm -rf "$WORK"/run/wal/chunk_snapshot.*; fi
+    read -r secs rss anon < <(measure "$kind" "$WORK/run")
+    all+=("$secs")
+    if [ "$run" = 0 ]; then first_rss=$rss; first_anon=$anon; fi
+  done
+  echo "$(median "${all[@]}") $first_rss $first_anon ${all[*]}"
+}
+# Sextant's crash copy is its closed database without the chunk snapshot that Close() wrote: the
+# WAL is replayed onto the closed chunks mapped from chunks_head/, from the replay point
+# (chunks_head/replay_point) if one is usable, as Prometheus 2.42 always restarts (it has no
+# snapshot unless --enable-feature=memory-snapshot-on-shutdown).
+read -r prom_ready prom_rss prom_anon prom_runs < <(restarts prometheus "$WORK/prom-bench/storage" 0)
+read -r sx_ready sx_rss sx_anon sx_runs < <(restarts sextant "$WORK/sx-bench/storage" 0)
+read -r sx_crash_ready _ _ sx_crash_runs < <(restarts sextant "$WORK/sx-bench/storage" 1)
 prom_per_series=$(python3 -c "print(max($prom_rss-$prom_base,0)*1024/$SERIES)")
 sx_per_series=$(python3 -c "print(max($sx_rss-$sx_base,0)*1024/$SERIES)")
 
@@ -130,4 +151,5 @@ row "restart (s to /-/ready)" "$(printf %.2f "$sx_ready")" "$(printf %.2f "$prom
 row "restart after a crash (WAL replay)" "$(printf %.2f "$sx_crash_ready")" "$(printf %.2f "$prom_ready")" "$(ratio "$sx_crash_ready" "$prom_ready")" "<= 0.3x"
 echo
 echo "(RSS: loaded $sx_rss KiB vs empty $sx_base KiB for Sextant; $prom_rss vs $prom_base KiB for Prometheus)"
+echo "(restarts, seconds: Prometheus $prom_runs; Sextant clean $sx_runs; Sextant after a crash $sx_crash_runs)"
 echo "(anonymous RSS: loaded $sx_anon KiB vs empty $sx_anon_base KiB for Sextant; $prom_anon vs $prom_anon_base KiB for Prometheus)"

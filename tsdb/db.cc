@@ -220,6 +220,7 @@ absl::Status DB::OpenParts() {
                            options_.metrics != nullptr ? options_.metrics : own_registry_.get()));
   // Samples replayed from earlier segments count as logged before every position indexed now.
   wal_->NoteLoggedTime(head_->max_time());
+  wal_start_ = wal_->EndPosition();
   head_->SetWal(wal_.get());
   metrics_->data_replay_duration->Set(SecondsSince(start));
   Log().Info("TSDB started", {{"dir", dir_},

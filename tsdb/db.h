@@ -186,6 +186,7 @@ class DB final : public Storage {
   util::Mutex point_write_mu_;  // one point written at a time
   // Chunks written and the WAL position at the last point.
   uint64_t point_chunks_ ABSL_GUARDED_BY(point_write_mu_) = 0;
+  wal::Position wal_start_;  // where this run's WAL began (set when opened)
   std::optional<wal::Position> point_wal_ ABSL_GUARDED_BY(point_write_mu_);
 };
 

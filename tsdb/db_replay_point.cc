@@ -101,7 +101,8 @@ absl::Status DB::MaybeWriteReplayPoint(int64_t min_advance) {
   head::Head::ReplayPointCapture capture =
       head_->CaptureReplayPoint([&](wal::Position wal_end, int64_t unmapped_from) {
         start = wal_->LastPositionBelow(unmapped_from, wal_end);
-        if (!start.has_value()) return false;
+        // A point where this run's log began skips nothing that the start would not read.
+        if (!start.has_value() || *start <= wal_start_) return false;
         if (!point_wal_.has_value()) return true;
         if (*start <= *point_wal_) return false;
         const int64_t advance =
