@@ -2,8 +2,9 @@
 """CPU cost of scraping: Sextant and the reference Prometheus 2.42 scrape the same targets side by
 side (one local asyncio process serves them all, each target a distinct loopback address 127.0.x.y
 on one port, every page the real node_exporter 1.5 page of ../shared/datasets: 512 samples), and
-the script prints each server's CPU time per scraped sample (microseconds) and the ratio
-sextant / prometheus (issue 17's goal: <= 0.5).
+the script prints each server's CPU time per scraped sample (microseconds), its resident memory
+(VmRSS) per active series at the end of the window, and the ratios sextant / prometheus (issue
+17's goals: <= 0.5 for CPU, <= 0.4 for memory).
 
 The default is issue 17's measurement: 200 targets every 5 s, 102,400 active series in each
 server, 20,480 samples/s. CPU is read from /proc/<pid>/stat (user + system, every thread) over
@@ -84,6 +85,15 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def rss_bytes(pid):
+    """Resident memory (VmRSS) of `pid` in bytes."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def query(base, q):
     url = base + "/api/v1/query?" + urllib.parse.urlencode({"query": q})
     with urllib.request.urlopen(url, timeout=60) as r:
@@ -151,6 +161,7 @@ def main():
         c0 = {p.pid: cpu_seconds(p.pid) for p in procs}
         time.sleep(seconds)
         c1 = {p.pid: cpu_seconds(p.pid) for p in procs}
+        rss = {p.pid: rss_bytes(p.pid) for p in procs}
         if perf is not None:
             perf.send_signal(2)
             perf.wait()
@@ -159,8 +170,9 @@ def main():
               f"({n * page_samples:,} series, {n * page_samples / interval:,.0f} samples/s), "
               f"{seconds}s measured after {warmup}s")
         print(f"{'server':<12} {'cpu s':>8} {'samples':>12} {'series':>9} {'targets up':>11} "
-              f"{'us cpu / sample':>16}")
+              f"{'us cpu / sample':>16} {'RSS MB':>8} {'RSS B / series':>15}")
         per = []
+        mem = []
         for name, proc, base in servers:
             samples = query(base, f'sum(sum_over_time(scrape_samples_scraped{{job="fleet"}}[{window}]))')
             series = query(base, 'sum(scrape_samples_scraped{job="fleet"})')
@@ -168,9 +180,13 @@ def main():
             cpu = c1[proc.pid] - c0[proc.pid]
             v = cpu / samples * 1e6 if samples else float("nan")
             per.append(v)
-            print(f"{name:<12} {cpu:>8.2f} {samples:>12.0f} {series:>9.0f} {up:>11.0f} {v:>16.3f}")
+            m = rss[proc.pid] / series if series else float("nan")
+            mem.append(m)
+            print(f"{name:<12} {cpu:>8.2f} {samples:>12.0f} {series:>9.0f} {up:>11.0f} {v:>16.3f} "
+                  f"{rss[proc.pid] / 2**20:>8.1f} {m:>15.0f}")
         if len(per) == 2:
-            print(f"ratio sextant / prometheus: {per[0] / per[1]:.2f} (goal <= 0.5)")
+            print(f"ratio sextant / prometheus: {per[0] / per[1]:.2f} CPU per sample (goal <= 0.5), "
+                  f"{mem[0] / mem[1]:.2f} resident memory per series (goal <= 0.4)")
     finally:
         if perf is not None and perf.poll() is None:
             perf.kill()

@@ -104,7 +104,10 @@ measure() {  # kind data_dir -> "<ready seconds> <rss KiB> <anonymous rss KiB>"
   sleep 3  # let start-up allocations settle
   rss=$(rss_kib "$pid")
   anon=$(anon_kib "$pid")
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  kill "$pid"
+  # Not this shell's child (started in a command substitution): wait for it to be gone, so that
+  # its shutdown (Sextant writes its chunk snapshot) is over before the next copy.
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
   echo "$secs $rss $anon"
 }
 
