@@ -80,7 +80,9 @@ absl::StatusOr<std::string_view> ParserFor(std::string_view content_type,
 
 std::map<std::string, MetricMetadata> TargetCache::Metadata() const {
   util::ReaderMutexLock lock(&metadata_mu_);
-  return std::map<std::string, MetricMetadata>(metadata_.begin(), metadata_.end());
+  std::map<std::string, MetricMetadata> out;
+  for (const auto& f : metadata_) out.emplace_hint(out.end(), f->name, f->metadata);
+  return out;
 }
 
 PageAppender::PageAppender(tsdb::Storage* storage, ScrapeSettings settings)
@@ -269,28 +271,22 @@ void PageAppender::UpdateMetadata(TargetCache& cache, const std::vector<MetaLine
   if (hash.low64 == cache.metadata_hash_[0] && hash.high64 == cache.metadata_hash_[1]) return;
   cache.metadata_hash_[0] = hash.low64;
   cache.metadata_hash_[1] = hash.high64;
-  // Updated in place, so a page that changes a little allocates little.
-  util::MutexLock lock(&cache.metadata_mu_);
-  std::vector<std::string_view> seen;
-  seen.reserve(meta.size());
+  // Families in name order, each interned: targets with the same page share one copy.
+  std::map<std::string_view, MetricMetadata> families;
   for (const MetaLine& m : meta) {
-    auto md = cache.metadata_.find(m.name);
-    if (md == cache.metadata_.end())
-      md = cache.metadata_.emplace(std::string(m.name), MetricMetadata{}).first;
-    std::string& field = m.kind == Entry::kType   ? md->second.type
-                         : m.kind == Entry::kHelp ? md->second.help
-                                                  : md->second.unit;
-    if (field != m.text) field.assign(m.text);
-    seen.push_back(md->first);
+    MetricMetadata& md = families[m.name];
+    std::string& field = m.kind == Entry::kType   ? md.type
+                         : m.kind == Entry::kHelp ? md.help
+                                                  : md.unit;
+    field.assign(m.text);
   }
-  std::sort(seen.begin(), seen.end());
-  for (auto md = cache.metadata_.begin(); md != cache.metadata_.end();) {
-    if (!std::binary_search(seen.begin(), seen.end(), std::string_view(md->first))) {
-      md = cache.metadata_.erase(md);
-    } else {
-      ++md;
-    }
+  std::vector<std::shared_ptr<const FamilyMetadata>> interned;
+  interned.reserve(families.size());
+  for (const auto& [name, md] : families) {
+    interned.push_back(MetadataPool::Global().Intern(name, md));
   }
+  util::MutexLock lock(&cache.metadata_mu_);
+  cache.metadata_.swap(interned);
 }
 
 ScrapeReport PageAppender::Append(TargetCache& cache, const model::Labels& target_labels,

@@ -33,6 +33,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,7 @@
 #include "absl/time/time.h"
 #include "config/config.h"
 #include "model/labels.h"
+#include "scrape/metadata_pool.h"
 #include "scrape/parser/entry.h"
 #include "tsdb/storage.h"
 #include "util/mutex.h"
@@ -54,13 +56,6 @@ struct ScrapeSettings {
   config::ScrapeLimits limits;
   std::vector<config::RelabelConfig> metric_relabel_configs;
   std::string fallback_protocol;  // "" or e.g. "PrometheusText0.0.4", "OpenMetricsText1.0.0"
-};
-
-struct MetricMetadata {
-  std::string type = "unknown";
-  std::string help;
-  std::string unit;
-  bool operator==(const MetricMetadata&) const = default;
 };
 
 // What one scrape appended.
@@ -116,7 +111,8 @@ class TargetCache {
   // leaves metadata_ as it is.
   uint64_t metadata_hash_[2] = {0, 0};  // XXH3 128 bits
   mutable util::Mutex metadata_mu_;
-  std::map<std::string, MetricMetadata, std::less<>> metadata_ ABSL_GUARDED_BY(metadata_mu_);
+  // By family name; shared with other targets (MetadataPool).
+  std::vector<std::shared_ptr<const FamilyMetadata>> metadata_ ABSL_GUARDED_BY(metadata_mu_);
 };
 
 class PageAppender {

@@ -338,6 +338,34 @@ TEST_F(PageAppenderTest, MetadataFollowsHelpAndTypeChanges) {
   EXPECT_EQ(cache_.Metadata().size(), 1u);
 }
 
+TEST_F(PageAppenderTest, TargetsWithTheSameMetadataShareOneCopy) {
+  PageAppender a(&storage_, ScrapeSettings{});
+  const std::string page =
+      "# HELP shared_pool_test_m A long help text that every target repeats.\n"
+      "# TYPE shared_pool_test_m counter\nshared_pool_test_m 1\n";
+  std::vector<TargetCache> caches(50);
+  for (size_t i = 0; i < caches.size(); ++i) {
+    model::Labels target = L({{"instance", "h:" + std::to_string(i)}, {"job", "app"}});
+    ASSERT_TRUE(
+        a.Append(caches[i], target, page, kText, 1000, absl::Milliseconds(1), absl::OkStatus())
+            .error.ok());
+    EXPECT_EQ(caches[i].Metadata()["shared_pool_test_m"],
+              (MetricMetadata{"counter", "A long help text that every target repeats.", ""}));
+  }
+  // One entry for the 50 targets: interning the same again gives it back.
+  auto one = MetadataPool::Global().Intern(
+      "shared_pool_test_m", {"counter", "A long help text that every target repeats.", ""});
+  EXPECT_EQ(one.use_count(), 51);
+  // Another text is another entry; the targets that changed no longer share the old one.
+  ASSERT_TRUE(a.Append(caches[0], target_, "# HELP shared_pool_test_m Other.\nshared_pool_test_m 2\n",
+                       kText, 2000, absl::Milliseconds(1), absl::OkStatus())
+                  .error.ok());
+  EXPECT_EQ(caches[0].Metadata()["shared_pool_test_m"].help, "Other.");
+  EXPECT_EQ(caches[1].Metadata()["shared_pool_test_m"].help,
+            "A long help text that every target repeats.");
+  EXPECT_EQ(one.use_count(), 50);
+}
+
 TEST_F(PageAppenderTest, SwitchingBetweenFormatsKeepsTheSeries) {
   PageAppender a(&storage_, ScrapeSettings{});
   ASSERT_TRUE(Scrape(a, "a{b=\"c\"} 1\nd 1\n# EOF\n", 1000, kOpenMetrics).error.ok());
