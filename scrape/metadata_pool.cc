@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-
 namespace sextant::scrape {
 
 MetadataPool& MetadataPool::Global() {

@@ -359,6 +359,10 @@ ScrapeReport PageAppender::Append(TargetCache& cache, const model::Labels& targe
     if (diverged) {
       std::swap(cache.order_, cache.next_order_);
       std::swap(cache.order_texts_, cache.next_texts_);
+      // Built by appending: up to half their capacity is slack, kept for as long as the page
+      // stays the same. A page that changes pays one copy.
+      cache.order_.shrink_to_fit();
+      cache.order_texts_.shrink_to_fit();
     } else if (scraped < cache.order_.size()) {
       cache.order_texts_.resize(cache.order_[scraped].offset);
       cache.order_.resize(scraped);

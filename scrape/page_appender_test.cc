@@ -357,8 +357,9 @@ TEST_F(PageAppenderTest, TargetsWithTheSameMetadataShareOneCopy) {
       "shared_pool_test_m", {"counter", "A long help text that every target repeats.", ""});
   EXPECT_EQ(one.use_count(), 51);
   // Another text is another entry; the targets that changed no longer share the old one.
-  ASSERT_TRUE(a.Append(caches[0], target_, "# HELP shared_pool_test_m Other.\nshared_pool_test_m 2\n",
-                       kText, 2000, absl::Milliseconds(1), absl::OkStatus())
+  ASSERT_TRUE(a.Append(caches[0], target_,
+                       "# HELP shared_pool_test_m Other.\nshared_pool_test_m 2\n", kText, 2000,
+                       absl::Milliseconds(1), absl::OkStatus())
                   .error.ok());
   EXPECT_EQ(caches[0].Metadata()["shared_pool_test_m"].help, "Other.");
   EXPECT_EQ(caches[1].Metadata()["shared_pool_test_m"].help,

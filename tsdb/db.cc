@@ -11,8 +11,8 @@
 #include "tsdb/merge.h"
 #include "tsdb/partition/partition_writer.h"
 #include "tsdb/wal/checkpoint.h"
-#include "tsdb/wal/repair.h"
 #include "tsdb/wal/record.h"
+#include "tsdb/wal/repair.h"
 #include "tsdb/wal/replay.h"
 #include "tsdb/wal/segment.h"
 #include "util/log.h"
@@ -316,8 +316,8 @@ absl::Status DB::ReplayWal() {
   absl::StatusOr<head::ReplayPoint> point_file = absl::NotFoundError("no head chunk files");
   std::thread point_reader;
   if (env_ == util::Env::Default()) {
-    point_reader = std::thread(
-        [&] { point_file = head::ReadReplayPoint(env_, dir_ + "/chunks_head"); });
+    point_reader =
+        std::thread([&] { point_file = head::ReadReplayPoint(env_, dir_ + "/chunks_head"); });
   }
   OpenChunkFiles();
   if (point_reader.joinable()) point_reader.join();
@@ -354,8 +354,8 @@ absl::Status DB::ReplayWal() {
     for (std::string_view rec : other_records) {
       if (status.ok()) status = head_->ApplyWalRecord(rec, &stats);
     }
-    Log().Info("Replay point loaded", {{"series", static_cast<int64_t>(stats.series)},
-                                        {"duration", SecondsSince(start)}});
+    Log().Info("Replay point loaded",
+               {{"series", static_cast<int64_t>(stats.series)}, {"duration", SecondsSince(start)}});
     ASSIGN_OR_RETURN(std::vector<int> segments, wal::ListSegments(env_, wal_dir));
     const int last = segments.back();  // UsableReplayPoint() found the point's segment
     ASSIGN_OR_RETURN(auto reader, wal::Reader::OpenFrom(env_, wal_dir, point->wal.segment,

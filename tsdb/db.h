@@ -150,7 +150,8 @@ class DB final : public Storage {
   void StartReplayPoints();
   void StopReplayPoints();
   void ReplayPointLoop();
-  absl::Status MaybeWriteReplayPoint(int64_t min_advance) ABSL_EXCLUSIVE_LOCKS_REQUIRED(point_write_mu_);
+  absl::Status MaybeWriteReplayPoint(int64_t min_advance)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(point_write_mu_);
   std::optional<head::ReplayPoint> UsableReplayPoint(const std::string& wal_dir,
                                                      absl::StatusOr<head::ReplayPoint> point);
   // Counts a replay point written, or one that failed, in the metrics (which db.cc defines).
@@ -180,8 +181,8 @@ class DB final : public Storage {
   std::vector<std::pair<uint32_t, uint64_t>> chunk_file_ends_;
   std::mutex point_mu_;
   std::condition_variable point_cv_;
-  bool point_wanted_ = false;     // guarded by point_mu_
-  bool point_stopping_ = false;   // guarded by point_mu_
+  bool point_wanted_ = false;    // guarded by point_mu_
+  bool point_stopping_ = false;  // guarded by point_mu_
   std::thread point_thread_;
   util::Mutex point_write_mu_;  // one point written at a time
   // Chunks written and the WAL position at the last point.

@@ -116,8 +116,11 @@ absl::Status DB::MaybeWriteReplayPoint(int64_t min_advance) {
   // Every chunk counted on is in the files up to this end. Nothing is synced: after a machine
   // crash that lost chunk pages, the scan cuts the files short of this end and the point goes
   // unused (see UsableReplayPoint).
-  head::ReplayPoint point{*start, chunk_mapper_->End(), static_cast<uint32_t>(capture.series),
-                          {capture.records.begin(), capture.records.end()}, {}};
+  head::ReplayPoint point{*start,
+                          chunk_mapper_->End(),
+                          static_cast<uint32_t>(capture.series),
+                          {capture.records.begin(), capture.records.end()},
+                          {}};
   absl::Status status = head::WriteReplayPoint(env_, chunk_mapper_->dir(), point);
   CountReplayPoint(status.ok());
   RETURN_IF_ERROR(status);
@@ -162,8 +165,7 @@ std::optional<head::ReplayPoint> DB::UsableReplayPoint(const std::string& wal_di
   if (!std::binary_search(segments->begin(), segments->end(), point->wal.segment)) {
     return unusable("its WAL segment is gone");
   }
-  absl::StatusOr<int64_t> size =
-      env_->GetFileSize(wal::SegmentPath(wal_dir, point->wal.segment));
+  absl::StatusOr<int64_t> size = env_->GetFileSize(wal::SegmentPath(wal_dir, point->wal.segment));
   if (!size.ok()) return unusable(size.status().ToString());
   if (*size < point->wal.offset) return unusable("its WAL segment is shorter than its position");
   return *std::move(point);

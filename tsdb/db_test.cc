@@ -631,7 +631,6 @@ TEST_F(DbTest, TornChunkFileIsCutAndTheWalFillsIn) {
   db_.reset();  // before the registry it reports to
 }
 
-
 constexpr int64_t kMin = 60 * 1000;
 
 TEST_F(DbTest, CrashRestartStartsAtTheReplayPoint) {

@@ -38,7 +38,6 @@
 #include "util/shared_gate.h"
 #include "util/spin_lock.h"
 
-
 namespace sextant::tsdb::head {
 
 inline constexpr int64_t kDefaultChunkRange = 2 * 3600 * 1000;  // 2h in ms
@@ -262,8 +261,9 @@ class Head final : public Storage {
   ReplayTarget ReplayLookup(SeriesRef ref) const;
   // Creates (or finds) the series of one replayed series record and registers its logged ref.
   // With `postings_out`, a new series is not added to the postings but listed there.
-  void ReplaySeries(const wal::RefSeries& rs, ReplayStats* stats,
-                    std::vector<std::pair<SeriesRef, const model::Labels*>>* postings_out = nullptr);
+  void ReplaySeries(
+      const wal::RefSeries& rs, ReplayStats* stats,
+      std::vector<std::pair<SeriesRef, const model::Labels*>>* postings_out = nullptr);
   void ReplayRegister(SeriesRef logged_ref, MemSeries* series, int64_t skip_until = INT64_MIN);
   // Hands the samples decoded so far to the shards.
   void FlushReplayBatches();

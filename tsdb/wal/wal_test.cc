@@ -226,7 +226,7 @@ TEST(Wal, PositionIndexBoundsTheTimesLoggedBeforeEachPosition) {
   EXPECT_EQ(wal->LastPositionBelow(21, end), starts[2]);
   EXPECT_EQ(wal->LastPositionBelow(30, end), starts[2]);
   EXPECT_EQ(wal->LastPositionBelow(31, end), starts[3]);
-  EXPECT_EQ(wal->LastPositionBelow(10, end), starts[0]);  // nothing before the first record
+  EXPECT_EQ(wal->LastPositionBelow(10, end), starts[0]);          // nothing before the first record
   EXPECT_EQ(wal->LastPositionBelow(1000, starts[1]), starts[1]);  // never past the limit
   // A reopened WAL does not know what its earlier segments hold until told.
   wal.reset();
