@@ -13,6 +13,10 @@
 #
 # Usage: bench/compare_storage.sh [--series=N] [--scrapes=N] [--runs=N] [--keep]
 # (--runs: starts per restart figure, the median printed; default 3)
+#
+# Issue 17's measurement: --series=100000 (30M samples in each head). Manual mode, 1,000,000
+# series: --series=1000000 --scrapes=120 --runs=1 (120M samples in each head; it needs several GB
+# of disk in $WORK and of memory, and Prometheus takes a while to replay it).
 # Needs a release build (scripts/run builds one: build/release) and `apt-get install prometheus`.
 # Work files go to $WORK (default /tmp/sextant-compare), removed at the end unless --keep.
 set -euo pipefail
