@@ -344,16 +344,7 @@ absl::Status DB::ReplayWal() {
                 {"offset", point->wal.offset}});
     stats.from_replay_point = true;
     head_->ReserveSeries(point->series);
-    std::vector<std::string_view> series_records;
-    std::vector<std::string_view> other_records;
-    for (std::string_view rec : point->records) {
-      const bool series = !rec.empty() && rec[0] == static_cast<char>(wal::RecordType::kSeries);
-      (series ? series_records : other_records).push_back(rec);
-    }
-    status = head_->ApplySeriesRecords(series_records, &stats);
-    for (std::string_view rec : other_records) {
-      if (status.ok()) status = head_->ApplyWalRecord(rec, &stats);
-    }
+    status = head_->ApplyOneHeadsRecords(point->records, &stats);
     Log().Info("Replay point loaded",
                {{"series", static_cast<int64_t>(stats.series)}, {"duration", SecondsSince(start)}});
     ASSIGN_OR_RETURN(std::vector<int> segments, wal::ListSegments(env_, wal_dir));

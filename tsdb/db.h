@@ -34,6 +34,7 @@
 #include "model/matcher.h"
 #include "tsdb/head/chunk_disk_mapper.h"
 #include "tsdb/head/head.h"
+#include "tsdb/head/replay_point.h"
 #include "tsdb/partition/partition_store.h"
 #include "tsdb/storage.h"
 #include "tsdb/wal/wal.h"
@@ -150,7 +151,7 @@ class DB final : public Storage {
   void StartReplayPoints();
   void StopReplayPoints();
   void ReplayPointLoop();
-  absl::Status MaybeWriteReplayPoint(int64_t min_advance)
+  absl::Status MaybeWriteReplayPoint(int64_t min_advance, bool even_without_cuts)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(point_write_mu_);
   std::optional<head::ReplayPoint> UsableReplayPoint(const std::string& wal_dir,
                                                      absl::StatusOr<head::ReplayPoint> point);
@@ -178,7 +179,7 @@ class DB final : public Storage {
   std::atomic<bool> closed_{false};
   head::ReplayStats replay_stats_;  // written once, while opening
   // What the head chunk files held when opened (ChunkScanReport::file_ends).
-  std::vector<std::pair<uint32_t, uint64_t>> chunk_file_ends_;
+  std::vector<head::ChunkFilesEnd> chunk_file_ends_;
   std::mutex point_mu_;
   std::condition_variable point_cv_;
   bool point_wanted_ = false;    // guarded by point_mu_

@@ -59,11 +59,12 @@ void DB::ReplayPointLoop() {
   std::unique_lock<std::mutex> lock(point_mu_);
   bool settling = false;
   while (true) {
-    // Woken every minute of sample time (and of wall time, should samples stop coming), at most
-    // every 200 ms. While a wave of chunk cuts goes on (series created together cut together),
-    // every 200 ms, so that a point follows soon after the wave ends.
-    point_cv_.wait_for(lock, settling ? kSettleEvery : kWallEvery,
-                       [this] { return point_stopping_ || point_wanted_; });
+    // Woken every minute of sample time (and of wall time, should samples stop coming). While a
+    // wave of chunk cuts goes on (series created together cut together), it looks again after
+    // the 200 ms gap below without waiting for a wake, so that a point follows the wave soon.
+    if (!settling) {
+      point_cv_.wait_for(lock, kWallEvery, [this] { return point_stopping_ || point_wanted_; });
+    }
     if (point_stopping_) return;
     point_wanted_ = false;
     lock.unlock();
@@ -73,7 +74,8 @@ void DB::ReplayPointLoop() {
       const uint64_t seen = point_chunks_;
       // A point costs about 100 bytes per series: it moves by 8 MiB of WAL at least (less only
       // with smaller segments).
-      s = MaybeWriteReplayPoint(std::min<int64_t>(kMinAdvance, options_.wal_segment_size));
+      s = MaybeWriteReplayPoint(std::min<int64_t>(kMinAdvance, options_.wal_segment_size),
+                                /*even_without_cuts=*/false);
       settling = point_chunks_ - seen >= std::max<uint64_t>(1, head_->num_series() / 10);
     }
     if (!s.ok()) {
@@ -89,13 +91,13 @@ void DB::ReplayPointLoop() {
 absl::Status DB::WriteReplayPoint() {
   if (chunk_mapper_ == nullptr || wal_ == nullptr) return absl::OkStatus();
   util::MutexLock lock(&point_write_mu_);
-  point_chunks_ = UINT64_MAX;  // look even when no chunk was cut since the last look
-  return MaybeWriteReplayPoint(/*min_advance=*/1);
+  return MaybeWriteReplayPoint(/*min_advance=*/1, /*even_without_cuts=*/true);
 }
 
-absl::Status DB::MaybeWriteReplayPoint(int64_t min_advance) {
+absl::Status DB::MaybeWriteReplayPoint(int64_t min_advance, bool even_without_cuts) {
   const uint64_t written = chunk_mapper_->chunks_written();
-  if (written == point_chunks_) return absl::OkStatus();  // nothing cut: nothing moved
+  // Nothing cut since the last look: nothing moved.
+  if (written == point_chunks_ && !even_without_cuts) return absl::OkStatus();
   point_chunks_ = written;
   std::optional<wal::Position> start;
   head::Head::ReplayPointCapture capture =
@@ -148,9 +150,9 @@ std::optional<head::ReplayPoint> DB::UsableReplayPoint(const std::string& wal_di
   const head::ChunkFilesEnd need = point->chunks;
   if (need.file != 0) {
     auto it = std::find_if(chunk_file_ends_.begin(), chunk_file_ends_.end(),
-                           [&](const auto& e) { return e.first >= need.file; });
+                           [&](const head::ChunkFilesEnd& e) { return e.file >= need.file; });
     if (it == chunk_file_ends_.end()) return unusable("its head chunk file is gone");
-    if (it->first == need.file && it->second < need.offset) {
+    if (it->file == need.file && it->offset < need.offset) {
       return unusable("its head chunk file was cut back");
     }
   }

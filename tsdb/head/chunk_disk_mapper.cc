@@ -207,15 +207,13 @@ absl::StatusOr<std::unique_ptr<ChunkDiskMapper>> ChunkDiskMapper::Open(const std
     // Scanned: its pages leave the process's resident set (they stay in the page cache, and a
     // reader faults the few it needs back in).
     if (file->base != nullptr) ::madvise(file->base, file->map_len, MADV_DONTNEED);
-    report->file_ends.emplace_back(index, off);
+    report->file_ends.push_back({index, off});
     util::MutexLock lock(&mapper->files_mu_);
     mapper->files_.push_back(std::move(file));
   }
   util::MutexLock lock(&mapper->write_mu_);
   mapper->next_index_ = last_index + 1;
-  if (!report->file_ends.empty()) {
-    mapper->end_ = {report->file_ends.back().first, report->file_ends.back().second};
-  }
+  if (!report->file_ends.empty()) mapper->end_ = report->file_ends.back();
   return mapper;
 }
 

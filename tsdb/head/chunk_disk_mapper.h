@@ -36,7 +36,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "tsdb/head/replay_point.h"
 #include "tsdb/storage.h"
 #include "util/mutex.h"
 
@@ -47,6 +46,13 @@ struct DiskChunkRef {
   uint32_t file = 0;
   uint32_t offset = 0;  // of the record's first byte
   bool operator==(const DiskChunkRef&) const = default;
+};
+
+// How far the head chunk files reach: a file number and the end of the data in it.
+struct ChunkFilesEnd {
+  uint32_t file = 0;
+  uint64_t offset = 0;
+  auto operator<=>(const ChunkFilesEnd&) const = default;
 };
 
 // One chunk found by Open()'s scan.
@@ -65,7 +71,7 @@ struct ChunkScanReport {
   uint64_t dropped_bytes = 0;        // bytes cut off (not counting zeroed ends)
   std::vector<std::string> deleted_files;
   // Each file kept, with the end of its data after any cut, in file order.
-  std::vector<std::pair<uint32_t, uint64_t>> file_ends;
+  std::vector<ChunkFilesEnd> file_ends;
 };
 
 // A chunk's bytes and what keeps them mapped.

@@ -114,9 +114,10 @@ class Head final : public Storage {
   // WAL replay: applies one record (series, samples or tombstones) in log order, before any
   // appender or querier is made. Errors: DataLoss when the record does not decode.
   absl::Status ApplyWalRecord(std::string_view record, ReplayStats* stats);
-  // As ApplyWalRecord for series records of distinct refs and label sets (a replay point's),
-  // created on every core.
-  absl::Status ApplySeriesRecords(std::span<const std::string_view> records, ReplayStats* stats);
+  // As ApplyWalRecord for each of `records`, which describe one head (a replay point's: series of
+  // distinct refs and label sets, then tombstones): the series are created on every core first,
+  // then the other records applied in order.
+  absl::Status ApplyOneHeadsRecords(std::span<const std::string_view> records, ReplayStats* stats);
   // After the last record: waits until every sample is applied (adding the appliers' counts to
   // *stats, which may be null) and lets new refs continue after the highest one seen.
   void FinishReplay(ReplayStats* stats);
@@ -139,7 +140,7 @@ class Head final : public Storage {
     wal::Position wal_end;
     int64_t unmapped_from = INT64_MAX;
     std::vector<std::string> records;
-    size_t series = 0;
+    size_t series = 0;  // how many series `records` holds
   };
   // Calls `want(wal_end, unmapped_from)` once those are known, and fills `records` only when it
   // returns true (encoding every series costs more than finding the bounds).
@@ -259,6 +260,9 @@ class Head final : public Storage {
   };
   void StartReplay();
   ReplayTarget ReplayLookup(SeriesRef ref) const;
+  // ApplyOneHeadsRecords' series, created on every core (in order when refs are not dense).
+  void CreateReplayedSeries(const std::vector<std::vector<wal::RefSeries>>& decoded,
+                            SeriesRef max_ref, ReplayStats* stats);
   // Creates (or finds) the series of one replayed series record and registers its logged ref.
   // With `postings_out`, a new series is not added to the postings but listed there.
   void ReplaySeries(

@@ -180,24 +180,37 @@ void Head::ReplaySeries(const wal::RefSeries& rs, ReplayStats* stats,
   ++stats->series;
 }
 
-absl::Status Head::ApplySeriesRecords(std::span<const std::string_view> records,
-                                      ReplayStats* stats) {
+absl::Status Head::ApplyOneHeadsRecords(std::span<const std::string_view> records,
+                                        ReplayStats* stats) {
   StartReplay();
-  std::vector<std::vector<wal::RefSeries>> decoded(records.size());
+  std::vector<std::vector<wal::RefSeries>> decoded;
+  std::vector<std::string_view> others;
   SeriesRef max_ref = replay_max_ref_;
-  for (size_t i = 0; i < records.size(); ++i) {
-    RETURN_IF_ERROR(wal::DecodeSeries(records[i], &decoded[i]));
-    for (const wal::RefSeries& rs : decoded[i]) max_ref = std::max(max_ref, rs.ref);
+  for (std::string_view rec : records) {
+    ASSIGN_OR_RETURN(wal::RecordType type, wal::PeekType(rec));
+    if (type != wal::RecordType::kSeries) {
+      others.push_back(rec);
+      continue;
+    }
+    RETURN_IF_ERROR(wal::DecodeSeries(rec, &decoded.emplace_back()));
+    for (const wal::RefSeries& rs : decoded.back()) max_ref = std::max(max_ref, rs.ref);
   }
+  CreateReplayedSeries(decoded, max_ref, stats);
+  for (std::string_view rec : others) RETURN_IF_ERROR(ApplyWalRecord(rec, stats));
+  return absl::OkStatus();
+}
+
+void Head::CreateReplayedSeries(const std::vector<std::vector<wal::RefSeries>>& decoded,
+                                SeriesRef max_ref, ReplayStats* stats) {
   replay_max_ref_ = max_ref;
   const unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), 8);
-  if (max_ref >= kDenseReplayRefs || threads == 1 || records.size() < 2) {
+  if (max_ref >= kDenseReplayRefs || threads == 1 || decoded.size() < 2) {
     for (const auto& series : decoded) {
       for (const wal::RefSeries& rs : series) {
         if (ReplayLookup(rs.ref).series == nullptr) ReplaySeries(rs, stats);
       }
     }
-    return absl::OkStatus();
+    return;
   }
   // Sized first, so that threads registering distinct refs write distinct slots of it and never
   // move it. The records come from one head: distinct refs, distinct label sets.
@@ -226,7 +239,6 @@ absl::Status Head::ApplySeriesRecords(std::span<const std::string_view> records,
   }
   std::sort(all.begin(), all.end());
   postings_.AddBatch(all);
-  return absl::OkStatus();
 }
 
 absl::Status Head::ApplyWalRecord(std::string_view record, ReplayStats* stats) {

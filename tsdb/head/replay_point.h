@@ -22,17 +22,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "tsdb/head/chunk_disk_mapper.h"
 #include "tsdb/wal/wal.h"
 #include "util/env.h"
 
 namespace sextant::tsdb::head {
-
-// How far the head chunk files reach: a file number and the end of the data in it.
-struct ChunkFilesEnd {
-  uint32_t file = 0;
-  uint64_t offset = 0;
-  auto operator<=>(const ChunkFilesEnd&) const = default;
-};
 
 struct ReplayPoint {
   wal::Position wal;     // replay the WAL from here
