@@ -312,18 +312,18 @@ absl::Status DB::ReplayWal() {
     }
     return absl::OkStatus();
   };
-  // After a crash the replay point is needed once the chunk files are scanned: read it meanwhile.
-  absl::StatusOr<head::ReplayPoint> point_file = absl::NotFoundError("no head chunk files");
+  // After a crash (no chunk snapshot) the replay point is needed once the chunk files are
+  // scanned: read it meanwhile.
+  std::optional<absl::StatusOr<head::ReplayPoint>> point_file;
+  auto read_point = [&] { point_file = head::ReadReplayPoint(env_, dir_ + "/chunks_head"); };
   std::thread point_reader;
-  if (env_ == util::Env::Default()) {
-    point_reader =
-        std::thread([&] { point_file = head::ReadReplayPoint(env_, dir_ + "/chunks_head"); });
-  }
+  if (env_ == util::Env::Default() && !HasChunkSnapshot()) point_reader = std::thread(read_point);
   OpenChunkFiles();
   if (point_reader.joinable()) point_reader.join();
   // After a clean shutdown a chunk snapshot holds the head: load it and replay only the
   // segments written after it.
   ASSIGN_OR_RETURN(std::optional<int> snapshot, LoadChunkSnapshot());
+  if (!snapshot.has_value() && !point_file.has_value()) read_point();  // the snapshot was unusable
   absl::Status status;
   std::optional<wal::Corruption> corruption;
   std::string replayed;
@@ -336,7 +336,7 @@ absl::Status DB::ReplayWal() {
     corruption = reader->corruption();
     replayed = util::StrCat("chunk snapshot ", *snapshot, ", segments ", *snapshot + 1, "-", last);
   } else if (std::optional<head::ReplayPoint> point =
-                 UsableReplayPoint(wal_dir, std::move(point_file))) {
+                 UsableReplayPoint(wal_dir, *std::move(point_file))) {
     // After a crash, with a replay point: its series and tombstones, then the WAL from it on.
     Log().Info("Replaying WAL from a replay point",
                {{"dir", wal_dir},

@@ -138,6 +138,8 @@ class DB final : public Storage {
   // there is none usable (stale, corrupt: then the WAL is replayed in full).
   absl::Status WriteChunkSnapshot();
   absl::StatusOr<std::optional<int>> LoadChunkSnapshot();
+  // Whether the WAL directory has a chunk snapshot at all (usable or not).
+  bool HasChunkSnapshot();
   absl::Status DeleteChunkSnapshots(int before);
   absl::Status CompactHead();
   absl::Status WritePartitionFromHead(partition::PartitionStore& store, int64_t start, int64_t end);

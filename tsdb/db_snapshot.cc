@@ -88,6 +88,11 @@ absl::Status DB::DeleteChunkSnapshots(int before) {
   return absl::OkStatus();
 }
 
+bool DB::HasChunkSnapshot() {
+  absl::StatusOr<std::vector<SnapshotDir>> all = ListSnapshots(env_, dir_ + "/wal");
+  return all.ok() && !all->empty();
+}
+
 absl::StatusOr<std::optional<int>> DB::LoadChunkSnapshot() {
   const std::string wal_dir = dir_ + "/wal";
   ASSIGN_OR_RETURN(std::vector<SnapshotDir> all, ListSnapshots(env_, wal_dir));
